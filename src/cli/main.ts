@@ -1,0 +1,54 @@
+/**
+ * The `vmconform` command line: `run`, `mock` and `conformance` (DESIGN.md §6). Each subcommand lives in its own
+ * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors.ts';
+import { registerConformanceCommand } from './conformance-command.ts';
+import { registerMockCommand } from './mock-command.ts';
+import { registerRunCommand } from './run-command.ts';
+
+/** Exit code when nothing failed beyond the baseline. */
+export const EXIT_OK = 0;
+/** Exit code when a case failed beyond the baseline. */
+export const EXIT_FAILED = 1;
+/** Exit code for a usage or configuration error. */
+export const EXIT_USAGE = 2;
+
+/** Where a subcommand stores the exit code it wants; commander actions cannot return one. */
+export interface ExitSlot {
+  code: number;
+}
+
+/**
+ * Run the CLI with the given arguments (without `node` and the script path) and return the exit code.
+ *
+ * @example
+ * process.exitCode = await main(['run', '--dialect', 'aliyun-ecs', '--target', 'http://127.0.0.1:8080']);
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const exit: ExitSlot = { code: EXIT_OK };
+  const program = new Command('vmconform')
+    .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerRunCommand(program, exit);
+  registerMockCommand(program, exit);
+  registerConformanceCommand(program, exit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit.code;
+  } catch (err: unknown) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; everything else commander rejects is a usage error.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`vmconform: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`vmconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_USAGE;
+  }
+}

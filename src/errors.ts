@@ -1,0 +1,24 @@
+/**
+ * Named error classes. They separate "the target is wrong" (a finding about the target, reported per case) from
+ * "vmconform failed" (a bug or a bad configuration of the suite itself).
+ */
+
+/** The target did something the documents do not allow; carried into a case's failure message. */
+export class TargetError extends Error {
+  override readonly name: string = 'TargetError';
+}
+
+/** The provider-state endpoint of the target refused or botched a setup/teardown (DESIGN.md §4). */
+export class ProviderStateError extends TargetError {
+  override readonly name: string = 'ProviderStateError';
+}
+
+/** The user's configuration or command line is wrong (exit code 2). */
+export class UsageError extends Error {
+  override readonly name: string = 'UsageError';
+}
+
+/** vmconform itself failed: a bug, never the target's fault. */
+export class VmconformError extends Error {
+  override readonly name: string = 'VmconformError';
+}

@@ -1,0 +1,39 @@
+/**
+ * Credentials for signing: from options, else from the environment, else fixed test credentials (DESIGN.md §2:
+ * the suite always signs). Secrets are never logged.
+ */
+import type { Credentials } from '../dialects/types.ts';
+
+/** Environment variable holding the access key id (SecretId / AccessKeyId). */
+export const ENV_ACCESS_KEY_ID = 'VMCONFORM_ACCESS_KEY_ID';
+/** Environment variable holding the access key secret (SecretKey / AccessKeySecret). */
+export const ENV_ACCESS_KEY_SECRET = 'VMCONFORM_ACCESS_KEY_SECRET';
+
+/** The fixed test credentials used when none are configured. Not a secret: they only sign requests to test targets. */
+export const TEST_CREDENTIALS: Credentials = Object.freeze({
+  accessKeyId: 'AKIDvmconformTESTKEY000000000000000',
+  accessKeySecret: 'vmconformTESTSECRET0000000000000',
+});
+
+/**
+ * Resolve the credentials to sign with.
+ *
+ * @example
+ * resolveCredentials(undefined, process.env) // TEST_CREDENTIALS unless both env variables are set
+ */
+export function resolveCredentials(
+  explicit: Credentials | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Credentials {
+  if (explicit) return explicit;
+  const id = env[ENV_ACCESS_KEY_ID];
+  const secret = env[ENV_ACCESS_KEY_SECRET];
+  if (id && secret) return { accessKeyId: id, accessKeySecret: secret };
+  return TEST_CREDENTIALS;
+}
+
+/** Replace every occurrence of the secret in a text (defence in depth for messages built from target answers). */
+export function redactSecret(text: string, credentials: Credentials): string {
+  const secret = credentials.accessKeySecret;
+  return secret.length >= 4 ? text.split(secret).join('<redacted>') : text;
+}
