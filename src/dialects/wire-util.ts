@@ -1,0 +1,88 @@
+/**
+ * Small wire helpers shared by the zenlayer and aliyun dialect modules: URL joining under a base path, body
+ * parsing that never throws, and spec validation that never throws.
+ */
+import { createHash } from 'node:crypto';
+import { aliyunPercentEncode } from '../signing/aliyun-rpc.ts';
+import { schemaValidator } from '../specs/validator.ts';
+import type { DialectName, WireResponse } from './types.ts';
+
+/** True for a plain JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string field of an object, `undefined` when absent or not a string. */
+export function stringField(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = Object.hasOwn(obj, key) ? obj[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A field of an object rendered as text (strings as is, numbers and booleans stringified), else `undefined`. */
+export function textField(obj: Record<string, unknown>, key: string): string | undefined {
+  const v = Object.hasOwn(obj, key) ? obj[key] : undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** An own field of an object (never the prototype's). */
+export function field(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `key=value&...` with Alibaba/RFC 3986 percent-encoding of names and values. */
+export function encodePairs(pairs: readonly (readonly [string, string])[]): string {
+  return pairs.map(([k, v]) => `${aliyunPercentEncode(k)}=${aliyunPercentEncode(v)}`).join('&');
+}
+
+/**
+ * Join a base URL (which may carry a path prefix) with an API path and a query string.
+ *
+ * @example
+ * joinUrl('http://127.0.0.1:8080/zen/', '/api/v2/vm', '') // 'http://127.0.0.1:8080/zen/api/v2/vm'
+ */
+export function joinUrl(baseUrl: string, path: string, query: string): string {
+  const u = new URL(baseUrl);
+  const prefix = u.pathname.replace(/\/+$/, '');
+  return `${u.origin}${prefix}${path}${query === '' ? '' : `?${query}`}`;
+}
+
+/** The Host header value the HTTP client will send for a URL (port included unless default). */
+export function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+/** Lower-case hex SHA-256 of a token, for deriving ids. */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** The content type of an answer, if any. */
+export function contentTypeOf(response: WireResponse): string | undefined {
+  return response.headers['content-type'];
+}
+
+/** Parse JSON without throwing. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err: unknown) {
+    return { ok: false, problem: `body is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** A short, printable excerpt of a body for problem lines. */
+export function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+}
+
+/** Validate a value against a named schema of the dialect's spec; a validator failure becomes one line. */
+export function validateSchema(dialect: DialectName, schemaName: string, value: unknown): string[] {
+  try {
+    return [...schemaValidator(dialect).validate(schemaName, value)];
+  } catch (err: unknown) {
+    return [`spec validation of ${schemaName} could not run: ${err instanceof Error ? err.message : String(err)}`];
+  }
+}

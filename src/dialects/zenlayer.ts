@@ -1,0 +1,255 @@
+/**
+ * The zenlayer-vm and zenlayer-bmc dialects (DESIGN.md §2): `POST {base}/api/v2/vm|bmc`, JSON bodies, the action in
+ * `X-ZC-Action`, ZC2-HMAC-SHA256 signatures. Success is HTTP 2xx `{"requestId","response":{...}}`
+ * (001:51-56, 003:49-54); errors are HTTP 4xx/5xx `{"requestId","code","message"}` (error tables 001:73-75,
+ * 003:71-73; the envelope is DESIGN.md §2's).
+ */
+import { UsageError } from '../errors.ts';
+import { signZc2 } from '../signing/zc2.ts';
+import type {
+  Dialect,
+  DialectContext,
+  DialectName,
+  InstanceResult,
+  OperationCall,
+  Outcome,
+  WireRequest,
+  WireResponse,
+} from './types.ts';
+import {
+  contentTypeOf,
+  encodePairs,
+  excerpt,
+  field,
+  hostOf,
+  isRecord,
+  joinUrl,
+  parseJson,
+  stringField,
+  textField,
+  tokenDigest,
+  validateSchema,
+} from './wire-util.ts';
+
+/** The `X-ZC-Version` the official SDKs send for API 2.0 (Zenlayer's signature page example). */
+export const ZENLAYER_API_VERSION = '2022-11-20';
+
+/** The content type the vendor pages show (001:39, 003:40). */
+export const ZENLAYER_CONTENT_TYPE = 'application/json';
+
+/** Ids per status query: the documented default `pageSize` (DESIGN.md §3), asked explicitly. */
+export const ZENLAYER_STATUS_PAGE_SIZE = 20;
+
+/** zenlayer-vm status words (DESIGN.md §2). */
+export const ZENLAYER_VM_STATUS_WORDS: readonly string[] = Object.freeze([
+  'PENDING',
+  'DEPLOYING',
+  'CREATE_FAILED',
+  'REBUILDING',
+  'STOPPED',
+  'RUNNING',
+  'BOOTING',
+  'STOPPING',
+  'RELEASING',
+  'RECYCLE',
+  'RECYCLING',
+]);
+
+/** zenlayer-bmc status words (DESIGN.md §2). */
+export const ZENLAYER_BMC_STATUS_WORDS: readonly string[] = Object.freeze([
+  'PENDING',
+  'CREATING',
+  'CREATE_FAILED',
+  'INSTALLING',
+  'INSTALL_FAILED',
+  'RUNNING',
+  'STOPPED',
+  'BOOTING',
+  'STOPPING',
+  'RECYCLE',
+  'RECYCLING',
+]);
+
+type Product = 'vm' | 'bmc';
+
+function statusAction(product: Product): string {
+  // vm: DescribeInstancesStatus (001:11); bmc: DescribeInstances (003:12).
+  return product === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
+}
+
+function encodeZenlayer(name: DialectName, product: Product, call: OperationCall, ctx: DialectContext): WireRequest {
+  const style = call.style ?? 'json';
+  if (style !== 'json') throw new UsageError(`${name} speaks only the 'json' wire style, not '${style}'`);
+  const action = call.operation === 'StopInstances' ? 'StopInstances' : statusAction(product);
+  const body = Object.create(null) as Record<string, unknown>;
+  if (call.instanceIds !== undefined) body['instanceIds'] = [...call.instanceIds];
+  if (call.operation === 'DescribeStatus') {
+    if (call.pageSize !== undefined) body['pageSize'] = call.pageSize;
+    if (call.page !== undefined) body['pageNum'] = call.page;
+  }
+  for (const [key, value] of Object.entries(call.params ?? {})) {
+    if (value !== null) body[key] = value;
+  }
+  const payload = call.rawBody ?? JSON.stringify(body);
+  const contentType = call.contentType ?? ZENLAYER_CONTENT_TYPE;
+  const url = joinUrl(ctx.baseUrl, `/api/v2/${product}`, encodePairs(call.extraQuery ?? []));
+  const timestamp = Math.floor((ctx.now ?? Date.now)() / 1000);
+  const signed = signZc2({
+    credentials: ctx.credentials,
+    timestamp,
+    method: 'POST',
+    host: hostOf(url),
+    contentType,
+    payload,
+  });
+  return {
+    method: 'POST',
+    url,
+    headers: {
+      'content-type': contentType,
+      'x-zc-action': action,
+      'x-zc-version': ZENLAYER_API_VERSION,
+      ...signed,
+    },
+    body: payload,
+  };
+}
+
+function decodeZenlayer(name: DialectName, call: OperationCall, response: WireResponse): Outcome {
+  const successSchema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
+  const is2xx = response.status >= 200 && response.status < 300;
+  const base = {
+    httpStatus: response.status,
+    contentType: contentTypeOf(response),
+    ok: false,
+    error: undefined,
+    instances: undefined,
+    totalCount: undefined,
+    requestId: undefined,
+    schemaErrors: [] as string[],
+  };
+  if (response.bodyText.trim() === '') {
+    return { ...base, format: 'empty', body: undefined, decodeProblems: ['body is empty (no envelope)'] };
+  }
+  const parsed = parseJson(response.bodyText);
+  if (!parsed.ok) {
+    return {
+      ...base,
+      format: 'unparseable',
+      body: undefined,
+      decodeProblems: [`${parsed.problem} (starts "${excerpt(response.bodyText)}")`],
+    };
+  }
+  const body = parsed.value;
+  if (!isRecord(body)) {
+    return {
+      ...base,
+      format: 'json',
+      body,
+      schemaErrors: validateSchema(name, is2xx ? successSchema : 'ErrorResponse', body),
+      decodeProblems: ['body is JSON but not an object (no envelope)'],
+    };
+  }
+  const inner = field(body, 'response');
+  const requestId = stringField(body, 'requestId') ?? (isRecord(inner) ? stringField(inner, 'requestId') : undefined);
+  const problems: string[] = [];
+  if (Object.hasOwn(body, 'code')) {
+    return {
+      ...base,
+      format: 'json',
+      body,
+      requestId,
+      error: { code: textField(body, 'code') ?? JSON.stringify(field(body, 'code')), message: textField(body, 'message') ?? '' },
+      schemaErrors: validateSchema(name, 'ErrorResponse', body),
+      decodeProblems: problems,
+    };
+  }
+  if (!isRecord(inner)) {
+    problems.push('JSON object is neither the success envelope ("response" object) nor the error envelope ("code", "message")');
+    return {
+      ...base,
+      format: 'json',
+      body,
+      requestId,
+      schemaErrors: validateSchema(name, is2xx ? successSchema : 'ErrorResponse', body),
+      decodeProblems: problems,
+    };
+  }
+  if (!is2xx) problems.push(`HTTP ${response.status} answer carries the success envelope and no error code`);
+  let instances: InstanceResult[] | undefined;
+  let totalCount: number | undefined;
+  if (call.operation === 'DescribeStatus') {
+    const dataSet = field(inner, 'dataSet');
+    const total = field(inner, 'totalCount');
+    if (typeof total === 'number' && Number.isFinite(total)) totalCount = total;
+    if (Array.isArray(dataSet)) {
+      instances = [];
+      dataSet.forEach((entry: unknown, i) => {
+        const id = isRecord(entry) ? stringField(entry, 'instanceId') : undefined;
+        if (!isRecord(entry) || id === undefined) {
+          problems.push(`response.dataSet[${i}] has no string instanceId`);
+          return;
+        }
+        const status = stringField(entry, 'instanceStatus');
+        instances?.push(status === undefined ? { instanceId: id } : { instanceId: id, status });
+      });
+    } else {
+      problems.push('response.dataSet is missing or not an array');
+    }
+  }
+  return {
+    ...base,
+    format: 'json',
+    body,
+    requestId,
+    ok: is2xx,
+    instances,
+    totalCount,
+    schemaErrors: validateSchema(name, successSchema, body),
+    decodeProblems: problems,
+  };
+}
+
+function makeZenlayer(name: DialectName, product: Product, statusWords: readonly string[]): Dialect {
+  return Object.freeze({
+    name,
+    specFile: `specs/${name}.yaml`,
+    styles: Object.freeze(['json'] as const),
+    statusWords,
+    lifecycle: Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' }),
+    statusPageSize: ZENLAYER_STATUS_PAGE_SIZE,
+    instanceId: (token: string): string => `${product}-${tokenDigest(token).toString('hex').slice(0, 16)}`,
+    encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(name, product, call, ctx),
+    decode: (call: OperationCall, response: WireResponse): Outcome => {
+      try {
+        return decodeZenlayer(name, call, response);
+      } catch (err: unknown) {
+        // Defence in depth: decode never throws.
+        return {
+          httpStatus: response.status,
+          contentType: contentTypeOf(response),
+          format: 'unparseable',
+          body: undefined,
+          requestId: undefined,
+          ok: false,
+          error: undefined,
+          instances: undefined,
+          totalCount: undefined,
+          schemaErrors: [],
+          decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`],
+        };
+      }
+    },
+  });
+}
+
+/**
+ * zenlayer-vm: `POST /api/v2/vm` (seed 001).
+ *
+ * @example
+ * zenlayerVm.encode({ operation: 'StopInstances', instanceIds: ['vm-1'], params: { forceShutdown: false } }, ctx)
+ */
+export const zenlayerVm: Dialect = makeZenlayer('zenlayer-vm', 'vm', ZENLAYER_VM_STATUS_WORDS);
+
+/** zenlayer-bmc: `POST /api/v2/bmc` (seed 003); status query `DescribeInstances`. */
+export const zenlayerBmc: Dialect = makeZenlayer('zenlayer-bmc', 'bmc', ZENLAYER_BMC_STATUS_WORDS);
