@@ -1,0 +1,198 @@
+/**
+ * Self-checks of a spec document beyond OpenAPI structure: every schema compiles in ajv 2020, every example
+ * validates against its own schema (XML examples through {@link parseAliyunXml}), no external `$ref`, and every
+ * docRef points at an existing seed line (or DESIGN.md section) that contains the quoted text.
+ * The spec tests run these; they take a document so tests can prove a broken copy is caught.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { PACKAGE_ROOT } from './load.ts';
+import { formatAjvError } from './validator.ts';
+import { parseAliyunXml } from './xml.ts';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const esc = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Every value in a document with its JSON pointer, depth first. */
+function* walk(value: unknown, pointer = ''): Generator<[string, unknown]> {
+  yield [pointer, value];
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* walk(value[i], `${pointer}/${i}`);
+  else if (isObj(value)) for (const [k, v] of Object.entries(value)) yield* walk(v, `${pointer}/${esc(k)}`);
+}
+
+/** One example found in a spec, with the pointer of the schema it must satisfy. */
+export interface FoundExample {
+  /** Where the example sits. */
+  readonly at: string;
+  /** JSON pointer of the schema it is checked against. */
+  readonly schemaAt: string;
+  readonly value: unknown;
+  /** Set for `contentMediaType: application/xml` strings: the parsed XML must satisfy `contentSchema` too. */
+  readonly xmlSchemaAt?: string;
+}
+
+/** The examples of a document: media types and parameters (`example`, `examples.*.value`) and schemas (`examples`). */
+export function collectExamples(doc: unknown): FoundExample[] {
+  const found: FoundExample[] = [];
+  for (const [at, node] of walk(doc)) {
+    if (!isObj(node)) continue;
+    const isMediaOrParam = isObj(node['schema']) && (at.includes('/content/') || (typeof node['in'] === 'string' && typeof node['name'] === 'string'));
+    if (isMediaOrParam) {
+      const schema = node['schema'] as Json;
+      const xmlSchemaAt = schema['contentMediaType'] === 'application/xml' && isObj(schema['contentSchema']) ? `${at}/schema/contentSchema` : undefined;
+      const push = (where: string, value: unknown): void => {
+        found.push({ at: where, schemaAt: `${at}/schema`, value, ...(xmlSchemaAt ? { xmlSchemaAt } : {}) });
+      };
+      if ('example' in node) push(`${at}/example`, node['example']);
+      if (isObj(node['examples'])) {
+        for (const [name, ex] of Object.entries(node['examples'])) if (isObj(ex) && 'value' in ex) push(`${at}/examples/${esc(name)}/value`, ex['value']);
+      }
+    }
+    // A JSON Schema with `examples` (an array) below components.schemas or any `schema` keyword.
+    if (Array.isArray(node['examples']) && (at.startsWith('/components/schemas/') || at.includes('/schema'))) {
+      node['examples'].forEach((value, i) => found.push({ at: `${at}/examples/${i}`, schemaAt: at, value }));
+    }
+  }
+  return found;
+}
+
+/** An ajv 2020 instance holding the whole document, so any JSON pointer into it can be compiled. */
+export function documentAjv(doc: unknown, id = 'urn:vmconform:check'): { compileAt(pointer: string): ValidateFunction } {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ ...(doc as Json), $id: id });
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    compileAt(pointer) {
+      let fn = compiled.get(pointer);
+      if (!fn) {
+        fn = ajv.compile({ $ref: `${id}#${pointer}` });
+        compiled.set(pointer, fn);
+      }
+      return fn;
+    },
+  };
+}
+
+/** JSON pointers of every schema in a document: components.schemas, parameter and media-type schemas. */
+export function schemaPointers(doc: unknown): string[] {
+  const out: string[] = [];
+  for (const [at, node] of walk(doc)) {
+    if (/^\/components\/schemas\/[^/]+$/.test(at)) out.push(at);
+    else if (/\/(parameters\/\d+|content\/[^/]+)\/schema$/.test(at) && isObj(node)) out.push(at);
+  }
+  return out;
+}
+
+/** Problems with schemas and examples: compile errors, examples that fail their schema. `[]` when all is well. */
+export function checkSchemasAndExamples(doc: unknown): string[] {
+  const problems: string[] = [];
+  const ajv = documentAjv(doc);
+  for (const at of schemaPointers(doc)) {
+    try {
+      ajv.compileAt(at);
+    } catch (err) {
+      problems.push(`${at}: does not compile: ${(err as Error).message}`);
+    }
+  }
+  for (const ex of collectExamples(doc)) {
+    const check = (schemaAt: string, value: unknown, label: string): void => {
+      let fn: ValidateFunction;
+      try {
+        fn = ajv.compileAt(schemaAt);
+      } catch (err) {
+        problems.push(`${ex.at}: schema ${schemaAt} does not compile: ${(err as Error).message}`);
+        return;
+      }
+      if (!fn(value)) problems.push(`${ex.at}${label}: ${(fn.errors ?? []).map(formatAjvError).join('; ')}`);
+    };
+    check(ex.schemaAt, ex.value, '');
+    if (ex.xmlSchemaAt) {
+      const parsed = typeof ex.value === 'string' ? parseAliyunXml(ex.value) : undefined;
+      if (parsed === undefined) problems.push(`${ex.at}: not parseable XML`);
+      else check(ex.xmlSchemaAt, parsed, ' (parsed XML)');
+    }
+  }
+  return problems;
+}
+
+/** `$ref`s that leave the document (the specs must be self-contained) or point nowhere. */
+export function checkRefs(doc: unknown): string[] {
+  const problems: string[] = [];
+  const resolvePointer = (pointer: string): unknown => pointer.split('/').slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (isObj(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined), doc);
+  for (const [at, node] of walk(doc)) {
+    if (!isObj(node) || typeof node['$ref'] !== 'string') continue;
+    const ref = node['$ref'];
+    if (!ref.startsWith('#/')) problems.push(`${at}: external or non-pointer $ref ${ref}`);
+    else if (resolvePointer(ref.slice(1)) === undefined) problems.push(`${at}: dangling $ref ${ref}`);
+  }
+  return problems;
+}
+
+/** Where the source documents and DESIGN.md are: `$VMCONFORM_SEEDS_DIR`, else `<root>/specs/sources` (shipped with the package). */
+export function findSeedsDir(): string | undefined {
+  const candidates = [process.env['VMCONFORM_SEEDS_DIR'], join(PACKAGE_ROOT, 'specs', 'sources')];
+  return candidates.find((d): d is string => d !== undefined && d !== '' && existsSync(join(d, 'README.md')));
+}
+
+/** Loose text comparison: case, whitespace and Markdown escapes (`\`, `` ` ``, `*`, `|`) do not matter. */
+export function looseText(s: string): string {
+  return s.replace(/[\\`*|]/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Every docRef string in a document (`docRef` and `x-vmconform-docRef` keys) with its pointer. */
+export function collectDocRefs(doc: unknown): { at: string; docRef: unknown }[] {
+  const out: { at: string; docRef: unknown }[] = [];
+  for (const [at, node] of walk(doc)) {
+    if (!isObj(node)) continue;
+    for (const key of ['docRef', 'x-vmconform-docRef']) if (key in node) out.push({ at: `${at}/${key}`, docRef: node[key] });
+  }
+  return out;
+}
+
+/**
+ * Problems with one docRef: `<seed>:<line>[-<line>] <quote>` must name an existing file and line range containing
+ * the quote (loosely); `DESIGN.md §N <quote>` must quote section N of DESIGN.md (next to the seeds folder).
+ */
+export function checkDocRef(docRef: unknown, seedsDir: string): string | undefined {
+  if (typeof docRef !== 'string') return 'docRef is not a string';
+  const design = /^DESIGN\.md §(\d+) (.+)$/s.exec(docRef);
+  if (design) {
+    const path = join(seedsDir, 'DESIGN.md');
+    if (!existsSync(path)) return `DESIGN.md not found at ${path}`;
+    const text = readFileSync(path, 'utf8');
+    const start = text.search(new RegExp(`^## ${design[1]}\\.`, 'm'));
+    if (start < 0) return `DESIGN.md has no section §${design[1]}`;
+    const next = text.slice(start + 3).search(/^## /m);
+    const section = next < 0 ? text.slice(start) : text.slice(start, start + 3 + next);
+    return looseText(section).includes(looseText(design[2] ?? '')) ? undefined : `DESIGN.md §${design[1]} does not contain "${design[2]}"`;
+  }
+  const seed = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))? (.+)$/s.exec(docRef);
+  if (!seed) return `malformed docRef "${docRef}" (want "<seed>.txt:<line>[-<line>] <quote>" or "DESIGN.md §N <quote>")`;
+  const [, file = '', from = '0', to, quote = ''] = seed;
+  const path = join(seedsDir, file);
+  if (!existsSync(path)) return `seed file ${file} does not exist`;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const a = Number(from), b = to === undefined ? a : Number(to);
+  if (a < 1 || b < a || b > lines.length) return `${file} has no lines ${from}${to ? `-${to}` : ''} (it has ${lines.length})`;
+  const text = lines.slice(a - 1, b).join(' ');
+  return looseText(text).includes(looseText(quote)) ? undefined : `${file}:${from}${to ? `-${to}` : ''} does not contain "${quote}"`;
+}
+
+/** Problems with every docRef of a document (and its `x-vmconform.seed`). */
+export function checkDocRefs(doc: unknown, seedsDir: string): string[] {
+  const problems: string[] = [];
+  const refs = collectDocRefs(doc);
+  if (refs.length === 0) problems.push('no docRef at all');
+  for (const { at, docRef } of refs) {
+    const p = checkDocRef(docRef, seedsDir);
+    if (p) problems.push(`${at}: ${p}`);
+  }
+  const seed = isObj(doc) && isObj(doc['x-vmconform']) ? doc['x-vmconform']['seed'] : undefined;
+  if (typeof seed !== 'string' || !existsSync(join(seedsDir, seed))) problems.push(`x-vmconform.seed ${String(seed)} is not a seed file`);
+  return problems;
+}

@@ -1,0 +1,103 @@
+/**
+ * Typed access to the `x-vmconform` root extension of each spec: the document's error table, limits, states,
+ * transitions and the DESIGN.md §3 resolutions that apply to the dialect.
+ */
+import type { DialectName } from '../dialects/types.ts';
+import { VmconformError } from '../errors.ts';
+import { loadSpec } from './load.ts';
+
+/** Where a rule comes from: the seed document, the vendor's common pages it links to, or a DESIGN.md decision. */
+export type RuleSource = 'document' | 'common' | 'design';
+
+/** `true` when a black-box case can check it, otherwise the reason it cannot. */
+export type Testable = true | string;
+
+/** One row of a dialect's error table. */
+export interface SpecError {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly meaning: string;
+  /** `<seed file>:<line>[-<line>] <quote>` or `DESIGN.md §N <quote>`. */
+  readonly docRef: string;
+  readonly source: RuleSource;
+  readonly testable: Testable;
+}
+
+/** A numeric limit (ids per request, rate, page sizes). */
+export interface SpecLimit {
+  readonly id: string;
+  readonly summary: string;
+  readonly value: number;
+  readonly docRef: string;
+  readonly testable?: Testable;
+}
+
+/** A status word that may not be stopped, with the codes a target may answer. */
+export interface NotStoppable {
+  readonly status: string;
+  readonly codes: readonly string[];
+  readonly httpStatus: number;
+}
+
+/** The state rules of StopInstances. */
+export interface SpecStates {
+  readonly running: string;
+  readonly stopping: string;
+  readonly stopped: string;
+  readonly stoppable: readonly string[];
+  readonly notStoppable: readonly NotStoppable[];
+  readonly docRef: string;
+}
+
+/** A documented status transition. */
+export interface SpecTransition {
+  readonly from: string;
+  readonly to: string;
+  readonly docRef: string;
+}
+
+/** A resolved contradiction or silence (DESIGN.md §3) that applies to the dialect. */
+export interface SpecResolution {
+  readonly id: string;
+  readonly summary: string;
+  readonly docRef: string;
+  readonly testable?: Testable;
+}
+
+/** The `x-vmconform` root extension, pinned shape. */
+export interface VmconformExtension {
+  readonly dialect: DialectName;
+  /** Seed file name in the seeds folder, e.g. `004_edc2cde202d0f4dc.txt`. */
+  readonly seed: string;
+  readonly errors: readonly SpecError[];
+  readonly limits: readonly SpecLimit[];
+  readonly states: SpecStates;
+  readonly transitions: readonly SpecTransition[];
+  readonly resolutions: readonly SpecResolution[];
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The `x-vmconform` extension of a dialect's spec, shape-checked (throws {@link VmconformError} when broken).
+ * @example specExtension('zenlayer-vm').states.stoppable // ['RUNNING']
+ */
+export function specExtension(dialect: DialectName): VmconformExtension {
+  const raw = (loadSpec(dialect) as unknown as Record<string, unknown>)['x-vmconform'];
+  const fail = (what: string): never => {
+    throw new VmconformError(`specs/${dialect}.yaml: x-vmconform ${what}`);
+  };
+  if (!isObj(raw)) return fail('is missing');
+  if (raw['dialect'] !== dialect) fail(`.dialect must be ${dialect}`);
+  if (typeof raw['seed'] !== 'string') fail('.seed must be a file name');
+  for (const key of ['errors', 'limits', 'transitions', 'resolutions']) {
+    const list = raw[key];
+    if (!Array.isArray(list)) return fail(`.${key} must be a list`);
+    list.forEach((item, i) => {
+      if (!isObj(item) || typeof item['docRef'] !== 'string' || item['docRef'] === '') fail(`.${key}[${i}] needs a docRef`);
+    });
+  }
+  const states = raw['states'];
+  if (!isObj(states) || !Array.isArray(states['stoppable']) || !Array.isArray(states['notStoppable'])) fail('.states is malformed');
+  return raw as unknown as VmconformExtension;
+}

@@ -1,0 +1,224 @@
+import { readFileSync } from 'node:fs';
+import { createConfig, lint, lintFromString } from '@redocly/openapi-core';
+import type { Config } from '@redocly/openapi-core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DIALECT_NAMES } from '../dialects/types.ts';
+import type { DialectName } from '../dialects/types.ts';
+import { checkDocRef, checkDocRefs, checkRefs, checkSchemasAndExamples, collectExamples, findSeedsDir } from './check.ts';
+import { loadSpec, specPath } from './load.ts';
+import { schemaValidator } from './validator.ts';
+
+const seedsDir = findSeedsDir();
+
+describe('source documents', () => {
+  it('ship with the package (specs/sources), so every docRef can be checked from a fresh clone', () => {
+    expect(seedsDir).toBeDefined();
+  });
+});
+const fresh = (d: DialectName): Record<string, unknown> => parse(readFileSync(specPath(d), 'utf8')) as Record<string, unknown>;
+
+let config: Config;
+beforeAll(async () => {
+  config = await createConfig({ extends: ['recommended'] });
+});
+
+type Problem = Awaited<ReturnType<typeof lint>>[number];
+const show = (p: Problem): string => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`;
+
+/** The pinned shape of the x-vmconform root extension. */
+const EXTENSION_SCHEMA = {
+  $defs: {
+    ref: { type: 'string', minLength: 5 },
+    testable: { anyOf: [{ const: true }, { type: 'string', minLength: 10 }] },
+  },
+  type: 'object',
+  required: ['dialect', 'seed', 'errors', 'limits', 'states', 'transitions', 'resolutions'],
+  additionalProperties: false,
+  properties: {
+    dialect: { enum: [...DIALECT_NAMES] },
+    seed: { type: 'string', pattern: '^\\d{3}_[0-9a-f]{16}\\.txt$' },
+    errors: { type: 'array', minItems: 3, items: { type: 'object', additionalProperties: false, required: ['code', 'httpStatus', 'meaning', 'docRef', 'source', 'testable'],
+      properties: { code: { type: 'string', minLength: 1 }, httpStatus: { type: 'integer', minimum: 200, maximum: 599 }, meaning: { type: 'string', minLength: 1 },
+        docRef: { $ref: '#/$defs/ref' }, source: { enum: ['document', 'common', 'design'] }, testable: { $ref: '#/$defs/testable' } } } },
+    limits: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'summary', 'value', 'docRef'],
+      properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string' }, value: { type: 'number' }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' } } } },
+    states: { type: 'object', additionalProperties: false, required: ['running', 'stopping', 'stopped', 'stoppable', 'notStoppable', 'docRef'],
+      properties: { running: { type: 'string' }, stopping: { type: 'string' }, stopped: { type: 'string' }, stoppable: { type: 'array', minItems: 1, items: { type: 'string' } },
+        notStoppable: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['status', 'codes', 'httpStatus'],
+          properties: { status: { type: 'string' }, codes: { type: 'array', minItems: 1, items: { type: 'string' } }, httpStatus: { type: 'integer' } } } },
+        docRef: { $ref: '#/$defs/ref' } } },
+    transitions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['from', 'to', 'docRef'],
+      properties: { from: { type: 'string' }, to: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } } },
+    resolutions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'summary', 'docRef'],
+      properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string', minLength: 1 }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' } } } },
+  },
+} as const;
+const extensionValidator = new Ajv2020({ allErrors: true }).compile(EXTENSION_SCHEMA);
+
+const PINNED: Record<DialectName, string[]> = {
+  'tencent-cvm-api2': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse'],
+  'tencent-cvm-api3': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesRequest', 'DescribeStatusRequest'],
+  'zenlayer-vm': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesRequest', 'DescribeStatusRequest'],
+  'zenlayer-bmc': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesRequest', 'DescribeStatusRequest'],
+  'aliyun-ecs': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesResponseXml', 'DescribeStatusResponseXml', 'ErrorResponseXml'],
+};
+
+describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
+  const doc = loadSpec(dialect) as unknown as Record<string, unknown>;
+  const schemas = (doc['components'] as { schemas: Record<string, { examples?: unknown[] }> }).schemas;
+
+  it('is an OpenAPI 3.1.0 document with the 2020-12 JSON Schema dialect', () => {
+    expect(doc['openapi']).toBe('3.1.0');
+    expect(doc['jsonSchemaDialect']).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it('passes @redocly/openapi-core lint (recommended ruleset) without any problem', async () => {
+    const problems = await lint({ ref: specPath(dialect), config });
+    expect(problems.map(show)).toEqual([]);
+  });
+
+  it('is self-contained: every $ref is local and resolves', () => {
+    expect(checkRefs(doc)).toEqual([]);
+  });
+
+  it('defines the pinned schema names', () => {
+    for (const name of PINNED[dialect]) expect(Object.keys(schemas), name).toContain(name);
+  });
+
+  it('compiles every schema in ajv 2020 and every example validates against its own schema', () => {
+    expect(collectExamples(doc).length).toBeGreaterThanOrEqual(15);
+    expect(checkSchemasAndExamples(doc)).toEqual([]);
+  });
+
+  it('has an x-vmconform extension of the pinned shape for this dialect', () => {
+    const ext = doc['x-vmconform'];
+    const ok = extensionValidator(ext);
+    expect(extensionValidator.errors ?? [], JSON.stringify(extensionValidator.errors)).toEqual([]);
+    expect(ok).toBe(true);
+    expect((ext as { dialect: string }).dialect).toBe(dialect);
+  });
+
+  it('cites existing seed lines (or DESIGN.md sections) that contain the quoted text', () => {
+    expect(checkDocRefs(doc, seedsDir as string)).toEqual([]);
+  });
+
+  it('success envelopes reject error bodies and the error envelope rejects success bodies', () => {
+    const v = schemaValidator(dialect);
+    const errorExamples = schemas['ErrorResponse']?.examples ?? [];
+    const successExamples = [...(schemas['StopInstancesResponse']?.examples ?? []), ...(schemas['DescribeStatusResponse']?.examples ?? [])];
+    expect(errorExamples.length).toBeGreaterThan(0);
+    expect(successExamples.length).toBeGreaterThan(1);
+    for (const e of errorExamples) {
+      expect(v.validate('ErrorResponse', e)).toEqual([]);
+      expect(v.validate('StopInstancesResponse', e)).not.toEqual([]);
+      expect(v.validate('DescribeStatusResponse', e)).not.toEqual([]);
+    }
+    for (const s of successExamples) expect(v.validate('ErrorResponse', s)).not.toEqual([]);
+  });
+});
+
+describe('spec content the cases rely on', () => {
+  const ext = (d: DialectName) => (loadSpec(d) as unknown as { 'x-vmconform': { errors: { code: string; httpStatus: number; source: string }[]; limits: { id: string; value: number }[]; resolutions: { id: string }[]; states: { stoppable: string[]; notStoppable: { status: string; codes: string[] }[] } } })['x-vmconform'];
+  const TENCENT_DOC = ['MissingParameter', 'InvalidInstanceId.NotFound', 'InvalidInstanceId.Malformed', 'InvalidParameterValue', 'InvalidParameterValue.LimitExceeded', 'InvalidInstance.NotSupported', 'InternalServerError'];
+
+  it.each(['tencent-cvm-api2', 'tencent-cvm-api3'] as const)('%s lists the 7 documented codes, all as HTTP 200', (d) => {
+    const docCodes = ext(d).errors.filter((e) => e.source === 'document');
+    expect(docCodes.map((e) => e.code).sort()).toEqual([...TENCENT_DOC].sort());
+    expect(ext(d).errors.every((e) => e.httpStatus === 200)).toBe(true);
+  });
+
+  it('tencent-cvm-api3 has the 10 requests/second limit and RequestLimitExceeded; api2 has neither', () => {
+    expect(ext('tencent-cvm-api3').limits.find((l) => l.id === 'rate-per-second')?.value).toBe(10);
+    expect(ext('tencent-cvm-api3').errors.map((e) => e.code)).toContain('RequestLimitExceeded');
+    expect(ext('tencent-cvm-api2').limits.map((l) => l.id)).not.toContain('rate-per-second');
+    expect(ext('tencent-cvm-api2').errors.map((e) => e.code)).not.toContain('RequestLimitExceeded');
+  });
+
+  it.each(['zenlayer-vm', 'zenlayer-bmc'] as const)('%s lists its 3 codes with their HTTP statuses and the recycle-bin precedence', (d) => {
+    expect(ext(d).errors.map((e) => [e.code, e.httpStatus])).toEqual([
+      ['INVALID_INSTANCE_NOT_FOUND', 404], ['OPERATION_DENIED_INSTANCE_RECYCLED', 403], ['OPERATION_DENIED_INSTANCE_NOT_RUNNING', 403]]);
+    expect(ext(d).states.stoppable).toEqual(['RUNNING']);
+    for (const s of ['RECYCLE', 'RECYCLING']) expect(ext(d).states.notStoppable.find((n) => n.status === s)?.codes).toEqual(['OPERATION_DENIED_INSTANCE_RECYCLED']);
+    expect(ext(d).states.notStoppable.find((n) => n.status === 'STOPPED')?.codes).toEqual(['OPERATION_DENIED_INSTANCE_NOT_RUNNING']);
+    expect(ext(d).resolutions.map((r) => r.id)).toContain('recycle-bin-precedence');
+  });
+
+  it('zenlayer-vm records the STOPPED/RUNNING contradiction with RUNNING winning', () => {
+    expect(ext('zenlayer-vm').resolutions.map((r) => r.id)).toEqual(expect.arrayContaining(['vm-stoppable-running-wins', 'vm-note-says-stopped']));
+  });
+
+  it('aliyun-ecs lists all 10 rows of the document error table', () => {
+    const rows = ext('aliyun-ecs').errors.filter((e) => e.source === 'document');
+    expect(rows).toHaveLength(10);
+    expect(rows.map((e) => `${e.httpStatus} ${e.code}`)).toEqual([
+      '400 InvalidParameter.KMSKeyId.CMKNotEnabled', '400 DRYRUN.SUCCESS', '403 Abs.InvalidInstanceIds.MalFormed', '403 IncorrectInstanceStatus',
+      '403 InsufficientBalance', '403 InstanceNotReady', '404 InvalidInstanceId.NotFound', '404 InvalidInstanceIds.NotFound',
+      '404 InvalidInstanceId.NotFound', '500 InternalError']);
+    expect(ext('aliyun-ecs').states.notStoppable.find((n) => n.status === 'Stopped')?.codes).toEqual(['IncorrectInstanceStatus']);
+  });
+
+  it('indexed id parameters use the right base and bounds', () => {
+    const idxSchema = (d: DialectName, path: string, method: string, name: string): Record<string, unknown> => {
+      const op = (loadSpec(d).paths as Record<string, Record<string, { parameters: { name: string; schema: Record<string, unknown> }[] }>>)[path]?.[method];
+      const p = op?.parameters.find((x) => x.name === name);
+      if (!p) throw new Error(`no ${name} on ${method} ${path}`);
+      return p.schema;
+    };
+    const names = (schema: Record<string, unknown>) => new RegExp((schema['propertyNames'] as { pattern: string }).pattern);
+    const api2 = names(idxSchema('tencent-cvm-api2', '/v2/index.php', 'get', 'InstanceIds.N'));
+    expect([api2.test('InstanceIds.1'), api2.test('InstanceIds.100'), api2.test('InstanceIds.0'), api2.test('InstanceIds.101')]).toEqual([true, true, false, false]);
+    const api3 = names(idxSchema('tencent-cvm-api3', '/', 'get', 'InstanceIds.N'));
+    expect([api3.test('InstanceIds.0'), api3.test('InstanceIds.99'), api3.test('InstanceIds.100')]).toEqual([true, true, false]);
+    const ali = names(idxSchema('aliyun-ecs', '/', 'get', 'InstanceId.N'));
+    expect([ali.test('InstanceId.1'), ali.test('InstanceId.100'), ali.test('InstanceId.0'), ali.test('InstanceIds.1')]).toEqual([true, true, false, false]);
+  });
+
+  it('status queries reject a status word the dialect does not have', () => {
+    expect(schemaValidator('tencent-cvm-api2').validate('DescribeStatusResponse', { Response: { TotalCount: 1, InstanceStatusSet: [{ InstanceId: 'ins-r8hr2upy', InstanceState: 'HALTED' }], RequestId: 'r' } })).not.toEqual([]);
+    expect(schemaValidator('zenlayer-bmc').validate('DescribeStatusResponse', { requestId: 'r', response: { requestId: 'r', totalCount: 1, dataSet: [{ instanceId: 'a', instanceStatus: 'DEPLOYING' }] } })).not.toEqual([]);
+    expect(schemaValidator('zenlayer-vm').validate('DescribeStatusResponse', { requestId: 'r', response: { requestId: 'r', totalCount: 1, dataSet: [{ instanceId: 'a', instanceStatus: 'DEPLOYING' }] } })).toEqual([]);
+    expect(schemaValidator('aliyun-ecs').validate('DescribeStatusResponse', { RequestId: 'r', TotalCount: 1, PageNumber: 1, PageSize: 10, InstanceStatuses: { InstanceStatus: [{ InstanceId: 'i-a', Status: 'RUNNING' }] } })).not.toEqual([]);
+  });
+});
+
+describe('the checks catch a broken spec', () => {
+  it('lint reports a structurally broken document', async () => {
+    const text = readFileSync(specPath('zenlayer-vm'), 'utf8').replace('openapi: 3.1.0', 'openapi: 3.1.0\nbogusRootField: 1').replace(/\n {6}responses:\n/, '\n      responsez:\n');
+    const problems = await lintFromString({ source: text, absoluteRef: '/virtual/zenlayer-vm.yaml', config });
+    expect(problems.filter((p) => p.severity === 'error').length).toBeGreaterThan(0);
+  });
+
+  it('an example that contradicts its schema is reported', () => {
+    const doc = fresh('tencent-cvm-api2') as { components: { schemas: { StopInstancesResponse: { examples: unknown[] } } } };
+    doc.components.schemas.StopInstancesResponse.examples = [{ Response: { RequestId: 42 } }];
+    expect(checkSchemasAndExamples(doc).join('\n')).toMatch(/StopInstancesResponse\/examples\/0: \/Response\/RequestId: must be string/);
+  });
+
+  it('an XML example whose parsed form breaks its schema is reported', () => {
+    const text = readFileSync(specPath('aliyun-ecs'), 'utf8').replace('<Code>IncorrectInstanceStatus</Code>', '<Kode>IncorrectInstanceStatus</Kode>');
+    expect(checkSchemasAndExamples(parse(text)).join('\n')).toMatch(/\(parsed XML\)/);
+  });
+
+  it('a dangling or external $ref is reported', () => {
+    const doc = fresh('zenlayer-bmc') as { components: { schemas: Record<string, unknown> } };
+    doc.components.schemas['Extra'] = { anyOf: [{ $ref: '#/components/schemas/Missing' }, { $ref: 'other.yaml#/X' }] };
+    expect(checkRefs(doc)).toHaveLength(2);
+  });
+
+  it('a docRef with a wrong line, file or quote is reported', () => {
+    const dir = seedsDir as string;
+    expect(checkDocRef('001_531d5cb6841b9371.txt:74 403 OPERATION_DENIED_INSTANCE_RECYCLED', dir)).toBeUndefined();
+    expect(checkDocRef('001_531d5cb6841b9371.txt:73 403 OPERATION_DENIED_INSTANCE_RECYCLED', dir)).toMatch(/does not contain/);
+    expect(checkDocRef('001_531d5cb6841b9371.txt:999 x', dir)).toMatch(/has no lines/);
+    expect(checkDocRef('009_0000000000000000.txt:1 x', dir)).toMatch(/does not exist/);
+    expect(checkDocRef('DESIGN.md §3 RUNNING wins', dir)).toBeUndefined();
+    expect(checkDocRef('DESIGN.md §3 STOPPED wins', dir)).toMatch(/does not contain/);
+    expect(checkDocRef('somewhere line 3', dir)).toMatch(/malformed/);
+    const doc = fresh('aliyun-ecs') as { 'x-vmconform': { errors: { docRef: string }[] } };
+    const first = doc['x-vmconform'].errors[0];
+    if (first) first.docRef = first.docRef.replace(':177 ', ':178 ');
+    expect(checkDocRefs(doc, dir)).toHaveLength(1);
+  });
+});
