@@ -1,0 +1,98 @@
+/**
+ * `vmconform mock --dialect D|all --port N`: the reference provider over HTTP with its provider-state endpoint
+ * (DESIGN.md §6). Prints one `dialect url` line per provider, runs until SIGINT/SIGTERM, then stops cleanly.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/types.ts';
+import { UsageError } from '../errors.ts';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { resolveCredentials } from '../signing/credentials.ts';
+import type { ExitSlot } from './main.ts';
+
+/** Options the `mock` subcommand accepts. */
+export interface MockCommandOptions {
+  readonly dialect: string;
+  readonly port: number;
+  readonly host: string;
+  readonly transitionMs: number;
+  readonly verifySignatures: boolean;
+  readonly rateLimit: boolean;
+}
+
+function parseNonNegativeInt(max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) > max) throw new InvalidArgumentError(`expected an integer from 0 to ${max}`);
+    return Number(value);
+  };
+}
+
+/**
+ * Start the providers a `mock` invocation asks for (ports `port`, `port + 1`, ... or all ephemeral when 0).
+ *
+ * @example
+ * const running = await startMockProviders({ dialect: 'all', port: 0, host: '127.0.0.1', transitionMs: 1000, verifySignatures: false, rateLimit: true });
+ */
+export async function startMockProviders(options: MockCommandOptions): Promise<RunningProvider[]> {
+  if (options.dialect !== 'all' && !isDialectName(options.dialect)) {
+    throw new UsageError(`unknown dialect "${options.dialect}" (use one of ${DIALECT_NAMES.join(', ')} or all)`);
+  }
+  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+    throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not "${options.host}"`);
+  }
+  const dialects: readonly DialectName[] = options.dialect === 'all' ? DIALECT_NAMES : [options.dialect as DialectName];
+  const credentials = options.verifySignatures ? resolveCredentials(undefined, process.env) : false;
+  const running: RunningProvider[] = [];
+  try {
+    for (const [index, dialect] of dialects.entries()) {
+      running.push(
+        await startProviderServer({
+          dialect,
+          port: options.port === 0 ? 0 : options.port + index,
+          host: options.host,
+          transitionMs: options.transitionMs,
+          verifySignatures: credentials,
+          ...(options.rateLimit ? {} : { rateLimitPerSecond: false as const }),
+        }),
+      );
+    }
+  } catch (err: unknown) {
+    await Promise.all(running.map((r) => r.close()));
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(`cannot start the mock provider: ${message}`);
+  }
+  return running;
+}
+
+/**
+ * Register `mock` on the program. The action's promise resolves once SIGINT or SIGTERM has stopped every server.
+ *
+ * @example
+ * registerMockCommand(program, exit);
+ */
+export function registerMockCommand(program: Command, exit: ExitSlot): void {
+  program
+    .command('mock')
+    .description('Run the reference provider (with the provider-state endpoint) until SIGINT/SIGTERM.')
+    .requiredOption('--dialect <dialect>', `${DIALECT_NAMES.join(' | ')} | all`)
+    .option('--port <n>', 'port of the first provider (0 = ephemeral; with all: n, n+1, ...)', parseNonNegativeInt(65535), 0)
+    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
+    .option('--transition-ms <n>', 'STOPPING -> STOPPED time in ms', parseNonNegativeInt(3_600_000), 1000)
+    .option('--verify-signatures', 'verify request signatures (credentials from VMCONFORM_ACCESS_KEY_ID/_SECRET, else the test ones)', false)
+    .option('--no-rate-limit', 'do not enforce tencent-cvm-api3\'s 10 StopInstances per second')
+    .action(async (opts: MockCommandOptions) => {
+      const running = await startMockProviders(opts);
+      for (const r of running) process.stdout.write(`${r.dialect} ${r.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await Promise.all(running.map((r) => r.close()));
+      process.stderr.write('vmconform mock: stopped\n');
+      exit.code = 0;
+    });
+}

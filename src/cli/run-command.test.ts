@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeZenlayer, type FakeTarget } from '../engine/testing/fake-zenlayer.ts';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/vmconform.js', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawn the real CLI (asynchronously: the targets live in this process and must keep answering). */
+function vmconform(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+let provider: RunningProvider;
+let fake: FakeTarget;
+let dir: string;
+
+beforeAll(async () => {
+  provider = await startProviderServer({ dialect: 'zenlayer-vm', port: 0, host: '127.0.0.1', transitionMs: 100 });
+  fake = await startFakeZenlayer({ transitionMs: 50 });
+  fake.fault = 'no-stop';
+  dir = mkdtempSync(join(tmpdir(), 'vmconform-cli-'));
+});
+afterAll(async () => {
+  await provider.close();
+  await fake.close();
+});
+
+describe('vmconform run', () => {
+  it('exits 0 against the reference provider and writes the reports', async () => {
+    const reports = join(dir, 'ok');
+    const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^(stop\\.|state\\.STOPPED)', '--report-dir', reports]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/RESULT: PASSED/);
+    const doc = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')) as {
+      tool: string;
+      runs: { dialect: string; target: string; cases: { id: string; status: string }[] }[];
+    };
+    expect(doc.tool).toBe('vmconform');
+    expect(doc.runs[0]?.dialect).toBe('zenlayer-vm');
+    expect(doc.runs[0]?.target).toBe(provider.url);
+    const ids = doc.runs[0]?.cases.map((c) => c.id) ?? [];
+    expect(ids).toContain('stop.single');
+    expect(ids).toContain('state.STOPPED.rejected');
+    expect(ids.every((id) => /^(stop\.|state\.STOPPED)/.test(id))).toBe(true);
+    expect(doc.runs[0]?.cases.every((c) => c.status === 'passed')).toBe(true);
+    expect(readFileSync(join(reports, 'junit.xml'), 'utf8')).toContain('<testsuite name="vmconform zenlayer-vm"');
+  });
+
+  it('exits 1 against a wrong target, with the finding and curl line; 0 when the baseline knows the failure', async () => {
+    const reports = join(dir, 'bad');
+    const args = ['run', '--dialect', 'zenlayer-vm', '--target', fake.url, '--grep', '^stop\\.single$', '--report-dir', reports, '--poll-timeout', '500'];
+    const r = await vmconform(args);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL stop\.single \[MUST\]/);
+    expect(r.stdout).toMatch(/\[state-immediate\] a \(vm-[0-9a-f]+\): expected status STOPPING or STOPPED right after the call, received RUNNING/);
+    expect(r.stdout).toMatch(/curl -sS -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/vm /);
+    const baseline = join(dir, 'baseline.json');
+    writeFileSync(baseline, JSON.stringify({ version: 1, known: [{ dialect: 'zenlayer-vm', id: 'stop.single', reason: 'fake target never stops' }] }));
+    const known = await vmconform([...args, '--baseline', baseline]);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toMatch(/\(known, in baseline\)/);
+  });
+
+  it('exits 2 on usage and configuration errors, before running anything', async () => {
+    const runs = await Promise.all([
+      vmconform(['run', '--dialect', 'gcp-compute', '--target', provider.url]),
+      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', 'ftp://127.0.0.1/']),
+      vmconform(['run', '--dialect', 'zenlayer-vm']),
+      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--baseline', join(dir, 'missing.json')]),
+      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^no-such-case$']),
+      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--poll-timeout', 'soon']),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs[0]?.stderr).toMatch(/unknown dialect "gcp-compute"/);
+    expect(runs[1]?.stderr).toMatch(/expected an http:\/\/ or https:\/\/ URL/);
+    expect(runs[2]?.stderr).toMatch(/--target/);
+    expect(runs[3]?.stderr).toMatch(/cannot read baseline/);
+    expect(runs[4]?.stderr).toMatch(/no case of zenlayer-vm matches/);
+    expect(runs[5]?.stderr).toMatch(/milliseconds/);
+  });
+
+  it('an unreachable target is a failing run with clear messages, not a crash', async () => {
+    const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', 'http://127.0.0.1:1', '--grep', '^stop\\.single$', '--report-dir', join(dir, 'down')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/target http:\/\/127\.0\.0\.1:1 is unreachable \(.*ECONNREFUSED/);
+    expect(r.stdout).toMatch(/\[provider-state\] provider-state setup: expected an HTTP answer from http:\/\/127\.0\.0\.1:1\/_vmconform\/provider-states, received none: .*ECONNREFUSED/);
+  });
+
+  it('--help describes every option', async () => {
+    const r = await vmconform(['run', '--help']);
+    expect(r.code).toBe(0);
+    for (const opt of ['--dialect', '--target', '--states-url', '--report-dir', '--baseline', '--level', '--grep', '--poll-timeout', '--region']) {
+      expect(r.stdout).toContain(opt);
+    }
+  });
+});

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import type { Expectation } from '../cases/types.ts';
+import type { StatusRead } from '../dialects/client.ts';
+import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
+import {
+  CALL_CHECKS_BY_RESULT,
+  CHECKS,
+  burstAllServed,
+  burstSomeRefused,
+  requestIdUnique,
+  runCallChecks,
+  stateEventual,
+  stateImmediate,
+  type CallCheckInput,
+  type FindingScope,
+} from './checks.ts';
+
+const request: WireRequest = { method: 'POST', url: 'http://127.0.0.1:9/api/v2/vm', headers: { 'content-type': 'application/json' }, body: '{"instanceIds":["vm-1"]}' };
+const scopeOf = (dialect: DialectName = 'zenlayer-vm'): FindingScope => ({ caseId: 'c.1', dialect, level: 'MUST', docRef: 'seed.txt:1' });
+
+function outcome(over: Partial<Outcome> = {}): Outcome {
+  return {
+    httpStatus: 200,
+    contentType: 'application/json',
+    format: 'json',
+    body: {},
+    requestId: 'r-1',
+    ok: true,
+    error: undefined,
+    instances: undefined,
+    totalCount: undefined,
+    schemaErrors: [],
+    decodeProblems: [],
+    ...over,
+  };
+}
+
+function exchange(o: Outcome | undefined, over: Partial<Exchange> = {}): Exchange {
+  return {
+    call: { operation: 'StopInstances', instanceIds: ['vm-1'] },
+    request,
+    response: o ? { status: o.httpStatus, headers: {}, bodyText: '{}' } : undefined,
+    outcome: o,
+    transportError: o ? undefined : 'connect ECONNREFUSED 127.0.0.1:9',
+    durationMs: 1,
+    ...over,
+  };
+}
+
+const errorOutcome = (status: number, code: string): Outcome =>
+  outcome({ httpStatus: status, ok: false, error: { code, message: 'm' } });
+
+function input(ex: Exchange, expect: Expectation, dialect: DialectName = 'zenlayer-vm'): CallCheckInput {
+  return {
+    scope: scopeOf(dialect),
+    exchange: ex,
+    expect,
+    idOf: (k) => (k === 'a' ? 'vm-1' : k === 'b' ? 'vm-2' : k),
+    statusForCode: (code) => (code === 'INVALID_INSTANCE_NOT_FOUND' ? [404] : code === 'NOT_RUNNING' ? [403] : undefined),
+  };
+}
+
+const names = (fs: readonly { check: string }[]): string[] => fs.map((f) => f.check);
+
+describe('call checks each fail when they should and pass otherwise', () => {
+  const success: Expectation = { result: 'success' };
+
+  it('transport-ok', () => {
+    expect(CHECKS['transport-ok'](input(exchange(undefined), success))[0]?.message).toMatch(/expected an HTTP answer, received none: connect ECONNREFUSED/);
+    expect(CHECKS['transport-ok'](input(exchange(outcome()), success))).toEqual([]);
+  });
+
+  it('not-server-error', () => {
+    expect(names(CHECKS['not-server-error'](input(exchange(errorOutcome(503, 'X')), { result: 'not-5xx' })))).toEqual(['not-server-error']);
+    expect(CHECKS['not-server-error'](input(exchange(errorOutcome(400, 'X')), { result: 'not-5xx' }))).toEqual([]);
+  });
+
+  it('decodable: undecodable envelope, or the wrong body format', () => {
+    expect(CHECKS.decodable(input(exchange(outcome({ decodeProblems: ['no response object'] })), success))[0]?.message).toMatch(/no response object/);
+    expect(CHECKS.decodable(input(exchange(outcome({ format: 'unparseable' })), success))[0]?.message).toMatch(/expected a JSON body, received unparseable/);
+    expect(CHECKS.decodable(input(exchange(outcome({ format: 'json' })), { result: 'error', format: 'xml' }))).toHaveLength(1);
+    expect(CHECKS.decodable(input(exchange(outcome()), success))).toEqual([]);
+  });
+
+  it('content-type: JSON vs XML', () => {
+    expect(CHECKS['content-type'](input(exchange(outcome({ contentType: 'text/html' })), success))[0]?.message).toMatch(/expected Content-Type application\/json, received "text\/html"/);
+    expect(CHECKS['content-type'](input(exchange(outcome({ contentType: undefined })), success))).toHaveLength(1);
+    expect(CHECKS['content-type'](input(exchange(outcome({ contentType: 'application/json; charset=utf-8' })), success))).toEqual([]);
+    expect(CHECKS['content-type'](input(exchange(outcome({ contentType: 'text/xml;charset=UTF-8', format: 'xml' })), { result: 'error', format: 'xml' }))).toEqual([]);
+    expect(CHECKS['content-type'](input(exchange(outcome()), { result: 'error', format: 'xml' }))).toHaveLength(1);
+  });
+
+  it('schema-valid', () => {
+    expect(CHECKS['schema-valid'](input(exchange(outcome({ schemaErrors: ['/requestId must be string'] })), success))[0]?.message).toMatch(/1 violation\(s\): \/requestId must be string/);
+    expect(CHECKS['schema-valid'](input(exchange(outcome()), success))).toEqual([]);
+  });
+
+  it('result-kind: success', () => {
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(403, 'NOT_RUNNING')), success))[0]?.message).toMatch(/expected the success envelope with HTTP 200, received HTTP 403 with error NOT_RUNNING/);
+    expect(CHECKS['result-kind'](input(exchange(outcome({ httpStatus: 202 })), success))).toHaveLength(1);
+    expect(CHECKS['result-kind'](input(exchange(outcome()), success))).toEqual([]);
+  });
+
+  it('result-kind: error and client-error, per dialect (tencent errors are HTTP 200 + Response.Error)', () => {
+    expect(CHECKS['result-kind'](input(exchange(outcome()), { result: 'error', codes: ['X'] }))).toHaveLength(1);
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(404, 'X')), { result: 'error' }))).toEqual([]);
+    const client: Expectation = { result: 'client-error' };
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(400, 'X')), client))).toEqual([]);
+    expect(CHECKS['result-kind'](input(exchange(outcome({ httpStatus: 200 })), client))).toHaveLength(1);
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(500, 'X')), client))).toHaveLength(1);
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(200, 'InvalidParameter')), client, 'tencent-cvm-api3'))).toEqual([]);
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(400, 'InvalidParameter')), client, 'tencent-cvm-api2'))[0]?.message).toMatch(/HTTP 200 with Response.Error/);
+    expect(CHECKS['result-kind'](input(exchange(outcome()), client, 'tencent-cvm-api2'))).toHaveLength(1);
+    expect(CHECKS['result-kind'](input(exchange(errorOutcome(500, 'X')), { result: 'not-5xx' }))).toEqual([]);
+  });
+
+  it('error-code: one of the codes', () => {
+    const e: Expectation = { result: 'error', codes: ['A', 'B'] };
+    expect(CHECKS['error-code'](input(exchange(errorOutcome(400, 'C')), e))[0]?.message).toMatch(/expected error code one of A, B, received C/);
+    expect(CHECKS['error-code'](input(exchange(errorOutcome(400, 'B')), e))).toEqual([]);
+  });
+
+  it('http-status: the row statuses, else the spec status for the code', () => {
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(400, 'X')), { result: 'error', codes: ['X'], httpStatus: [403] }))[0]?.message).toMatch(/expected HTTP 403 \(per the case\)/);
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(403, 'X')), { result: 'error', codes: ['X'], httpStatus: [403] }))).toEqual([]);
+    const spec: Expectation = { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND'] };
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(400, 'INVALID_INSTANCE_NOT_FOUND')), spec))[0]?.message).toMatch(/expected HTTP 404 \(per the spec for INVALID_INSTANCE_NOT_FOUND\)/);
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(404, 'INVALID_INSTANCE_NOT_FOUND')), spec))).toEqual([]);
+    // the code received picks its own status among several accepted codes
+    const two: Expectation = { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND', 'NOT_RUNNING'] };
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(403, 'NOT_RUNNING')), two))).toEqual([]);
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(404, 'NOT_RUNNING')), two))).toHaveLength(1);
+    // no status known anywhere: nothing to check
+    expect(CHECKS['http-status'](input(exchange(errorOutcome(418, 'Y')), { result: 'error', codes: ['Y'] }))).toEqual([]);
+  });
+
+  it('request-id-present', () => {
+    expect(CHECKS['request-id-present'](input(exchange(outcome({ requestId: undefined })), success))).toHaveLength(1);
+    expect(CHECKS['request-id-present'](input(exchange(outcome({ requestId: '' })), success))).toHaveLength(1);
+    expect(CHECKS['request-id-present'](input(exchange(outcome()), success))).toEqual([]);
+  });
+
+  it('per-instance: exactly one entry per requested id, codes and statuses', () => {
+    const call = { operation: 'StopInstances' as const, instanceIds: ['vm-1', 'vm-2'] };
+    const e: Expectation = {
+      result: 'success',
+      instances: { a: { code: 'success', previousStatus: 'Running', currentStatus: 'Stopping' }, b: { code: ['IncorrectInstanceStatus'] } },
+    };
+    const good = outcome({
+      instances: [
+        { instanceId: 'vm-1', code: '200', previousStatus: 'Running', status: 'Stopping' },
+        { instanceId: 'vm-2', code: 'IncorrectInstanceStatus' },
+      ],
+    });
+    expect(CHECKS['per-instance'](input(exchange(good, { call }), e))).toEqual([]);
+    const bad = outcome({
+      instances: [
+        { instanceId: 'vm-1', code: '200', previousStatus: 'Running', status: 'Stopped' },
+        { instanceId: 'vm-1', code: '200' },
+        { instanceId: 'vm-9', code: '200' },
+      ],
+    });
+    const msgs = CHECKS['per-instance'](input(exchange(bad, { call }), e)).map((f) => f.message);
+    expect(msgs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/exactly one InstanceResponse for vm-1, received 2/),
+        expect.stringMatching(/exactly one InstanceResponse for vm-2, received 0/),
+        expect.stringMatching(/received one for "vm-9"/),
+        expect.stringMatching(/expected CurrentStatus Stopping, received Stopped/),
+      ]),
+    );
+    expect(CHECKS['per-instance'](input(exchange(outcome(), { call }), e))[0]?.message).toMatch(/no per-instance list/);
+  });
+
+  it('runCallChecks picks the checks by expected result, and only transport-ok without an answer', () => {
+    expect(CALL_CHECKS_BY_RESULT['not-5xx']).toEqual(['transport-ok', 'not-server-error']);
+    expect(names(runCallChecks(input(exchange(undefined), { result: 'error', codes: ['X'] })))).toEqual(['transport-ok']);
+    expect(runCallChecks(input(exchange(outcome()), { result: 'success' }))).toEqual([]);
+    expect(names(runCallChecks(input(exchange(errorOutcome(404, 'INVALID_INSTANCE_NOT_FOUND')), { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND'] })))).toEqual([]);
+  });
+});
+
+describe('case-level checks', () => {
+  const read = (entries: [string, string][], problem?: string): StatusRead => ({
+    statuses: new Map(entries),
+    exchanges: [exchange(outcome())],
+    problem,
+  });
+
+  it('request-id-unique', () => {
+    const a = exchange(outcome({ requestId: 'x' }));
+    const b = exchange(outcome({ requestId: 'y' }));
+    expect(requestIdUnique(scopeOf(), [a, b])).toEqual([]);
+    expect(requestIdUnique(scopeOf(), [a, b, a])[0]?.message).toMatch(/received "x" twice/);
+  });
+
+  it('state-immediate: accepted words, missing entries, failed reads', () => {
+    const expected = [
+      { alias: 'a', id: 'vm-1', accept: ['STOPPING', 'STOPPED'] },
+      { alias: 'b', id: 'vm-2', accept: ['RUNNING'] },
+    ];
+    expect(stateImmediate(scopeOf(), expected, read([['vm-1', 'STOPPING'], ['vm-2', 'RUNNING']]), request)).toEqual([]);
+    const f = stateImmediate(scopeOf(), expected, read([['vm-1', 'RUNNING']]), request);
+    expect(f.map((x) => x.message)).toEqual([
+      expect.stringMatching(/a \(vm-1\): expected status STOPPING or STOPPED right after the call, received RUNNING/),
+      expect.stringMatching(/b \(vm-2\): expected status RUNNING, received no status/),
+    ]);
+    expect(stateImmediate(scopeOf(), expected, read([], 'status query failed: ECONNRESET'), request)[0]?.message).toMatch(/ECONNRESET/);
+  });
+
+  it('state-eventual: polls until the stopped word, else reports the last status', async () => {
+    let n = 0;
+    const reader = async (): Promise<StatusRead> => read([['vm-1', ++n >= 3 ? 'STOPPED' : 'STOPPING']]);
+    expect(await stateEventual(scopeOf(), [{ alias: 'a', id: 'vm-1' }], 'STOPPED', reader, 2_000, request, 5)).toEqual([]);
+    expect(n).toBe(3);
+    const stuck = async (): Promise<StatusRead> => read([['vm-1', 'STOPPING']]);
+    const f = await stateEventual(scopeOf(), [{ alias: 'a', id: 'vm-1' }], 'STOPPED', stuck, 50, request, 5);
+    expect(f[0]?.message).toMatch(/expected status STOPPED within 50 ms, received STOPPING/);
+  });
+
+  it('burst checks', () => {
+    const served = exchange(outcome());
+    const refused = exchange(errorOutcome(200, 'RequestLimitExceeded'));
+    const other = exchange(errorOutcome(500, 'InternalError'));
+    expect(burstAllServed(scopeOf(), [served, served])).toEqual([]);
+    expect(burstAllServed(scopeOf(), [served, refused])[0]?.message).toMatch(/expected all 2 requests of the burst served, received 1 not served/);
+    expect(burstSomeRefused(scopeOf(), [served, refused], 'RequestLimitExceeded')).toEqual([]);
+    expect(burstSomeRefused(scopeOf(), [served, served], 'RequestLimitExceeded')[0]?.message).toMatch(/received none refused/);
+    expect(burstSomeRefused(scopeOf(), [refused, other], 'RequestLimitExceeded')[0]?.message).toMatch(/1 other answer/);
+  });
+});

@@ -1,0 +1,477 @@
+/**
+ * The engine's checks, in one registry ({@link CHECKS}), Schemathesis style: each is a small named function that
+ * looks at facts (an exchange, a status read, burst answers) and returns findings. Checks never send requests
+ * themselves, except `state-eventual`, which polls through the function it is given.
+ */
+import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts';
+import type { StatusRead } from '../dialects/client.ts';
+import { toCurl } from '../dialects/curl.ts';
+import type { DialectName, Exchange, WireRequest } from '../dialects/types.ts';
+import type { CheckName, Finding } from './types.ts';
+
+/** The case-level facts every finding carries. */
+export interface FindingScope {
+  readonly caseId: string;
+  readonly dialect: DialectName;
+  readonly level: Level;
+  readonly docRef: string;
+}
+
+/** Build a finding in the one shape, with the request at fault as a curl line. */
+export function makeFinding(
+  scope: FindingScope,
+  check: CheckName,
+  message: string,
+  request?: WireRequest,
+): Finding {
+  return {
+    caseId: scope.caseId,
+    dialect: scope.dialect,
+    level: scope.level,
+    check,
+    message,
+    docRef: scope.docRef,
+    curl: request ? toCurl(request) : undefined,
+  };
+}
+
+/** What a per-call check looks at. */
+export interface CallCheckInput {
+  readonly scope: FindingScope;
+  readonly exchange: Exchange;
+  readonly expect: Expectation;
+  /** Maps the keys of `expect.instances` (aliases or literal ids) to the ids sent. */
+  readonly idOf: (key: string) => string;
+  /** HTTP statuses the dialect's spec gives for an error code (x-vmconform errors table), if known. */
+  readonly statusForCode: (code: string) => readonly number[] | undefined;
+}
+
+/** A check over one exchange. */
+export type CallCheck = (input: CallCheckInput) => Finding[];
+
+/** Tencent dialects answer client errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
+export function errorsAreHttp200(dialect: DialectName): boolean {
+  return dialect === 'tencent-cvm-api2' || dialect === 'tencent-cvm-api3';
+}
+
+function excerpt(text: string | undefined, max = 300): string {
+  if (text === undefined) return '(no body)';
+  const t = text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text;
+  return JSON.stringify(t);
+}
+
+/** A short description of what came back, for "received ..." parts of messages. */
+export function describeAnswer(ex: Exchange): string {
+  if (ex.transportError) return `no answer (${ex.transportError})`;
+  const o = ex.outcome;
+  if (!o || !ex.response) return 'no answer';
+  if (o.error) return `HTTP ${o.httpStatus} with error ${o.error.code}: ${JSON.stringify(o.error.message)}`;
+  if (o.ok) return `HTTP ${o.httpStatus} with the success envelope`;
+  return `HTTP ${o.httpStatus} with body ${excerpt(ex.response.bodyText)}`;
+}
+
+const transportOk: CallCheck = ({ scope, exchange }) =>
+  exchange.transportError || !exchange.response
+    ? [
+        makeFinding(
+          scope,
+          'transport-ok',
+          `expected an HTTP answer, received none: ${exchange.transportError ?? 'no response'}`,
+          exchange.request,
+        ),
+      ]
+    : [];
+
+const notServerError: CallCheck = ({ scope, exchange }) => {
+  const status = exchange.response?.status;
+  return status !== undefined && status >= 500
+    ? [
+        makeFinding(
+          scope,
+          'not-server-error',
+          `expected no 5xx, received HTTP ${status} with body ${excerpt(exchange.response?.bodyText)}`,
+          exchange.request,
+        ),
+      ]
+    : [];
+};
+
+const decodable: CallCheck = ({ scope, exchange, expect }) => {
+  const o = exchange.outcome;
+  if (!o) return [];
+  const want = expect.format ?? 'json';
+  const problems: string[] = [];
+  if (o.format !== want) {
+    problems.push(`expected a ${want.toUpperCase()} body, received ${o.format} body ${excerpt(exchange.response?.bodyText)}`);
+  }
+  if (o.decodeProblems.length > 0) {
+    problems.push(`expected the dialect's envelope, received: ${o.decodeProblems.join('; ')}`);
+  }
+  return problems.map((m) => makeFinding(scope, 'decodable', m, exchange.request));
+};
+
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const XML_TYPE = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
+
+const contentType: CallCheck = ({ scope, exchange, expect }) => {
+  const o = exchange.outcome;
+  if (!o) return [];
+  const want = expect.format ?? 'json';
+  const received = o.contentType;
+  const ok = received !== undefined && (want === 'xml' ? XML_TYPE : JSON_TYPE).test(received.trim());
+  return ok
+    ? []
+    : [
+        makeFinding(
+          scope,
+          'content-type',
+          `expected Content-Type ${want === 'xml' ? 'application/xml or text/xml' : 'application/json'}, received ${received === undefined ? 'none' : JSON.stringify(received)}`,
+          exchange.request,
+        ),
+      ];
+};
+
+const schemaValid: CallCheck = ({ scope, exchange }) => {
+  const errors = exchange.outcome?.schemaErrors ?? [];
+  return errors.length > 0
+    ? [
+        makeFinding(
+          scope,
+          'schema-valid',
+          `expected an answer valid against the spec, received ${errors.length} violation(s): ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`,
+          exchange.request,
+        ),
+      ]
+    : [];
+};
+
+const resultKind: CallCheck = ({ scope, exchange, expect }) => {
+  const o = exchange.outcome;
+  if (!o) return [];
+  const http200Errors = errorsAreHttp200(scope.dialect);
+  let expected: string | undefined;
+  switch (expect.result) {
+    case 'success':
+      if (!(o.ok && o.error === undefined && o.httpStatus === 200)) expected = 'the success envelope with HTTP 200';
+      break;
+    case 'error':
+      if (o.error === undefined || o.ok) {
+        expected = http200Errors ? "the error envelope (Response.Error)" : 'the error envelope (HTTP 4xx/5xx with a code)';
+      }
+      break;
+    case 'client-error':
+      if (http200Errors) {
+        if (!(o.httpStatus === 200 && o.error !== undefined)) expected = 'a client error: HTTP 200 with Response.Error';
+      } else if (!(o.httpStatus >= 400 && o.httpStatus < 500)) {
+        expected = 'a client error (HTTP 4xx)';
+      }
+      break;
+    case 'not-5xx':
+      break;
+  }
+  return expected === undefined
+    ? []
+    : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request)];
+};
+
+const errorCode: CallCheck = ({ scope, exchange, expect }) => {
+  const o = exchange.outcome;
+  const codes = expect.codes;
+  if (!o || !codes || codes.length === 0 || o.error === undefined) return [];
+  return codes.includes(o.error.code)
+    ? []
+    : [
+        makeFinding(
+          scope,
+          'error-code',
+          `expected error code ${codes.length === 1 ? codes[0] : `one of ${codes.join(', ')}`}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
+          exchange.request,
+        ),
+      ];
+};
+
+const httpStatus: CallCheck = ({ scope, exchange, expect, statusForCode }) => {
+  const o = exchange.outcome;
+  if (!o) return [];
+  let allowed: readonly number[] | undefined = expect.httpStatus;
+  let why = 'the case';
+  if (!allowed && expect.result === 'success') allowed = [200];
+  if (!allowed && expect.result === 'error' && expect.codes) {
+    // The status the spec's errors table gives for the code received (when it is one of the expected ones),
+    // else the statuses of every expected code.
+    const received = o.error?.code;
+    const codes = received !== undefined && expect.codes.includes(received) ? [received] : expect.codes;
+    const set = new Set<number>();
+    for (const code of codes) for (const s of statusForCode(code) ?? []) set.add(s);
+    if (set.size > 0) {
+      allowed = [...set].sort((a, b) => a - b);
+      why = `the spec for ${codes.join('/')}`;
+    }
+  }
+  if (!allowed || allowed.includes(o.httpStatus)) return [];
+  return [
+    makeFinding(
+      scope,
+      'http-status',
+      `expected HTTP ${allowed.join(' or ')} (per ${why}), received ${describeAnswer(exchange)}`,
+      exchange.request,
+    ),
+  ];
+};
+
+const requestIdPresent: CallCheck = ({ scope, exchange }) => {
+  const o = exchange.outcome;
+  if (!o) return [];
+  return typeof o.requestId === 'string' && o.requestId.length > 0
+    ? []
+    : [
+        makeFinding(
+          scope,
+          'request-id-present',
+          `expected a non-empty RequestId in the answer, received none (${describeAnswer(exchange)})`,
+          exchange.request,
+        ),
+      ];
+};
+
+function matchesCode(want: InstanceExpectation['code'], got: string | undefined): boolean {
+  if (want === 'success') return got !== undefined && (got === '200' || got.toLowerCase() === 'success');
+  return got !== undefined && want.includes(got);
+}
+
+const perInstance: CallCheck = ({ scope, exchange, expect, idOf }) => {
+  const o = exchange.outcome;
+  const wanted = expect.instances;
+  if (!o || !wanted) return [];
+  const found: Finding[] = [];
+  const add = (message: string): void => {
+    found.push(makeFinding(scope, 'per-instance', message, exchange.request));
+  };
+  const entries = o.instances;
+  if (!entries) {
+    add(`expected one InstanceResponse per requested id, received no per-instance list (${describeAnswer(exchange)})`);
+    return found;
+  }
+  const requested = [...new Set(exchange.call.instanceIds ?? [])];
+  for (const id of requested) {
+    const n = entries.filter((e) => e.instanceId === id).length;
+    if (n !== 1) add(`expected exactly one InstanceResponse for ${id}, received ${n}`);
+  }
+  for (const e of entries) {
+    if (!requested.includes(e.instanceId)) add(`expected InstanceResponses only for requested ids, received one for ${JSON.stringify(e.instanceId)}`);
+  }
+  for (const [key, want] of Object.entries(wanted)) {
+    const id = idOf(key);
+    const entry = entries.find((e) => e.instanceId === id);
+    if (!entry) continue; // reported above (or the key is not requested: the count check above names it)
+    if (!matchesCode(want.code, entry.code)) {
+      add(
+        `${key} (${id}): expected Code ${want.code === 'success' ? '200/success' : want.code.join(' or ')}, received ${entry.code === undefined ? 'none' : entry.code}${entry.message ? ` (${JSON.stringify(entry.message)})` : ''}`,
+      );
+    }
+    if (want.previousStatus !== undefined && entry.previousStatus !== want.previousStatus) {
+      add(`${key} (${id}): expected PreviousStatus ${want.previousStatus}, received ${entry.previousStatus ?? 'none'}`);
+    }
+    if (want.currentStatus !== undefined && entry.status !== want.currentStatus) {
+      add(`${key} (${id}): expected CurrentStatus ${want.currentStatus}, received ${entry.status ?? 'none'}`);
+    }
+  }
+  return found;
+};
+
+/** Every answer in a case carries its own RequestId (duplicates are findings). */
+export function requestIdUnique(scope: FindingScope, exchanges: readonly Exchange[]): Finding[] {
+  const seen = new Map<string, Exchange>();
+  const found: Finding[] = [];
+  for (const ex of exchanges) {
+    const id = ex.outcome?.requestId;
+    if (typeof id !== 'string' || id === '') continue;
+    if (seen.has(id)) {
+      found.push(
+        makeFinding(scope, 'request-id-unique', `expected a fresh RequestId per answer, received ${JSON.stringify(id)} twice in this case`, ex.request),
+      );
+    } else {
+      seen.set(id, ex);
+    }
+  }
+  return found;
+}
+
+/** What an instance must read after a step: the seeded word, or (for stopped aliases) stopping or stopped. */
+export interface InstanceStateExpectation {
+  readonly alias: string;
+  readonly id: string;
+  /** Accepted status words. */
+  readonly accept: readonly string[];
+}
+
+function lastRequest(read: StatusRead): WireRequest | undefined {
+  return read.exchanges.at(-1)?.request;
+}
+
+/**
+ * `state-immediate`: each instance reads one of its accepted words in `read` (taken right after the call).
+ * `blame` is the request that should (not) have changed the states.
+ */
+export function stateImmediate(
+  scope: FindingScope,
+  expected: readonly InstanceStateExpectation[],
+  read: StatusRead,
+  blame: WireRequest | undefined,
+  check: CheckName = 'state-immediate',
+): Finding[] {
+  if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read))];
+  const found: Finding[] = [];
+  for (const e of expected) {
+    const got = read.statuses.get(e.id);
+    if (got === undefined) {
+      found.push(makeFinding(scope, check, `${e.alias} (${e.id}): expected status ${e.accept.join(' or ')}, received no status (left out of the status query)`, lastRequest(read)));
+    } else if (!e.accept.includes(got)) {
+      found.push(makeFinding(scope, check, `${e.alias} (${e.id}): expected status ${e.accept.join(' or ')} right after the call, received ${got}`, blame));
+    }
+  }
+  return found;
+}
+
+/**
+ * `state-eventual`: each stopped instance reads the stopped word within `timeoutMs`, polling with `read`.
+ */
+export async function stateEventual(
+  scope: FindingScope,
+  expected: readonly { readonly alias: string; readonly id: string }[],
+  stoppedWord: string,
+  read: (ids: readonly string[]) => Promise<StatusRead>,
+  timeoutMs: number,
+  blame: WireRequest | undefined,
+  intervalMs = 100,
+): Promise<Finding[]> {
+  if (expected.length === 0) return [];
+  const deadline = Date.now() + timeoutMs;
+  let last: StatusRead | undefined;
+  let pending = [...expected];
+  for (;;) {
+    last = await read(pending.map((e) => e.id));
+    if (!last.problem) {
+      const statuses = last.statuses;
+      pending = pending.filter((e) => statuses.get(e.id) !== stoppedWord);
+      if (pending.length === 0) return [];
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+  if (last.problem) {
+    return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last))];
+  }
+  const statuses = last.statuses;
+  return pending.map((e) =>
+    makeFinding(
+      scope,
+      'state-eventual',
+      `${e.alias} (${e.id}): expected status ${stoppedWord} within ${timeoutMs} ms, received ${statuses.get(e.id) ?? 'no status'}`,
+      blame,
+    ),
+  );
+}
+
+/** A burst answer is a success: the success envelope with HTTP 200. */
+export function isServed(ex: Exchange): boolean {
+  const o = ex.outcome;
+  return !!o && o.ok && o.error === undefined && o.httpStatus === 200;
+}
+
+/** `burst-all-served`: every answer of the burst is a success. */
+export function burstAllServed(scope: FindingScope, exchanges: readonly Exchange[]): Finding[] {
+  const bad = exchanges.filter((ex) => !isServed(ex));
+  const first = bad[0];
+  if (!first) return [];
+  return [
+    makeFinding(
+      scope,
+      'burst-all-served',
+      `expected all ${exchanges.length} requests of the burst served, received ${bad.length} not served; first: ${describeAnswer(first)}`,
+      first.request,
+    ),
+  ];
+}
+
+/** `burst-some-refused`: at least one answer is the error `code`; every other is a success. */
+export function burstSomeRefused(scope: FindingScope, exchanges: readonly Exchange[], code: string): Finding[] {
+  const found: Finding[] = [];
+  const refused = exchanges.filter((ex) => ex.outcome?.error?.code === code);
+  const other = exchanges.filter((ex) => ex.outcome?.error?.code !== code && !isServed(ex));
+  if (refused.length === 0) {
+    found.push(
+      makeFinding(
+        scope,
+        'burst-some-refused',
+        `expected at least one of ${exchanges.length} requests refused with ${code}, received none refused`,
+        exchanges[0]?.request,
+      ),
+    );
+  }
+  const firstOther = other[0];
+  if (firstOther) {
+    found.push(
+      makeFinding(
+        scope,
+        'burst-some-refused',
+        `expected every request of the burst served or refused with ${code}, received ${other.length} other answer(s); first: ${describeAnswer(firstOther)}`,
+        firstOther.request,
+      ),
+    );
+  }
+  return found;
+}
+
+/** The checks that apply to one call step, by the kind of result it expects. */
+export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
+  success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
+  error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
+  'client-error': ['transport-ok', 'not-server-error', 'result-kind', 'http-status'],
+  'not-5xx': ['transport-ok', 'not-server-error'],
+};
+
+/** The names of the per-call checks. */
+export type CallCheckName =
+  | 'transport-ok'
+  | 'not-server-error'
+  | 'decodable'
+  | 'content-type'
+  | 'schema-valid'
+  | 'result-kind'
+  | 'error-code'
+  | 'http-status'
+  | 'request-id-present'
+  | 'per-instance';
+
+/** The one registry of named checks. */
+export const CHECKS = {
+  'transport-ok': transportOk,
+  'not-server-error': notServerError,
+  decodable,
+  'content-type': contentType,
+  'schema-valid': schemaValid,
+  'result-kind': resultKind,
+  'error-code': errorCode,
+  'http-status': httpStatus,
+  'request-id-present': requestIdPresent,
+  'per-instance': perInstance,
+  'request-id-unique': requestIdUnique,
+  'state-immediate': stateImmediate,
+  'state-eventual': stateEventual,
+  'burst-all-served': burstAllServed,
+  'burst-some-refused': burstSomeRefused,
+} as const satisfies Record<CallCheckName, CallCheck> & Record<string, unknown>;
+
+/**
+ * Run the call checks that apply to an expectation. When the target sent no answer, only `transport-ok` reports
+ * (the other checks have nothing to look at).
+ */
+export function runCallChecks(input: CallCheckInput): Finding[] {
+  const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
+  // per-instance applies whenever the row states per-instance results.
+  if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
+  const found: Finding[] = [];
+  for (const name of names) found.push(...CHECKS[name](input));
+  return found;
+}

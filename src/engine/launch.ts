@@ -1,0 +1,89 @@
+/**
+ * Runs the vitest suite programmatically (`createVitest` from `vitest/node`) with the run configuration provided
+ * to it and the vmconform reporter attached, and returns what the reporter collected. Used by `vmconform run`
+ * and `vmconform conformance`.
+ */
+import { fileURLToPath } from 'node:url';
+import { createVitest } from 'vitest/node';
+import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
+import type { Credentials } from '../dialects/types.ts';
+import { VmconformError } from '../errors.ts';
+import type { Baseline } from './baseline.ts';
+import { newRunId } from './run-case.ts';
+import { SUITE_CONFIG_KEY, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
+
+/** The package root (holds `suites/`). */
+export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The suite file, relative to the package root. */
+export const SUITE_FILE = 'suites/stop-instances.suite.ts';
+
+/** Options of {@link launchSuite}. */
+export interface LaunchOptions {
+  readonly runs: readonly SuiteTarget[];
+  readonly credentials: Credentials;
+  readonly grep?: string;
+  readonly pollTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly reportDir?: string;
+  readonly baseline: Baseline;
+  readonly level: 'MUST' | 'ALL';
+  readonly runId?: string;
+  /** How many cases run at once (default 16). */
+  readonly concurrency?: number;
+  /** Where the summary goes (default stdout). */
+  readonly print?: (text: string) => void;
+}
+
+/**
+ * Run the suite once over every target of `runs` and return the reporter's outcome.
+ *
+ * @example
+ * const { verdict } = await launchSuite({ runs: [{ dialect, target, statesUrl }], credentials, baseline: EMPTY_BASELINE,
+ *   level: 'ALL', pollTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+ */
+export async function launchSuite(options: LaunchOptions): Promise<ReporterOutcome> {
+  const runId = options.runId ?? newRunId();
+  const config: SuiteRunConfig = {
+    runId,
+    runs: options.runs,
+    credentials: options.credentials,
+    ...(options.grep !== undefined ? { grep: options.grep } : {}),
+    pollTimeoutMs: options.pollTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
+  const reporter = new VmconformReporter({
+    runId,
+    targets: options.runs.map((r) => ({ dialect: r.dialect, target: r.target })),
+    ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
+    baseline: options.baseline,
+    level: options.level,
+    ...(options.print ? { print: options.print } : {}),
+  });
+  const vitest = await createVitest(
+    'test',
+    {
+      config: false,
+      root: PACKAGE_ROOT,
+      include: [SUITE_FILE],
+      watch: false,
+      reporters: [reporter],
+      maxConcurrency: options.concurrency ?? 16,
+      pool: 'threads',
+      passWithNoTests: true,
+      // The suite's own per-case timeouts apply; these are backstops for the hooks vitest runs itself.
+      hookTimeout: 60_000,
+      teardownTimeout: 10_000,
+    },
+    { logLevel: 'error' },
+  );
+  try {
+    vitest.provide(SUITE_CONFIG_KEY, config);
+    await vitest.start([SUITE_FILE]);
+  } finally {
+    await vitest.close();
+  }
+  const outcome = reporter.outcome;
+  if (!outcome) throw new VmconformError('the vitest run ended without a report (the suite did not run)');
+  return outcome;
+}

@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CaseRow } from '../cases/types.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { WindowPacer } from './pacer.ts';
+import { expandSeeds, isPacedCall, newRunId, runCase } from './run-case.ts';
+import { startFakeZenlayer, type FakeTarget } from './testing/fake-zenlayer.ts';
+import type { RunContext } from './types.ts';
+
+const DOC = '001_531d5cb6841b9371.txt:1 test';
+
+const stopSingle: CaseRow = {
+  id: 'stop.single',
+  dialect: 'zenlayer-vm',
+  level: 'MUST',
+  title: 'stop one',
+  docRef: DOC,
+  rules: [],
+  instances: [
+    { alias: 'a', status: 'RUNNING' },
+    { alias: 'bystander', status: 'RUNNING' },
+  ],
+  steps: [{ kind: 'call', call: { operation: 'StopInstances', ids: ['a'] }, expect: { result: 'success', stopped: ['a'] } }],
+};
+
+const unknownRejected: CaseRow = {
+  id: 'ids.unknown.mixed',
+  dialect: 'zenlayer-vm',
+  level: 'MUST',
+  title: 'unknown id in a batch',
+  docRef: DOC,
+  rules: [],
+  instances: [{ alias: 'a', status: 'RUNNING' }],
+  steps: [
+    {
+      kind: 'call',
+      call: { operation: 'StopInstances', ids: ['a', { unknown: 'x' }] },
+      expect: { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND'], stopped: [] },
+    },
+  ],
+};
+
+const stoppedRejected: CaseRow = {
+  id: 'state.STOPPED.rejected',
+  dialect: 'zenlayer-vm',
+  level: 'MUST',
+  title: 'stopped instance',
+  docRef: DOC,
+  rules: [],
+  instances: [{ alias: 'a', status: 'STOPPED' }],
+  steps: [
+    {
+      kind: 'call',
+      call: { operation: 'StopInstances', ids: ['a'] },
+      expect: { result: 'error', codes: ['OPERATION_DENIED_INSTANCE_NOT_RUNNING'], stopped: [] },
+    },
+  ],
+};
+
+let fake: FakeTarget;
+const ctx = (over: Partial<RunContext> = {}): RunContext => ({
+  dialect: 'zenlayer-vm',
+  target: fake.url,
+  statesUrl: fake.statesUrl,
+  credentials: TEST_CREDENTIALS,
+  runId: newRunId(),
+  pollTimeoutMs: 2_000,
+  requestTimeoutMs: 2_000,
+  pacer: new WindowPacer(),
+  ...over,
+});
+
+beforeAll(async () => {
+  fake = await startFakeZenlayer({ transitionMs: 30 });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.fault = 'none';
+  fake.stateCalls.length = 0;
+});
+
+const checksOf = (r: { findings: readonly { check: string }[] }): string[] => [...new Set(r.findings.map((f) => f.check))];
+
+describe('runCase against a right target', () => {
+  it('passes an accepted stop, a rejection and a state rule, and tears down every seeded instance', async () => {
+    for (const row of [stopSingle, unknownRejected, stoppedRejected]) {
+      const r = await runCase(row, ctx());
+      expect(r.findings).toEqual([]);
+      expect(r).toMatchObject({ id: row.id, dialect: 'zenlayer-vm', level: 'MUST', status: 'passed', docRef: DOC, title: row.title });
+      expect(r.message).toBeUndefined();
+    }
+    expect(fake.instances.size).toBe(0);
+    expect(fake.stateCalls.map((c) => c.action)).toEqual(['setup', 'teardown', 'setup', 'teardown', 'setup', 'teardown']);
+  });
+
+  it('picks fresh ids per run and case, valid for the dialect', async () => {
+    await runCase(stopSingle, ctx({ runId: 'run1' }));
+    await runCase(stopSingle, ctx({ runId: 'run2' }));
+    const [a, , b] = fake.stateCalls;
+    expect(a?.ids).toHaveLength(2);
+    expect(new Set([...(a?.ids ?? []), ...(b?.ids ?? [])]).size).toBe(4);
+    for (const id of a?.ids ?? []) expect(id).toMatch(/^vm-[0-9a-f]{16}$/);
+  });
+
+  it('skips a row of another dialect', async () => {
+    const r = await runCase({ ...stopSingle, dialect: 'aliyun-ecs' }, ctx());
+    expect(r.status).toBe('skipped');
+    expect(fake.stateCalls).toEqual([]);
+  });
+});
+
+describe('runCase against wrong targets', () => {
+  it('flags a success that stops nothing (state-immediate) and still tears down', async () => {
+    fake.fault = 'no-stop';
+    const r = await runCase(stopSingle, ctx());
+    expect(r.status).toBe('failed');
+    expect(checksOf(r)).toEqual(['state-immediate']);
+    expect(r.findings[0]?.message).toMatch(/expected status STOPPING or STOPPED right after the call, received RUNNING/);
+    expect(r.findings[0]?.curl).toMatch(/^curl -sS -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/vm /);
+    expect(fake.instances.size).toBe(0);
+  });
+
+  it('flags a 5xx, with the shape every finding has and no secret', async () => {
+    fake.fault = 'server-error';
+    const r = await runCase(stopSingle, ctx());
+    expect(r.status).toBe('failed');
+    expect(checksOf(r)).toContain('not-server-error');
+    expect(checksOf(r)).toContain('result-kind');
+    const f = r.findings.find((x) => x.check === 'not-server-error');
+    expect(f).toEqual({
+      caseId: 'stop.single',
+      dialect: 'zenlayer-vm',
+      level: 'MUST',
+      check: 'not-server-error',
+      message: expect.stringMatching(/expected no 5xx, received HTTP 500/),
+      docRef: DOC,
+      curl: expect.stringMatching(/^curl /),
+    });
+    expect(JSON.stringify(r)).not.toContain(TEST_CREDENTIALS.accessKeySecret);
+    expect(r.message).toContain('[not-server-error]');
+    expect(fake.instances.size).toBe(0);
+  });
+
+  it('turns a garbage answer into findings, never a crash', async () => {
+    fake.fault = 'garbage';
+    const r = await runCase(stopSingle, ctx());
+    expect(r.status).toBe('failed');
+    expect(checksOf(r)).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind']));
+  });
+
+  it('flags the wrong error code', async () => {
+    fake.fault = 'wrong-code';
+    const r = await runCase(unknownRejected, ctx());
+    expect(checksOf(r)).toEqual(['error-code']);
+    expect(r.findings[0]?.message).toMatch(/expected error code INVALID_INSTANCE_NOT_FOUND, received NOT_FOUND/);
+  });
+
+  it('flags a rejected request that changed state anyway', async () => {
+    fake.fault = 'stop-on-error';
+    const r = await runCase(unknownRejected, ctx());
+    expect(checksOf(r)).toEqual(['state-immediate']);
+    expect(r.findings[0]?.message).toMatch(/a \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPPING/);
+  });
+
+  it('flags an instance that never reaches the stopped word (state-eventual)', async () => {
+    fake.fault = 'never-stopped';
+    const r = await runCase(stopSingle, ctx({ pollTimeoutMs: 300 }));
+    expect(checksOf(r)).toEqual(['state-eventual']);
+    expect(r.findings[0]?.message).toMatch(/expected status STOPPED within 300 ms, received STOPPING/);
+  });
+
+  it('flags reused request ids', async () => {
+    fake.fault = 'same-request-id';
+    const r = await runCase(stopSingle, ctx());
+    expect(checksOf(r)).toEqual(['request-id-unique']);
+  });
+
+  it('makes a failed setup visible with the HTTP status and body, and still tears down', async () => {
+    fake.fault = 'setup-500';
+    const r = await runCase(stopSingle, ctx());
+    expect(r.status).toBe('failed');
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]?.check).toBe('provider-state');
+    expect(r.findings[0]?.message).toMatch(/setup: expected HTTP 200, received HTTP 500 with body .*store is down/);
+    expect(r.findings[0]?.curl).toContain('/_vmconform/provider-states');
+    expect(fake.stopCalls).toBeGreaterThanOrEqual(0);
+    expect(fake.stateCalls.map((c) => c.action)).toEqual(['setup', 'teardown']);
+  });
+
+  it('times a hanging target out as a finding and tears down', async () => {
+    fake.fault = 'hang';
+    const started = Date.now();
+    const r = await runCase({ ...stopSingle, timeoutMs: 400 }, ctx({ requestTimeoutMs: 5_000 }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(checksOf(r)).toEqual(['case-timeout']);
+    expect(fake.stateCalls.map((c) => c.action)).toEqual(['setup', 'teardown']);
+    expect(fake.instances.size).toBe(0);
+  });
+
+  it('reports a refused connection, never a crash', async () => {
+    const r = await runCase(stopSingle, ctx({ target: 'http://127.0.0.1:1', statesUrl: 'http://127.0.0.1:1/_vmconform/provider-states' }));
+    expect(r.status).toBe('failed');
+    expect(r.findings.map((f) => f.check)).toEqual(['provider-state', 'provider-state']);
+    expect(r.findings[0]?.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('reports a target that refuses the API call itself (transport-ok) and stops the case', async () => {
+    const r = await runCase(stopSingle, ctx({ target: 'http://127.0.0.1:1' }));
+    expect(checksOf(r)).toEqual(['transport-ok']);
+    expect(fake.instances.size).toBe(0);
+  });
+});
+
+describe('bursts', () => {
+  const burstRow = (expectation: { allServed: true } | { someRefused: string }, count: number): CaseRow => ({
+    id: 'rate.burst',
+    dialect: 'zenlayer-vm',
+    level: 'SHOULD',
+    title: 'burst',
+    docRef: DOC,
+    rules: [],
+    instances: [{ alias: 'b{n}', status: 'RUNNING' }],
+    steps: [{ kind: 'burst', call: { operation: 'StopInstances', ids: ['b{n}'] }, count, expect: expectation }],
+  });
+
+  it('expands {n} seeds per request', () => {
+    expect(expandSeeds(burstRow({ allServed: true }, 3)).map((s) => s.alias)).toEqual(['b0', 'b1', 'b2']);
+  });
+
+  it('passes allServed on a target that serves them and someRefused on one that limits', async () => {
+    expect((await runCase(burstRow({ allServed: true }, 5), ctx())).findings).toEqual([]);
+    fake.fault = 'rate-limit';
+    expect((await runCase(burstRow({ someRefused: 'RATE_LIMITED' }, 12), ctx())).findings).toEqual([]);
+  });
+
+  it('fails someRefused when nothing is refused, and allServed when some are', async () => {
+    const r1 = await runCase(burstRow({ someRefused: 'RATE_LIMITED' }, 8), ctx());
+    expect(checksOf(r1)).toEqual(['burst-some-refused']);
+    fake.fault = 'rate-limit';
+    const r2 = await runCase(burstRow({ allServed: true }, 8), ctx());
+    expect(checksOf(r2)).toEqual(['burst-all-served']);
+  });
+
+  it('paces only tencent-cvm-api3 StopInstances', () => {
+    expect(isPacedCall('tencent-cvm-api3', { operation: 'StopInstances' })).toBe(true);
+    expect(isPacedCall('tencent-cvm-api3', { operation: 'DescribeStatus' })).toBe(false);
+    expect(isPacedCall('tencent-cvm-api2', { operation: 'StopInstances' })).toBe(false);
+  });
+});
+
+describe('pacing (tencent-cvm-api3, against the reference provider)', () => {
+  it('time queued behind the shared pacer does not count against the case timeout', async () => {
+    const { startProviderServer } = await import('../provider/server.ts');
+    const provider = await startProviderServer({ dialect: 'tencent-cvm-api3', port: 0, host: '127.0.0.1', transitionMs: 30 });
+    try {
+      const pacer = new WindowPacer({ cooldownMs: 0 });
+      const row: CaseRow = {
+        id: 'stop.single',
+        dialect: 'tencent-cvm-api3',
+        level: 'MUST',
+        title: 'stop one',
+        docRef: '002_40889c500b2228ae.txt:1 test',
+        rules: [],
+        instances: [{ alias: 'a', status: 'RUNNING' }],
+        steps: [{ kind: 'call', call: { operation: 'StopInstances', ids: ['a'] }, expect: { result: 'success', stopped: ['a'] } }],
+        timeoutMs: 1_500,
+      };
+      const hold = pacer.exclusive(() => new Promise((r) => setTimeout(r, 1_800)));
+      const started = Date.now();
+      const r = await runCase(row, {
+        dialect: 'tencent-cvm-api3',
+        target: provider.url,
+        statesUrl: `${provider.url}/_vmconform/provider-states`,
+        credentials: TEST_CREDENTIALS,
+        runId: newRunId(),
+        pollTimeoutMs: 1_000,
+        requestTimeoutMs: 1_000,
+        pacer,
+      });
+      await hold;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_750);
+      expect(r.findings).toEqual([]);
+      expect(r.status).toBe('passed');
+    } finally {
+      await provider.close();
+    }
+  });
+});

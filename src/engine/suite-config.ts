@@ -1,0 +1,54 @@
+/**
+ * The configuration the CLI hands to the vitest suite (`suites/stop-instances.suite.ts`) through vitest's
+ * `provide`/`inject` (key {@link SUITE_CONFIG_KEY}), and where the suite leaves each {@link CaseResult}
+ * (`task.meta.vmconform`) for the reporter. Plain JSON both ways: it crosses vitest's worker boundary.
+ */
+import type { CaseRow } from '../cases/types.ts';
+import type { Credentials, DialectName } from '../dialects/types.ts';
+import type { CaseResult } from './types.ts';
+
+/** One dialect against one target. */
+export interface SuiteTarget {
+  readonly dialect: DialectName;
+  readonly target: string;
+  readonly statesUrl: string;
+  readonly region?: string;
+}
+
+/** What the suite needs to run. */
+export interface SuiteRunConfig {
+  readonly runId: string;
+  readonly runs: readonly SuiteTarget[];
+  readonly credentials: Credentials;
+  /** Regular expression (source) matched against case ids; `undefined` runs every case. */
+  readonly grep?: string;
+  readonly pollTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+/** The `provide`/`inject` key. */
+export const SUITE_CONFIG_KEY = 'vmconform';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    vmconform: SuiteRunConfig;
+  }
+  interface TaskMeta {
+    /** The engine's verdict of the case, set by the suite, read by the reporter. */
+    vmconform?: CaseResult;
+    /** The row's facts, set when the test starts (the reporter's fallback when no verdict arrives). */
+    vmconformCase?: Pick<CaseResult, 'id' | 'dialect' | 'level' | 'title' | 'docRef'>;
+  }
+}
+
+/**
+ * The rows whose id matches `grep` (a regular expression source; all rows when absent).
+ *
+ * @example
+ * selectRows(casesFor('zenlayer-vm'), '^stop\\.') // the stop.* rows
+ */
+export function selectRows(rows: readonly CaseRow[], grep: string | undefined): readonly CaseRow[] {
+  if (grep === undefined || grep === '') return rows;
+  const re = new RegExp(grep);
+  return rows.filter((r) => re.test(r.id));
+}

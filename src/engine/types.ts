@@ -1,0 +1,92 @@
+/**
+ * The engine's public shapes: what a case run needs ({@link RunContext}) and what it produces ({@link CaseResult},
+ * {@link Finding}). Results are plain JSON data so they cross vitest's worker boundary and land in reports as is.
+ */
+import type { Level } from '../cases/types.ts';
+import type { Credentials, DialectName } from '../dialects/types.ts';
+
+/** Paces the engine's own calls that a target rate-limits (tencent-cvm-api3 StopInstances, DESIGN.md §3). */
+export interface Pacer {
+  /** Send one paced request (`fn`) when the pacer allows, and resolve with its result. */
+  paced<T>(fn: () => Promise<T>): Promise<T>;
+  /** Run `fn` with the pacer held exclusively (no paced request in between), then keep it held for a cooldown. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Everything {@link runCase} needs to run one row against one target. */
+export interface RunContext {
+  readonly dialect: DialectName;
+  /** Target base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly target: string;
+  /** Provider-state endpoint (DESIGN.md §4); normally `${target}/_vmconform/provider-states`. */
+  readonly statesUrl: string;
+  readonly credentials: Credentials;
+  /** Default region passed to the dialect (tencent `Region`, aliyun `RegionId`). */
+  readonly region?: string;
+  /** Unique per run; instance ids are derived from it, the case id and the alias, so parallel runs never collide. */
+  readonly runId: string;
+  /** How long a stopped instance may take to read the stopped word (default 10 000 ms). */
+  readonly pollTimeoutMs?: number;
+  /** Per-request timeout in ms (default 10 000). */
+  readonly requestTimeoutMs?: number;
+  /** The pacer shared by every case of the process (see `sharedPacer()`). */
+  readonly pacer: Pacer;
+}
+
+/** The names of the engine's checks (one registry, `src/engine/checks.ts`), plus the engine's own failure kinds. */
+export type CheckName =
+  | 'transport-ok'
+  | 'not-server-error'
+  | 'decodable'
+  | 'content-type'
+  | 'schema-valid'
+  | 'result-kind'
+  | 'error-code'
+  | 'http-status'
+  | 'request-id-present'
+  | 'request-id-unique'
+  | 'per-instance'
+  | 'state-immediate'
+  | 'state-eventual'
+  | 'burst-all-served'
+  | 'burst-some-refused'
+  | 'burst-state'
+  | 'provider-state'
+  | 'case-timeout'
+  | 'engine';
+
+/**
+ * One problem found about the target, in the one shape every check uses.
+ *
+ * @example
+ * { caseId: 'stop.single', dialect: 'zenlayer-vm', level: 'MUST', check: 'http-status',
+ *   message: 'HTTP status: expected one of 200, received 500', docRef: '001_...txt:40', curl: 'curl -sS ...' }
+ */
+export interface Finding {
+  readonly caseId: string;
+  readonly dialect: DialectName;
+  readonly level: Level;
+  readonly check: CheckName;
+  /** Says what was expected and what was received. Never contains a secret. */
+  readonly message: string;
+  readonly docRef: string;
+  /** The request at fault as a curl line (`toCurl`), `undefined` when no request is at fault. */
+  readonly curl: string | undefined;
+}
+
+/** Verdict of one case. */
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+/** What {@link runCase} returns: the verdict of one row, with every finding. JSON-serializable. */
+export interface CaseResult {
+  readonly id: string;
+  readonly dialect: DialectName;
+  readonly level: Level;
+  readonly title: string;
+  readonly docRef: string;
+  readonly status: CaseStatus;
+  readonly durationMs: number;
+  /** One line per finding (or the skip reason); absent when passed. */
+  readonly message?: string;
+  readonly findings: readonly Finding[];
+}

@@ -1,0 +1,50 @@
+/**
+ * The StopInstances conformance suite: one vitest test per case row, per dialect under test. Run by `vmconform run`
+ * and `vmconform conformance` (they provide the configuration); the engine judges, this file only wires rows to it.
+ */
+import { describe, inject, test } from 'vitest';
+import { casesFor } from '../src/cases/index.ts';
+import { sharedPacer } from '../src/engine/pacer.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
+import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
+
+const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
+if (provided === undefined) {
+  throw new Error('this suite needs its run configuration: start it with `vmconform run` or `vmconform conformance`');
+}
+const config: SuiteRunConfig = provided;
+const pacer = sharedPacer();
+
+for (const run of config.runs) {
+  const rows = selectRows(casesFor(run.dialect), config.grep);
+  // runCase enforces each row's own timeout (not counting time queued for the shared pacer) and then tears down;
+  // vitest's timeout is only a backstop, generous where the pacer may queue a case.
+  const paced = run.dialect === 'tencent-cvm-api3' ? 600_000 : 0;
+  const timeout =
+    Math.max(...rows.map((r) => r.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS), DEFAULT_CASE_TIMEOUT_MS) +
+    2 * config.requestTimeoutMs +
+    5_000 +
+    paced;
+  describe.concurrent(run.dialect, () => {
+    test.for(rows)('$id', { timeout }, async (row, { task }) => {
+      task.meta.vmconformCase = { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef };
+      const result = await runCase(row, {
+        dialect: run.dialect,
+        target: run.target,
+        statesUrl: run.statesUrl,
+        credentials: config.credentials,
+        ...(run.region !== undefined ? { region: run.region } : {}),
+        runId: config.runId,
+        pollTimeoutMs: config.pollTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        pacer,
+      });
+      task.meta.vmconform = result;
+      if (result.status === 'failed') {
+        const error = new Error(`${row.id} failed (${row.docRef}):\n${result.message ?? ''}`);
+        error.stack = error.message; // the findings say it all; a stack into the suite helps no one
+        throw error;
+      }
+    });
+  });
+}
