@@ -1,0 +1,407 @@
+/**
+ * The aliyun-ecs rows (seed 004_edc2cde202d0f4dc.txt): dry runs, the two batch modes, security locks, RegionId,
+ * Format=XML, every enum value, and the form-post and ACS3 styles.
+ */
+import {
+  accepted,
+  callStep,
+  commonRows,
+  docRef,
+  docRefs,
+  ref,
+  rejected,
+  row,
+  seed,
+  stateRows,
+  statusAndMixedRows,
+  statusCall,
+  stopCall,
+  type DialectProfile,
+  type Rejection,
+} from './builders.ts';
+import type { CaseRow, IdRef } from './types.ts';
+
+const F = '004_edc2cde202d0f4dc.txt';
+const D = 'aliyun-ecs' as const;
+
+/** aliyun-ecs status words (DESIGN.md §2). */
+export const ALIYUN_WORDS = ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'] as const;
+
+const DOC = {
+  stoppable: ref(F, 1, 'Stops one or more Elastic Compute Service (ECS) instances that are in the Running state.'),
+  transition: ref(F, 1, 'After the operation is called, the state of the instances changes to Stopping and then to Stopped.'),
+  securityLock: ref(F, 5, 'the instance is locked for security reasons and all operations are prohibited on it.'),
+  batchModes: ref(F, 7, 'Batch operations are supported. You can use the BatchOptimization parameter to specify the batch operation mode.'),
+  dryRun: ref(F, 24, 'If the request passes the dry run, DRYRUN.SUCCESS is returned.'),
+  dryRunFails: ref(F, 24, 'If the request fails the dry run, an error message is returned.'),
+  dryRunSuccessFirst: ref(F, 25, 'If you set BatchOptimization to SuccessFirst and DryRun to true, only DRYRUN.SUCCESS is returned regardless of whether the request passes the dry run.'),
+  dryRunFalse: ref(F, 26, 'false: performs a dry run and sends the request.'),
+  dryRunParam: ref(F, 20, 'DryRun Boolean No false'),
+  region: ref(F, 30, 'RegionId String Yes cn-hangzhou'),
+  forceStop: ref(F, 34, 'ForceStop Boolean No false'),
+  stoppedMode: ref(F, 43, 'StoppedMode String No KeepCharging'),
+  stoppedModeValues: ref(F, [45, 48], 'StopCharging: economical mode.'),
+  batchOptimization: ref(F, 52, 'BatchOptimization String No AllTogether'),
+  allTogether: ref(F, 56, 'none of the specified instances can be stopped and an error message is returned.'),
+  successFirst: ref(F, 57, 'SuccessFirst: In this mode, each instance is separately stopped. The response contains the operation results for each instance.'),
+  idsParam: ref(F, 61, 'InstanceId.N String Yes'),
+  batch: ref(F, 63, 'The ID of instance N. Valid values of N: 1 to 100.'),
+  requestId: ref(F, 68, 'RequestId String 1C488B66-B819-4D14-8711-C4EAAA13AC01'),
+  perInstanceCode: ref(F, 79, 'The return value 200 indicates success.'),
+  xml: ref(F, 112, 'XML format'),
+  xmlContentType: ref(F, 115, 'Content-Type:application/xml'),
+  dryRunCode: ref(F, 178, '400 DRYRUN.SUCCESS'),
+  malformed: ref(F, 179, '403 Abs.InvalidInstanceIds.MalFormed'),
+  incorrectStatus: ref(F, 180, '403 IncorrectInstanceStatus'),
+  notReady: ref(F, 182, '403 InstanceNotReady'),
+  notFound: ref(F, 185, '404 InvalidInstanceId.NotFound The specified InstanceId does not exist.'),
+  notFoundExample: ref(F, 169, '"Code" : "InvalidInstanceId.NotFound"'),
+  commonCodes: ref(F, 188, 'For a list of error codes, see Service error codes.'),
+  statusQuery: ref(F, 1, 'the state of the instances changes to Stopping and then to Stopped.'),
+} as const;
+
+const INCORRECT: Rejection = { codes: ['IncorrectInstanceStatus'], httpStatus: [403] };
+const NOT_READY: Rejection = { codes: ['IncorrectInstanceStatus', 'InstanceNotReady'], httpStatus: [403] };
+const NOT_FOUND: Rejection = { codes: ['InvalidInstanceId.NotFound', 'InvalidInstanceIds.NotFound'], httpStatus: [404] };
+const MALFORMED: Rejection = { codes: ['Abs.InvalidInstanceIds.MalFormed'], httpStatus: [403] };
+const DRYRUN: Rejection = { codes: ['DRYRUN.SUCCESS'], httpStatus: [400] };
+/** A malformed id: not `i-` + lowercase alphanumerics (DESIGN.md §2). */
+const MALFORMED_ID = 'x-bp67acfmxazb4p';
+
+const profile: DialectProfile = {
+  dialect: D,
+  idsParam: 'InstanceId.N',
+  running: 'Running',
+  stopping: 'Stopping',
+  stopped: 'Stopped',
+  statusWords: ALIYUN_WORDS,
+  notStoppable: { Pending: NOT_READY, Starting: NOT_READY, Stopping: NOT_READY, Stopped: INCORRECT },
+  unknown: NOT_FOUND,
+  malformed: { literal: MALFORMED_ID, rejection: MALFORMED, doc: DOC.malformed },
+  tooMany: 'client-error',
+  missing: 'client-error',
+  empty: 'client-error',
+  docs: {
+    stoppable: DOC.stoppable,
+    transition: DOC.transition,
+    batch: DOC.batch,
+    idsParam: DOC.idsParam,
+    requestId: DOC.requestId,
+    unknown: DOC.notFound,
+    notStoppable: DOC.stoppable,
+    codeRows: { IncorrectInstanceStatus: DOC.incorrectStatus, InstanceNotReady: DOC.notReady },
+  },
+  statusPageMax: 50,
+  rules: {
+    stopSingle: ['state:stoppable=Running', 'transition:Running->Stopping', 'transition:Stopping->Stopped', 'envelope:success', 'param:InstanceId.N'],
+    batch: ['param:InstanceId.N', 'limit:instance-ids-max'],
+    limit100: ['limit:instance-ids-max', 'limit:status-page-size-max'],
+    limit101: ['limit:instance-ids-max', 'resolution:undocumented-error-client-error'],
+    missing: ['param:InstanceId.N', 'resolution:undocumented-error-client-error'],
+    empty: ['param:InstanceId.N', 'resolution:undocumented-error-client-error'],
+    duplicate: ['param:InstanceId.N'],
+    unknown: ['error:InvalidInstanceId.NotFound', 'error:InvalidInstanceIds.NotFound'],
+    malformed: ['error:Abs.InvalidInstanceIds.MalFormed'],
+    notStoppable: (word, rejection) => [
+      `state:not-stoppable=${word}`,
+      ...(rejection === INCORRECT ? ['error:IncorrectInstanceStatus'] : ['error:IncorrectInstanceStatus', 'error:InstanceNotReady']),
+      'resolution:not-stoppable-codes',
+      'resolution:seeded-status-persists',
+    ],
+    mixedBatch: [
+      'state:not-stoppable=Stopped',
+      'state:stoppable=Running',
+      'default:BatchOptimization=AllTogether',
+      'resolution:batch-alltogether-atomic',
+    ],
+    wire: [
+      'param:Action',
+      'enum:Action=StopInstances',
+      'param:Version',
+      'enum:Version=2014-05-26',
+      'param:RegionId',
+      'param:Format',
+      'enum:Format=JSON',
+      'default:ForceStop=false',
+      'default:DryRun=false',
+      'resolution:stoppedmode-default-conditional',
+      'resolution:accepted-stop-reads-stopping',
+      'resolution:signatures-verified-when-configured',
+    ],
+    rejectedAny: ['resolution:failed-request-changes-nothing', 'envelope:error'],
+    severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound', 'error:IncorrectInstanceStatus'],
+    status: {
+      explicitPage: ['envelope:status', 'enum:Action=DescribeInstanceStatus', 'param:PageSize', 'resolution:status-query-paging', 'resolution:seeded-status-persists'],
+      defaultPage: ['envelope:status', 'enum:Action=DescribeInstanceStatus', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default'],
+      secondPage: ['envelope:status', 'param:PageNumber', 'param:PageSize', 'resolution:status-query-paging'],
+      unknownId: ['resolution:status-query-unknown-ids'],
+      overMax: ['limit:status-page-size-max', 'param:PageSize'],
+    },
+  },
+};
+
+const running = (alias = 'a') => seed(alias, 'Running');
+
+/** An invalid enum value answered with the vendor's common code InvalidParameter (SHOULD: the seed names no code). */
+function commonCodeRow(param: string, value: string, doc: ReturnType<typeof ref>): CaseRow {
+  return row(D, {
+    id: `param.${param}.invalid-common-code`,
+    level: 'SHOULD',
+    title: `${param}=${value} answers the vendor's common error code InvalidParameter (HTTP 400)`,
+    docRef: docRefs(doc, DOC.commonCodes),
+    rules: [`param:${param}`, 'error:InvalidParameter', ...profile.rules.rejectedAny],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { params: { [param]: value } }), rejected({ codes: ['InvalidParameter'], httpStatus: [400] }))],
+  });
+}
+
+/** A single-instance stop with one parameter set, accepted. */
+function validParamRow(param: string, value: string | boolean, doc: ReturnType<typeof ref>, rules: readonly string[]): CaseRow {
+  return row(D, {
+    id: `param.${param}.${String(value)}`,
+    title: `${param}=${String(value)} is accepted and stops the instance`,
+    docRef: docRef(doc),
+    rules,
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { params: { [param]: value } }), accepted(['a']))],
+  });
+}
+
+/** A single-instance stop with an invalid parameter value: a client error (no code documented), nothing stopped. */
+function invalidParamRow(param: string, value: string, doc: ReturnType<typeof ref>, rules: readonly string[]): CaseRow {
+  return row(D, {
+    id: `param.${param}.invalid-rejected`,
+    title: `${param}=${value} is rejected as a client error and stops nothing`,
+    docRef: docRef(doc),
+    rules,
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { params: { [param]: value } }), { result: 'client-error', stopped: [] })],
+  });
+}
+
+const mixedIds: IdRef[] = ['a', 'b', { unknown: 'u' }];
+const REJECTED_ANY = profile.rules.rejectedAny;
+const UNDOCUMENTED = 'resolution:undocumented-error-client-error';
+
+const specific: CaseRow[] = [
+  row(D, {
+    id: 'aliyun.dry-run.pass',
+    title: 'DryRun=true on a Running instance answers 400 DRYRUN.SUCCESS and stops nothing',
+    docRef: docRefs(DOC.dryRun, DOC.dryRunCode),
+    rules: ['param:DryRun', 'error:DRYRUN.SUCCESS', 'resolution:dryrun-success-400'],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { params: { DryRun: true } }), rejected(DRYRUN))],
+  }),
+  row(D, {
+    id: 'aliyun.dry-run.fail-state',
+    title: 'DryRun=true on a Stopped instance answers the real error (403 IncorrectInstanceStatus) and changes nothing',
+    docRef: docRefs(DOC.dryRunFails, DOC.incorrectStatus),
+    rules: ['param:DryRun', 'error:IncorrectInstanceStatus', 'resolution:dryrun-failure-real-error', ...REJECTED_ANY],
+    instances: [seed('a', 'Stopped')],
+    steps: [callStep(stopCall(['a'], { params: { DryRun: true } }), rejected(INCORRECT))],
+  }),
+  row(D, {
+    id: 'aliyun.dry-run.fail-unknown',
+    title: 'DryRun=true with an unknown id answers the real error (404 not found) and changes nothing',
+    docRef: docRefs(DOC.dryRunFails, DOC.notFound),
+    rules: ['param:DryRun', 'error:InvalidInstanceId.NotFound', 'error:InvalidInstanceIds.NotFound', 'resolution:dryrun-failure-real-error', ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a', { unknown: 'x' }], { params: { DryRun: true } }), rejected(NOT_FOUND))],
+  }),
+  row(D, {
+    id: 'aliyun.success-first.dry-run',
+    title: 'SuccessFirst with DryRun=true answers DRYRUN.SUCCESS for a batch with failing instances, and changes nothing',
+    docRef: docRefs(DOC.dryRunSuccessFirst, DOC.dryRunCode),
+    rules: ['enum:BatchOptimization=SuccessFirst', 'error:DRYRUN.SUCCESS', 'resolution:dryrun-successfirst-always-success'],
+    instances: [running(), seed('b', 'Stopped')],
+    steps: [callStep(stopCall(mixedIds, { params: { DryRun: true, BatchOptimization: 'SuccessFirst' } }), rejected(DRYRUN))],
+  }),
+  row(D, {
+    id: 'aliyun.success-first.mixed',
+    title: 'SuccessFirst on a mixed batch stops the Running instance and reports each id on its own',
+    docRef: docRefs(DOC.successFirst, DOC.perInstanceCode, DOC.notFoundExample),
+    rules: [
+      'enum:BatchOptimization=SuccessFirst',
+      'error:IncorrectInstanceStatus',
+      'error:InvalidInstanceId.NotFound',
+      'resolution:batch-successfirst-per-instance',
+      'resolution:successfirst-unknown-id-notfound',
+    ],
+    instances: [running(), seed('b', 'Stopped')],
+    steps: [
+      callStep(stopCall(mixedIds, { params: { BatchOptimization: 'SuccessFirst' } }), {
+        result: 'success',
+        stopped: ['a'],
+        instances: {
+          a: { code: 'success', previousStatus: 'Running', currentStatus: 'Stopping' },
+          b: { code: ['IncorrectInstanceStatus'] },
+          u: { code: ['InvalidInstanceId.NotFound', 'InvalidInstanceIds.NotFound'] },
+        },
+      }),
+    ],
+  }),
+  row(D, {
+    id: 'aliyun.success-first.malformed',
+    title: 'SuccessFirst with a malformed id stops the Running instance and reports the malformed id on its own',
+    docRef: docRefs(DOC.successFirst, DOC.malformed, DOC.notFoundExample),
+    rules: ['enum:BatchOptimization=SuccessFirst', 'error:Abs.InvalidInstanceIds.MalFormed', 'resolution:successfirst-unknown-id-notfound'],
+    instances: [running()],
+    steps: [
+      callStep(stopCall(['a', { literal: MALFORMED_ID }], { params: { BatchOptimization: 'SuccessFirst' } }), {
+        result: 'success',
+        stopped: ['a'],
+        instances: {
+          a: { code: 'success', previousStatus: 'Running', currentStatus: 'Stopping' },
+          [MALFORMED_ID]: { code: ['Abs.InvalidInstanceIds.MalFormed', 'InvalidInstanceId.NotFound', 'InvalidInstanceIds.NotFound'] },
+        },
+      }),
+    ],
+  }),
+  row(D, {
+    id: 'aliyun.all-together.mixed-rejected',
+    title: 'BatchOptimization=AllTogether on a Running and a Stopped instance fails with IncorrectInstanceStatus and stops neither',
+    docRef: docRefs(DOC.allTogether, DOC.incorrectStatus),
+    rules: ['enum:BatchOptimization=AllTogether', 'error:IncorrectInstanceStatus', 'resolution:batch-alltogether-atomic', ...REJECTED_ANY],
+    instances: [running(), seed('b', 'Stopped')],
+    steps: [callStep(stopCall(['a', 'b'], { params: { BatchOptimization: 'AllTogether' } }), rejected(INCORRECT))],
+  }),
+  row(D, {
+    id: 'aliyun.security-locked.rejected',
+    title: 'A security-locked Running instance is never stopped (403, the code is not documented)',
+    docRef: docRef(DOC.securityLock),
+    rules: ['resolution:security-locked-never-stopped', ...REJECTED_ANY],
+    instances: [seed('a', 'Running', true)],
+    steps: [callStep(stopCall(['a']), { result: 'client-error', httpStatus: [403], stopped: [] })],
+  }),
+  row(D, {
+    id: 'aliyun.security-locked.mixed-batch-rejected',
+    title: 'A batch of a security-locked and an unlocked Running instance fails (403) and stops neither',
+    docRef: docRefs(DOC.securityLock, DOC.allTogether),
+    rules: ['resolution:security-locked-never-stopped', 'resolution:batch-alltogether-atomic', ...REJECTED_ANY],
+    instances: [seed('a', 'Running', true), running('b')],
+    steps: [callStep(stopCall(['a', 'b']), { result: 'client-error', httpStatus: [403], stopped: [] })],
+  }),
+  row(D, {
+    id: 'region.missing.rejected',
+    title: 'A request without the required RegionId is rejected as a client error and stops nothing',
+    docRef: docRef(DOC.region),
+    rules: ['param:RegionId', UNDOCUMENTED, ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { region: null }), { result: 'client-error', stopped: [] })],
+  }),
+  row(D, {
+    id: 'region.missing.common-code',
+    level: 'SHOULD',
+    title: "A request without RegionId answers the vendor's common error code MissingParameter (HTTP 400)",
+    docRef: docRefs(DOC.region, DOC.commonCodes),
+    rules: ['param:RegionId', 'error:MissingParameter', ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { region: null }), rejected({ codes: ['MissingParameter'], httpStatus: [400] }))],
+  }),
+  row(D, {
+    id: 'ids.missing.common-code',
+    level: 'SHOULD',
+    title: "A request without InstanceId.N answers the vendor's common error code MissingParameter (HTTP 400)",
+    docRef: docRefs(DOC.idsParam, DOC.commonCodes),
+    rules: ['param:InstanceId.N', 'error:MissingParameter', ...REJECTED_ANY],
+    instances: [seed('bystander', 'Running')],
+    steps: [callStep(stopCall(undefined), rejected({ codes: ['MissingParameter'], httpStatus: [400] }))],
+  }),
+  row(D, {
+    id: 'aliyun.format.xml-success',
+    title: 'Format=XML answers a success as XML (StopInstancesResponse) and stops the instance',
+    docRef: docRefs(DOC.xml, DOC.xmlContentType),
+    rules: ['envelope:success-xml', 'enum:Format=XML', 'param:Format'],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { format: 'XML' }), { result: 'success', format: 'xml', stopped: ['a'] })],
+  }),
+  row(D, {
+    id: 'aliyun.format.xml-error',
+    title: 'Format=XML answers an error as XML too (404 not found)',
+    docRef: docRefs(DOC.xml, DOC.notFound),
+    rules: ['envelope:error-xml', 'enum:Format=XML', 'error:InvalidInstanceId.NotFound', ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall([{ unknown: 'x' }], { format: 'XML' }), { ...rejected(NOT_FOUND), format: 'xml' })],
+  }),
+  row(D, {
+    id: 'aliyun.format.xml-status',
+    title: 'Format=XML answers a status query as XML',
+    docRef: docRefs(DOC.xml, DOC.xmlContentType),
+    rules: ['envelope:status-xml', 'enum:Format=XML', 'enum:Action=DescribeInstanceStatus'],
+    instances: [running(), seed('b', 'Stopped')],
+    steps: [callStep(statusCall(['a', 'b'], { format: 'XML' }), { result: 'success', format: 'xml', stopped: [] })],
+  }),
+  row(D, {
+    id: 'aliyun.format.default-xml',
+    title: 'Without a Format parameter the answer is XML (the RPC default)',
+    docRef: docRefs(DOC.xml, DOC.xmlContentType),
+    rules: ['default:Format=XML', 'resolution:default-format-xml', 'envelope:success-xml'],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { params: { Format: null } }), { result: 'success', format: 'xml', stopped: ['a'] })],
+  }),
+  validParamRow('ForceStop', true, DOC.forceStop, ['param:ForceStop']),
+  validParamRow('ForceStop', false, DOC.forceStop, ['param:ForceStop', 'default:ForceStop=false']),
+  invalidParamRow('ForceStop', 'maybe', DOC.forceStop, ['param:ForceStop', UNDOCUMENTED, ...REJECTED_ANY]),
+  validParamRow('StoppedMode', 'StopCharging', DOC.stoppedModeValues, ['param:StoppedMode', 'enum:StoppedMode=StopCharging']),
+  validParamRow('StoppedMode', 'KeepCharging', DOC.stoppedModeValues, ['param:StoppedMode', 'enum:StoppedMode=KeepCharging']),
+  invalidParamRow('StoppedMode', 'FreeCharging', DOC.stoppedMode, ['param:StoppedMode', UNDOCUMENTED, ...REJECTED_ANY]),
+  commonCodeRow('StoppedMode', 'FreeCharging', DOC.stoppedMode),
+  validParamRow('BatchOptimization', 'AllTogether', DOC.batchOptimization, ['param:BatchOptimization', 'enum:BatchOptimization=AllTogether']),
+  row(D, {
+    id: 'param.BatchOptimization.SuccessFirst',
+    title: 'BatchOptimization=SuccessFirst on two Running instances stops both and reports each with Code 200',
+    docRef: docRefs(DOC.successFirst, DOC.perInstanceCode),
+    rules: ['param:BatchOptimization', 'enum:BatchOptimization=SuccessFirst', 'resolution:batch-successfirst-per-instance'],
+    instances: [running(), running('b')],
+    steps: [
+      callStep(stopCall(['a', 'b'], { params: { BatchOptimization: 'SuccessFirst' } }), {
+        result: 'success',
+        stopped: ['a', 'b'],
+        instances: {
+          a: { code: 'success', previousStatus: 'Running', currentStatus: 'Stopping' },
+          b: { code: 'success', previousStatus: 'Running', currentStatus: 'Stopping' },
+        },
+      }),
+    ],
+  }),
+  invalidParamRow('BatchOptimization', 'OneByOne', DOC.batchOptimization, ['param:BatchOptimization', UNDOCUMENTED, ...REJECTED_ANY]),
+  commonCodeRow('BatchOptimization', 'OneByOne', DOC.batchOptimization),
+  validParamRow('DryRun', false, DOC.dryRunFalse, ['param:DryRun', 'default:DryRun=false']),
+  invalidParamRow('DryRun', 'maybe', DOC.dryRunParam, ['param:DryRun', UNDOCUMENTED, ...REJECTED_ANY]),
+  row(D, {
+    id: 'style.form-post',
+    title: 'The same parameters as an application/x-www-form-urlencoded POST body stop the instance',
+    docRef: docRefs(DOC.idsParam, DOC.stoppable),
+    rules: ['param:InstanceId.N', 'param:Action', 'enum:Action=StopInstances', 'state:stoppable=Running'],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { style: 'form-post' }), accepted(['a']))],
+  }),
+  row(D, {
+    id: 'style.acs3',
+    level: 'SHOULD',
+    title: "The official SDK's ACS3 style (x-acs-action header, parameters in the query) stops the instance",
+    docRef: docRefs(DOC.idsParam, DOC.stoppable),
+    rules: ['param:InstanceId.N', 'state:stoppable=Running', 'resolution:acs3-should'],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { style: 'acs3' }), accepted(['a']))],
+  }),
+  row(D, {
+    id: 'body.content-type.form-charset',
+    level: 'SHOULD',
+    title: 'A form POST sent as application/x-www-form-urlencoded; charset=utf-8 is accepted',
+    docRef: docRefs(DOC.stoppable),
+    rules: ['state:stoppable=Running'],
+    instances: [running()],
+    steps: [
+      callStep(stopCall(['a'], { style: 'form-post', contentType: 'application/x-www-form-urlencoded; charset=utf-8' }), accepted(['a'])),
+    ],
+  }),
+];
+
+/** Every aliyun-ecs row. */
+export const ALIYUN_ECS_CASES: readonly CaseRow[] = Object.freeze([
+  ...commonRows(profile),
+  ...stateRows(profile),
+  ...statusAndMixedRows(profile, DOC.statusQuery),
+  ...specific,
+]);

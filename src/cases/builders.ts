@@ -1,0 +1,401 @@
+/**
+ * Shared row builders for the case catalog: the rows every dialect has (single stop, batches, the 100-id limit,
+ * missing/empty/duplicated/unknown/malformed ids, one row per non-stoppable status word...) are built here from a
+ * per-dialect {@link DialectProfile}, so the dialect files only state what differs. Pure data, no I/O.
+ */
+import type { DialectName } from '../dialects/types.ts';
+import type { CaseCall, CaseRow, Expectation, IdRef, InstanceSeed, Level, Step } from './types.ts';
+
+/** A seed document reference: file, line (or `a-b` range) and a quote that appears in those lines. */
+export interface DocRef {
+  readonly file: string;
+  readonly line: number | readonly [number, number];
+  readonly quote: string;
+}
+
+/** Render a {@link DocRef} as the `file:line quote` string rows carry. */
+export function docRef(ref: DocRef): string {
+  const line = typeof ref.line === 'number' ? String(ref.line) : `${ref.line[0]}-${ref.line[1]}`;
+  return `${ref.file}:${line} ${ref.quote}`;
+}
+
+/** Join several references into one `docRef` string (`; ` separated). */
+export function docRefs(...refs: readonly DocRef[]): string {
+  return refs.map(docRef).join('; ');
+}
+
+/** Shorthand for a {@link DocRef}. */
+export function ref(file: string, line: number | readonly [number, number], quote: string): DocRef {
+  return { file, line, quote };
+}
+
+/** How a dialect rejects a kind of bad request: a documented code (with its HTTP statuses) or just a client error. */
+export type Rejection =
+  | { readonly codes: readonly string[]; readonly httpStatus?: readonly number[] }
+  | 'client-error';
+
+/** The per-dialect facts the shared builders need (status words, documented codes and where the document says so). */
+export interface DialectProfile {
+  readonly dialect: DialectName;
+  /** The dialect's name for the id list parameter as the document writes it (`InstanceIds.N`, `instanceIds`...). */
+  readonly idsParam: string;
+  readonly running: string;
+  readonly stopping: string;
+  readonly stopped: string;
+  /** Every status word of the dialect (DESIGN.md §2). */
+  readonly statusWords: readonly string[];
+  /** For every status word that may not be stopped: the documented codes (and HTTP statuses) it must be rejected with. */
+  readonly notStoppable: Readonly<Record<string, Rejection>>;
+  /** Codes for an unknown (well-formed) id. */
+  readonly unknown: Rejection;
+  /** Codes for a malformed id, when the dialect documents one (tencent, aliyun); `undefined` = no such rows. */
+  readonly malformed?: { readonly literal: string; readonly rejection: Rejection; readonly doc: DocRef };
+  /** More than 100 ids. */
+  readonly tooMany: Rejection;
+  /** The id list absent. */
+  readonly missing: Rejection;
+  /** The id list present but empty. */
+  readonly empty: Rejection;
+  /** Where the document says what. */
+  readonly docs: {
+    readonly stoppable: DocRef;
+    readonly transition: DocRef;
+    readonly batch: DocRef;
+    readonly idsParam: DocRef;
+    readonly requestId: DocRef;
+    readonly unknown: DocRef;
+    readonly notStoppable: DocRef;
+    /** The error-table row for each rejection code used by {@link DialectProfile.notStoppable}. */
+    readonly codeRows: Readonly<Record<string, DocRef>>;
+    readonly tooMany?: DocRef;
+    readonly missing?: DocRef;
+    /** Extra references for the row of one status word (zenlayer-vm: STOPPED also cites the contradicting note). */
+    readonly forWord?: Readonly<Record<string, DocRef>>;
+  };
+  /** Rule ids (from the inventory) for the facts above. */
+  readonly rules: {
+    readonly stopSingle: readonly string[];
+    readonly batch: readonly string[];
+    readonly limit100: readonly string[];
+    readonly limit101: readonly string[];
+    readonly missing: readonly string[];
+    readonly empty: readonly string[];
+    readonly duplicate: readonly string[];
+    readonly unknown: readonly string[];
+    readonly malformed: readonly string[];
+    /** Rule ids for rejecting a status word (given the word and the codes it is rejected with). */
+    readonly notStoppable: (word: string, rejection: Rejection) => readonly string[];
+    readonly mixedBatch: readonly string[];
+    /** Rules every accepted call exercises (action, version, region headers or parameters...): added to `stop.single`. */
+    readonly wire: readonly string[];
+    /** Rules of a rejected request (failed request changes nothing, client errors where no code is documented...). */
+    readonly rejectedAny: readonly string[];
+    readonly severalProblems: readonly string[];
+    readonly status: StatusRules;
+  };
+  /** Status query paging (DESIGN.md §3): the largest page size the target must honour, if the document gives one. */
+  readonly statusPageMax?: number;
+}
+
+/** Rule ids checked by the status-query rows. */
+export interface StatusRules {
+  readonly explicitPage: readonly string[];
+  readonly defaultPage: readonly string[];
+  readonly secondPage: readonly string[];
+  readonly unknownId: readonly string[];
+  readonly overMax: readonly string[];
+}
+
+/** A seeded instance. */
+export function seed(alias: string, status: string, securityLocked?: boolean): InstanceSeed {
+  return securityLocked === undefined ? { alias, status } : { alias, status, securityLocked };
+}
+
+/** `count` seeded instances `prefix0..prefixN-1` with one status. */
+export function seedMany(prefix: string, count: number, status: string): InstanceSeed[] {
+  return Array.from({ length: count }, (_, i) => seed(`${prefix}${i}`, status));
+}
+
+/** The aliases of `count` instances `prefix0..prefixN-1`. */
+export function aliases(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+}
+
+/** A StopInstances call as a case states it. */
+export function stopCall(ids: readonly IdRef[] | undefined, extra: Omit<CaseCall, 'operation' | 'ids'> = {}): CaseCall {
+  return ids === undefined ? { operation: 'StopInstances', ...extra } : { operation: 'StopInstances', ids, ...extra };
+}
+
+/** One call step. */
+export function callStep(call: CaseCall, expect: Expectation): Step {
+  return { kind: 'call', call, expect };
+}
+
+/** The expectation of an accepted stop of `stopped`. */
+export function accepted(stopped: readonly string[]): Expectation {
+  return { result: 'success', stopped };
+}
+
+/** The expectation of a rejected request (nothing stopped) from a {@link Rejection}. */
+export function rejected(rejection: Rejection): Expectation {
+  if (rejection === 'client-error') return { result: 'client-error', stopped: [] };
+  return rejection.httpStatus
+    ? { result: 'error', codes: rejection.codes, httpStatus: rejection.httpStatus, stopped: [] }
+    : { result: 'error', codes: rejection.codes, stopped: [] };
+}
+
+/** The union of two rejections' codes (DESIGN.md §3: several problems in one request, any documented code). */
+export function eitherRejection(a: Rejection, b: Rejection): Rejection {
+  if (a === 'client-error' || b === 'client-error') return 'client-error';
+  const codes = [...new Set([...a.codes, ...b.codes])];
+  const statuses = a.httpStatus && b.httpStatus ? [...new Set([...a.httpStatus, ...b.httpStatus])] : undefined;
+  return statuses ? { codes, httpStatus: statuses } : { codes };
+}
+
+/** The rejection's codes, or `[]` for a plain client error. */
+export function codesOf(rejection: Rejection): readonly string[] {
+  return rejection === 'client-error' ? [] : rejection.codes;
+}
+
+/** Fields a row builder fills in for the dialect. */
+type RowInput = Omit<CaseRow, 'dialect' | 'level'> & { readonly level?: Level };
+
+/** Build a row of the dialect (level MUST unless said). */
+export function row(dialect: DialectName, input: RowInput): CaseRow {
+  return { dialect, level: input.level ?? 'MUST', ...input };
+}
+
+/** The rows every dialect has: single stop, batches, the id limit, missing/empty/duplicated/unknown/malformed ids. */
+export function commonRows(p: DialectProfile): CaseRow[] {
+  const d = p.dialect;
+  const rows: CaseRow[] = [
+    row(d, {
+      id: 'stop.single',
+      title: `Stopping one ${p.running} instance succeeds: success envelope with a request id, ${p.stopping} or ${p.stopped} at once, ${p.stopped} in the end`,
+      docRef: docRefs(p.docs.stoppable, p.docs.transition, p.docs.requestId),
+      rules: [...p.rules.stopSingle, ...p.rules.wire],
+      instances: [seed('a', p.running)],
+      steps: [callStep(stopCall(['a']), accepted(['a']))],
+    }),
+    row(d, {
+      id: 'stop.batch.2',
+      title: `Stopping two ${p.running} instances in one request stops both`,
+      docRef: docRefs(p.docs.batch, p.docs.idsParam),
+      rules: p.rules.batch,
+      instances: [seed('a', p.running), seed('b', p.running)],
+      steps: [callStep(stopCall(['a', 'b']), accepted(['a', 'b']))],
+    }),
+    row(d, {
+      id: 'ids.limit.100-accepted',
+      title: 'A batch of exactly 100 ids is accepted and stops all 100',
+      docRef: docRef(p.docs.batch),
+      rules: p.rules.limit100,
+      instances: seedMany('n', 100, p.running),
+      steps: [callStep(stopCall(aliases('n', 100)), accepted(aliases('n', 100)))],
+      timeoutMs: 60_000,
+    }),
+    row(d, {
+      id: 'ids.limit.101-rejected',
+      title: 'A batch of 101 ids is rejected and stops none of them',
+      docRef: docRefs(...[p.docs.batch, ...(p.docs.tooMany ? [p.docs.tooMany] : [])]),
+      rules: [...p.rules.limit101, ...p.rules.rejectedAny],
+      instances: seedMany('n', 101, p.running),
+      steps: [callStep(stopCall(aliases('n', 101)), rejected(p.tooMany))],
+      timeoutMs: 60_000,
+    }),
+    row(d, {
+      id: 'ids.missing.rejected',
+      title: `A request without ${p.idsParam} is rejected and changes nothing`,
+      docRef: docRefs(...[p.docs.idsParam, ...(p.docs.missing ? [p.docs.missing] : [])]),
+      rules: [...p.rules.missing, ...p.rules.rejectedAny],
+      instances: [seed('bystander', p.running)],
+      steps: [callStep(stopCall(undefined), rejected(p.missing))],
+    }),
+    row(d, {
+      id: 'ids.empty.rejected',
+      title: `A request with an empty ${p.idsParam} list is rejected and changes nothing`,
+      docRef: docRef(p.docs.idsParam),
+      rules: [...p.rules.empty, ...p.rules.rejectedAny],
+      instances: [seed('bystander', p.running)],
+      steps: [callStep(stopCall([]), rejected(p.empty))],
+    }),
+    row(d, {
+      id: 'ids.duplicate.handled',
+      title: 'A request naming the same instance twice is answered without a 5xx',
+      docRef: docRef(p.docs.idsParam),
+      rules: p.rules.duplicate,
+      level: 'SHOULD',
+      instances: [seed('a', p.running)],
+      steps: [callStep(stopCall(['a', 'a']), { result: 'not-5xx' })],
+    }),
+    row(d, {
+      id: 'ids.unknown.rejected',
+      title: 'Stopping an id that does not exist is rejected with the documented not-found code',
+      docRef: docRef(p.docs.unknown),
+      rules: [...p.rules.unknown, ...p.rules.rejectedAny],
+      instances: [seed('bystander', p.running)],
+      steps: [callStep(stopCall([{ unknown: 'x' }]), rejected(p.unknown))],
+    }),
+    row(d, {
+      id: 'ids.unknown.mixed-batch-rejected',
+      title: `A batch of a ${p.running} instance and an unknown id is rejected and stops nothing`,
+      docRef: docRefs(p.docs.unknown, p.docs.batch),
+      rules: [...p.rules.unknown, ...p.rules.rejectedAny],
+      instances: [seed('a', p.running)],
+      steps: [callStep(stopCall(['a', { unknown: 'x' }]), rejected(p.unknown))],
+    }),
+  ];
+  if (p.malformed) {
+    const m = p.malformed;
+    rows.push(
+      row(d, {
+        id: 'ids.malformed.rejected',
+        title: `A malformed id (${m.literal}) is rejected with the documented malformed-id code`,
+        docRef: docRef(m.doc),
+        rules: [...p.rules.malformed, ...p.rules.rejectedAny],
+        instances: [seed('bystander', p.running)],
+        steps: [callStep(stopCall([{ literal: m.literal }]), rejected(m.rejection))],
+      }),
+      row(d, {
+        id: 'ids.malformed.mixed-batch-rejected',
+        title: `A batch of a ${p.running} instance and a malformed id is rejected and stops nothing`,
+        docRef: docRefs(m.doc, p.docs.batch),
+        rules: [...p.rules.malformed, ...p.rules.rejectedAny],
+        instances: [seed('a', p.running)],
+        steps: [callStep(stopCall(['a', { literal: m.literal }]), rejected(m.rejection))],
+      }),
+    );
+  }
+  return rows;
+}
+
+/** One `state.<WORD>.rejected` row per status word that may not be stopped, plus the mixed-batch row. */
+export function stateRows(p: DialectProfile): CaseRow[] {
+  const d = p.dialect;
+  const rows: CaseRow[] = [];
+  for (const word of p.statusWords) {
+    const rejection = p.notStoppable[word];
+    if (rejection === undefined) continue;
+    const codeRefs = codesOf(rejection).flatMap((c) => {
+      const r = p.docs.codeRows[c];
+      return r ? [r] : [];
+    });
+    rows.push(
+      row(d, {
+        id: `state.${word}.rejected`,
+        title: `Stopping a ${word} instance is rejected${rejection === 'client-error' ? '' : ` with ${rejection.codes.join(' or ')}`} and leaves it ${word}`,
+        docRef: docRefs(...uniqueRefs([p.docs.notStoppable, ...codeRefs, ...(p.docs.forWord?.[word] ? [p.docs.forWord[word]] : [])])),
+        rules: [...p.rules.notStoppable(word, rejection), ...p.rules.rejectedAny],
+        instances: [seed('a', word)],
+        steps: [callStep(stopCall(['a']), rejected(rejection))],
+      }),
+    );
+  }
+  const stoppedRejection = p.notStoppable[p.stopped];
+  if (stoppedRejection !== undefined) {
+    rows.push(
+      row(d, {
+        id: 'state.mixed-batch.rejected',
+        title: `A batch of a ${p.running} and a ${p.stopped} instance is rejected and stops neither`,
+        docRef: docRefs(p.docs.notStoppable, p.docs.batch),
+        rules: [...p.rules.mixedBatch, ...p.rules.rejectedAny],
+        instances: [seed('a', p.running), seed('b', p.stopped)],
+        steps: [callStep(stopCall(['a', 'b']), rejected(stoppedRejection))],
+      }),
+    );
+  }
+  return rows;
+}
+
+/** A status query call as a case states it. */
+export function statusCall(ids: readonly IdRef[], extra: Omit<CaseCall, 'operation' | 'ids'> = {}): CaseCall {
+  return { operation: 'DescribeStatus', ids, ...extra };
+}
+
+/**
+ * Rows on the status query every case relies on (DESIGN.md §3 paging), and the row with several problems in one
+ * request (any documented code that applies).
+ */
+export function statusAndMixedRows(p: DialectProfile, statusDoc: DocRef): CaseRow[] {
+  const d = p.dialect;
+  const other = p.statusWords.find((w) => w !== p.running && w !== p.stopped && p.notStoppable[w] !== undefined) ?? p.stopped;
+  const three = [seed('a', p.running), seed('b', p.stopped), seed('c', other)];
+  const stoppedRejection = p.notStoppable[p.stopped];
+  const rows: CaseRow[] = [
+    row(d, {
+      id: 'status.query.explicit-page',
+      title: `A status query with an explicit page size answers the status envelope and reads ${p.running}, ${p.stopped} and ${other} as seeded`,
+      docRef: docRef(statusDoc),
+      rules: p.rules.status.explicitPage,
+      instances: three,
+      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: p.statusPageMax ?? 20 }), { result: 'success', stopped: [] })],
+    }),
+    row(d, {
+      id: 'status.query.default-page',
+      title: 'A status query without a page size is served with the status envelope (the default page)',
+      docRef: docRef(statusDoc),
+      rules: p.rules.status.defaultPage,
+      instances: three,
+      steps: [callStep(statusCall(['a', 'b', 'c']), { result: 'success', stopped: [] })],
+    }),
+    row(d, {
+      id: 'status.query.second-page',
+      title: 'A status query for a page after the first is served with the status envelope',
+      docRef: docRef(statusDoc),
+      rules: p.rules.status.secondPage,
+      instances: three,
+      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: 2, page: 2 }), { result: 'success', stopped: [] })],
+    }),
+    row(d, {
+      id: 'status.query.unknown-id',
+      level: 'SHOULD',
+      title: 'A status query naming an unknown id is answered without a 5xx (left out or not-found, DESIGN.md §3)',
+      docRef: docRef(statusDoc),
+      rules: p.rules.status.unknownId,
+      instances: [seed('a', p.running)],
+      steps: [callStep(statusCall(['a', { unknown: 'x' }]), { result: 'not-5xx', stopped: [] })],
+    }),
+  ];
+  if (p.statusPageMax !== undefined) {
+    rows.push(
+      row(d, {
+        id: 'status.query.page-size-over-max.rejected',
+        level: 'SHOULD',
+        title: `A status query asking for more than ${p.statusPageMax} per page is rejected as a client error`,
+        docRef: docRef(statusDoc),
+        rules: p.rules.status.overMax,
+        instances: [seed('a', p.running)],
+        steps: [callStep(statusCall(['a'], { pageSize: p.statusPageMax + 1 }), { result: 'client-error', stopped: [] })],
+      }),
+    );
+  }
+  if (stoppedRejection !== undefined) {
+    const either = eitherRejection(p.unknown, stoppedRejection);
+    rows.push(
+      row(d, {
+        id: 'ids.several-problems.rejected',
+        title: `A batch of a ${p.running} instance, a ${p.stopped} instance and an unknown id is rejected with any documented code that applies, stopping nothing`,
+        docRef: docRefs(p.docs.unknown, p.docs.notStoppable),
+        rules: [...p.rules.severalProblems, ...p.rules.rejectedAny],
+        instances: [seed('a', p.running), seed('b', p.stopped)],
+        steps: [
+          callStep(
+            stopCall(['a', 'b', { unknown: 'x' }]),
+            either === 'client-error' ? { result: 'client-error', stopped: [] } : { result: 'error', codes: either.codes, stopped: [] },
+          ),
+        ],
+      }),
+    );
+  }
+  return rows;
+}
+
+function uniqueRefs(refs: readonly DocRef[]): DocRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const k = docRef(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The tencent-cvm-api2 rows (seed 000_89740aa573049d06.txt: the API 2.0 gateway page).
+ */
+import { ref } from './builders.ts';
+import { invalidValueRows, tencentSharedRows, validValueRows, type TencentDocs } from './tencent.ts';
+import type { CaseRow } from './types.ts';
+
+const F = '000_89740aa573049d06.txt';
+
+/** Where the api2 document says each thing. */
+export const API2_DOCS: TencentDocs = {
+  stoppable: ref(F, 7, 'This operation is only allowed for the instances with a status of `RUNNING`.'),
+  transition: ref(F, 8, 'the instance will go into the `STOPPING` status. When the instance is shut down, it will go into the `STOPPED` status.'),
+  batch: ref(F, 10, 'The maximum number of instances for each request for batch operations is 100.'),
+  idsParam: ref(F, 20, '| InstanceIds.N | array of Strings | Yes |'),
+  forceStop: ref(F, 21, '| ForceStop | Boolean | No |'),
+  requestId: ref(F, 28, '| RequestId | String | Unique request ID. `RequestId` is returned for each request.'),
+  missing: ref(F, 38, '| MissingParameter | Missing parameter.'),
+  notFound: ref(F, 39, '| InvalidInstanceId.NotFound |'),
+  malformed: ref(F, 40, '| InvalidInstanceId.Malformed |'),
+  invalidValue: ref(F, 41, '| InvalidParameterValue | Invalid parameter value.'),
+  limitExceeded: ref(F, 42, '| InvalidParameterValue.LimitExceeded | The number of parameter values exceeds the limit. |'),
+  notSupported: ref(F, 43, '| InvalidInstance.NotSupported | This operation is not supported for the instance. |'),
+};
+
+const D = 'tencent-cvm-api2' as const;
+
+/** Every tencent-cvm-api2 row. */
+export const TENCENT_CVM_API2_CASES: readonly CaseRow[] = Object.freeze([
+  ...tencentSharedRows(
+    D,
+    API2_DOCS,
+    {
+      ids: 'param:InstanceIds.N',
+      wire: [
+        'param:Action',
+        'enum:Action=StopInstances',
+        'param:Version',
+        'enum:Version=2017-03-12',
+        'param:Region',
+        'default:ForceStop=FALSE',
+        'resolution:forcestop-default-false',
+        'resolution:accepted-stop-reads-stopping',
+        'resolution:signatures-verified-when-configured',
+      ],
+      statusAction: ['enum:Action=DescribeInstancesStatus'],
+    },
+    ref(F, 20, 'This can be obtained from `InstanceId` in the returned values of API'),
+  ),
+  ...validValueRows(D, [
+    { param: 'ForceStop', slug: 'TRUE', value: true, doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'enum:ForceStop=TRUE'] },
+    { param: 'ForceStop', slug: 'FALSE', value: false, doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'enum:ForceStop=FALSE'] },
+  ]),
+  ...invalidValueRows(
+    D,
+    [{ param: 'ForceStop', slug: 'invalid-rejected', value: 'MAYBE', doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'error:InvalidParameterValue'] }],
+    API2_DOCS.invalidValue,
+  ),
+]);

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { CaseRow } from '../cases/types.ts';
+import { DIALECT_NAMES } from '../dialects/types.ts';
+import type { Rule } from '../specs/inventory.ts';
+import { coverageReport, coverageReports, formatCoverage } from './coverage.ts';
+import { runCoverageScript } from './report.ts';
+
+describe.each(DIALECT_NAMES.map((d) => [d] as const))('coverage of %s', (dialect) => {
+  const report = coverageReport(dialect);
+
+  it('leaves no testable rule without a case', () => {
+    expect(report.uncovered.map((r) => r.id)).toEqual([]);
+  });
+
+  it('has cases naming only inventory rules', () => {
+    expect(report.unknownRuleRefs).toEqual([]);
+  });
+
+  it('lists untestable rules with a reason, and maps every rule', () => {
+    for (const u of report.untestable) expect(u.reason.length).toBeGreaterThan(10);
+    expect(report.rules.length).toBeGreaterThan(0);
+    expect(report.caseCount).toBeGreaterThan(0);
+  });
+});
+
+const rule = (id: string, testable: true | string = true): Rule => ({
+  id,
+  dialect: 'zenlayer-bmc',
+  kind: id.split(':')[0] as Rule['kind'],
+  summary: `summary of ${id}`,
+  docRef: '003_c37a545698f1730b.txt:10 x',
+  testable,
+});
+const caseRow = (id: string, rules: string[]): CaseRow => ({
+  id,
+  dialect: 'zenlayer-bmc',
+  level: 'MUST',
+  title: id,
+  docRef: '003_c37a545698f1730b.txt:10 x',
+  rules,
+  instances: [],
+  steps: [{ kind: 'call', call: { operation: 'StopInstances', ids: [] }, expect: { result: 'client-error' } }],
+});
+
+describe('coverageReport', () => {
+  const inventory = [rule('param:instanceIds'), rule('error:X'), rule('error:Internal', 'cannot be provoked'), rule('state:stoppable=RUNNING')];
+  const rows = [caseRow('a.one', ['param:instanceIds', 'error:X']), caseRow('a.two', ['error:X', 'error:Typo', 'error:X'])];
+  const report = coverageReport('zenlayer-bmc', rows, inventory);
+
+  it('maps each rule to the cases naming it (each case once)', () => {
+    expect(report.rules.map((c) => [c.rule.id, c.cases])).toEqual([
+      ['param:instanceIds', ['a.one']],
+      ['error:X', ['a.one', 'a.two']],
+      ['error:Internal', []],
+      ['state:stoppable=RUNNING', []],
+    ]);
+  });
+
+  it('reports uncovered testable rules, untestable ones with their reason, and unknown ids', () => {
+    expect(report.uncovered.map((r) => r.id)).toEqual(['state:stoppable=RUNNING']);
+    expect(report.untestable.map((u) => [u.rule.id, u.reason])).toEqual([['error:Internal', 'cannot be provoked']]);
+    expect(report.unknownRuleRefs).toEqual([{ caseId: 'a.two', rule: 'error:Typo' }]);
+  });
+
+  it('formats Markdown with the summary, the gaps and the rule table', () => {
+    const md = formatCoverage([report]);
+    expect(md).toContain('| zenlayer-bmc | 2 | 4 | 2 | 1 | 1 | 1 |');
+    expect(md).toContain('### Uncovered testable rules');
+    expect(md).toContain('- `state:stoppable=RUNNING`');
+    expect(md).toContain('- `error:Internal`: cannot be provoked');
+    expect(md).toContain('- `a.two` names `error:Typo`');
+    expect(md).toContain('| `error:X` | yes | `a.one`, `a.two` |');
+  });
+});
+
+describe('coverage script', () => {
+  it('writes the report with --out and exits 0 when nothing is uncovered', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-coverage-'));
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const code = runCoverageScript(['--out', join(dir, 'sub', 'coverage.md')]);
+      expect(code).toBe(0);
+      const md = readFileSync(join(dir, 'sub', 'coverage.md'), 'utf8');
+      expect(md).toBe(formatCoverage(coverageReports()));
+      for (const d of DIALECT_NAMES) expect(md).toContain(`## ${d}`);
+    } finally {
+      write.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 on a bad argument', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(runCoverageScript(['--bogus'])).toBe(2);
+      expect(runCoverageScript(['--out'])).toBe(2);
+    } finally {
+      write.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,378 @@
+/**
+ * Deliberately wrong providers: each is the reference provider with ONE documented rule broken, by a rule override
+ * (`ProviderOptions.rules`) or by one msw handler prepended to the reference handlers (first match wins). They
+ * prove the catalog and the engine catch what they claim to: each names the rule it breaks and the case ids that
+ * must fail against it.
+ */
+import { getResponse, http, type RequestHandler } from 'msw';
+import type { DialectName } from '../dialects/types.ts';
+import { createProvider, type ProviderOptions } from '../provider/handlers.ts';
+import { defaultRules, type CodeTable, type ErrorKey } from '../provider/rules.ts';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+
+/** Options every wrong provider passes through to the reference provider (e.g. a short `transitionMs` in tests). */
+export interface WrongProviderStartOptions {
+  /** STOPPING -> STOPPED time of the underlying reference provider (default 150 ms). */
+  readonly transitionMs?: number;
+}
+
+/** One deliberately wrong provider. */
+export interface WrongProvider {
+  /** Stable slug, e.g. `aliyun-dry-run-stops`. */
+  readonly name: string;
+  readonly dialect: DialectName;
+  /** The one inventory rule id it breaks. */
+  readonly breaks: string;
+  /** What it does wrong, in one line. */
+  readonly description: string;
+  /** Case ids of the dialect that must fail against it. */
+  readonly expectFailing: readonly string[];
+  /** Start it on an ephemeral loopback port. */
+  start(options?: WrongProviderStartOptions): Promise<RunningProvider>;
+}
+
+const DEFAULT_TRANSITION_MS = 150;
+
+function base(dialect: DialectName, options: WrongProviderStartOptions | undefined, extra: ProviderOptions = {}): ProviderOptions & { dialect: DialectName } {
+  return { dialect, transitionMs: options?.transitionMs ?? DEFAULT_TRANSITION_MS, ...extra };
+}
+
+/** A wrong provider made by overriding the reference provider's options (rules, rate limit, transition time). */
+function byOptions(
+  spec: Omit<WrongProvider, 'start'>,
+  extra: ProviderOptions | ((o: WrongProviderStartOptions | undefined) => ProviderOptions),
+): WrongProvider {
+  return {
+    ...spec,
+    start: (o) => startProviderServer(base(spec.dialect, o, typeof extra === 'function' ? extra(o) : extra)),
+  };
+}
+
+/**
+ * A wrong provider made by prepending one msw handler to a fresh reference provider's handlers. The handler gets
+ * `forward(request)`, which answers a request with the reference handlers (the same store).
+ */
+function byHandler(
+  spec: Omit<WrongProvider, 'start'>,
+  make: (forward: (request: Request) => Promise<Response>) => RequestHandler,
+): WrongProvider {
+  return {
+    ...spec,
+    start: async (o) => {
+      const provider = createProvider(spec.dialect, base(spec.dialect, o));
+      const forward = async (request: Request): Promise<Response> =>
+        (await getResponse(provider.handlers, request)) ?? new Response('no handler', { status: 404 });
+      return startProviderServer({ ...base(spec.dialect, o), handlers: [make(forward), ...provider.handlers] });
+    },
+  };
+}
+
+/** Every code of the dialect's table answered with another HTTP status. */
+function codesWithStatus(dialect: DialectName, httpStatus: number): Partial<CodeTable> {
+  const out: Partial<Record<ErrorKey, { code: string; httpStatus: number }>> = {};
+  for (const [key, spec] of Object.entries(defaultRules(dialect).codes) as [ErrorKey, { code: string }][]) {
+    out[key] = { code: spec.code, httpStatus };
+  }
+  return out;
+}
+
+/** The StopInstances parameters of an aliyun RPC request (query, or the form body of a POST). */
+async function aliyunParams(request: Request): Promise<URLSearchParams> {
+  const url = new URL(request.url);
+  const params = new URLSearchParams(url.search);
+  if (request.method === 'POST' && (request.headers.get('content-type') ?? '').includes('x-www-form-urlencoded')) {
+    for (const [k, v] of new URLSearchParams(await request.clone().text())) params.append(k, v);
+  }
+  return params;
+}
+
+/** A copy of an aliyun RPC request with one parameter rewritten (query and form body); `null` removes it. */
+async function rewriteAliyun(request: Request, name: string, value: string | null): Promise<Request> {
+  const url = new URL(request.url);
+  if (url.searchParams.has(name)) {
+    if (value === null) url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+  }
+  let body: string | undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    body = await request.clone().text();
+    if ((request.headers.get('content-type') ?? '').includes('x-www-form-urlencoded')) {
+      const form = new URLSearchParams(body);
+      if (form.has(name)) {
+        if (value === null) form.delete(name);
+        else form.set(name, value);
+        body = form.toString();
+      }
+    }
+  }
+  return new Request(url, { method: request.method, headers: request.headers, body: body === '' ? undefined : body });
+}
+
+const isAliyunStop = async (request: Request): Promise<URLSearchParams | undefined> => {
+  const params = await aliyunParams(request);
+  const action = request.headers.get('x-acs-action') ?? params.get('Action');
+  return action === 'StopInstances' ? params : undefined;
+};
+
+/**
+ * The catalog of wrong providers.
+ *
+ * @example
+ * const wp = WRONG_PROVIDERS.find((w) => w.name === 'aliyun-dry-run-stops')!;
+ * const running = await wp.start(); // ... run its dialect's cases against running.url ...; await running.close();
+ */
+export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
+  byOptions(
+    {
+      name: 'api2-accepts-101-ids',
+      dialect: 'tencent-cvm-api2',
+      breaks: 'limit:instance-ids-max',
+      description: 'accepts (and stops) 101 instance ids in one request',
+      expectFailing: ['ids.limit.101-rejected'],
+    },
+    { rules: { maxIds: 101 } },
+  ),
+  byOptions(
+    {
+      name: 'api3-ignores-rate-limit',
+      dialect: 'tencent-cvm-api3',
+      breaks: 'limit:rate-per-second',
+      description: 'serves any number of StopInstances requests per second',
+      expectFailing: ['rate.burst-25.refused'],
+    },
+    { rateLimitPerSecond: false },
+  ),
+  byOptions(
+    {
+      name: 'api3-errors-http-400',
+      dialect: 'tencent-cvm-api3',
+      breaks: 'resolution:tencent-errors-http-200',
+      description: 'answers errors with HTTP 400 instead of HTTP 200 with Response.Error',
+      expectFailing: ['envelope.error.http-200', 'ids.unknown.rejected', 'state.STOPPED.rejected', 'ids.missing.rejected'],
+    },
+    { rules: { codes: codesWithStatus('tencent-cvm-api3', 400) } },
+  ),
+  byOptions(
+    {
+      name: 'api2-malformed-as-not-found',
+      dialect: 'tencent-cvm-api2',
+      breaks: 'error:InvalidInstanceId.Malformed',
+      description: 'takes a malformed id (ins-1122) for a well-formed unknown one: InvalidInstanceId.NotFound',
+      expectFailing: ['ids.malformed.rejected', 'ids.malformed.mixed-batch-rejected'],
+    },
+    { rules: { idPattern: null } },
+  ),
+  byOptions(
+    {
+      name: 'api2-wrong-not-stoppable-code',
+      dialect: 'tencent-cvm-api2',
+      breaks: 'error:InvalidInstance.NotSupported',
+      description: 'rejects a STOPPED (or any non-RUNNING) instance with InvalidParameterValue instead of InvalidInstance.NotSupported',
+      expectFailing: ['state.STOPPED.rejected', 'state.PENDING.rejected', 'state.mixed-batch.rejected'],
+    },
+    { rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 200 } } } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-vm-stops-recycled',
+      dialect: 'zenlayer-vm',
+      breaks: 'state:not-stoppable=RECYCLE',
+      description: 'lets an instance in the recycle bin (RECYCLE) be stopped',
+      expectFailing: ['state.RECYCLE.rejected', 'state.mixed-recycled.rejected'],
+    },
+    { rules: { stoppableWords: ['RUNNING', 'RECYCLE'], recycledWords: ['RECYCLING'] } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-vm-recycled-as-not-running',
+      dialect: 'zenlayer-vm',
+      breaks: 'resolution:recycle-bin-precedence',
+      description: 'answers 403 OPERATION_DENIED_INSTANCE_NOT_RUNNING for RECYCLE/RECYCLING instead of ..._RECYCLED',
+      expectFailing: ['state.RECYCLE.rejected', 'state.RECYCLING.rejected', 'state.mixed-recycled.rejected'],
+    },
+    { rules: { recycledWords: [] } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-vm-follows-stopped-note',
+      dialect: 'zenlayer-vm',
+      breaks: 'resolution:vm-stoppable-running-wins',
+      description: "follows 001's contradicting note: only STOPPED instances may be stopped, RUNNING ones are refused",
+      expectFailing: ['stop.single', 'stop.batch.2', 'state.STOPPED.rejected'],
+    },
+    { rules: { stoppableWords: ['STOPPED'] } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-bmc-stops-stopped',
+      dialect: 'zenlayer-bmc',
+      breaks: 'state:not-stoppable=STOPPED',
+      description: 'accepts a stop of a STOPPED instance (it goes STOPPING again)',
+      expectFailing: ['state.STOPPED.rejected', 'state.mixed-batch.rejected'],
+    },
+    { rules: { stoppableWords: ['RUNNING', 'STOPPED'] } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-bmc-never-stopped',
+      dialect: 'zenlayer-bmc',
+      breaks: 'transition:STOPPING->STOPPED',
+      description: 'an accepted stop stays STOPPING for ten minutes (never reaches STOPPED within the poll bound)',
+      expectFailing: ['stop.single', 'stop.batch.2', 'ids.limit.100-accepted'],
+    },
+    () => ({ transitionMs: 600_000 }),
+  ),
+  byHandler(
+    {
+      name: 'zenlayer-vm-no-request-id',
+      dialect: 'zenlayer-vm',
+      breaks: 'envelope:success',
+      description: 'answers a successful StopInstances without requestId (bad success envelope)',
+      expectFailing: ['stop.single', 'stop.batch.2', 'param.forceShutdown.true'],
+    },
+    (forward) =>
+      http.post(
+        ({ request }) => new URL(request.url).pathname === '/api/v2/vm' && request.headers.get('x-zc-action') === 'StopInstances',
+        async ({ request }) => {
+          const answer = await forward(request);
+          if (answer.status !== 200) return answer;
+          const body = (await answer.json()) as Record<string, unknown>;
+          const { requestId: _dropped, ...rest } = body;
+          const inner = typeof rest['response'] === 'object' && rest['response'] !== null ? { ...(rest['response'] as Record<string, unknown>) } : {};
+          delete inner['requestId'];
+          return Response.json({ ...rest, response: inner }, { status: 200 });
+        },
+      ),
+  ),
+  byHandler(
+    {
+      name: 'tencent-api3-5xx-on-duplicates',
+      dialect: 'tencent-cvm-api3',
+      breaks: 'param:InstanceIds',
+      description: 'answers HTTP 500 when the same instance id appears twice in InstanceIds',
+      expectFailing: ['ids.duplicate.handled'],
+    },
+    (forward) =>
+      http.post('*', async ({ request }) => {
+        if (request.headers.get('x-tc-action') !== 'StopInstances') return forward(request);
+        let ids: unknown;
+        try {
+          ids = ((await request.clone().json()) as { InstanceIds?: unknown }).InstanceIds;
+        } catch {
+          return forward(request);
+        }
+        if (Array.isArray(ids) && new Set(ids).size < ids.length) {
+          return Response.json({ Response: { Error: { Code: 'InternalServerError', Message: 'boom' }, RequestId: 'x' } }, { status: 500 });
+        }
+        return forward(request);
+      }),
+  ),
+  byHandler(
+    {
+      name: 'aliyun-dry-run-stops',
+      dialect: 'aliyun-ecs',
+      breaks: 'resolution:dryrun-success-400',
+      description: 'answers a passing dry run with DRYRUN.SUCCESS but actually stops the instances',
+      expectFailing: ['aliyun.dry-run.pass', 'aliyun.success-first.dry-run'],
+    },
+    (forward) =>
+      http.all('*', async ({ request }) => {
+        const params = await isAliyunStop(request);
+        if (!params || params.get('DryRun') !== 'true') return forward(request);
+        const dryAnswer = await forward(request.clone());
+        await forward(await rewriteAliyun(request, 'DryRun', null));
+        return dryAnswer;
+      }),
+  ),
+  byOptions(
+    {
+      name: 'aliyun-all-together-not-atomic',
+      dialect: 'aliyun-ecs',
+      breaks: 'resolution:batch-alltogether-atomic',
+      description: 'AllTogether: stops the good instances of a mixed batch before failing the request',
+      expectFailing: ['aliyun.all-together.mixed-rejected', 'state.mixed-batch.rejected', 'ids.unknown.mixed-batch-rejected'],
+    },
+    { rules: { atomicBatch: false } },
+  ),
+  byHandler(
+    {
+      name: 'aliyun-ignores-format-xml',
+      dialect: 'aliyun-ecs',
+      breaks: 'enum:Format=XML',
+      description: 'answers JSON when asked for Format=XML',
+      expectFailing: ['aliyun.format.xml-success', 'aliyun.format.xml-error', 'aliyun.format.xml-status'],
+    },
+    (forward) =>
+      http.all('*', async ({ request }) => {
+        const params = await aliyunParams(request);
+        if (params.get('Format') !== 'XML') return forward(request);
+        return forward(await rewriteAliyun(request, 'Format', 'JSON'));
+      }),
+  ),
+  byHandler(
+    {
+      name: 'aliyun-success-first-as-all-together',
+      dialect: 'aliyun-ecs',
+      breaks: 'resolution:batch-successfirst-per-instance',
+      description: 'treats BatchOptimization=SuccessFirst like AllTogether (a mixed batch fails as a whole)',
+      expectFailing: ['aliyun.success-first.mixed', 'aliyun.success-first.malformed'],
+    },
+    (forward) =>
+      http.all('*', async ({ request }) => {
+        const params = await isAliyunStop(request);
+        if (!params || params.get('BatchOptimization') !== 'SuccessFirst') return forward(request);
+        return forward(await rewriteAliyun(request, 'BatchOptimization', 'AllTogether'));
+      }),
+  ),
+  byHandler(
+    {
+      name: 'zenlayer-bmc-5xx-on-bad-json',
+      dialect: 'zenlayer-bmc',
+      breaks: 'resolution:undocumented-error-client-error',
+      description: 'answers HTTP 500 to a StopInstances body that is not JSON',
+      expectFailing: ['body.bad-json.rejected'],
+    },
+    (forward) =>
+      http.post('*', async ({ request }) => {
+        if (request.headers.get('x-zc-action') !== 'StopInstances') return forward(request);
+        try {
+          JSON.parse(await request.clone().text());
+        } catch {
+          return Response.json({ requestId: 'r-1', code: 'INTERNAL_ERROR', message: 'unexpected token' }, { status: 500 });
+        }
+        return forward(request);
+      }),
+  ),
+  byHandler(
+    {
+      name: 'api3-no-get-variant',
+      dialect: 'tencent-cvm-api3',
+      breaks: 'resolution:api3-get-variant',
+      description: 'serves only the JSON POST style; GET requests get 405',
+      expectFailing: ['style.query-get', 'style.query-get.status'],
+    },
+    () => http.get('*', ({ request }) => (new URL(request.url).pathname === '/' ? new Response('method not allowed', { status: 405 }) : undefined)),
+  ),
+  byOptions(
+    {
+      name: 'aliyun-ignores-security-lock',
+      dialect: 'aliyun-ecs',
+      breaks: 'resolution:security-locked-never-stopped',
+      description: 'stops an instance locked for security reasons',
+      expectFailing: ['aliyun.security-locked.rejected', 'aliyun.security-locked.mixed-batch-rejected'],
+    },
+    { rules: { honourSecurityLock: false } },
+  ),
+]);
+
+/**
+ * The wrong provider with this name.
+ *
+ * @example
+ * await wrongProvider('api3-ignores-rate-limit').start()
+ */
+export function wrongProvider(name: string): WrongProvider {
+  const found = WRONG_PROVIDERS.find((w) => w.name === name);
+  if (!found) throw new Error(`no wrong provider named ${name}; known: ${WRONG_PROVIDERS.map((w) => w.name).join(', ')}`);
+  return found;
+}

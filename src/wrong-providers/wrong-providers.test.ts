@@ -1,0 +1,128 @@
+/**
+ * Over real HTTP on loopback: every case of a dialect runs with the engine against the reference provider (all must
+ * pass) and against each deliberately wrong provider (its expected cases must fail). Dialects and providers run
+ * concurrently; each provider gets its own pacer (the api3 rate limit is per provider).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { casesFor } from '../cases/index.ts';
+import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import { WindowPacer } from '../engine/pacer.ts';
+import { newRunId, runCase } from '../engine/run-case.ts';
+import type { CaseResult } from '../engine/types.ts';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { ruleInventory } from '../specs/inventory.ts';
+import { WRONG_PROVIDERS, wrongProvider } from './index.ts';
+
+const TRANSITION_MS = 150;
+const POLL_TIMEOUT_MS = 3_000;
+/** Cases in flight at once over all providers: the providers and the engine share this process's event loop. */
+const MAX_IN_FLIGHT = 24;
+
+/** A tiny FIFO limiter (no dependency for ten lines): at most `max` tasks run at once. */
+function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+const limit = limiter(MAX_IN_FLIGHT);
+
+/** Run every case of the dialect against a running provider (bounded by the shared limiter). */
+async function runAll(dialect: DialectName, provider: RunningProvider): Promise<CaseResult[]> {
+  const ctx = {
+    dialect,
+    target: provider.url,
+    statesUrl: `${provider.url}/_vmconform/provider-states`,
+    credentials: TEST_CREDENTIALS,
+    runId: newRunId(),
+    pollTimeoutMs: POLL_TIMEOUT_MS,
+    requestTimeoutMs: 15_000,
+    pacer: new WindowPacer(),
+  };
+  return Promise.all(casesFor(dialect).map((row) => limit(() => runCase(row, ctx))));
+}
+
+async function runAgainst(start: () => Promise<RunningProvider>, dialect: DialectName): Promise<CaseResult[]> {
+  const provider = await start();
+  try {
+    return await runAll(dialect, provider);
+  } finally {
+    await provider.close();
+  }
+}
+
+const failedIds = (results: readonly CaseResult[]): string[] => results.filter((r) => r.status !== 'passed').map((r) => r.id);
+
+describe('wrong-provider catalog', () => {
+  it('names real rules and real cases, and each breaks a rule one of its expected cases checks', () => {
+    const names = WRONG_PROVIDERS.map((w) => w.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const w of WRONG_PROVIDERS) {
+      const rules = new Set(ruleInventory(w.dialect).map((r) => r.id));
+      expect(rules.has(w.breaks), `${w.name}: ${w.breaks} is not an inventory rule`).toBe(true);
+      const rows = casesFor(w.dialect);
+      expect(w.expectFailing.length).toBeGreaterThan(0);
+      for (const id of w.expectFailing) expect(rows.some((r) => r.id === id), `${w.name}: no case ${id}`).toBe(true);
+      const checking = rows.filter((r) => w.expectFailing.includes(r.id) && r.rules.includes(w.breaks));
+      expect(checking.length, `${w.name}: no expected case names ${w.breaks}`).toBeGreaterThan(0);
+    }
+    expect(() => wrongProvider('no-such-provider')).toThrow(/no wrong provider named/);
+  });
+});
+
+describe('the catalog against the reference and the wrong providers (real HTTP)', () => {
+  const reference = new Map<DialectName, CaseResult[]>();
+  const wrong = new Map<string, CaseResult[]>();
+
+  beforeAll(async () => {
+    await Promise.all([
+      ...DIALECT_NAMES.map(async (d) => {
+        reference.set(d, await runAgainst(() => startProviderServer({ dialect: d, transitionMs: TRANSITION_MS }), d));
+      }),
+      ...WRONG_PROVIDERS.map(async (w) => {
+        wrong.set(w.name, await runAgainst(() => w.start({ transitionMs: TRANSITION_MS }), w.dialect));
+      }),
+    ]);
+    const lines = WRONG_PROVIDERS.map((w) => {
+      const failed = failedIds(wrong.get(w.name) ?? []);
+      const others = failed.filter((id) => !w.expectFailing.includes(id));
+      return `${w.name} (${w.dialect}, breaks ${w.breaks}): ${failed.length} failed; expected ${w.expectFailing.join(', ')}; also failed: ${others.length === 0 ? 'none' : others.join(', ')}`;
+    });
+    console.info(`wrong providers:\n  ${lines.join('\n  ')}`);
+  }, 120_000);
+
+  afterAll(() => {
+    reference.clear();
+    wrong.clear();
+  });
+
+  it.each(DIALECT_NAMES.map((d) => [d] as const))('the reference provider passes every %s case', (d) => {
+    const results = reference.get(d) ?? [];
+    expect(results.length).toBe(casesFor(d).length);
+    const failures = results.filter((r) => r.status !== 'passed').map((r) => `${r.id}: ${r.message ?? r.status}`);
+    expect(failures).toEqual([]);
+  });
+
+  it.each(WRONG_PROVIDERS.map((w) => [w.name, w] as const))('%s is caught by its expected cases', (_name, w) => {
+    const results = wrong.get(w.name) ?? [];
+    expect(results.length).toBe(casesFor(w.dialect).length);
+    const failed = failedIds(results);
+    for (const id of w.expectFailing) {
+      expect(failed, `${w.name}: ${id} should fail`).toContain(id);
+    }
+    // Every failure is the target's fault, never the engine's or the provider-state protocol's.
+    for (const r of results) {
+      for (const f of r.findings) expect(['engine', 'provider-state'], `${w.name}/${r.id}: ${f.message}`).not.toContain(f.check);
+    }
+  });
+});
