@@ -1,0 +1,276 @@
+/**
+ * Alibaba Cloud ECS behaviour (`aliyun-ecs`, seeds/004): RPC `GET|POST /?Action=...` and the official SDK's ACS3
+ * style (`x-acs-action`), StopInstances with DryRun / BatchOptimization, DescribeInstanceStatus. JSON or XML
+ * (`Format`; the RPC default is XML, ACS3's is JSON, DESIGN.md §3).
+ */
+import { XMLBuilder } from 'fast-xml-parser';
+import { isAcs3Request, verifyAcs3 } from '../signing/acs3.ts';
+import { verifyRpc } from '../signing/aliyun-rpc.ts';
+import type { VerifyResult } from '../signing/server-request.ts';
+import {
+  formParams,
+  newRequestId,
+  ParamBag,
+  parseBooleanText,
+  parseCount,
+  Refusal,
+  uniqueIds,
+  withHost,
+  type Incoming,
+} from './common.ts';
+import { instanceProblem, stopAtomically, type ProviderContext } from './context.ts';
+import type { ErrorKey } from './rules.ts';
+
+/** Path of the RPC API. */
+export const ALIYUN_PATH = '/';
+/** StoppedMode values (seeds/004:43-48). */
+export const ALIYUN_STOPPED_MODES: readonly string[] = ['StopCharging', 'KeepCharging'];
+/** BatchOptimization values (seeds/004:52-57). */
+export const ALIYUN_BATCH_MODES: readonly string[] = ['AllTogether', 'SuccessFirst'];
+
+/** Aliyun accepts a Timestamp within 15 minutes of its clock. */
+const MAX_SKEW_SECONDS = 900;
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+const xml = new XMLBuilder({ format: false });
+
+type Format = 'JSON' | 'XML';
+
+/** One entry of `InstanceResponses.InstanceResponse` (seeds/004:76-95). */
+interface InstanceResponseEntry {
+  Code: string;
+  Message: string;
+  InstanceId: string;
+  PreviousStatus: string;
+  CurrentStatus: string;
+}
+
+/**
+ * Handle one request to an Aliyun provider. Never throws.
+ *
+ * @example
+ * const response = handleAliyun(ctx, incoming);
+ */
+export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Response {
+  const requestId = newRequestId(ctx.dialect);
+  const acs3 = incoming.headers['x-acs-action'] !== undefined;
+  let format: Format = acs3 ? 'JSON' : 'XML';
+  try {
+    const method = incoming.method.toUpperCase();
+    if (method !== 'GET' && method !== 'POST') {
+      throw new Refusal('invalidParameter', `HTTP method ${method} is not supported (use GET or POST)`);
+    }
+    const sources = [incoming.url.searchParams];
+    if (method === 'POST' && incoming.mediaType === 'application/x-www-form-urlencoded') {
+      sources.push(formParams(incoming.bodyText));
+    } else if (method === 'POST' && incoming.bodyText.trim() !== '') {
+      throw new Refusal(
+        'invalidParameter',
+        `content type "${incoming.mediaType}" is not supported (parameters go in the query or an application/x-www-form-urlencoded body)`,
+      );
+    }
+    const bag = ParamBag.from(...sources);
+    format = readFormat(bag, format);
+    verifySignature(ctx, incoming);
+    const action = bag.single('Action') ?? incoming.headers['x-acs-action'];
+    if (action === undefined || action === '') throw new Refusal('missingParameter', 'Action is missing');
+    if (action !== 'StopInstances' && action !== 'DescribeInstanceStatus') {
+      throw new Refusal('unknownAction', `Specified api ${action} is not found, please check your url and method.`);
+    }
+    const version = bag.single('Version') ?? incoming.headers['x-acs-version'];
+    if (ctx.rules.version !== null) {
+      if (version === undefined || version === '') throw new Refusal('missingParameter', 'Version is missing');
+      if (version !== ctx.rules.version) {
+        throw new Refusal('badVersion', `Specified parameter Version ${version} is not valid (use ${ctx.rules.version})`);
+      }
+    }
+    const region = bag.single('RegionId');
+    if (ctx.rules.requireRegion && (region === undefined || region === '')) {
+      throw new Refusal('missingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
+    }
+    if (action === 'StopInstances') {
+      const entries = stop(ctx, bag);
+      return aliyunBody(200, format, 'StopInstancesResponse', {
+        RequestId: requestId,
+        InstanceResponses: { InstanceResponse: entries },
+      });
+    }
+    return aliyunBody(200, format, 'DescribeInstanceStatusResponse', { RequestId: requestId, ...describe(ctx, bag) });
+  } catch (err: unknown) {
+    if (err instanceof Refusal) return aliyunError(ctx, err.key, err.message, format, incoming, requestId);
+    throw err;
+  }
+}
+
+/** The Aliyun error envelope, JSON or XML (`<Error>`). */
+export function aliyunError(
+  ctx: ProviderContext,
+  key: ErrorKey,
+  message: string,
+  format: Format,
+  incoming: Incoming | undefined,
+  requestId?: string,
+): Response {
+  const spec = ctx.rules.codes[key];
+  return aliyunBody(spec.httpStatus, format, 'Error', {
+    RequestId: requestId ?? newRequestId(ctx.dialect),
+    HostId: incoming?.headers['host'] ?? incoming?.url.host ?? 'ecs.aliyuncs.com',
+    Code: spec.code,
+    Message: message,
+  });
+}
+
+/** A body in the asked format; XML wraps it in `root`. */
+function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): Response {
+  if (format === 'XML') {
+    return new Response(XML_DECLARATION + xml.build({ [root]: body }), {
+      status,
+      headers: { 'content-type': 'application/xml;charset=utf-8' },
+    });
+  }
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json;charset=utf-8' },
+  });
+}
+
+function readFormat(bag: ParamBag, fallback: Format): Format {
+  let raw: string | undefined;
+  try {
+    raw = bag.single('Format');
+  } catch {
+    return fallback;
+  }
+  if (raw === undefined) return fallback;
+  const upper = raw.toUpperCase();
+  if (upper === 'JSON' || upper === 'XML') return upper;
+  throw new Refusal('invalidParameterValue', `Format must be JSON or XML, not "${raw}"`);
+}
+
+function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
+  if (!ctx.credentials) return;
+  const creds = ctx.credentials;
+  const request = {
+    method: incoming.method,
+    target: incoming.url.pathname + incoming.url.search,
+    headers: withHost(incoming),
+    body: incoming.bodyText,
+  };
+  const lookup = (id: string): string | undefined => (id === creds.accessKeyId ? creds.accessKeySecret : undefined);
+  const options = { now: ctx.now(), maxSkewSeconds: MAX_SKEW_SECONDS };
+  const result: VerifyResult = isAcs3Request(request)
+    ? verifyAcs3(request, lookup, options)
+    : verifyRpc(request, lookup, options);
+  if (result.ok) return;
+  const key: ErrorKey =
+    result.reason === 'expired' ? 'signatureExpired' : result.reason === 'unknown-key' ? 'unknownAccessKey' : 'signatureFailure';
+  throw new Refusal(key, result.message);
+}
+
+function readBoolean(bag: ParamBag, name: string): boolean | undefined {
+  const raw = bag.single(name);
+  if (raw === undefined) return undefined;
+  const parsed = parseBooleanText(raw);
+  if (parsed === undefined) throw new Refusal('invalidParameterValue', `${name} must be true or false, not "${raw}"`);
+  return parsed;
+}
+
+function readEnum(bag: ParamBag, name: string, allowed: readonly string[]): string | undefined {
+  const raw = bag.single(name);
+  if (raw === undefined) return undefined;
+  if (!allowed.includes(raw)) throw new Refusal('invalidParameterValue', `${name} must be one of ${allowed.join(', ')}, not "${raw}"`);
+  return raw;
+}
+
+function readIds(ctx: ProviderContext, bag: ParamBag): string[] | undefined {
+  const ids = bag.indexed('InstanceId', 1);
+  if (ids === undefined) return undefined;
+  if (ids.length > ctx.rules.maxIds) {
+    throw new Refusal('limitExceeded', `InstanceId.N has ${ids.length} ids; at most ${ctx.rules.maxIds} are allowed`);
+  }
+  return uniqueIds(ids);
+}
+
+function stop(ctx: ProviderContext, bag: ParamBag): InstanceResponseEntry[] {
+  const ids = readIds(ctx, bag);
+  if (ids === undefined) throw new Refusal('missingParameter', 'The input parameter "InstanceId.N" that is mandatory for processing this request is not supplied.');
+  const dryRun = readBoolean(bag, 'DryRun') ?? false;
+  readBoolean(bag, 'ForceStop');
+  readEnum(bag, 'StoppedMode', ALIYUN_STOPPED_MODES);
+  const batch = readEnum(bag, 'BatchOptimization', ALIYUN_BATCH_MODES) ?? 'AllTogether';
+  const { running, stopping } = ctx.rules.lifecycle;
+  if (batch === 'SuccessFirst') {
+    // seeds/004:25: SuccessFirst with DryRun=true returns DRYRUN.SUCCESS whatever the checks find.
+    if (dryRun) throw new Refusal('dryRunSuccess', 'Request validation has been passed with DryRun flag set.');
+    return ids.map((id) => {
+      const problem = instanceProblem(ctx, id);
+      if (!problem) {
+        ctx.store.beginStop(id);
+        return { Code: '200', Message: 'success', InstanceId: id, PreviousStatus: running, CurrentStatus: stopping };
+      }
+      // seeds/004:134-139: an id that does not exist (there `i-TestID`, not even well-formed) gets NotFound.
+      const key: ErrorKey = problem.key === 'malformedId' ? 'notFound' : problem.key;
+      return {
+        Code: ctx.rules.codes[key].code,
+        Message: entryMessage(key, problem.status),
+        InstanceId: id,
+        PreviousStatus: problem.status ?? '',
+        CurrentStatus: problem.status ?? '',
+      };
+    });
+  }
+  stopAtomically(ctx, ids, dryRun);
+  if (dryRun) throw new Refusal('dryRunSuccess', 'Request validation has been passed with DryRun flag set.');
+  return ids.map((id) => ({
+    Code: '200',
+    Message: 'success',
+    InstanceId: id,
+    PreviousStatus: running,
+    CurrentStatus: stopping,
+  }));
+}
+
+function entryMessage(key: ErrorKey, status: string | undefined): string {
+  switch (key) {
+    case 'notFound':
+      return 'The specified InstanceId does not exist.';
+    case 'securityLocked':
+      return 'The specified instance is locked for security reasons.';
+    case 'notReady':
+      return 'The specified instance is not ready for use.';
+    default:
+      return `The current status of the resource does not support this operation (${status ?? 'unknown'}).`;
+  }
+}
+
+function describe(ctx: ProviderContext, bag: ParamBag): Record<string, unknown> {
+  const ids = readIds(ctx, bag);
+  const { defaultSize, maxSize } = ctx.rules.statusPage;
+  const rawSize = bag.single('PageSize');
+  const pageSize = rawSize === undefined ? defaultSize : parseCount(rawSize);
+  if (pageSize === undefined || pageSize < 1 || pageSize > maxSize) {
+    throw new Refusal('invalidParameterValue', `PageSize must be an integer from 1 to ${maxSize}`);
+  }
+  const rawNumber = bag.single('PageNumber');
+  const pageNumber = rawNumber === undefined ? 1 : parseCount(rawNumber);
+  if (pageNumber === undefined || pageNumber < 1) throw new Refusal('invalidParameterValue', 'PageNumber must be an integer from 1');
+  const offset = (pageNumber - 1) * pageSize;
+  let total: number;
+  let page: { id: string; status: string }[];
+  if (ids) {
+    const found = ids.flatMap((id) => {
+      const view = ctx.store.get(id);
+      return view ? [view] : [];
+    });
+    total = found.length;
+    page = found.slice(offset, offset + pageSize);
+  } else {
+    total = ctx.store.size;
+    page = ctx.store.page(offset, pageSize);
+  }
+  return {
+    TotalCount: total,
+    PageNumber: pageNumber,
+    PageSize: pageSize,
+    InstanceStatuses: { InstanceStatus: page.map((v) => ({ InstanceId: v.id, Status: v.status })) },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Shared pieces of the reference provider: the request as the behaviour modules see it, the refusal they throw, the
+ * query/form parameter bag, and small value parsers. Nothing here knows a dialect's envelope.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DialectName } from '../dialects/types.ts';
+import type { ErrorKey } from './rules.ts';
+
+/** A received request, body already read (and capped). */
+export interface Incoming {
+  readonly method: string;
+  readonly url: URL;
+  /** Path relative to the provider's base path, always starting with `/`. */
+  readonly path: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyText: string;
+  /** Media type of the body, lower case, without parameters (`''` when absent). */
+  readonly mediaType: string;
+}
+
+/** Thrown by behaviour modules for any request-level error; the dispatcher turns it into the dialect's envelope. */
+export class Refusal extends Error {
+  override readonly name = 'Refusal';
+  constructor(
+    readonly key: ErrorKey,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A fresh request id (UUID); aliyun's are upper case like its document's examples. */
+export function newRequestId(dialect: DialectName): string {
+  const id = randomUUID();
+  return dialect === 'aliyun-ecs' ? id.toUpperCase() : id;
+}
+
+/** A JSON response with the given status. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+/**
+ * Query and form parameters with every value kept, so duplicates can be refused instead of silently picked.
+ */
+export class ParamBag {
+  readonly #values = new Map<string, string[]>();
+
+  /** Build from URLSearchParams sources in order (query first, then form body). */
+  static from(...sources: URLSearchParams[]): ParamBag {
+    const bag = new ParamBag();
+    for (const source of sources) {
+      for (const [k, v] of source) {
+        const list = bag.#values.get(k);
+        if (list) list.push(v);
+        else bag.#values.set(k, [v]);
+      }
+    }
+    return bag;
+  }
+
+  /** Every parameter name. */
+  names(): string[] {
+    return [...this.#values.keys()];
+  }
+
+  /** Whether the parameter is present at all. */
+  has(name: string): boolean {
+    return this.#values.has(name);
+  }
+
+  /** The single value of a parameter; `undefined` when absent; refuses a parameter given more than once. */
+  single(name: string): string | undefined {
+    const list = this.#values.get(name);
+    if (!list) return undefined;
+    if (list.length > 1) throw new Refusal('invalidParameter', `parameter ${name} is given ${list.length} times`);
+    return list[0];
+  }
+
+  /**
+   * An indexed list (`InstanceIds.1`, `InstanceIds.2`...), ordered by index; `undefined` when no such parameter.
+   * Indexes below `firstIndex` are refused (a 0-based list sent to a 1-based dialect would lose an id).
+   */
+  indexed(prefix: string, firstIndex: number): string[] | undefined {
+    const entries: [number, string][] = [];
+    const lead = `${prefix}.`;
+    for (const name of this.#values.keys()) {
+      if (!name.startsWith(lead)) continue;
+      const suffix = name.slice(lead.length);
+      if (!/^\d{1,6}$/.test(suffix)) {
+        throw new Refusal('invalidParameter', `parameter ${name}: the index must be a number`);
+      }
+      const index = Number(suffix);
+      if (index < firstIndex) {
+        throw new Refusal('invalidParameter', `parameter ${name}: indexes start at ${firstIndex}`);
+      }
+      entries.push([index, this.single(name) ?? '']);
+    }
+    if (entries.length === 0) return undefined;
+    entries.sort((a, b) => a[0] - b[0]);
+    return entries.map(([, v]) => v);
+  }
+}
+
+/** The headers with a `host` entry (fetch Requests built in-process may lack one). */
+export function withHost(incoming: Incoming): Record<string, string> {
+  return incoming.headers['host'] === undefined
+    ? { ...incoming.headers, host: incoming.url.host }
+    : { ...incoming.headers };
+}
+
+/** Parse a form or query text without throwing. */
+export function formParams(text: string): URLSearchParams {
+  return new URLSearchParams(text);
+}
+
+/**
+ * Parse a boolean written as text: `true` or `false` in any letter case; `undefined` for anything else.
+ *
+ * @example
+ * parseBooleanText('TRUE') // true
+ */
+export function parseBooleanText(value: string): boolean | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  return undefined;
+}
+
+/**
+ * A non-negative integer from a JSON number or a decimal text; `undefined` when it is neither.
+ *
+ * @example
+ * parseCount('20') // 20
+ */
+export function parseCount(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Remove repeated ids, keeping the first occurrence's order (an id named twice is one instance). */
+export function uniqueIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** Parse a JSON body that must be an object; refuses anything else with a clear message. */
+export function parseJsonObject(incoming: Incoming): Record<string, unknown> {
+  if (incoming.bodyText.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(incoming.bodyText);
+  } catch (err: unknown) {
+    throw new Refusal(
+      'invalidParameter',
+      `the body is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Refusal('invalidParameter', 'the body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Describe a JSON value's type for messages. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}

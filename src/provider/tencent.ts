@@ -1,0 +1,239 @@
+/**
+ * Tencent CVM behaviour, API 2.0 gateway (`tencent-cvm-api2`, seeds/000) and API 3.0 (`tencent-cvm-api3`,
+ * seeds/002): StopInstances and DescribeInstancesStatus. Errors are HTTP 200 with `Response.Error` (DESIGN.md §3).
+ */
+import { verifyTc3 } from '../signing/tc3.ts';
+import { verifyTencentV2 } from '../signing/tencent-v2.ts';
+import {
+  formParams,
+  jsonResponse,
+  newRequestId,
+  ParamBag,
+  parseBooleanText,
+  parseCount,
+  parseJsonObject,
+  Refusal,
+  typeName,
+  uniqueIds,
+  withHost,
+  type Incoming,
+} from './common.ts';
+import { stopAtomically, type ProviderContext } from './context.ts';
+import { isValidId, type ErrorKey } from './rules.ts';
+
+/** Path of the API 2.0 gateway. */
+export const TENCENT_API2_PATH = '/v2/index.php';
+/** Path of API 3.0. */
+export const TENCENT_API3_PATH = '/';
+
+/** StopType values of seeds/002:32-36. */
+export const TENCENT_STOP_TYPES: readonly string[] = ['SOFT', 'HARD', 'SOFT_FIRST'];
+/** StoppedMode values of seeds/002:37-41. */
+export const TENCENT_STOPPED_MODES: readonly string[] = ['KEEP_CHARGING', 'STOP_CHARGING'];
+
+/** Largest clock difference a signed request may have (Tencent: five minutes). */
+const MAX_SKEW_SECONDS = 300;
+
+/** The parameters of one request, whatever the wire style. */
+interface TencentInput {
+  readonly action: string | undefined;
+  readonly version: string | undefined;
+  readonly region: string | undefined;
+  /** `undefined` when absent. Query styles give strings; JSON gives whatever was sent. */
+  readonly ids: unknown;
+  /** A parameter's value (`undefined` when absent). */
+  param(name: string): unknown;
+}
+
+/**
+ * Handle one request to a Tencent provider. Never throws.
+ *
+ * @example
+ * const response = handleTencent(ctx, incoming);
+ */
+export function handleTencent(ctx: ProviderContext, incoming: Incoming): Response {
+  const requestId = newRequestId(ctx.dialect);
+  try {
+    verifySignature(ctx, incoming);
+    const input = readInput(ctx, incoming);
+    if (input.action === undefined || input.action === '') throw new Refusal('missingParameter', 'Action is missing');
+    if (input.action !== 'StopInstances' && input.action !== 'DescribeInstancesStatus') {
+      throw new Refusal('unknownAction', `the action ${input.action} does not exist`);
+    }
+    if (ctx.rules.version !== null) {
+      if (input.version === undefined || input.version === '') throw new Refusal('missingParameter', 'Version is missing');
+      if (input.version !== ctx.rules.version) {
+        throw new Refusal('badVersion', `version ${input.version} is not supported (use ${ctx.rules.version})`);
+      }
+    }
+    if (ctx.rules.requireRegion && (input.region === undefined || input.region === '')) {
+      throw new Refusal('missingParameter', 'Region is missing');
+    }
+    if (input.action === 'StopInstances') {
+      if (ctx.stopLimiter && !ctx.stopLimiter.tryAcquire()) {
+        throw new Refusal(
+          'rateLimited',
+          `at most ${ctx.stopLimiter.limit} StopInstances requests per second are allowed`,
+        );
+      }
+      stop(ctx, input);
+      return jsonResponse(200, { Response: { RequestId: requestId } });
+    }
+    return jsonResponse(200, { Response: { ...describe(ctx, input), RequestId: requestId } });
+  } catch (err: unknown) {
+    if (err instanceof Refusal) return tencentError(ctx, err.key, err.message, requestId);
+    throw err;
+  }
+}
+
+/** The Tencent error envelope: HTTP status from the rules (200), `Response.Error`. */
+export function tencentError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): Response {
+  const spec = ctx.rules.codes[key];
+  return jsonResponse(spec.httpStatus, {
+    Response: { Error: { Code: spec.code, Message: message }, RequestId: requestId ?? newRequestId(ctx.dialect) },
+  });
+}
+
+function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
+  if (!ctx.credentials) return;
+  const received = {
+    method: incoming.method,
+    url: incoming.url.pathname + incoming.url.search,
+    headers: withHost(incoming),
+    body: incoming.bodyText,
+  };
+  const options = { nowSeconds: Math.floor(ctx.now() / 1000), maxSkewSeconds: MAX_SKEW_SECONDS };
+  const useTc3 =
+    ctx.dialect === 'tencent-cvm-api3' &&
+    (incoming.headers['authorization'] !== undefined || incoming.mediaType === 'application/json');
+  const check = useTc3
+    ? verifyTc3(received, ctx.credentials, options)
+    : verifyTencentV2(received, ctx.credentials, options);
+  if (check.ok) return;
+  const key: ErrorKey =
+    check.code === 'AuthFailure.SignatureExpire'
+      ? 'signatureExpired'
+      : check.code === 'AuthFailure.SecretIdNotFound'
+        ? 'unknownAccessKey'
+        : check.code === 'MissingParameter'
+          ? 'missingParameter'
+          : 'signatureFailure';
+  throw new Refusal(key, check.message);
+}
+
+function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
+  const api3 = ctx.dialect === 'tencent-cvm-api3';
+  const method = incoming.method.toUpperCase();
+  if (method !== 'GET' && method !== 'POST') {
+    throw new Refusal('invalidParameter', `HTTP method ${method} is not supported (use GET or POST)`);
+  }
+  if (api3 && method === 'POST' && incoming.mediaType === 'application/json') {
+    const body = parseJsonObject(incoming);
+    return {
+      action: incoming.headers['x-tc-action'],
+      version: incoming.headers['x-tc-version'],
+      region: incoming.headers['x-tc-region'],
+      ids: body['InstanceIds'],
+      param: (name) => body[name],
+    };
+  }
+  const sources = [incoming.url.searchParams];
+  if (method === 'POST') {
+    if (incoming.mediaType === 'application/x-www-form-urlencoded') sources.push(formParams(incoming.bodyText));
+    else if (incoming.bodyText !== '' || (incoming.mediaType !== '' && incoming.mediaType !== 'application/json')) {
+      throw new Refusal(
+        'invalidParameter',
+        `content type "${incoming.mediaType}" is not supported (use ${api3 ? 'application/json or ' : ''}application/x-www-form-urlencoded)`,
+      );
+    }
+  }
+  const bag = ParamBag.from(...sources);
+  // API 3.0 GET lists are 0-based (InstanceIds.0); API 2.0 lists are 1-based (seeds/000:20, 000:53).
+  const ids = bag.indexed('InstanceIds', api3 ? 0 : 1);
+  return {
+    action: bag.single('Action') ?? (api3 ? incoming.headers['x-tc-action'] : undefined),
+    version: bag.single('Version') ?? (api3 ? incoming.headers['x-tc-version'] : undefined),
+    region: bag.single('Region') ?? (api3 ? incoming.headers['x-tc-region'] : undefined),
+    ids,
+    param: (name) => bag.single(name),
+  };
+}
+
+/** Validate the id list of a request; returns the unique ids. */
+function readIds(ctx: ProviderContext, raw: unknown, required: boolean): string[] | undefined {
+  if (raw === undefined) {
+    if (required) throw new Refusal('missingParameter', 'InstanceIds is missing');
+    return undefined;
+  }
+  if (!Array.isArray(raw)) throw new Refusal('invalidParameterValue', `InstanceIds must be an array, not ${typeName(raw)}`);
+  if (raw.length === 0) throw new Refusal('emptyIds', 'InstanceIds must not be empty');
+  if (raw.length > ctx.rules.maxIds) {
+    throw new Refusal('limitExceeded', `InstanceIds has ${raw.length} ids; at most ${ctx.rules.maxIds} are allowed`);
+  }
+  const bad = raw.find((id) => typeof id !== 'string');
+  if (bad !== undefined) throw new Refusal('invalidParameterValue', `InstanceIds must hold strings, not ${typeName(bad)}`);
+  return uniqueIds(raw as string[]);
+}
+
+function readBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const parsed = parseBooleanText(value);
+    if (parsed !== undefined) return parsed;
+  }
+  throw new Refusal('invalidParameterValue', `${name} must be TRUE or FALSE, not ${JSON.stringify(value)}`);
+}
+
+function readEnum(value: unknown, name: string, allowed: readonly string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && allowed.includes(value)) return value;
+  throw new Refusal('invalidParameterValue', `${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+}
+
+function stop(ctx: ProviderContext, input: TencentInput): void {
+  const ids = readIds(ctx, input.ids, true) ?? [];
+  readBoolean(input.param('ForceStop'), 'ForceStop');
+  readEnum(input.param('StopType'), 'StopType', TENCENT_STOP_TYPES);
+  readEnum(input.param('StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
+  stopAtomically(ctx, ids);
+}
+
+function readPaging(ctx: ProviderContext, input: TencentInput): { offset: number; limit: number } {
+  const rawLimit = input.param('Limit');
+  const rawOffset = input.param('Offset');
+  const { defaultSize, maxSize } = ctx.rules.statusPage;
+  const limit = rawLimit === undefined ? defaultSize : parseCount(rawLimit);
+  if (limit === undefined || limit < 1 || limit > maxSize) {
+    throw new Refusal('invalidParameterValue', `Limit must be an integer from 1 to ${maxSize}`);
+  }
+  const offset = rawOffset === undefined ? 0 : parseCount(rawOffset);
+  if (offset === undefined) throw new Refusal('invalidParameterValue', 'Offset must be a non-negative integer');
+  return { offset, limit };
+}
+
+function describe(ctx: ProviderContext, input: TencentInput): Record<string, unknown> {
+  const ids = readIds(ctx, input.ids, false);
+  const { offset, limit } = readPaging(ctx, input);
+  if (ids) {
+    const malformed = ids.filter((id) => !isValidId(ctx.rules, id));
+    if (malformed.length > 0) throw new Refusal('malformedId', `malformed instance id: ${malformed.join(', ')}`);
+  }
+  let total: number;
+  let page: { id: string; status: string }[];
+  if (ids) {
+    const found = ids.flatMap((id) => {
+      const view = ctx.store.get(id);
+      return view ? [view] : [];
+    });
+    total = found.length;
+    page = found.slice(offset, offset + limit);
+  } else {
+    total = ctx.store.size;
+    page = ctx.store.page(offset, limit);
+  }
+  return {
+    TotalCount: total,
+    InstanceStatusSet: page.map((v) => ({ InstanceId: v.id, InstanceState: v.status })),
+  };
+}
