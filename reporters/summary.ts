@@ -40,9 +40,13 @@ export function formatSummary(doc: ResultsDocument, verdict?: GateResult): strin
     for (const e of doc.errors) out.push(`  ${e}`);
   }
   const total = doc.runs.reduce((n, r) => n + r.summary.total, 0);
+  const passed = doc.runs.reduce((n, r) => n + r.summary.passed, 0);
   const failed = doc.runs.reduce((n, r) => n + r.summary.failed, 0);
+  const skipped = doc.runs.reduce((n, r) => n + r.summary.skipped, 0);
   out.push('');
-  out.push(`Total: ${total} cases, ${total - failed} not failed, ${failed} failed in ${(doc.durationMs / 1000).toFixed(1)} s`);
+  out.push(
+    `Total: ${total} cases: ${passed} passed, ${failed} failed, ${skipped} skipped in ${(doc.durationMs / 1000).toFixed(1)} s`,
+  );
   if (verdict) {
     for (const k of verdict.fixed) out.push(`fixed: remove from baseline: ${k.dialect} ${k.id} (${k.reason})`);
     if (verdict.knownFailures.length > 0) out.push(`${verdict.knownFailures.length} known failure(s) listed in the baseline`);

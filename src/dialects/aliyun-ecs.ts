@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UsageError } from '../errors.ts';
 import { signAcs3 } from '../signing/acs3.ts';
 import { parseFormPairs, rpcCommonParams, signRpc } from '../signing/aliyun-rpc.ts';
+import { STATUS_WORDS } from './vocabulary.ts';
 import type {
   Dialect,
   DialectContext,
@@ -43,7 +44,7 @@ export const ALIYUN_DEFAULT_REGION = 'cn-hangzhou';
 export const ALIYUN_STATUS_PAGE_SIZE = 50;
 
 /** ECS status words (DESIGN.md §2). */
-export const ALIYUN_STATUS_WORDS: readonly string[] = Object.freeze(['Pending', 'Running', 'Starting', 'Stopping', 'Stopped']);
+export const ALIYUN_STATUS_WORDS: readonly string[] = STATUS_WORDS['aliyun-ecs'];
 
 /**
  * The options fast-xml-parser runs with; the spec's `*Xml` schemas describe exactly what this produces (root element
@@ -330,6 +331,7 @@ export const aliyunEcs: Dialect = Object.freeze({
   styles: STYLES,
   statusWords: ALIYUN_STATUS_WORDS,
   lifecycle: Object.freeze({ running: 'Running', stopping: 'Stopping', stopped: 'Stopped' }),
+  errorsAsHttp200: false,
   statusPageSize: ALIYUN_STATUS_PAGE_SIZE,
   instanceId(token: string): string {
     const digest = tokenDigest(token);

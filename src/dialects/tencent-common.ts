@@ -6,6 +6,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { encodeQueryPairs, signTencentV2, type ParamPair } from '../signing/tencent-v2.ts';
 import { schemaValidator } from '../specs/validator.ts';
+import { STATUS_WORDS } from './vocabulary.ts';
 import type {
   DialectContext,
   DialectName,
@@ -25,17 +26,7 @@ export const TENCENT_VERSION = '2017-03-12';
 export const TENCENT_DEFAULT_REGION = 'ap-guangzhou';
 
 /** Every CVM status word (DESIGN.md §2). */
-export const TENCENT_STATUS_WORDS: readonly string[] = Object.freeze([
-  'PENDING',
-  'LAUNCH_FAILED',
-  'RUNNING',
-  'STOPPED',
-  'STARTING',
-  'STOPPING',
-  'REBOOTING',
-  'SHUTDOWN',
-  'TERMINATING',
-]);
+export const TENCENT_STATUS_WORDS: readonly string[] = STATUS_WORDS['tencent-cvm-api2'];
 
 /** CVM's words for running, stopping and stopped (000:7-8, 002:9-10). */
 export const TENCENT_LIFECYCLE = Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' });

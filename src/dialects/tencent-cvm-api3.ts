@@ -92,6 +92,7 @@ export const tencentCvmApi3: Dialect = Object.freeze({
   styles: Object.freeze(['json', 'query-get'] as const),
   statusWords: TENCENT_STATUS_WORDS,
   lifecycle: TENCENT_LIFECYCLE,
+  errorsAsHttp200: true,
   statusPageSize: TENCENT_STATUS_PAGE_SIZE,
   instanceId: tencentInstanceId,
   encode(call, ctx) {

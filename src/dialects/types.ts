@@ -177,6 +177,11 @@ export interface Dialect {
   readonly statusWords: readonly string[];
   /** The dialect's words for running, stopping and stopped. */
   readonly lifecycle: { readonly running: string; readonly stopping: string; readonly stopped: string };
+  /**
+   * True when the dialect's error envelope travels with HTTP 200 (tencent's `Response.Error`, DESIGN.md §3); false
+   * when errors come with HTTP 4xx/5xx (zenlayer, aliyun).
+   */
+  readonly errorsAsHttp200: boolean;
   /** How many ids one status query asks for at most; `queryStatuses` chunks by it and asks for exactly that size. */
   readonly statusPageSize: number;
   /** A valid, fresh instance id built from a unique token (the suite picks every id itself, DESIGN.md §4). */

@@ -30,6 +30,7 @@ import {
   tokenDigest,
   validateSchema,
 } from './wire-util.ts';
+import { STATUS_WORDS } from './vocabulary.ts';
 
 /** The `X-ZC-Version` the official SDKs send for API 2.0 (Zenlayer's signature page example). */
 export const ZENLAYER_API_VERSION = '2022-11-20';
@@ -41,34 +42,10 @@ export const ZENLAYER_CONTENT_TYPE = 'application/json';
 export const ZENLAYER_STATUS_PAGE_SIZE = 20;
 
 /** zenlayer-vm status words (DESIGN.md §2). */
-export const ZENLAYER_VM_STATUS_WORDS: readonly string[] = Object.freeze([
-  'PENDING',
-  'DEPLOYING',
-  'CREATE_FAILED',
-  'REBUILDING',
-  'STOPPED',
-  'RUNNING',
-  'BOOTING',
-  'STOPPING',
-  'RELEASING',
-  'RECYCLE',
-  'RECYCLING',
-]);
+export const ZENLAYER_VM_STATUS_WORDS: readonly string[] = STATUS_WORDS['zenlayer-vm'];
 
 /** zenlayer-bmc status words (DESIGN.md §2). */
-export const ZENLAYER_BMC_STATUS_WORDS: readonly string[] = Object.freeze([
-  'PENDING',
-  'CREATING',
-  'CREATE_FAILED',
-  'INSTALLING',
-  'INSTALL_FAILED',
-  'RUNNING',
-  'STOPPED',
-  'BOOTING',
-  'STOPPING',
-  'RECYCLE',
-  'RECYCLING',
-]);
+export const ZENLAYER_BMC_STATUS_WORDS: readonly string[] = STATUS_WORDS['zenlayer-bmc'];
 
 type Product = 'vm' | 'bmc';
 
@@ -217,6 +194,7 @@ function makeZenlayer(name: DialectName, product: Product, statusWords: readonly
     styles: Object.freeze(['json'] as const),
     statusWords,
     lifecycle: Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' }),
+    errorsAsHttp200: false,
     statusPageSize: ZENLAYER_STATUS_PAGE_SIZE,
     instanceId: (token: string): string => `${product}-${tokenDigest(token).toString('hex').slice(0, 16)}`,
     encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(name, product, call, ctx),

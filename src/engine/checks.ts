@@ -7,6 +7,7 @@ import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts'
 import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { DialectName, Exchange, WireRequest } from '../dialects/types.ts';
+import { getDialect } from '../dialects/index.ts';
 import type { CheckName, Finding } from './types.ts';
 
 /** The case-level facts every finding carries. */
@@ -49,10 +50,6 @@ export interface CallCheckInput {
 /** A check over one exchange. */
 export type CallCheck = (input: CallCheckInput) => Finding[];
 
-/** Tencent dialects answer client errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
-export function errorsAreHttp200(dialect: DialectName): boolean {
-  return dialect === 'tencent-cvm-api2' || dialect === 'tencent-cvm-api3';
-}
 
 function excerpt(text: string | undefined, max = 300): string {
   if (text === undefined) return '(no body)';
@@ -148,7 +145,7 @@ const schemaValid: CallCheck = ({ scope, exchange }) => {
 const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
-  const http200Errors = errorsAreHttp200(scope.dialect);
+  const http200Errors = getDialect(scope.dialect).errorsAsHttp200;
   let expected: string | undefined;
   switch (expect.result) {
     case 'success':
@@ -160,8 +157,12 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
       }
       break;
     case 'client-error':
+      // DESIGN.md §3: a client error is HTTP 4xx, or for dialects whose errors travel with HTTP 200 (tencent),
+      // that error envelope with HTTP 200 (what the official SDKs expect).
       if (http200Errors) {
-        if (!(o.httpStatus === 200 && o.error !== undefined)) expected = 'a client error: HTTP 200 with Response.Error';
+        if (!(o.httpStatus === 200 && o.error !== undefined)) {
+          expected = "a client error: HTTP 200 with Response.Error (the dialect's error envelope)";
+        }
       } else if (!(o.httpStatus >= 400 && o.httpStatus < 500)) {
         expected = 'a client error (HTTP 4xx)';
       }

@@ -3,6 +3,7 @@
  * these, so a deliberately wrong provider is one overridden field away (`ProviderOptions.rules`).
  */
 import type { DialectName } from '../dialects/types.ts';
+import { LIFECYCLE_WORDS, STATUS_WORDS } from '../dialects/vocabulary.ts';
 
 /** One error the provider can answer: the dialect's code and the HTTP status it travels with. */
 export interface ErrorSpec {
@@ -92,18 +93,6 @@ export type RulesOverride = Partial<Omit<DialectRules, 'codes' | 'lifecycle' | '
   readonly statusPage?: Partial<DialectRules['statusPage']>;
 };
 
-const TENCENT_STATUS = [
-  'PENDING',
-  'LAUNCH_FAILED',
-  'RUNNING',
-  'STOPPED',
-  'STARTING',
-  'STOPPING',
-  'REBOOTING',
-  'SHUTDOWN',
-  'TERMINATING',
-] as const;
-
 /** Tencent answers errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
 function tc(code: string): ErrorSpec {
   return { code, httpStatus: 200 };
@@ -135,8 +124,8 @@ function tencentRules(): DialectRules {
   return {
     maxIds: 100,
     idPattern: /^ins-[a-z0-9]{8}$/,
-    statusWords: TENCENT_STATUS,
-    lifecycle: { running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' },
+    statusWords: STATUS_WORDS['tencent-cvm-api2'],
+    lifecycle: LIFECYCLE_WORDS['tencent-cvm-api2'],
     stoppableWords: ['RUNNING'],
     recycledWords: [],
     notReadyWords: [],
@@ -172,39 +161,12 @@ const ZENLAYER_CODES: CodeTable = {
 };
 
 function zenlayerRules(kind: 'vm' | 'bmc'): DialectRules {
-  const statusWords =
-    kind === 'vm'
-      ? [
-          'PENDING',
-          'DEPLOYING',
-          'CREATE_FAILED',
-          'REBUILDING',
-          'STOPPED',
-          'RUNNING',
-          'BOOTING',
-          'STOPPING',
-          'RELEASING',
-          'RECYCLE',
-          'RECYCLING',
-        ]
-      : [
-          'PENDING',
-          'CREATING',
-          'CREATE_FAILED',
-          'INSTALLING',
-          'INSTALL_FAILED',
-          'RUNNING',
-          'STOPPED',
-          'BOOTING',
-          'STOPPING',
-          'RECYCLE',
-          'RECYCLING',
-        ];
+  const statusWords = STATUS_WORDS[kind === 'vm' ? 'zenlayer-vm' : 'zenlayer-bmc'];
   return {
     maxIds: 100,
     idPattern: null,
     statusWords,
-    lifecycle: { running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' },
+    lifecycle: LIFECYCLE_WORDS['zenlayer-vm'],
     // DESIGN.md §3: RUNNING wins over 001's "only STOPPED" note.
     stoppableWords: ['RUNNING'],
     recycledWords: ['RECYCLE', 'RECYCLING'],
@@ -244,8 +206,8 @@ function aliyunRules(): DialectRules {
   return {
     maxIds: 100,
     idPattern: /^i-[a-z0-9]+$/,
-    statusWords: ['Pending', 'Running', 'Starting', 'Stopping', 'Stopped'],
-    lifecycle: { running: 'Running', stopping: 'Stopping', stopped: 'Stopped' },
+    statusWords: STATUS_WORDS['aliyun-ecs'],
+    lifecycle: LIFECYCLE_WORDS['aliyun-ecs'],
     stoppableWords: ['Running'],
     recycledWords: [],
     // DESIGN.md §3: Starting/Stopping/Pending -> IncorrectInstanceStatus or InstanceNotReady.
