@@ -15,6 +15,8 @@ export interface ResultsCase {
   readonly message?: string;
   readonly docRef: string;
   readonly title: string;
+  /** Rule inventory ids the case checks. */
+  readonly rules: readonly string[];
   readonly findings: readonly Finding[];
 }
 
@@ -70,6 +72,7 @@ function toCase(r: CaseResult): ResultsCase {
     ...(r.message !== undefined ? { message: r.message } : {}),
     docRef: r.docRef,
     title: r.title,
+    rules: r.rules,
     findings: r.findings,
   };
 }

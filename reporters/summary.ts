@@ -27,6 +27,7 @@ export function formatSummary(doc: ResultsDocument, verdict?: GateResult): strin
       const tag = known.has(key) ? ' (known, in baseline)' : ignored.has(key) ? ' (SHOULD, not gated)' : '';
       out.push(`  FAIL ${c.id} [${c.level}]${tag}`);
       out.push(`    doc: ${c.docRef}`);
+      if (c.rules.length > 0) out.push(`    rules: ${c.rules.join(', ')}`);
       if (c.findings.length === 0) out.push(`    ${c.message ?? 'failed'}`);
       for (const f of c.findings) {
         out.push(`    [${f.check}] ${f.message}`);

@@ -11,13 +11,14 @@ import { formatSummary } from './summary.ts';
 
 const hostile = `expected 200, received <b>"x" & 'y'</b> ]]> \u0000\u001b[31m`;
 const results: CaseResult[] = [
-  { id: 'stop.single', dialect: 'zenlayer-vm', level: 'MUST', title: 'stop one', docRef: '001.txt:40 StopInstances', status: 'passed', durationMs: 12, findings: [] },
+  { id: 'stop.single', dialect: 'zenlayer-vm', level: 'MUST', title: 'stop one', docRef: '001.txt:40 StopInstances', rules: ['transition:RUNNING->STOPPING'], status: 'passed', durationMs: 12, findings: [] },
   {
     id: 'ids.unknown.rejected',
     dialect: 'zenlayer-vm',
     level: 'MUST',
     title: 'unknown <id> & co',
     docRef: '001.txt:73 404 INVALID_INSTANCE_NOT_FOUND',
+    rules: ['error:INVALID_INSTANCE_NOT_FOUND'],
     status: 'failed',
     durationMs: 30,
     message: `[error-code] ${hostile}`,
@@ -33,7 +34,7 @@ const results: CaseResult[] = [
       },
     ],
   },
-  { id: 'rate.burst', dialect: 'tencent-cvm-api3', level: 'SHOULD', title: 'burst', docRef: '002.txt:14', status: 'skipped', durationMs: 0, message: 'not run', findings: [] },
+  { id: 'rate.burst', dialect: 'tencent-cvm-api3', level: 'SHOULD', title: 'burst', docRef: '002.txt:14', rules: [], status: 'skipped', durationMs: 0, message: 'not run', findings: [] },
 ];
 const doc = buildResults({
   runId: 'run1',
@@ -55,7 +56,7 @@ describe('results.json', () => {
       ['tencent-cvm-api3', 'http://127.0.0.1:2', { total: 1, passed: 0, failed: 0, skipped: 1 }],
     ]);
     const [passed, failed] = doc.runs[0]?.cases ?? [];
-    expect(Object.keys(passed ?? {}).sort()).toEqual(['docRef', 'durationMs', 'findings', 'id', 'level', 'status', 'title']);
+    expect(Object.keys(passed ?? {}).sort()).toEqual(['docRef', 'durationMs', 'findings', 'id', 'level', 'rules', 'status', 'title']);
     expect(failed).toMatchObject({ id: 'ids.unknown.rejected', level: 'MUST', status: 'failed', durationMs: 30, message: expect.any(String) });
     const dir = mkdtempSync(join(tmpdir(), 'vmconform-results-'));
     const path = writeResultsJson(dir, doc);
@@ -96,6 +97,8 @@ describe('summary', () => {
     expect(text).toContain('zenlayer-vm  http://127.0.0.1:1\n  2 cases: 1 passed, 1 failed, 0 skipped');
     expect(text).toContain('FAIL ids.unknown.rejected [MUST]');
     expect(text).toContain('doc: 001.txt:73 404 INVALID_INSTANCE_NOT_FOUND');
+    expect(text).toContain('rules: error:INVALID_INSTANCE_NOT_FOUND');
+    expect(text).toContain('Total: 3 cases: 1 passed, 1 failed, 1 skipped');
     expect(text).toContain('[error-code] expected 200, received');
     expect(text).toContain('curl -sS -X POST http://127.0.0.1:1/api/v2/vm');
     expect(text).toContain('RESULT: FAILED (1 failure(s) beyond the baseline)');

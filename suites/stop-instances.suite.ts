@@ -27,7 +27,14 @@ for (const run of config.runs) {
     paced;
   describe.concurrent(run.dialect, () => {
     test.for(rows)('$id', { timeout }, async (row, { task }) => {
-      task.meta.vmconformCase = { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef };
+      task.meta.vmconformCase = {
+        id: row.id,
+        dialect: row.dialect,
+        level: row.level,
+        title: row.title,
+        docRef: row.docRef,
+        rules: row.rules,
+      };
       const result = await runCase(row, {
         dialect: run.dialect,
         target: run.target,

@@ -28,5 +28,8 @@ describe('vmconform conformance', () => {
       ['aliyun-ecs', ['stop.single:passed']],
     ]);
     expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).toMatch(/RESULT: PASSED/);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<testsuite');
+    expect(readFileSync(join(dir, 'coverage.md'), 'utf8')).toContain('# vmconform rule coverage');
+    expect(r.stdout).toMatch(/coverage aliyun-ecs: \d+\/\d+ rules covered, \d+ not testable black-box, 0 uncovered/);
   });
 });

@@ -3,6 +3,7 @@
  * run every dialect against them in one vitest run, write `reports/`, stop the providers, print the wall time.
  * Exit 0 when every case passes.
  */
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
@@ -11,6 +12,7 @@ import { launchSuite } from '../engine/launch.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
 import { selectRows, type SuiteTarget } from '../engine/suite-config.ts';
+import { coverageSummaryLines, writeCoverage } from '../coverage/write.ts';
 import { UsageError } from '../errors.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import type { ExitSlot } from './main.ts';
@@ -35,7 +37,7 @@ export function registerConformanceCommand(program: Command, exit: ExitSlot): vo
   program
     .command('conformance')
     .description('Run every dialect against the built-in reference providers (free loopback ports) and write reports.')
-    .option('--report-dir <dir>', 'where to write results.json, junit.xml and summary.txt', 'reports')
+    .option('--report-dir <dir>', 'where to write results.json, junit.xml, summary.txt and coverage.md', 'reports')
     .addOption(new Option('--dialect <name...>', 'only these dialects (default: all five)').choices([...DIALECT_NAMES]))
     .option('--grep <pattern>', 'run only the cases whose id matches this regular expression', parseGrep)
     .action(async (opts: ConformanceOptions) => {
@@ -71,7 +73,10 @@ export function registerConformanceCommand(program: Command, exit: ExitSlot): vo
           baseline: EMPTY_BASELINE,
           level: 'ALL',
         });
-        process.stdout.write(`reports: ${files.join(', ')}\n`);
+        const coveragePath = join(opts.reportDir, 'coverage.md');
+        const coverage = writeCoverage(coveragePath);
+        process.stdout.write(`reports: ${[...files, coveragePath].join(', ')}\n`);
+        for (const line of coverageSummaryLines(coverage.reports)) process.stdout.write(`coverage ${line}\n`);
         if (doc.errors.length > 0) throw new UsageError(`the suite did not run cleanly: ${doc.errors.join('; ')}`);
         exit.code = verdict.failed ? 1 : 0;
       } finally {

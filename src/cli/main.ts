@@ -1,10 +1,11 @@
 /**
- * The `vmconform` command line: `run`, `mock` and `conformance` (DESIGN.md §6). Each subcommand lives in its own
+ * The `vmconform` command line: `run`, `mock`, `conformance` and `coverage` (DESIGN.md §6). Each subcommand lives in its own
  * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
+import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommand(program, exit);
   registerMockCommand(program, exit);
   registerConformanceCommand(program, exit);
+  registerCoverageCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;

@@ -6,7 +6,8 @@ import type { CaseRow } from '../cases/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import type { Rule } from '../specs/inventory.ts';
 import { coverageReport, coverageReports, formatCoverage } from './coverage.ts';
-import { runCoverageScript } from './report.ts';
+import { main } from '../cli/main.ts';
+import { coverageSummaryLines, writeCoverage } from './write.ts';
 
 describe.each(DIALECT_NAMES.map((d) => [d] as const))('coverage of %s', (dialect) => {
   const report = coverageReport(dialect);
@@ -76,12 +77,12 @@ describe('coverageReport', () => {
   });
 });
 
-describe('coverage script', () => {
-  it('writes the report with --out and exits 0 when nothing is uncovered', () => {
+describe('vmconform coverage', () => {
+  it('writes the report with --out and exits 0 when nothing is uncovered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmconform-coverage-'));
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      const code = runCoverageScript(['--out', join(dir, 'sub', 'coverage.md')]);
+      const code = await main(['coverage', '--out', join(dir, 'sub', 'coverage.md')]);
       expect(code).toBe(0);
       const md = readFileSync(join(dir, 'sub', 'coverage.md'), 'utf8');
       expect(md).toBe(formatCoverage(coverageReports()));
@@ -92,11 +93,17 @@ describe('coverage script', () => {
     }
   });
 
-  it('exits 2 on a bad argument', () => {
+  it('counts uncovered rules and unknown rule ids as gaps', () => {
+    const { gaps, reports } = writeCoverage();
+    expect(gaps).toBe(reports.reduce((n, r) => n + r.uncovered.length + r.unknownRuleRefs.length, 0));
+    expect(coverageSummaryLines(reports)).toHaveLength(DIALECT_NAMES.length);
+  });
+
+  it('exits 2 on a bad argument', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(runCoverageScript(['--bogus'])).toBe(2);
-      expect(runCoverageScript(['--out'])).toBe(2);
+      expect(await main(['coverage', '--bogus'])).toBe(2);
+      expect(await main(['coverage', '--out'])).toBe(2);
     } finally {
       write.mockRestore();
     }

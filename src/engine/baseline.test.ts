@@ -10,6 +10,7 @@ const result = (id: string, status: CaseResult['status'], level: CaseResult['lev
   id,
   dialect: 'aliyun-ecs',
   level,
+  rules: [],
   title: id,
   docRef: 'x:1',
   status,

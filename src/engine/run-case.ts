@@ -138,7 +138,7 @@ class PacerWait {
 export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult> {
   const started = performance.now();
   const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef };
-  const base = { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef };
+  const base = { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef, rules: row.rules };
   if (row.dialect !== ctx.dialect) {
     return { ...base, status: 'skipped', durationMs: 0, message: `row is for ${row.dialect}, the run is for ${ctx.dialect}`, findings: [] };
   }

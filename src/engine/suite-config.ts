@@ -37,7 +37,7 @@ declare module 'vitest' {
     /** The engine's verdict of the case, set by the suite, read by the reporter. */
     vmconform?: CaseResult;
     /** The row's facts, set when the test starts (the reporter's fallback when no verdict arrives). */
-    vmconformCase?: Pick<CaseResult, 'id' | 'dialect' | 'level' | 'title' | 'docRef'>;
+    vmconformCase?: Pick<CaseResult, 'id' | 'dialect' | 'level' | 'title' | 'docRef' | 'rules'>;
   }
 }
 

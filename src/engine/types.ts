@@ -84,6 +84,8 @@ export interface CaseResult {
   readonly level: Level;
   readonly title: string;
   readonly docRef: string;
+  /** Ids of the rule inventory the case checks (`src/specs/inventory.ts`): what a failure says is broken. */
+  readonly rules: readonly string[];
   readonly status: CaseStatus;
   readonly durationMs: number;
   /** One line per finding (or the skip reason); absent when passed. */

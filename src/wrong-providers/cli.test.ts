@@ -23,7 +23,7 @@ function run(args: readonly string[]): Promise<{ code: number | null; output: st
 }
 
 describe('vmconform run against a wrong provider', () => {
-  it('exits 1 and names the broken cases (aliyun-ignores-format-xml)', async () => {
+  it('exits 1 and names the broken cases and the broken rule (aliyun-ignores-format-xml)', async () => {
     const wp = wrongProvider('aliyun-ignores-format-xml');
     const provider = await wp.start({ transitionMs: 150 });
     const reportDir = mkdtempSync(join(tmpdir(), 'vmconform-wrong-cli-'));
@@ -31,6 +31,7 @@ describe('vmconform run against a wrong provider', () => {
       const { code, output } = await run(['run', '--dialect', wp.dialect, '--target', provider.url, '--report-dir', reportDir, '--poll-timeout', '2000']);
       expect(code, output).toBe(1);
       for (const id of wp.expectFailing) expect(output).toContain(id);
+      expect(output).toMatch(new RegExp(`rules: [^\\n]*${wp.breaks.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as {
         runs: { dialect: string; cases: { id: string; status: string }[] }[];
       };
