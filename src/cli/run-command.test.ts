@@ -102,6 +102,31 @@ describe('vmconform run', () => {
     expect(r.stdout).toMatch(/\[provider-state\] provider-state setup: expected an HTTP answer from http:\/\/127\.0\.0\.1:1\/_vmconform\/provider-states, received none: .*ECONNREFUSED/);
   });
 
+  it('--level must gates on MUST cases only: a failing SHOULD case is reported but does not fail the run', async () => {
+    // The reference provider with its rate limit turned off fails the SHOULD rate-limit case and nothing else.
+    const lenient = await startProviderServer({ dialect: 'tencent-cvm-api3', port: 0, host: '127.0.0.1', transitionMs: 100, rateLimitPerSecond: false });
+    try {
+      const args = ['run', '--dialect', 'tencent-cvm-api3', '--target', lenient.url, '--grep', '^(rate\\.burst-25\\.refused|stop\\.single)$'];
+      const all = await vmconform([...args, '--report-dir', join(dir, 'level-all')]);
+      expect(all.code, all.stdout).toBe(1);
+      expect(all.stdout).toMatch(/FAIL rate\.burst-25\.refused \[SHOULD\]/);
+      const must = await vmconform([...args, '--report-dir', join(dir, 'level-must'), '--level', 'must']);
+      expect(must.code, must.stdout).toBe(0);
+      expect(must.stdout).toMatch(/FAIL rate\.burst-25\.refused \[SHOULD\] \(SHOULD, not gated\)/);
+      expect(must.stdout).toMatch(/RESULT: PASSED/);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('a malformed baseline exits 2 and says what is wrong with it', async () => {
+    const bad = join(dir, 'bad-baseline.json');
+    writeFileSync(bad, JSON.stringify({ version: 1, known: [{ dialect: 'zenlayer-vm', id: 'stop.single' }] }));
+    const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--baseline', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reason/);
+  });
+
   it('--help describes every option', async () => {
     const r = await vmconform(['run', '--help']);
     expect(r.code).toBe(0);
