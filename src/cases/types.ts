@@ -65,6 +65,11 @@ export interface Expectation {
   readonly instances?: Readonly<Record<string, InstanceExpectation>>;
   /** Aliases that this call stops. Every other seeded instance must be unchanged. */
   readonly stopped?: readonly string[];
+  /**
+   * Status queries only: the exact number of entries the answer must list (e.g. the documented default page size
+   * when the call asks for more ids than that and sets no page size).
+   */
+  readonly entries?: number;
 }
 
 /** One request of a case and what it must produce. */
