@@ -36,8 +36,11 @@ export async function startMockProviders(options: MockCommandOptions): Promise<R
   if (options.dialect !== 'all' && !isDialectName(options.dialect)) {
     throw new UsageError(`unknown dialect "${options.dialect}" (use one of ${DIALECT_NAMES.join(', ')} or all)`);
   }
+  if (options.host.trim() === '') throw new UsageError('--host must name an address to bind');
   if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
-    throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1 or localhost), not "${options.host}"`);
+    process.stderr.write(
+      `warning: binding the mock to ${options.host}: it has no access control${options.verifySignatures ? '' : ' (not even signature checks)'}; anyone who can reach it can change its instances\n`,
+    );
   }
   const dialects: readonly DialectName[] = options.dialect === 'all' ? DIALECT_NAMES : [options.dialect as DialectName];
   const credentials = options.verifySignatures ? resolveCredentials(undefined, process.env) : false;
@@ -75,7 +78,7 @@ export function registerMockCommand(program: Command, exit: ExitSlot): void {
     .description('Run the reference provider (with the provider-state endpoint) until SIGINT/SIGTERM.')
     .requiredOption('--dialect <dialect>', `${DIALECT_NAMES.join(' | ')} | all`)
     .option('--port <n>', 'port of the first provider (0 = ephemeral; with all: n, n+1, ...)', parseNonNegativeInt(65535), 0)
-    .option('--host <host>', 'loopback address to bind', '127.0.0.1')
+    .option('--host <host>', 'address to bind (default loopback; another address makes the mock reachable from elsewhere)', '127.0.0.1')
     .option('--transition-ms <n>', 'STOPPING -> STOPPED time in ms', parseNonNegativeInt(3_600_000), 1000)
     .option('--verify-signatures', 'verify request signatures (credentials from VMCONFORM_ACCESS_KEY_ID/_SECRET, else the test ones)', false)
     .option('--no-rate-limit', 'do not enforce tencent-cvm-api3\'s 10 StopInstances per second')

@@ -85,8 +85,11 @@ describe('vmconform run', () => {
       vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--baseline', join(dir, 'missing.json')]),
       vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^no-such-case$']),
       vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--poll-timeout', 'soon']),
+      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url.replace('http://', 'http://bob:hunter2@')]),
     ]);
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(runs[6]?.stderr).toMatch(/must not carry user credentials/);
+    expect(`${runs[6]?.stderr}${runs[6]?.stdout}`).not.toContain('hunter2');
     expect(runs[0]?.stderr).toMatch(/unknown dialect "gcp-compute"/);
     expect(runs[1]?.stderr).toMatch(/expected an http:\/\/ or https:\/\/ URL/);
     expect(runs[2]?.stderr).toMatch(/--target/);

@@ -13,7 +13,7 @@ import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
 import { selectRows } from '../engine/suite-config.ts';
 import { UsageError } from '../errors.ts';
-import { resolveCredentials } from '../signing/credentials.ts';
+import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
 import type { ExitSlot } from './main.ts';
 
 /** Parse an http(s) URL option; commander turns the error into a usage error. */
@@ -23,6 +23,13 @@ export function parseHttpUrl(value: string): string {
     url = new URL(value);
   } catch {
     throw new InvalidArgumentError(`not a URL: ${JSON.stringify(value)}`);
+  }
+  // Credentials in a URL would be copied into every report and curl line; the suite signs with its own. A UsageError
+  // (not commander's InvalidArgumentError) so that the value itself is not echoed.
+  if (url.username !== '' || url.password !== '') {
+    throw new UsageError(
+      `the URL ${url.protocol}//${url.host}${url.pathname} must not carry user credentials (they would appear in reports); the suite signs with ${ENV_ACCESS_KEY_ID} / ${ENV_ACCESS_KEY_SECRET}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidArgumentError(`expected an http:// or https:// URL, got ${JSON.stringify(value)}`);

@@ -1,0 +1,69 @@
+/**
+ * The dependency rules of DESIGN.md §1, enforced: the provider never imports the judge (cases, engine, suites) nor the
+ * client-side dialect modules; dialects never import cases, engine or provider (they never decide verdicts); cases
+ * never touch the wire; reporters only read results.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+}
+
+/** Project-relative paths of the local modules a file imports (static and dynamic imports, re-exports). */
+function localImports(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1] ?? '');
+  return specs.map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
+}
+
+function violations(dir: string, forbidden: (target: string) => boolean): string[] {
+  return sources(dir).flatMap((file) => localImports(file).filter(forbidden).map((target) => `${file} imports ${target}`));
+}
+
+const under = (...prefixes: string[]) => (target: string) => prefixes.some((p) => target === p || target.startsWith(`${p}/`));
+
+describe('dependency rules (DESIGN.md §1)', () => {
+  it('finds the imports it checks (the scan itself works)', () => {
+    expect(localImports('src/engine/run-case.ts')).toContain('src/dialects/client.ts');
+  });
+
+  it('the reference provider imports no case, engine, suite, coverage or wrong provider, and only the vocabulary of the dialects', () => {
+    const allowedDialect = new Set(['src/dialects/types.ts', 'src/dialects/vocabulary.ts']);
+    expect(
+      violations('src/provider', (t) =>
+        under('src/cases', 'src/engine', 'suites', 'src/coverage', 'src/wrong-providers', 'src/cli', 'reporters')(t) ||
+        (t.startsWith('src/dialects/') && !allowedDialect.has(t)),
+      ),
+    ).toEqual([]);
+  });
+
+  it('dialects and signing never import cases, engine, provider or reporters (they never decide verdicts)', () => {
+    const judge = under('src/cases', 'src/engine', 'src/provider', 'reporters', 'suites', 'src/coverage', 'src/cli');
+    expect([...violations('src/dialects', judge), ...violations('src/signing', judge)]).toEqual([]);
+  });
+
+  it('cases are data: no engine, provider or wire code', () => {
+    expect(
+      violations('src/cases', (t) =>
+        under('src/engine', 'src/provider', 'src/signing', 'reporters')(t) ||
+        ['src/dialects/client.ts', 'src/dialects/transport.ts', 'src/dialects/curl.ts'].includes(t),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reporters only read results: they never send requests or run cases', () => {
+    expect(
+      violations('reporters', (t) =>
+        (under('src/dialects', 'src/provider', 'src/cases')(t) && t !== 'src/dialects/types.ts') ||
+        ['src/engine/run-case.ts', 'src/engine/checks.ts', 'src/engine/launch.ts'].includes(t),
+      ),
+    ).toEqual([]);
+  });
+});
