@@ -83,19 +83,25 @@ export function registerMockCommand(program: Command, exit: ExitSlot): void {
     .option('--verify-signatures', 'verify request signatures (credentials from VMCONFORM_ACCESS_KEY_ID/_SECRET, else the test ones)', false)
     .option('--no-rate-limit', 'do not enforce tencent-cvm-api3\'s 10 StopInstances per second')
     .action(async (opts: MockCommandOptions) => {
-      const running = await startMockProviders(opts);
-      for (const r of running) process.stdout.write(`${r.dialect} ${r.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+      // The signal handlers cover the whole command: a signal during start-up stops the servers as soon as they
+      // are up, and a second signal while they close does not kill the process half-way.
+      let requestStop: () => void = () => undefined;
+      const stopRequested = new Promise<void>((resolve) => {
+        requestStop = resolve;
       });
-      await Promise.all(running.map((r) => r.close()));
-      process.stderr.write('vmconform mock: stopped\n');
-      exit.code = 0;
+      const onSignal = (): void => requestStop();
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const running = await startMockProviders(opts);
+        for (const r of running) process.stdout.write(`${r.dialect} ${r.url}\n`);
+        await stopRequested;
+        await Promise.all(running.map((r) => r.close()));
+        process.stderr.write('vmconform mock: stopped\n');
+        exit.code = 0;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     });
 }
