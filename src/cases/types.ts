@@ -50,9 +50,11 @@ export interface Expectation {
   /**
    * - `success`: the dialect's success envelope (HTTP 200, no error object).
    * - `error`: the dialect's error envelope with one of `codes` (and one of `httpStatus` when given).
-   * - `client-error`: the least any sane provider must do where the document names no code: HTTP 4xx, or for
-   *   tencent HTTP 200 with `Response.Error`; never a 5xx. Any code.
-   * - `not-5xx`: anything but a 5xx or a transport failure (e.g. duplicated ids: "handled without a 5xx").
+   * - `client-error`: the least any sane provider must do where the document names no code: the dialect's error
+   *   envelope (any code) with HTTP 4xx, or for tencent HTTP 200 with `Response.Error`; never a 5xx.
+   * - `not-5xx`: no 5xx and no transport failure, but still the API's answer: the success envelope or the dialect's
+   *   error envelope (e.g. duplicated ids: "handled without a 5xx"). The states follow what came back: a success
+   *   stops `stopped` (default: every seeded instance a StopInstances call names); an error changes nothing.
    */
   readonly result: 'success' | 'error' | 'client-error' | 'not-5xx';
   /** Any of these codes is accepted (DESIGN.md §3: several problems in one request). */

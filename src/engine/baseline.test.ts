@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { EMPTY_BASELINE, gate, loadBaseline, parseBaseline } from './baseline.ts';
+import { casesFor } from '../cases/index.ts';
+import { EMPTY_BASELINE, gate, loadBaseline, parseBaseline, unknownBaselineEntries, unknownBaselineWarning } from './baseline.ts';
 import type { CaseResult } from './types.ts';
 
 const result = (id: string, status: CaseResult['status'], level: CaseResult['level'] = 'MUST'): CaseResult => ({
@@ -72,5 +73,37 @@ describe('gate', () => {
     expect(v.failed).toBe(false);
     expect(v.ignoredShould.map((r) => r.id)).toEqual(['s']);
     expect(gate([result('m', 'failed', 'MUST')], EMPTY_BASELINE, 'MUST').failed).toBe(true);
+  });
+});
+
+describe('unknownBaselineEntries', () => {
+  const real = casesFor('tencent-cvm-api3')[0]?.id ?? 'missing';
+  const realZen = casesFor('zenlayer-vm')[0]?.id ?? 'missing';
+  const baseline = parseBaseline({
+    version: 1,
+    known: [
+      { dialect: 'tencent-cvm-api3', id: real, reason: 'known' },
+      { dialect: 'tencent-cvm-api3', id: 'no.such.case', reason: 'typo' },
+      { dialect: 'zenlayer-vm', id: realZen, reason: 'known' },
+      { dialect: 'aliyun-ecs', id: 'also.not.a.case', reason: 'typo' },
+    ],
+  });
+
+  it('lists the entries of the run dialects that name no case of their catalog, with a clear warning', () => {
+    expect(casesFor('tencent-cvm-api3').some((c) => c.id === real)).toBe(true);
+    const unknown = unknownBaselineEntries(baseline, ['tencent-cvm-api3', 'zenlayer-vm']);
+    expect(unknown.map((k) => `${k.dialect}/${k.id}`)).toEqual(['tencent-cvm-api3/no.such.case']);
+    expect(unknown.map(unknownBaselineWarning)).toEqual(['baseline lists unknown case tencent-cvm-api3/no.such.case']);
+    expect(unknownBaselineEntries(baseline, ['aliyun-ecs']).map((k) => k.id)).toEqual(['also.not.a.case']);
+  });
+
+  it('finds nothing in a baseline of real cases, an empty baseline, or for dialects not run', () => {
+    expect(unknownBaselineEntries(baseline, ['zenlayer-vm'])).toEqual([]);
+    expect(unknownBaselineEntries(EMPTY_BASELINE, ['tencent-cvm-api3'])).toEqual([]);
+    expect(unknownBaselineEntries(baseline, [])).toEqual([]);
+  });
+
+  it('an unknown entry does not fail the gate by itself', () => {
+    expect(gate([], baseline).failed).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
 import type { CaseResult } from './types.ts';
@@ -132,4 +133,32 @@ export function gate(results: readonly CaseResult[], baseline: Baseline, level: 
     }
   }
   return { failed: newFailures.length > 0, newFailures, knownFailures, fixed, ignoredShould };
+}
+
+/**
+ * Baseline entries of the given dialects that name no case of the dialect's catalog (`casesFor`): typos or cases
+ * renamed away. They never match a result, so the run warns about each instead of ignoring it silently.
+ *
+ * @example
+ * for (const k of unknownBaselineEntries(baseline, ['tencent-cvm-api3'])) console.warn(unknownBaselineWarning(k));
+ */
+export function unknownBaselineEntries(baseline: Baseline, dialects: readonly DialectName[]): KnownFailure[] {
+  const wanted = new Set(dialects);
+  const idsOf = new Map<DialectName, Set<string>>();
+  const unknown: KnownFailure[] = [];
+  for (const k of baseline.known) {
+    if (!wanted.has(k.dialect)) continue;
+    let ids = idsOf.get(k.dialect);
+    if (!ids) {
+      ids = new Set(casesFor(k.dialect).map((c) => c.id));
+      idsOf.set(k.dialect, ids);
+    }
+    if (!ids.has(k.id)) unknown.push(k);
+  }
+  return unknown;
+}
+
+/** The warning line for an unknown baseline entry, e.g. `baseline lists unknown case tencent-cvm-api3/no.such.case`. */
+export function unknownBaselineWarning(entry: KnownFailure): string {
+  return `baseline lists unknown case ${entry.dialect}/${entry.id}`;
 }

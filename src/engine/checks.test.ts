@@ -4,6 +4,7 @@ import type { StatusRead } from '../dialects/client.ts';
 import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import {
   CALL_CHECKS_BY_RESULT,
+  answerKind,
   CHECKS,
   burstAllServed,
   burstSomeRefused,
@@ -173,10 +174,79 @@ describe('call checks each fail when they should and pass otherwise', () => {
   });
 
   it('runCallChecks picks the checks by expected result, and only transport-ok without an answer', () => {
-    expect(CALL_CHECKS_BY_RESULT['not-5xx']).toEqual(['transport-ok', 'not-server-error']);
+    for (const kind of ['client-error', 'not-5xx'] as const) {
+      expect(CALL_CHECKS_BY_RESULT[kind]).toEqual(
+        expect.arrayContaining(['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present']),
+      );
+    }
     expect(names(runCallChecks(input(exchange(undefined), { result: 'error', codes: ['X'] })))).toEqual(['transport-ok']);
     expect(runCallChecks(input(exchange(outcome()), { result: 'success' }))).toEqual([]);
     expect(names(runCallChecks(input(exchange(errorOutcome(404, 'INVALID_INSTANCE_NOT_FOUND')), { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND'] })))).toEqual([]);
+  });
+});
+
+describe("client errors and not-5xx answers must still be the API's envelopes", () => {
+  const html = (status: number): Exchange => {
+    const o = outcome({ httpStatus: status, contentType: 'text/html', format: 'unparseable', body: undefined, requestId: undefined, ok: false, decodeProblems: ['body is not JSON'] });
+    return exchange(o, { response: { status, headers: { 'content-type': 'text/html' }, bodyText: '<html>Bad</html>' } });
+  };
+
+  it('client-error: an HTML body with a 4xx status is not the error envelope', () => {
+    const found = names(runCallChecks(input(html(400), { result: 'client-error' })));
+    expect(found).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind', 'request-id-present']));
+    const tencent = names(runCallChecks(input(html(200), { result: 'client-error' }, 'tencent-cvm-api3')));
+    expect(tencent).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind', 'request-id-present']));
+  });
+
+  it('client-error: a 4xx JSON body without a code, or a schema violation, is a finding; the envelope passes', () => {
+    const noCode = outcome({ httpStatus: 400, ok: false, decodeProblems: ['neither envelope'] });
+    expect(names(runCallChecks(input(exchange(noCode), { result: 'client-error' })))).toEqual(['decodable', 'result-kind']);
+    expect(CHECKS['result-kind'](input(exchange(noCode), { result: 'client-error' }))[0]?.message).toMatch(/HTTP 4xx with the dialect's error envelope/);
+    const invalid = { ...errorOutcome(400, 'X'), schemaErrors: ['/message must be string'] };
+    expect(names(runCallChecks(input(exchange(invalid), { result: 'client-error' })))).toEqual(['schema-valid']);
+    expect(runCallChecks(input(exchange(errorOutcome(400, 'ANY_CODE')), { result: 'client-error' }))).toEqual([]);
+    expect(runCallChecks(input(exchange(errorOutcome(200, 'InvalidParameter')), { result: 'client-error' }, 'tencent-cvm-api2'))).toEqual([]);
+  });
+
+  it('not-5xx: HTML, truncated JSON and null are findings; the success or the error envelope passes', () => {
+    const notFive: Expectation = { result: 'not-5xx' };
+    expect(names(runCallChecks(input(html(200), notFive)))).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind', 'request-id-present']));
+    const truncated = outcome({ format: 'unparseable', body: undefined, requestId: undefined, ok: false, decodeProblems: ['body is not JSON: Unexpected end'] });
+    expect(names(runCallChecks(input(exchange(truncated), notFive)))).toEqual(expect.arrayContaining(['decodable', 'result-kind', 'request-id-present']));
+    const nul = outcome({ body: null, requestId: undefined, ok: false, decodeProblems: ['body is JSON but not an object (no envelope)'], schemaErrors: ['/ must be object'] });
+    expect(names(runCallChecks(input(exchange(nul), notFive)))).toEqual(['decodable', 'result-kind', 'schema-valid', 'request-id-present']);
+    expect(CHECKS['result-kind'](input(exchange(nul), notFive))[0]?.message).toMatch(/expected the success envelope with HTTP 200 or the dialect's error envelope/);
+    expect(runCallChecks(input(exchange(outcome()), notFive))).toEqual([]);
+    expect(runCallChecks(input(exchange(errorOutcome(400, 'INVALID_PARAMETER')), notFive))).toEqual([]);
+    expect(runCallChecks(input(exchange(errorOutcome(200, 'InvalidParameter')), notFive, 'tencent-cvm-api3'))).toEqual([]);
+    // tencent's errors travel with HTTP 200; zenlayer's never do
+    expect(names(runCallChecks(input(exchange(errorOutcome(200, 'X')), notFive)))).toEqual(['result-kind']);
+  });
+
+  it('answerKind tells the success envelope, the error envelope and anything else apart', () => {
+    expect(answerKind(exchange(outcome()))).toBe('success');
+    expect(answerKind(exchange(errorOutcome(400, 'X')))).toBe('error');
+    expect(answerKind(html(200))).toBe('other');
+    expect(answerKind(exchange(undefined))).toBe('other');
+  });
+});
+
+describe('entry-count', () => {
+  const list = (n: number): Outcome => outcome({ instances: Array.from({ length: n }, (_, i) => ({ instanceId: `vm-${i}`, status: 'RUNNING' })) });
+  const call = { operation: 'DescribeStatus' as const, instanceIds: ['vm-0'] };
+
+  it('fails on too many, too few or no entries, and passes on exactly N', () => {
+    const want: Expectation = { result: 'success', entries: 20 };
+    expect(CHECKS['entry-count'](input(exchange(list(25), { call }), want))[0]?.message).toBe('expected 20 entries, received 25');
+    expect(CHECKS['entry-count'](input(exchange(list(3), { call }), want))[0]?.message).toBe('expected 20 entries, received 3');
+    expect(CHECKS['entry-count'](input(exchange(outcome(), { call }), want))[0]?.message).toMatch(/^expected 20 entries, received no entry list/);
+    expect(CHECKS['entry-count'](input(exchange(list(20), { call }), want))).toEqual([]);
+  });
+
+  it('runs only when the row states entries', () => {
+    expect(names(runCallChecks(input(exchange(list(25), { call }), { result: 'success', entries: 20 })))).toEqual(['entry-count']);
+    expect(runCallChecks(input(exchange(list(25), { call }), { result: 'success' }))).toEqual([]);
+    expect(runCallChecks(input(exchange(undefined, { call }), { result: 'success', entries: 20 })).map((f) => f.check)).toEqual(['transport-ok']);
   });
 });
 

@@ -6,7 +6,7 @@
 import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts';
 import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
-import type { DialectName, Exchange, WireRequest } from '../dialects/types.ts';
+import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { CheckName, Finding } from './types.ts';
 
@@ -142,6 +142,40 @@ const schemaValid: CallCheck = ({ scope, exchange }) => {
     : [];
 };
 
+/** The success envelope with HTTP 200 and no error object. */
+function isSuccessEnvelope(o: Outcome): boolean {
+  return o.ok && o.error === undefined && o.httpStatus === 200;
+}
+
+/** The dialect's error envelope with the dialect's error statuses: HTTP 200 (tencent) or HTTP 4xx/5xx. */
+function isErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
+  if (o.error === undefined || o.ok) return false;
+  return http200Errors ? o.httpStatus === 200 : o.httpStatus >= 400;
+}
+
+/** The dialect's error envelope as a client error: HTTP 4xx, or HTTP 200 where errors travel with HTTP 200. */
+function isClientErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
+  return isErrorEnvelope(o, http200Errors) && (http200Errors || o.httpStatus < 500);
+}
+
+function clientErrorWords(http200Errors: boolean): string {
+  return http200Errors
+    ? "a client error: HTTP 200 with Response.Error (the dialect's error envelope)"
+    : "a client error: HTTP 4xx with the dialect's error envelope (a code)";
+}
+
+/**
+ * What an answer turned out to be, for the engine's state book: the success envelope (HTTP 200), the dialect's error
+ * envelope (any status), or neither (no answer, or not the API's envelopes).
+ */
+export function answerKind(ex: Exchange): 'success' | 'error' | 'other' {
+  const o = ex.outcome;
+  if (!o) return 'other';
+  if (isSuccessEnvelope(o)) return 'success';
+  if (o.error !== undefined && !o.ok) return 'error';
+  return 'other';
+}
+
 const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
@@ -157,17 +191,16 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
       }
       break;
     case 'client-error':
-      // DESIGN.md §3: a client error is HTTP 4xx, or for dialects whose errors travel with HTTP 200 (tencent),
-      // that error envelope with HTTP 200 (what the official SDKs expect).
-      if (http200Errors) {
-        if (!(o.httpStatus === 200 && o.error !== undefined)) {
-          expected = "a client error: HTTP 200 with Response.Error (the dialect's error envelope)";
-        }
-      } else if (!(o.httpStatus >= 400 && o.httpStatus < 500)) {
-        expected = 'a client error (HTTP 4xx)';
-      }
+      // DESIGN.md §3: a client error is the dialect's error envelope (any code) with HTTP 4xx, or for dialects whose
+      // errors travel with HTTP 200 (tencent), that error envelope with HTTP 200 (what the official SDKs expect).
+      if (!isClientErrorEnvelope(o, http200Errors)) expected = clientErrorWords(http200Errors);
       break;
     case 'not-5xx':
+      // "Handled without a 5xx" still means an answer in the API: the success envelope or the dialect's error
+      // envelope (a 5xx error envelope is not-server-error's finding, not this one's).
+      if (!isSuccessEnvelope(o) && !isErrorEnvelope(o, http200Errors)) {
+        expected = `the success envelope with HTTP 200 or the dialect's error envelope (${http200Errors ? 'HTTP 200 with Response.Error' : 'HTTP 4xx with a code'})`;
+      }
       break;
   }
   return expected === undefined
@@ -233,6 +266,24 @@ const requestIdPresent: CallCheck = ({ scope, exchange }) => {
           exchange.request,
         ),
       ];
+};
+
+const entryCount: CallCheck = ({ scope, exchange, expect }) => {
+  const o = exchange.outcome;
+  const want = expect.entries;
+  if (!o || want === undefined) return [];
+  const got = o.instances?.length;
+  if (got === want) return [];
+  return [
+    makeFinding(
+      scope,
+      'entry-count',
+      got === undefined
+        ? `expected ${want} entries, received no entry list (${describeAnswer(exchange)})`
+        : `expected ${want} entries, received ${got}`,
+      exchange.request,
+    ),
+  ];
 };
 
 function matchesCode(want: InstanceExpectation['code'], got: string | undefined): boolean {
@@ -376,8 +427,7 @@ export async function stateEventual(
 
 /** A burst answer is a success: the success envelope with HTTP 200. */
 export function isServed(ex: Exchange): boolean {
-  const o = ex.outcome;
-  return !!o && o.ok && o.error === undefined && o.httpStatus === 200;
+  return !!ex.outcome && isSuccessEnvelope(ex.outcome);
 }
 
 /** `burst-all-served`: every answer of the burst is a success. */
@@ -428,8 +478,8 @@ export function burstSomeRefused(scope: FindingScope, exchanges: readonly Exchan
 export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
   success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
   error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
-  'client-error': ['transport-ok', 'not-server-error', 'result-kind', 'http-status'],
-  'not-5xx': ['transport-ok', 'not-server-error'],
+  'client-error': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present'],
+  'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
 };
 
 /** The names of the per-call checks. */
@@ -443,7 +493,8 @@ export type CallCheckName =
   | 'error-code'
   | 'http-status'
   | 'request-id-present'
-  | 'per-instance';
+  | 'per-instance'
+  | 'entry-count';
 
 /** The one registry of named checks. */
 export const CHECKS = {
@@ -457,6 +508,7 @@ export const CHECKS = {
   'http-status': httpStatus,
   'request-id-present': requestIdPresent,
   'per-instance': perInstance,
+  'entry-count': entryCount,
   'request-id-unique': requestIdUnique,
   'state-immediate': stateImmediate,
   'state-eventual': stateEventual,
@@ -472,6 +524,8 @@ export function runCallChecks(input: CallCheckInput): Finding[] {
   const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
   // per-instance applies whenever the row states per-instance results.
   if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
+  // entry-count applies whenever the row states how many entries the answer lists.
+  if (input.expect.entries !== undefined) names.push('entry-count');
   const found: Finding[] = [];
   for (const name of names) found.push(...CHECKS[name](input));
   return found;

@@ -8,7 +8,7 @@ import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import type { Credentials } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
-import type { Baseline } from './baseline.ts';
+import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
 import { newRunId } from './run-case.ts';
 import { SUITE_CONFIG_KEY, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
 
@@ -33,6 +33,8 @@ export interface LaunchOptions {
   readonly concurrency?: number;
   /** Where the summary goes (default stdout). */
   readonly print?: (text: string) => void;
+  /** Where warnings go, one line each without the newline (default stderr, prefixed `vmconform: warning: `). */
+  readonly warn?: (line: string) => void;
 }
 
 /**
@@ -43,6 +45,10 @@ export interface LaunchOptions {
  *   level: 'ALL', pollTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
  */
 export async function launchSuite(options: LaunchOptions): Promise<ReporterOutcome> {
+  const warn = options.warn ?? ((line: string): void => void process.stderr.write(`vmconform: warning: ${line}\n`));
+  for (const entry of unknownBaselineEntries(options.baseline, [...new Set(options.runs.map((r) => r.dialect))])) {
+    warn(unknownBaselineWarning(entry));
+  }
   const runId = options.runId ?? newRunId();
   const config: SuiteRunConfig = {
     runId,

@@ -212,6 +212,94 @@ describe('runCase against wrong targets', () => {
   });
 });
 
+const row = (id: string, instances: CaseRow['instances'], step: CaseRow['steps'][number]): CaseRow => ({
+  id,
+  dialect: 'zenlayer-vm',
+  level: 'MUST',
+  title: id,
+  docRef: DOC,
+  rules: [],
+  instances,
+  steps: [step],
+});
+
+const emptyRejected = row('ids.empty.rejected', [{ alias: 'bystander', status: 'RUNNING' }], {
+  kind: 'call',
+  call: { operation: 'StopInstances', ids: [] },
+  expect: { result: 'client-error', stopped: [] },
+});
+const badJsonRejected = row('body.bad-json.rejected', [{ alias: 'bystander', status: 'RUNNING' }], {
+  kind: 'call',
+  call: { operation: 'StopInstances', ids: ['bystander'], rawBody: '{"instanceIds": [' },
+  expect: { result: 'client-error', stopped: [] },
+});
+const duplicateHandled = row('ids.duplicate.handled', [{ alias: 'a', status: 'RUNNING' }, { alias: 'bystander', status: 'RUNNING' }], {
+  kind: 'call',
+  call: { operation: 'StopInstances', ids: ['a', 'a'] },
+  expect: { result: 'not-5xx' },
+});
+
+describe('client errors must be the dialect error envelope', () => {
+  it('passes the error envelope (any code) and flags an HTML body that kept the 4xx status', async () => {
+    for (const r of [emptyRejected, badJsonRejected]) {
+      expect((await runCase(r, ctx())).findings).toEqual([]);
+    }
+    fake.fault = 'html-errors';
+    for (const r of [emptyRejected, badJsonRejected]) {
+      const res = await runCase(r, ctx());
+      expect(res.status).toBe('failed');
+      expect(checksOf(res)).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind', 'request-id-present']));
+    }
+  });
+});
+
+describe('not-5xx answers (duplicated ids)', () => {
+  it('passes a success that stops the named instance, and an error envelope that changes nothing', async () => {
+    const ok = await runCase(duplicateHandled, ctx());
+    expect(ok.findings).toEqual([]);
+    fake.fault = 'dup-rejected';
+    const rejected = await runCase(duplicateHandled, ctx());
+    expect(rejected.findings).toEqual([]);
+  });
+
+  it('flags answers that are not the API (HTML, truncated JSON, null)', async () => {
+    for (const fault of ['garbage', 'truncated-json', 'null-body'] as const) {
+      fake.fault = fault;
+      const r = await runCase(duplicateHandled, ctx());
+      expect(r.status, fault).toBe('failed');
+      expect(checksOf(r), fault).toEqual(expect.arrayContaining(['decodable', 'result-kind', 'request-id-present']));
+    }
+  });
+
+  it('checks the state by what came back: a success must stop, an error must change nothing', async () => {
+    fake.fault = 'dup-accepted-no-stop';
+    const noStop = await runCase(duplicateHandled, ctx());
+    expect(checksOf(noStop)).toEqual(['state-immediate']);
+    expect(noStop.findings[0]?.message).toMatch(/^a \(vm-[0-9a-f]+\): expected status STOPPING or STOPPED right after the call, received RUNNING/);
+    fake.fault = 'dup-rejected-but-stops';
+    const stops = await runCase(duplicateHandled, ctx());
+    expect(checksOf(stops)).toEqual(['state-immediate']);
+    expect(stops.findings[0]?.message).toMatch(/^a \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPPING/);
+  });
+});
+
+describe('entry-count on status queries', () => {
+  const seeds = [{ alias: 'a', status: 'RUNNING' }, { alias: 'b', status: 'STOPPED' }, { alias: 'c', status: 'RUNNING' }];
+  const query = (entries: number): CaseRow =>
+    row('status.query.entries', seeds, {
+      kind: 'call',
+      call: { operation: 'DescribeStatus', ids: ['a', 'b', 'c'] },
+      expect: { result: 'success', stopped: [], entries },
+    });
+
+  it('passes exactly N entries and flags any other count', async () => {
+    expect((await runCase(query(3), ctx())).findings).toEqual([]);
+    const r = await runCase(query(2), ctx());
+    expect(checksOf(r)).toEqual(['entry-count']);
+    expect(r.findings[0]?.message).toBe('expected 2 entries, received 3');
+  });
+});
+
 describe('bursts', () => {
   const burstRow = (expectation: { allServed: true } | { someRefused: string }, count: number): CaseRow => ({
     id: 'rate.burst',

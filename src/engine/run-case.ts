@@ -9,6 +9,7 @@ import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
 import {
+  answerKind,
   burstAllServed,
   burstSomeRefused,
   isServed,
@@ -291,14 +292,32 @@ class StepRunner {
     );
     if (!ex.response) return false;
     const { stopping, stopped } = this.dialect.lifecycle;
-    if (step.expect.stopped === undefined && step.expect.result === 'not-5xx') {
-      // The row does not say what the call does to its instances: they are unknowable from here on.
-      for (const r of step.call.ids ?? []) if (typeof r === 'string') this.book.set(r, undefined);
-    } else {
-      for (const alias of step.expect.stopped ?? []) this.book.set(alias, [stopping, stopped]);
-    }
-    await this.checkStates(ex.request, 'state-immediate', step.expect.stopped ?? []);
+    const stoppedNow = this.stoppedBy(step, ex);
+    for (const alias of stoppedNow) this.book.set(alias, [stopping, stopped]);
+    await this.checkStates(ex.request, 'state-immediate', stoppedNow);
     return !this.stopped();
+  }
+
+  /**
+   * The aliases a call stops. For `success`/`error`/`client-error` rows, what the row says (`stopped`). A `not-5xx`
+   * row accepts either envelope, so its states follow what came back: the success envelope stops the row's
+   * `stopped` aliases (or, without `stopped`, every seeded instance a StopInstances call named); the error envelope
+   * stops nothing (DESIGN.md §3: a request that fails changes nothing); any other answer to a stop (already a
+   * finding) makes the named instances unknowable from here on.
+   */
+  private stoppedBy(step: CallStep, ex: Exchange): string[] {
+    if (step.expect.result !== 'not-5xx') return [...new Set(step.expect.stopped ?? [])];
+    const named = [...new Set((step.call.ids ?? []).flatMap((r) => (typeof r === 'string' && this.book.has(r) ? [r] : [])))];
+    switch (answerKind(ex)) {
+      case 'success':
+        return [...new Set(step.expect.stopped ?? (step.call.operation === 'StopInstances' ? named : []))];
+      case 'error':
+        return [];
+      case 'other':
+        // A status query changes nothing whatever it answers; a stop that answered neither envelope may have.
+        if (step.call.operation === 'StopInstances') for (const alias of named) this.book.set(alias, undefined);
+        return [];
+    }
   }
 
   /** Immediate state check of the whole book, then the eventual check for `stoppedNow` aliases that passed it. */

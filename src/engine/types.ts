@@ -46,6 +46,7 @@ export type CheckName =
   | 'request-id-present'
   | 'request-id-unique'
   | 'per-instance'
+  | 'entry-count'
   | 'state-immediate'
   | 'state-eventual'
   | 'burst-all-served'

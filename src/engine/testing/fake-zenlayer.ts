@@ -18,7 +18,13 @@ export type FakeFault =
   | 'stop-on-error' // rejects a batch but stops the RUNNING instances anyway
   | 'same-request-id' // every answer carries the same requestId
   | 'never-stopped' // STOPPING forever
-  | 'rate-limit'; // more than 5 StopInstances within 1 s -> 429 RATE_LIMITED
+  | 'rate-limit' // more than 5 StopInstances within 1 s -> 429 RATE_LIMITED
+  | 'html-errors' // every error answer keeps its status but its body becomes text/html "<html>Bad</html>"
+  | 'null-body' // StopInstances answers 200 application/json `null`
+  | 'truncated-json' // StopInstances answers 200 application/json with a truncated success envelope
+  | 'dup-rejected' // a batch naming an id twice is rejected (400 INVALID_PARAMETER) and changes nothing
+  | 'dup-rejected-but-stops' // a batch naming an id twice is rejected (400) but its instances are stopped anyway
+  | 'dup-accepted-no-stop'; // a batch naming an id twice gets the success envelope but nothing stops
 
 /** A running fake target. */
 export interface FakeTarget {
@@ -72,6 +78,10 @@ export async function startFakeZenlayer(options: { transitionMs?: number } = {})
   };
   const rid = (): string => (fake.fault === 'same-request-id' ? 'req-fixed' : `req-${++counter}`);
   const error = (res: ServerResponse, status: number, code: string, message: string): void => {
+    if (fake.fault === 'html-errors') {
+      send(res, status, '<html>Bad</html>', 'text/html');
+      return;
+    }
     const id = rid();
     send(res, status, { requestId: id, code, message });
   };
@@ -143,11 +153,35 @@ export async function startFakeZenlayer(options: { transitionMs?: number } = {})
           return;
         }
       }
+      if (fake.fault === 'null-body') {
+        send(res, 200, 'null');
+        return;
+      }
+      if (fake.fault === 'truncated-json') {
+        send(res, 200, `{"requestId":"${rid()}","response":{"req`);
+        return;
+      }
       if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100 || !ids.every((i) => typeof i === 'string')) {
         error(res, 400, 'INVALID_PARAMETER', 'instanceIds');
         return;
       }
       const list = ids as string[];
+      if (new Set(list).size !== list.length) {
+        if (fake.fault === 'dup-rejected-but-stops') {
+          for (const i of list) if (instances.get(i) === 'RUNNING') instances.set(i, 'STOPPING');
+          error(res, 400, 'INVALID_PARAMETER', 'duplicated instanceIds');
+          return;
+        }
+        if (fake.fault === 'dup-rejected') {
+          error(res, 400, 'INVALID_PARAMETER', 'duplicated instanceIds');
+          return;
+        }
+        if (fake.fault === 'dup-accepted-no-stop') {
+          const id = rid();
+          send(res, 200, { requestId: id, response: { requestId: id } });
+          return;
+        }
+      }
       const unknown = list.find((i) => !instances.has(i));
       const running = list.filter((i) => instances.get(i) === 'RUNNING');
       if (unknown !== undefined || running.length !== list.length) {
