@@ -71,10 +71,20 @@ describe('vmconform run', () => {
     expect(r.stdout).toMatch(/\[state-immediate\] a \(vm-[0-9a-f]+\): expected status STOPPING or STOPPED right after the call, received RUNNING/);
     expect(r.stdout).toMatch(/curl -sS -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/vm /);
     const baseline = join(dir, 'baseline.json');
-    writeFileSync(baseline, JSON.stringify({ version: 1, known: [{ dialect: 'zenlayer-vm', id: 'stop.single', reason: 'fake target never stops' }] }));
+    writeFileSync(
+      baseline,
+      JSON.stringify({
+        version: 1,
+        known: [
+          { dialect: 'zenlayer-vm', id: 'stop.single', reason: 'fake target never stops' },
+          { dialect: 'zenlayer-vm', id: 'no.such.case', reason: 'a stale entry' },
+        ],
+      }),
+    );
     const known = await vmconform([...args, '--baseline', baseline]);
     expect(known.code).toBe(0);
     expect(known.stdout).toMatch(/\(known, in baseline\)/);
+    expect(known.stderr).toMatch(/baseline lists unknown case zenlayer-vm\/no\.such\.case/);
   });
 
   it('exits 2 on usage and configuration errors, before running anything', async () => {
