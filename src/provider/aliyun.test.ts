@@ -251,3 +251,36 @@ describe('aliyun-ecs request syntax', () => {
   });
 });
 
+
+describe('aliyun-ecs InstanceId.N index range (seeds/004:63 "Valid values of N: 1 to 100")', () => {
+  it('refuses an index outside 1..100 with a client error and stops nothing; 100 is accepted', async () => {
+    const id = freshId();
+    await seed(ali.url, [{ id, status: 'Running' }]);
+    for (const name of ['InstanceId.999999', 'InstanceId.101', 'InstanceId.0']) {
+      const res = await aliCall(ali.url, 'StopInstances', [[name, id]]);
+      expect(res.status, name).toBe(400);
+      expect(dig(res.json, 'Code'), name).toBe('InvalidParameter');
+      expect(await statuses([id])).toEqual({ [id]: 'Running' });
+    }
+    const status = await aliCall(ali.url, 'DescribeInstanceStatus', [['InstanceId.101', id]]);
+    expect(status.status).toBe(400);
+    const ok = await aliCall(ali.url, 'StopInstances', [['InstanceId.100', id]]);
+    expect(ok.status).toBe(200);
+    expect(await statuses([id])).toEqual({ [id]: 'Stopping' });
+  });
+});
+
+describe('aliyun-ecs repeated Format', () => {
+  it('is refused like any repeated parameter, in JSON (the asked format is ambiguous), changing nothing', async () => {
+    const id = freshId();
+    await seed(ali.url, [{ id, status: 'Running' }]);
+    for (const formats of [['JSON', 'XML'], ['XML', 'XML']]) {
+      const res = await aliCall(ali.url, 'StopInstances', [['InstanceId.1', id], ...formats.map((f): [string, string] => ['Format', f])], { format: null });
+      expect(res.status).toBe(400);
+      expect(res.contentType).toMatch(/^application\/json/);
+      expect(dig(res.json, 'Code')).toBe('InvalidParameter');
+      expect(dig(res.json, 'Message')).toMatch(/Format/);
+    }
+    expect(await statuses([id])).toEqual({ [id]: 'Running' });
+  });
+});

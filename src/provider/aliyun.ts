@@ -69,7 +69,9 @@ export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Response
       );
     }
     const bag = ParamBag.from(...sources);
-    format = readFormat(bag, format);
+    const read = readFormat(bag, format);
+    format = read.format;
+    if (read.refusal) throw read.refusal;
     verifySignature(ctx, incoming);
     const action = bag.single('Action') ?? incoming.headers['x-acs-action'];
     if (action === undefined || action === '') throw new Refusal('missingParameter', 'Action is missing');
@@ -133,17 +135,23 @@ function aliyunBody(status: number, format: Format, root: string, body: Record<s
   });
 }
 
-function readFormat(bag: ParamBag, fallback: Format): Format {
+/**
+ * The answer format. A repeated `Format` is refused like every other repeated parameter; since the asked format is
+ * then ambiguous, that refusal is written in JSON (the format the suite and ACS3 use), never silently in XML.
+ * An unknown value is refused in the default format (XML for RPC, JSON for ACS3).
+ */
+function readFormat(bag: ParamBag, fallback: Format): { format: Format; refusal?: Refusal } {
   let raw: string | undefined;
   try {
     raw = bag.single('Format');
-  } catch {
-    return fallback;
+  } catch (err: unknown) {
+    if (err instanceof Refusal) return { format: 'JSON', refusal: err };
+    throw err;
   }
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return { format: fallback };
   const upper = raw.toUpperCase();
-  if (upper === 'JSON' || upper === 'XML') return upper;
-  throw new Refusal('invalidParameterValue', `Format must be JSON or XML, not "${raw}"`);
+  if (upper === 'JSON' || upper === 'XML') return { format: upper };
+  return { format: fallback, refusal: new Refusal('invalidParameterValue', `Format must be JSON or XML, not "${raw}"`) };
 }
 
 function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
@@ -182,7 +190,8 @@ function readEnum(bag: ParamBag, name: string, allowed: readonly string[]): stri
 }
 
 function readIds(ctx: ProviderContext, bag: ParamBag): string[] | undefined {
-  const ids = bag.indexed('InstanceId', 1);
+  // seeds/004:63 "Valid values of N: 1 to 100": InstanceId.0 or InstanceId.101 is refused, never processed.
+  const ids = bag.indexed('InstanceId', 1, ctx.rules.maxIds);
   if (ids === undefined) return undefined;
   if (ids.length > ctx.rules.maxIds) {
     throw new Refusal('limitExceeded', `InstanceId.N has ${ids.length} ids; at most ${ctx.rules.maxIds} are allowed`);
@@ -247,8 +256,8 @@ function describe(ctx: ProviderContext, bag: ParamBag): Record<string, unknown> 
   const { defaultSize, maxSize } = ctx.rules.statusPage;
   const rawSize = bag.single('PageSize');
   const pageSize = rawSize === undefined ? defaultSize : parseCount(rawSize);
-  if (pageSize === undefined || pageSize < 1 || pageSize > maxSize) {
-    throw new Refusal('invalidParameterValue', `PageSize must be an integer from 1 to ${maxSize}`);
+  if (pageSize === undefined || pageSize < 1 || (maxSize !== null && pageSize > maxSize)) {
+    throw new Refusal('invalidParameterValue', `PageSize must be an integer from 1${maxSize === null ? '' : ` to ${maxSize}`}`);
   }
   const rawNumber = bag.single('PageNumber');
   const pageNumber = rawNumber === undefined ? 1 : parseCount(rawNumber);

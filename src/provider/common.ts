@@ -83,9 +83,11 @@ export class ParamBag {
 
   /**
    * An indexed list (`InstanceIds.1`, `InstanceIds.2`...), ordered by index; `undefined` when no such parameter.
-   * Indexes below `firstIndex` are refused (a 0-based list sent to a 1-based dialect would lose an id).
+   * Indexes below `firstIndex` are refused (a 0-based list sent to a 1-based dialect would lose an id), and so are
+   * indexes above `lastIndex` when given (seeds/004:63 "Valid values of N: 1 to 100"): more entries than the range
+   * holds -> `limitExceeded`, an index outside it -> `invalidParameter`.
    */
-  indexed(prefix: string, firstIndex: number): string[] | undefined {
+  indexed(prefix: string, firstIndex: number, lastIndex?: number): string[] | undefined {
     const entries: [number, string][] = [];
     const lead = `${prefix}.`;
     for (const name of this.#values.keys()) {
@@ -101,6 +103,16 @@ export class ParamBag {
       entries.push([index, this.single(name) ?? '']);
     }
     if (entries.length === 0) return undefined;
+    if (lastIndex !== undefined) {
+      const capacity = lastIndex - firstIndex + 1;
+      if (entries.length > capacity) {
+        throw new Refusal('limitExceeded', `${prefix}.N has ${entries.length} entries; at most ${capacity} are allowed`);
+      }
+      const outside = entries.find(([index]) => index > lastIndex);
+      if (outside) {
+        throw new Refusal('invalidParameter', `parameter ${prefix}.${outside[0]}: the index must be from ${firstIndex} to ${lastIndex}`);
+      }
+    }
     entries.sort((a, b) => a[0] - b[0]);
     return entries.map(([, v]) => v);
   }

@@ -28,7 +28,11 @@ export interface ProviderOptions {
   transitionMs?: number;
   /** Verify signatures with these credentials; `false`/absent = accept any signature (and ignore its parameters). */
   verifySignatures?: Credentials | false;
-  /** StopInstances requests allowed per second; default 10 for tencent-cvm-api3, none for the others; `false` = off. */
+  /**
+   * StopInstances requests allowed per second; default 10 for tencent-cvm-api3 (seeds/002:14), none for the others;
+   * `false` = off. Only the tencent dialects enforce it: no zenlayer or aliyun document states a limit, so their
+   * specs declare no rate-limit answer and those providers ignore this option.
+   */
   rateLimitPerSecond?: number | false;
   /** Largest request body in bytes (default 1 MiB); larger -> the dialect's error (HTTP 413 for zenlayer/aliyun). */
   maxBodyBytes?: number;

@@ -40,7 +40,7 @@ export type ErrorKey =
   | 'unknownAction'
   /** The version is not the documented one. */
   | 'badVersion'
-  /** Rate limit hit (tencent-cvm-api3). */
+  /** Rate limit hit (tencent only: zenlayer and aliyun providers never limit, so their entries are never answered). */
   | 'rateLimited'
   /** Signature missing or wrong. */
   | 'signatureFailure'
@@ -76,8 +76,8 @@ export interface DialectRules {
   readonly honourSecurityLock: boolean;
   /** All or nothing: a batch with one bad instance stops none (DESIGN.md §3). `false` makes a wrong provider. */
   readonly atomicBatch: boolean;
-  /** Status query paging: default and largest page size. */
-  readonly statusPage: { readonly defaultSize: number; readonly maxSize: number };
+  /** Status query paging: default and largest page size (`null`: no maximum, the page holds what there is). */
+  readonly statusPage: { readonly defaultSize: number; readonly maxSize: number | null };
   /** The documented API version (tencent `2017-03-12`, aliyun `2014-05-26`); `null` when not checked. */
   readonly version: string | null;
   /** Whether the region parameter is required. */
@@ -173,7 +173,8 @@ function zenlayerRules(kind: 'vm' | 'bmc'): DialectRules {
     notReadyWords: [],
     honourSecurityLock: false,
     atomicBatch: true,
-    statusPage: { defaultSize: 20, maxSize: 1000 },
+    // DESIGN.md §3: pageSize default 20; the documents state no maximum, so any positive size is served.
+    statusPage: { defaultSize: 20, maxSize: null },
     version: null,
     requireRegion: false,
     codes: ZENLAYER_CODES,

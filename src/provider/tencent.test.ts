@@ -321,3 +321,27 @@ describe('tencent-cvm-api3 request syntax', () => {
   });
 });
 
+
+describe('tencent indexed id range (at most 100 ids: api2 InstanceIds.1..100, api3 GET InstanceIds.0..99)', () => {
+  it('api2 refuses InstanceIds.101 and InstanceIds.999999 with a client error and stops nothing; 100 is accepted', async () => {
+    const id = freshId();
+    await seed(api2.url, [{ id, status: 'RUNNING' }]);
+    for (const name of ['InstanceIds.101', 'InstanceIds.999999']) {
+      expect(errorCode((await tc2Call(api2.url, 'StopInstances', [[name, id]])).json), name).toBe('InvalidParameter');
+    }
+    const still = await tc2Call(api2.url, 'DescribeInstancesStatus', [['InstanceIds.1', id]]);
+    expect(dig(still.json, 'Response', 'InstanceStatusSet', 0, 'InstanceState')).toBe('RUNNING');
+    expect(errorCode((await tc2Call(api2.url, 'StopInstances', [['InstanceIds.100', id]])).json)).toBeUndefined();
+  });
+
+  it('api3 GET refuses InstanceIds.100 and stops nothing; InstanceIds.99 is accepted', async () => {
+    const id = freshId();
+    await seed(api3.url, [{ id, status: 'RUNNING' }]);
+    const get = (name: string) =>
+      queryCall(api3.url, '/', [['Action', 'StopInstances'], ['Version', '2017-03-12'], ['Region', 'ap-guangzhou'], [name, id]]);
+    expect(errorCode((await get('InstanceIds.100')).json)).toBe('InvalidParameter');
+    expect(await statuses3([id])).toEqual({ [id]: 'RUNNING' });
+    expect(errorCode((await get('InstanceIds.99')).json)).toBeUndefined();
+    expect(await statuses3([id])).toEqual({ [id]: 'STOPPING' });
+  });
+});

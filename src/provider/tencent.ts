@@ -148,8 +148,10 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
     }
   }
   const bag = ParamBag.from(...sources);
-  // API 3.0 GET lists are 0-based (InstanceIds.0); API 2.0 lists are 1-based (seeds/000:20, 000:53).
-  const ids = bag.indexed('InstanceIds', api3 ? 0 : 1);
+  // API 3.0 GET lists are 0-based (InstanceIds.0..99); API 2.0 lists are 1-based (InstanceIds.1..100; seeds/000:20,
+  // 000:53). An index outside the range is refused, so a stray `InstanceIds.999` is never processed.
+  const first = api3 ? 0 : 1;
+  const ids = bag.indexed('InstanceIds', first, first + ctx.rules.maxIds - 1);
   return {
     action: bag.single('Action') ?? (api3 ? incoming.headers['x-tc-action'] : undefined),
     version: bag.single('Version') ?? (api3 ? incoming.headers['x-tc-version'] : undefined),
@@ -204,8 +206,8 @@ function readPaging(ctx: ProviderContext, input: TencentInput): { offset: number
   const rawOffset = input.param('Offset');
   const { defaultSize, maxSize } = ctx.rules.statusPage;
   const limit = rawLimit === undefined ? defaultSize : parseCount(rawLimit);
-  if (limit === undefined || limit < 1 || limit > maxSize) {
-    throw new Refusal('invalidParameterValue', `Limit must be an integer from 1 to ${maxSize}`);
+  if (limit === undefined || limit < 1 || (maxSize !== null && limit > maxSize)) {
+    throw new Refusal('invalidParameterValue', `Limit must be an integer from 1${maxSize === null ? '' : ` to ${maxSize}`}`);
   }
   const offset = rawOffset === undefined ? 0 : parseCount(rawOffset);
   if (offset === undefined) throw new Refusal('invalidParameterValue', 'Offset must be a non-negative integer');

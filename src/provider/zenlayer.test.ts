@@ -124,6 +124,23 @@ describe.each([['vm' as const], ['bmc' as const]])('zenlayer-%s StopInstances', 
     const bad = await zcCall(url(kind), kind, action, { pageSize: 0 });
     expect(bad.status).toBe(400);
   });
+
+  it('accepts any positive pageSize (the documents state no maximum) and caps the page at the instances there are', async () => {
+    const ids = Array.from({ length: 3 }, () => freshId());
+    await seed(url(kind), ids.map((id) => ({ id, status: 'RUNNING' })));
+    const action = kind === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
+    for (const pageSize of [1001, 5000, 1_000_000_000]) {
+      const big = await zcCall(url(kind), kind, action, { instanceIds: ids, pageSize });
+      expect(big.status, String(pageSize)).toBe(200);
+      expect(dig(big.json, 'response', 'dataSet', 'length')).toBe(3);
+    }
+    const all = await zcCall(url(kind), kind, action, { pageSize: 5000 });
+    expect(all.status).toBe(200);
+    expect(dig(all.json, 'response', 'dataSet', 'length')).toBe(dig(all.json, 'response', 'totalCount'));
+    const far = await zcCall(url(kind), kind, action, { pageSize: 1_000_000_000, pageNum: 1_000_000 });
+    expect(far.status).toBe(200);
+    expect(dig(far.json, 'response', 'dataSet')).toEqual([]);
+  });
 });
 
 describe('zenlayer forceShutdown', () => {

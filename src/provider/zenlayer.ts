@@ -123,8 +123,8 @@ function describe(ctx: ProviderContext, body: Record<string, unknown>): Record<s
   const ids = readIds(ctx, body['instanceIds'], false);
   const { defaultSize, maxSize } = ctx.rules.statusPage;
   const pageSize = body['pageSize'] === undefined ? defaultSize : parseCount(body['pageSize']);
-  if (pageSize === undefined || pageSize < 1 || pageSize > maxSize) {
-    throw new Refusal('invalidParameterValue', `pageSize must be an integer from 1 to ${maxSize}`);
+  if (pageSize === undefined || pageSize < 1 || (maxSize !== null && pageSize > maxSize)) {
+    throw new Refusal('invalidParameterValue', `pageSize must be an integer from 1${maxSize === null ? '' : ` to ${maxSize}`}`);
   }
   const pageNum = body['pageNum'] === undefined ? 1 : parseCount(body['pageNum']);
   if (pageNum === undefined || pageNum < 1) throw new Refusal('invalidParameterValue', 'pageNum must be an integer from 1');

@@ -115,6 +115,44 @@ describe('rule details', () => {
   });
 });
 
+describe('rules a black-box case cannot observe', () => {
+  const testable = (d: DialectName, id: string): true | string | undefined => ruleInventory(d).find((r) => r.id === id)?.testable;
+  const UNOBSERVABLE: Record<DialectName, string[]> = {
+    'tencent-cvm-api2': ['default:ForceStop=FALSE', 'resolution:forcestop-default-false', 'resolution:signatures-verified-when-configured', 'resolution:missing-vs-empty-ids'],
+    'tencent-cvm-api3': ['default:ForceStop=false', 'default:StopType=SOFT', 'default:StoppedMode=KEEP_CHARGING', 'resolution:forcestop-default-false',
+      'resolution:stoptype-default-soft', 'resolution:signatures-verified-when-configured'],
+    'zenlayer-vm': ['default:forceShutdown=true', 'resolution:forceshutdown-default-true', 'resolution:signatures-verified-when-configured'],
+    'zenlayer-bmc': ['resolution:signatures-verified-when-configured'],
+    'aliyun-ecs': ['default:ForceStop=false', 'resolution:stoppedmode-default-conditional', 'resolution:signatures-verified-when-configured'],
+  };
+  const OBSERVABLE: Record<DialectName, string[]> = {
+    'tencent-cvm-api2': ['default:Limit=20', 'resolution:status-query-paging'],
+    'tencent-cvm-api3': ['default:Limit=20', 'resolution:missing-vs-empty-ids', 'resolution:api3-rate-limit'],
+    'zenlayer-vm': ['default:pageSize=20', 'resolution:vm-stoppable-running-wins'],
+    'zenlayer-bmc': ['default:pageSize=20'],
+    'aliyun-ecs': ['default:DryRun=false', 'default:BatchOptimization=AllTogether', 'default:Format=XML', 'default:PageSize=10', 'resolution:default-format-xml'],
+  };
+
+  it.each(DIALECT_NAMES)('%s marks shutdown-mode and billing defaults and signature checks as not testable, with a reason', (d) => {
+    for (const id of UNOBSERVABLE[d]) {
+      const t = testable(d, id);
+      expect(typeof t, id).toBe('string');
+      expect(String(t), id).toMatch(/cannot|look the same|visible neither|only the absent half/);
+    }
+  });
+
+  it.each(DIALECT_NAMES)('%s keeps the observable defaults testable', (d) => {
+    for (const id of OBSERVABLE[d]) expect(testable(d, id), id).toBe(true);
+  });
+
+  it('marks nothing else as not testable: every reason is for an error row or a listed rule', () => {
+    for (const d of DIALECT_NAMES) {
+      const extra = ruleInventory(d).filter((r) => r.testable !== true && !r.id.startsWith('error:') && !UNOBSERVABLE[d].includes(r.id));
+      expect(extra.map((r) => r.id), d).toEqual([]);
+    }
+  });
+});
+
 describe('formatInventory and the --print script', () => {
   it('prints one Markdown row per rule', () => {
     const rules = ruleInventory('zenlayer-bmc');

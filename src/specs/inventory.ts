@@ -100,7 +100,9 @@ export function ruleInventory(dialect: DialectName): Rule[] {
     if (Array.isArray(schema['enum'])) {
       for (const v of schema['enum']) add('enum', `${name}=${String(v)}`, `${name} accepts ${String(v)}`, docRef);
     }
-    if (schema['default'] !== undefined) add('default', `${name}=${String(schema['default'])}`, `${name} defaults to ${String(schema['default'])}`, docRef);
+    // `x-vmconform-default-testable: <reason>` beside `default` marks a default a black-box case cannot observe.
+    const defaultTestable = str(schema['x-vmconform-default-testable']) ?? true;
+    if (schema['default'] !== undefined) add('default', `${name}=${String(schema['default'])}`, `${name} defaults to ${String(schema['default'])}`, docRef, defaultTestable);
   };
 
   const paths = isObj(spec['paths']) ? spec['paths'] : {};

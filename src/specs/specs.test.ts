@@ -137,7 +137,7 @@ describe('spec content the cases rely on', () => {
   });
 
   it.each(['zenlayer-vm', 'zenlayer-bmc'] as const)('%s lists its 3 codes with their HTTP statuses and the recycle-bin precedence', (d) => {
-    expect(ext(d).errors.map((e) => [e.code, e.httpStatus])).toEqual([
+    expect(ext(d).errors.filter((e) => e.source === 'document').map((e) => [e.code, e.httpStatus])).toEqual([
       ['INVALID_INSTANCE_NOT_FOUND', 404], ['OPERATION_DENIED_INSTANCE_RECYCLED', 403], ['OPERATION_DENIED_INSTANCE_NOT_RUNNING', 403]]);
     expect(ext(d).states.stoppable).toEqual(['RUNNING']);
     for (const s of ['RECYCLE', 'RECYCLING']) expect(ext(d).states.notStoppable.find((n) => n.status === s)?.codes).toEqual(['OPERATION_DENIED_INSTANCE_RECYCLED']);
@@ -180,6 +180,53 @@ describe('spec content the cases rely on', () => {
     expect(schemaValidator('zenlayer-bmc').validate('DescribeStatusResponse', { requestId: 'r', response: { requestId: 'r', totalCount: 1, dataSet: [{ instanceId: 'a', instanceStatus: 'DEPLOYING' }] } })).not.toEqual([]);
     expect(schemaValidator('zenlayer-vm').validate('DescribeStatusResponse', { requestId: 'r', response: { requestId: 'r', totalCount: 1, dataSet: [{ instanceId: 'a', instanceStatus: 'DEPLOYING' }] } })).toEqual([]);
     expect(schemaValidator('aliyun-ecs').validate('DescribeStatusResponse', { RequestId: 'r', TotalCount: 1, PageNumber: 1, PageSize: 10, InstanceStatuses: { InstanceStatus: [{ InstanceId: 'i-a', Status: 'RUNNING' }] } })).not.toEqual([]);
+  });
+});
+
+describe('common error codes (the codes the seeds only link to)', () => {
+  type Row = { code: string; httpStatus: number; source: string; docRef: string; testable: true | string };
+  const rows = (d: DialectName): Row[] => (loadSpec(d) as unknown as { 'x-vmconform': { errors: Row[] } })['x-vmconform'].errors;
+  const COMMON_LINE: Record<DialectName, string> = {
+    'tencent-cvm-api2': '000_89740aa573049d06.txt:33 ', 'tencent-cvm-api3': '002_40889c500b2228ae.txt:76 ',
+    'zenlayer-vm': '001_531d5cb6841b9371.txt:69 ', 'zenlayer-bmc': '003_c37a545698f1730b.txt:67 ', 'aliyun-ecs': '004_edc2cde202d0f4dc.txt:188 ',
+  };
+  const COMMON: Record<DialectName, string[]> = {
+    'tencent-cvm-api2': ['200 InvalidParameter', '200 InvalidAction', '200 NoSuchVersion', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
+      '200 AuthFailure.SecretIdNotFound', '200 RequestSizeLimitExceeded'],
+    'tencent-cvm-api3': ['200 InvalidParameter', '200 InvalidAction', '200 NoSuchVersion', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
+      '200 AuthFailure.SecretIdNotFound', '200 RequestSizeLimitExceeded', '200 RequestLimitExceeded'],
+    'zenlayer-vm': ['400 INVALID_PARAMETER', '400 MISSING_PARAMETER', '400 INVALID_PARAMETER_LIMIT_EXCEEDED', '400 INVALID_ACTION', '401 AUTH_FAILURE_SIGNATURE_FAILURE',
+      '401 AUTH_FAILURE_SIGNATURE_EXPIRED', '401 AUTH_FAILURE_ACCESS_KEY_NOT_FOUND', '413 REQUEST_BODY_TOO_LARGE'],
+    'zenlayer-bmc': ['400 INVALID_PARAMETER', '400 MISSING_PARAMETER', '400 INVALID_PARAMETER_LIMIT_EXCEEDED', '400 INVALID_ACTION', '401 AUTH_FAILURE_SIGNATURE_FAILURE',
+      '401 AUTH_FAILURE_SIGNATURE_EXPIRED', '401 AUTH_FAILURE_ACCESS_KEY_NOT_FOUND', '413 REQUEST_BODY_TOO_LARGE'],
+    'aliyun-ecs': ['400 MissingParameter', '400 InvalidParameter', '403 InstanceLockedForSecurity', '404 InvalidAction.NotFound', '400 InvalidVersion',
+      '400 SignatureDoesNotMatch', '400 InvalidTimeStamp.Expired', '404 InvalidAccessKeyId.NotFound', '413 InvalidParameter'],
+  };
+
+  it.each(DIALECT_NAMES)('%s lists the common codes it relies on, each citing the seed line that links the common page', (d) => {
+    const common = rows(d).filter((r) => r.source === 'common');
+    expect(common.map((r) => `${r.httpStatus} ${r.code}`).sort()).toEqual([...COMMON[d]].sort());
+    // The api3 rate limit is a document rule (002:14); every other common row cites the linking line.
+    for (const r of common.filter((x) => x.code !== 'RequestLimitExceeded')) expect(r.docRef.startsWith(COMMON_LINE[d]), `${r.code}: ${r.docRef}`).toBe(true);
+  });
+
+  it.each(DIALECT_NAMES)('%s: auth and size-limit codes are not required by any case (testable is a reason)', (d) => {
+    for (const r of rows(d).filter((x) => /^(AuthFailure|AUTH_FAILURE|Signature|InvalidTimeStamp|InvalidAccessKeyId|RequestSizeLimit|REQUEST_BODY)/.test(x.code) || x.httpStatus === 413)) {
+      expect(typeof r.testable, r.code).toBe('string');
+    }
+  });
+
+  it.each(DIALECT_NAMES)('%s declares every HTTP status of its error table on every operation', (d) => {
+    const doc = loadSpec(d) as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const keys = Object.keys(op.responses);
+        for (const r of rows(d)) {
+          const status = String(r.httpStatus);
+          expect(keys.includes(status) || keys.includes(`${status[0] ?? ''}XX`), `${method} ${path} ${r.code} ${status}`).toBe(true);
+        }
+      }
+    }
   });
 });
 

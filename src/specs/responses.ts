@@ -1,0 +1,136 @@
+/**
+ * What a dialect's spec declares an answer may be: the responses of each operation (by HTTP status, with `4XX`
+ * ranges and `default` as OpenAPI 3.1 defines them), their media types and schemas, and the error table of
+ * `x-vmconform.errors`. Used to judge any answer against the spec as written, not against a schema picked by name.
+ */
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { DialectName } from '../dialects/types.ts';
+import { documentAjv } from './check.ts';
+import { specExtension, type SpecError } from './extension.ts';
+import { loadSpec } from './load.ts';
+import { formatAjvError } from './validator.ts';
+import { parseAliyunXml } from './xml.ts';
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const esc = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** The response object an operation declares for one HTTP status. */
+export interface DeclaredResponse {
+  /** The `responses` key that matched: the exact status (`'413'`), its range (`'4XX'`) or `'default'`. */
+  readonly key: string;
+  /** JSON pointer of the response object, e.g. `/paths/~1api~1v2~1vm/post/responses/413`. */
+  readonly pointer: string;
+  /** Media types of its `content` (empty when it declares no body). */
+  readonly mediaTypes: readonly string[];
+}
+
+/**
+ * The response a spec declares for `status` on `method path`, by OpenAPI precedence (exact code, then `NXX`, then
+ * `default`); `undefined` when the operation does not exist or declares no such status.
+ * @example declaredResponse('zenlayer-vm', 'POST', '/api/v2/vm', 413)?.key // '413'
+ */
+export function declaredResponse(dialect: DialectName, method: string, path: string, status: number): DeclaredResponse | undefined {
+  const spec = loadSpec(dialect) as unknown as Json;
+  const paths = isObj(spec['paths']) ? spec['paths'] : {};
+  const item = paths[path];
+  const m = method.toLowerCase();
+  const op = isObj(item) ? item[m] : undefined;
+  if (!isObj(op) || !isObj(op['responses'])) return undefined;
+  const responses = op['responses'];
+  const code = String(status);
+  const key = [code, `${code[0] ?? ''}XX`, 'default'].find((k) => isObj(responses[k]));
+  if (key === undefined) return undefined;
+  const response = responses[key] as Json;
+  const content = isObj(response['content']) ? response['content'] : {};
+  return { key, pointer: `/paths/${esc(path)}/${m}/responses/${esc(key)}`, mediaTypes: Object.keys(content) };
+}
+
+/** An answer as received: request line, HTTP status, content type and body text. */
+export interface AnswerToJudge {
+  readonly method: string;
+  /** Path relative to the target base URL, as the spec's `paths` key (`/`, `/v2/index.php`, `/api/v2/vm`). */
+  readonly path: string;
+  readonly status: number;
+  /** The Content-Type header (parameters are ignored). */
+  readonly contentType: string;
+  readonly bodyText: string;
+}
+
+const ajvs = new Map<DialectName, { compileAt(pointer: string): ValidateFunction }>();
+function ajvOf(dialect: DialectName): { compileAt(pointer: string): ValidateFunction } {
+  let hit = ajvs.get(dialect);
+  if (!hit) {
+    hit = documentAjv(loadSpec(dialect), `urn:vmconform:responses:${dialect}`);
+    ajvs.set(dialect, hit);
+  }
+  return hit;
+}
+
+/**
+ * Problems of an answer against the responses its operation declares: an undeclared status, an undeclared media
+ * type, a body that fails the declared schema (XML through {@link parseAliyunXml} and `contentSchema`). `[]` when
+ * the answer is one the spec allows.
+ * @example checkDeclaredAnswer('aliyun-ecs', { method: 'GET', path: '/', status: 413, contentType: 'application/json', bodyText }) // []
+ */
+export function checkDeclaredAnswer(dialect: DialectName, answer: AnswerToJudge): string[] {
+  const where = `${answer.method.toUpperCase()} ${answer.path} -> ${answer.status}`;
+  const declared = declaredResponse(dialect, answer.method, answer.path, answer.status);
+  if (!declared) return [`${where}: the ${dialect} spec declares no such response for this operation`];
+  const mediaType = (answer.contentType.split(';')[0] ?? '').trim().toLowerCase();
+  if (declared.mediaTypes.length === 0) {
+    return answer.bodyText === '' ? [] : [`${where}: response ${declared.key} declares no body, got ${mediaType || 'an untyped body'}`];
+  }
+  if (!declared.mediaTypes.includes(mediaType)) {
+    return [`${where}: response ${declared.key} declares ${declared.mediaTypes.join(', ')}, not "${mediaType}"`];
+  }
+  const schemaAt = `${declared.pointer}/content/${esc(mediaType)}/schema`;
+  const schema = resolvePointer(loadSpec(dialect), schemaAt);
+  let value: unknown;
+  let pointer = schemaAt;
+  if (isObj(schema) && schema['contentMediaType'] === 'application/xml' && isObj(schema['contentSchema'])) {
+    value = parseAliyunXml(answer.bodyText);
+    pointer = `${schemaAt}/contentSchema`;
+    if (value === undefined) return [`${where}: the body is not XML`];
+  } else if (mediaType.endsWith('json')) {
+    try {
+      value = JSON.parse(answer.bodyText) as unknown;
+    } catch {
+      return [`${where}: the body is not JSON`];
+    }
+  } else {
+    value = answer.bodyText;
+  }
+  const validate = ajvOf(dialect).compileAt(pointer);
+  if (validate(value)) return [];
+  return [...new Set((validate.errors ?? []).map((e) => `${where} (response ${declared.key}): ${formatAjvError(e)}`))];
+}
+
+function resolvePointer(doc: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (isObj(node) ? node[key] : undefined), doc);
+}
+
+/**
+ * The rows of `x-vmconform.errors` for a code (a code may appear with several HTTP statuses).
+ * @example errorRows('zenlayer-vm', 'REQUEST_BODY_TOO_LARGE')[0]?.httpStatus // 413
+ */
+export function errorRows(dialect: DialectName, code: string): SpecError[] {
+  return specExtension(dialect).errors.filter((e) => e.code === code);
+}
+
+/**
+ * Why an error code answered with an HTTP status is not in the spec's error table; `undefined` when it is.
+ * @example checkErrorCode('aliyun-ecs', 'InvalidAction.NotFound', 404) // undefined
+ */
+export function checkErrorCode(dialect: DialectName, code: string, httpStatus: number): string | undefined {
+  const rows = errorRows(dialect, code);
+  if (rows.length === 0) return `error code ${code} is not in the ${dialect} error table (x-vmconform.errors)`;
+  if (!rows.some((r) => r.httpStatus === httpStatus)) {
+    return `error code ${code} is in the ${dialect} error table with HTTP ${rows.map((r) => r.httpStatus).join(', ')}, not ${httpStatus}`;
+  }
+  return undefined;
+}
