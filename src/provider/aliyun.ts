@@ -263,19 +263,7 @@ function describe(ctx: ProviderContext, bag: ParamBag): Record<string, unknown> 
   const pageNumber = rawNumber === undefined ? 1 : parseCount(rawNumber);
   if (pageNumber === undefined || pageNumber < 1) throw new Refusal('invalidParameterValue', 'PageNumber must be an integer from 1');
   const offset = (pageNumber - 1) * pageSize;
-  let total: number;
-  let page: { id: string; status: string }[];
-  if (ids) {
-    const found = ids.flatMap((id) => {
-      const view = ctx.store.get(id);
-      return view ? [view] : [];
-    });
-    total = found.length;
-    page = found.slice(offset, offset + pageSize);
-  } else {
-    total = ctx.store.size;
-    page = ctx.store.page(offset, pageSize);
-  }
+  const { total, page } = ctx.store.select(ids, offset, pageSize);
   return {
     TotalCount: total,
     PageNumber: pageNumber,

@@ -89,6 +89,19 @@ export class InstanceStore {
     return out;
   }
 
+  /**
+   * One page of a status query: the instances named by `ids` (unknown ids left out, DESIGN.md §3), or every instance
+   * when `ids` is undefined, with the total the page is cut from.
+   */
+  select(ids: readonly string[] | undefined, offset: number, limit: number): { total: number; page: InstanceView[] } {
+    if (ids === undefined) return { total: this.size, page: this.page(offset, limit) };
+    const found = ids.flatMap((id) => {
+      const view = this.get(id);
+      return view ? [view] : [];
+    });
+    return { total: found.length, page: found.slice(offset, offset + limit) };
+  }
+
   #settle(item: StoredInstance): void {
     if (item.stoppingSince === undefined) return;
     if (this.#options.now() - item.stoppingSince >= this.#options.transitionMs) {

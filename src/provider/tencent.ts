@@ -221,19 +221,7 @@ function describe(ctx: ProviderContext, input: TencentInput): Record<string, unk
     const malformed = ids.filter((id) => !isValidId(ctx.rules, id));
     if (malformed.length > 0) throw new Refusal('malformedId', `malformed instance id: ${malformed.join(', ')}`);
   }
-  let total: number;
-  let page: { id: string; status: string }[];
-  if (ids) {
-    const found = ids.flatMap((id) => {
-      const view = ctx.store.get(id);
-      return view ? [view] : [];
-    });
-    total = found.length;
-    page = found.slice(offset, offset + limit);
-  } else {
-    total = ctx.store.size;
-    page = ctx.store.page(offset, limit);
-  }
+  const { total, page } = ctx.store.select(ids, offset, limit);
   return {
     TotalCount: total,
     InstanceStatusSet: page.map((v) => ({ InstanceId: v.id, InstanceState: v.status })),

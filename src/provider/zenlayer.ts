@@ -129,19 +129,8 @@ function describe(ctx: ProviderContext, body: Record<string, unknown>): Record<s
   const pageNum = body['pageNum'] === undefined ? 1 : parseCount(body['pageNum']);
   if (pageNum === undefined || pageNum < 1) throw new Refusal('invalidParameterValue', 'pageNum must be an integer from 1');
   const offset = (pageNum - 1) * pageSize;
-  let total: number;
-  let page: { id: string; status: string }[];
-  if (ids && ids.length > 0) {
-    const found = ids.flatMap((id) => {
-      const view = ctx.store.get(id);
-      return view ? [view] : [];
-    });
-    total = found.length;
-    page = found.slice(offset, offset + pageSize);
-  } else {
-    total = ctx.store.size;
-    page = ctx.store.page(offset, pageSize);
-  }
+  // An empty list asks for every instance, like no list at all.
+  const { total, page } = ctx.store.select(ids && ids.length > 0 ? ids : undefined, offset, pageSize);
   return {
     totalCount: total,
     dataSet: page.map((v) => ({ instanceId: v.id, instanceStatus: v.status })),
