@@ -69,6 +69,8 @@ const DRYRUN: Rejection = { codes: ['DRYRUN.SUCCESS'], httpStatus: [400] };
 /** A malformed id: not `i-` + lowercase alphanumerics (DESIGN.md §2). */
 const MALFORMED_ID = 'x-bp67acfmxazb4p';
 
+const UNDOCUMENTED_CLIENT_ERROR = 'resolution:undocumented-error-client-error';
+
 const profile: DialectProfile = {
   dialect: D,
   idsParam: 'InstanceId.N',
@@ -81,7 +83,7 @@ const profile: DialectProfile = {
   malformed: { literal: MALFORMED_ID, rejection: MALFORMED, doc: DOC.malformed },
   tooMany: 'client-error',
   missing: 'client-error',
-  empty: 'client-error',
+  // No `empty`: `InstanceId.N` with no N is the same request as no list (ids.missing.rejected), so no empty-list row.
   docs: {
     stoppable: DOC.stoppable,
     transition: DOC.transition,
@@ -93,10 +95,11 @@ const profile: DialectProfile = {
     codeRows: { IncorrectInstanceStatus: DOC.incorrectStatus, InstanceNotReady: DOC.notReady },
   },
   statusPageMax: 50,
+  statusPageDefault: 10,
   rules: {
     stopSingle: ['state:stoppable=Running', 'transition:Running->Stopping', 'transition:Stopping->Stopped', 'envelope:success', 'param:InstanceId.N'],
     batch: ['param:InstanceId.N', 'limit:instance-ids-max'],
-    limit100: ['limit:instance-ids-max', 'limit:status-page-size-max'],
+    limit100: ['limit:instance-ids-max'],
     limit101: ['limit:instance-ids-max', 'resolution:undocumented-error-client-error'],
     missing: ['param:InstanceId.N', 'resolution:undocumented-error-client-error'],
     empty: ['param:InstanceId.N', 'resolution:undocumented-error-client-error'],
@@ -123,20 +126,20 @@ const profile: DialectProfile = {
       'param:RegionId',
       'param:Format',
       'enum:Format=JSON',
-      'default:ForceStop=false',
+      // stop.single omits DryRun and checks the instance stops: a DryRun=true default would stop nothing.
       'default:DryRun=false',
-      'resolution:stoppedmode-default-conditional',
       'resolution:accepted-stop-reads-stopping',
-      'resolution:signatures-verified-when-configured',
     ],
     rejectedAny: ['resolution:failed-request-changes-nothing', 'envelope:error'],
     severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound', 'error:IncorrectInstanceStatus'],
     status: {
       explicitPage: ['envelope:status', 'enum:Action=DescribeInstanceStatus', 'param:PageSize', 'resolution:status-query-paging', 'resolution:seeded-status-persists'],
-      defaultPage: ['envelope:status', 'enum:Action=DescribeInstanceStatus', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default'],
+      defaultPage: ['envelope:status', 'enum:Action=DescribeInstanceStatus'],
+      defaultPageSize: ['envelope:status', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
+      maxPage: ['limit:status-page-size-max', 'param:PageSize', 'resolution:status-query-paging'],
       secondPage: ['envelope:status', 'param:PageNumber', 'param:PageSize', 'resolution:status-query-paging'],
       unknownId: ['resolution:status-query-unknown-ids'],
-      overMax: ['limit:status-page-size-max', 'param:PageSize'],
+      overMax: ['limit:status-page-size-max', 'param:PageSize', UNDOCUMENTED_CLIENT_ERROR, 'envelope:error'],
     },
   },
 };
@@ -182,7 +185,7 @@ function invalidParamRow(param: string, value: string, doc: ReturnType<typeof re
 
 const mixedIds: IdRef[] = ['a', 'b', { unknown: 'u' }];
 const REJECTED_ANY = profile.rules.rejectedAny;
-const UNDOCUMENTED = 'resolution:undocumented-error-client-error';
+const UNDOCUMENTED = UNDOCUMENTED_CLIENT_ERROR;
 
 const specific: CaseRow[] = [
   row(D, {
@@ -245,7 +248,12 @@ const specific: CaseRow[] = [
     id: 'aliyun.success-first.malformed',
     title: 'SuccessFirst with a malformed id stops the Running instance and reports the malformed id on its own',
     docRef: docRefs(DOC.successFirst, DOC.malformed, DOC.notFoundExample),
-    rules: ['enum:BatchOptimization=SuccessFirst', 'error:Abs.InvalidInstanceIds.MalFormed', 'resolution:successfirst-unknown-id-notfound'],
+    rules: [
+      'enum:BatchOptimization=SuccessFirst',
+      'error:Abs.InvalidInstanceIds.MalFormed',
+      'resolution:batch-successfirst-per-instance',
+      'resolution:successfirst-unknown-id-notfound',
+    ],
     instances: [running()],
     steps: [
       callStep(stopCall(['a', { literal: MALFORMED_ID }], { params: { BatchOptimization: 'SuccessFirst' } }), {
@@ -341,7 +349,7 @@ const specific: CaseRow[] = [
     steps: [callStep(stopCall(['a'], { params: { Format: null } }), { result: 'success', format: 'xml', stopped: ['a'] })],
   }),
   validParamRow('ForceStop', true, DOC.forceStop, ['param:ForceStop']),
-  validParamRow('ForceStop', false, DOC.forceStop, ['param:ForceStop', 'default:ForceStop=false']),
+  validParamRow('ForceStop', false, DOC.forceStop, ['param:ForceStop']),
   invalidParamRow('ForceStop', 'maybe', DOC.forceStop, ['param:ForceStop', UNDOCUMENTED, ...REJECTED_ANY]),
   validParamRow('StoppedMode', 'StopCharging', DOC.stoppedModeValues, ['param:StoppedMode', 'enum:StoppedMode=StopCharging']),
   validParamRow('StoppedMode', 'KeepCharging', DOC.stoppedModeValues, ['param:StoppedMode', 'enum:StoppedMode=KeepCharging']),
@@ -367,10 +375,12 @@ const specific: CaseRow[] = [
   }),
   invalidParamRow('BatchOptimization', 'OneByOne', DOC.batchOptimization, ['param:BatchOptimization', UNDOCUMENTED, ...REJECTED_ANY]),
   commonCodeRow('BatchOptimization', 'OneByOne', DOC.batchOptimization),
-  validParamRow('DryRun', false, DOC.dryRunFalse, ['param:DryRun', 'default:DryRun=false']),
+  validParamRow('DryRun', false, DOC.dryRunFalse, ['param:DryRun']),
   invalidParamRow('DryRun', 'maybe', DOC.dryRunParam, ['param:DryRun', UNDOCUMENTED, ...REJECTED_ANY]),
   row(D, {
     id: 'style.form-post',
+    // The seed documents the query style only; a form body is what the RPC SDKs may send (DESIGN.md §5 SHOULD).
+    level: 'SHOULD',
     title: 'The same parameters as an application/x-www-form-urlencoded POST body stop the instance',
     docRef: docRefs(DOC.idsParam, DOC.stoppable),
     rules: ['param:InstanceId.N', 'param:Action', 'enum:Action=StopInstances', 'state:stoppable=Running'],

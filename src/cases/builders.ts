@@ -54,8 +54,11 @@ export interface DialectProfile {
   readonly tooMany: Rejection;
   /** The id list absent. */
   readonly missing: Rejection;
-  /** The id list present but empty. */
-  readonly empty: Rejection;
+  /**
+   * The id list present but empty; `undefined` when the wire cannot express an empty list (tencent-cvm-api2 and
+   * aliyun-ecs: `InstanceIds.N` / `InstanceId.N` with no N is the same request as no list at all), so no row.
+   */
+  readonly empty?: Rejection;
   /** Where the document says what. */
   readonly docs: {
     readonly stoppable: DocRef;
@@ -95,12 +98,19 @@ export interface DialectProfile {
   };
   /** Status query paging (DESIGN.md §3): the largest page size the target must honour, if the document gives one. */
   readonly statusPageMax?: number;
+  /** Status query paging (DESIGN.md §3): the page size a query without one gets (tencent 20, zenlayer 20, aliyun 10). */
+  readonly statusPageDefault: number;
 }
 
 /** Rule ids checked by the status-query rows. */
 export interface StatusRules {
   readonly explicitPage: readonly string[];
+  /** A query without a page size for fewer ids than the default page (served, every id listed). */
   readonly defaultPage: readonly string[];
+  /** A query without a page size for more ids than the default page: exactly the default number of entries. */
+  readonly defaultPageSize: readonly string[];
+  /** A query asking the largest page size for that many ids: every one listed (only with `statusPageMax`). */
+  readonly maxPage: readonly string[];
   readonly secondPage: readonly string[];
   readonly unknownId: readonly string[];
   readonly overMax: readonly string[];
@@ -212,14 +222,6 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       steps: [callStep(stopCall(undefined), rejected(p.missing))],
     }),
     row(d, {
-      id: 'ids.empty.rejected',
-      title: `A request with an empty ${p.idsParam} list is rejected and changes nothing`,
-      docRef: docRef(p.docs.idsParam),
-      rules: [...p.rules.empty, ...p.rules.rejectedAny],
-      instances: [seed('bystander', p.running)],
-      steps: [callStep(stopCall([]), rejected(p.empty))],
-    }),
-    row(d, {
       id: 'ids.duplicate.handled',
       title: 'A request naming the same instance twice is answered without a 5xx',
       docRef: docRef(p.docs.idsParam),
@@ -245,6 +247,21 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       steps: [callStep(stopCall(['a', { unknown: 'x' }]), rejected(p.unknown))],
     }),
   ];
+  if (p.empty !== undefined) {
+    // Only where the wire can say "an empty list" (a JSON `[]`); elsewhere it is the missing-list request.
+    rows.splice(
+      rows.findIndex((r) => r.id === 'ids.missing.rejected') + 1,
+      0,
+      row(d, {
+        id: 'ids.empty.rejected',
+        title: `A request with an empty ${p.idsParam} list is rejected and changes nothing`,
+        docRef: docRef(p.docs.idsParam),
+        rules: [...p.rules.empty, ...p.rules.rejectedAny],
+        instances: [seed('bystander', p.running)],
+        steps: [callStep(stopCall([]), rejected(p.empty))],
+      }),
+    );
+  }
   if (p.malformed) {
     const m = p.malformed;
     rows.push(
@@ -313,38 +330,51 @@ export function statusCall(ids: readonly IdRef[], extra: Omit<CaseCall, 'operati
 }
 
 /**
- * Rows on the status query every case relies on (DESIGN.md §3 paging), and the row with several problems in one
- * request (any documented code that applies).
+ * Rows on the status query every case relies on (DESIGN.md §3 paging: each checks the exact number of entries, the
+ * default page size with more ids than it, the largest page size where there is one), and the row with several
+ * problems in one request (any documented code that applies).
  */
 export function statusAndMixedRows(p: DialectProfile, statusDoc: DocRef): CaseRow[] {
   const d = p.dialect;
   const other = p.statusWords.find((w) => w !== p.running && w !== p.stopped && p.notStoppable[w] !== undefined) ?? p.stopped;
   const three = [seed('a', p.running), seed('b', p.stopped), seed('c', other)];
   const stoppedRejection = p.notStoppable[p.stopped];
+  const def = p.statusPageDefault;
+  // More instances than the default page, so a query without a page size must list exactly the default number.
+  const overDefault = def + 5;
   const rows: CaseRow[] = [
     row(d, {
       id: 'status.query.explicit-page',
-      title: `A status query with an explicit page size answers the status envelope and reads ${p.running}, ${p.stopped} and ${other} as seeded`,
+      title: `A status query with an explicit page size answers the status envelope, lists all 3 ids and reads ${p.running}, ${p.stopped} and ${other} as seeded`,
       docRef: docRef(statusDoc),
       rules: p.rules.status.explicitPage,
       instances: three,
-      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: p.statusPageMax ?? 20 }), { result: 'success', stopped: [] })],
+      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: p.statusPageMax ?? def }), { result: 'success', entries: 3, stopped: [] })],
     }),
     row(d, {
       id: 'status.query.default-page',
-      title: 'A status query without a page size is served with the status envelope (the default page)',
+      title: 'A status query without a page size for 3 ids is served with the status envelope and lists all 3',
       docRef: docRef(statusDoc),
       rules: p.rules.status.defaultPage,
       instances: three,
-      steps: [callStep(statusCall(['a', 'b', 'c']), { result: 'success', stopped: [] })],
+      steps: [callStep(statusCall(['a', 'b', 'c']), { result: 'success', entries: 3, stopped: [] })],
+    }),
+    row(d, {
+      id: 'status.query.default-page-size',
+      title: `A status query without a page size for ${overDefault} ids lists exactly the default page of ${def} (DESIGN.md §3)`,
+      docRef: docRef(statusDoc),
+      rules: p.rules.status.defaultPageSize,
+      instances: seedMany('n', overDefault, p.running),
+      steps: [callStep(statusCall(aliases('n', overDefault)), { result: 'success', entries: def, stopped: [] })],
+      timeoutMs: 60_000,
     }),
     row(d, {
       id: 'status.query.second-page',
-      title: 'A status query for a page after the first is served with the status envelope',
+      title: 'A status query for the second page of 2 over 3 ids lists the 1 remaining entry',
       docRef: docRef(statusDoc),
       rules: p.rules.status.secondPage,
       instances: three,
-      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: 2, page: 2 }), { result: 'success', stopped: [] })],
+      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: 2, page: 2 }), { result: 'success', entries: 1, stopped: [] })],
     }),
     row(d, {
       id: 'status.query.unknown-id',
@@ -357,15 +387,25 @@ export function statusAndMixedRows(p: DialectProfile, statusDoc: DocRef): CaseRo
     }),
   ];
   if (p.statusPageMax !== undefined) {
+    const max = p.statusPageMax;
     rows.push(
+      row(d, {
+        id: 'status.query.max-page',
+        title: `A status query asking the largest page size (${max}) for ${max} ids lists all ${max} (DESIGN.md §3)`,
+        docRef: docRef(statusDoc),
+        rules: p.rules.status.maxPage,
+        instances: seedMany('n', max, p.running),
+        steps: [callStep(statusCall(aliases('n', max), { pageSize: max }), { result: 'success', entries: max, stopped: [] })],
+        timeoutMs: 60_000,
+      }),
       row(d, {
         id: 'status.query.page-size-over-max.rejected',
         level: 'SHOULD',
-        title: `A status query asking for more than ${p.statusPageMax} per page is rejected as a client error`,
+        title: `A status query asking for more than ${max} per page is rejected as a client error`,
         docRef: docRef(statusDoc),
         rules: p.rules.status.overMax,
         instances: [seed('a', p.running)],
-        steps: [callStep(statusCall(['a'], { pageSize: p.statusPageMax + 1 }), { result: 'client-error', stopped: [] })],
+        steps: [callStep(statusCall(['a'], { pageSize: max + 1 }), { result: 'client-error', stopped: [] })],
       }),
     );
   }

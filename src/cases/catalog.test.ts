@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { getDialect } from '../dialects/index.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { ruleInventory } from '../specs/inventory.ts';
 import { allCases, casesFor } from './index.ts';
@@ -134,7 +135,6 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('case catalog of %s', (dia
       'ids.limit.100-accepted',
       'ids.limit.101-rejected',
       'ids.missing.rejected',
-      'ids.empty.rejected',
       'ids.duplicate.handled',
       'ids.unknown.rejected',
       'state.mixed-batch.rejected',
@@ -143,6 +143,31 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('case catalog of %s', (dia
     }
     const stateRow = rows.find((r) => r.id === `state.${running}.rejected`);
     expect(stateRow).toBeUndefined();
+  });
+
+  it('has ids.empty.rejected exactly when the wire can say "an empty list" (else it repeats ids.missing.rejected)', () => {
+    const volatile = new Set(['Timestamp', 'Nonce', 'Signature', 'SignatureNonce']);
+    const wire = (instanceIds: readonly string[] | undefined): string => {
+      const call = instanceIds === undefined ? { operation: 'StopInstances' as const } : { operation: 'StopInstances' as const, instanceIds };
+      const req = getDialect(dialect).encode(call, { baseUrl: 'http://127.0.0.1:9', credentials: TEST_CREDENTIALS, now: () => 0 });
+      const url = new URL(req.url);
+      const query = [...url.searchParams].filter(([k]) => !volatile.has(k)).map(([k, v]) => `${k}=${v}`).sort();
+      return JSON.stringify([req.method, url.pathname, query, req.body ?? '']);
+    };
+    const distinct = wire([]) !== wire(undefined);
+    expect(rows.some((r) => r.id === 'ids.empty.rejected'), `empty list distinct on the wire: ${String(distinct)}`).toBe(distinct);
+  });
+
+  it('asks a status query for more ids than the default page without a page size, expecting exactly the default page', () => {
+    const r = rows.find((x) => x.id === 'status.query.default-page-size');
+    expect(r, 'missing status.query.default-page-size').toBeDefined();
+    const step = r?.steps[0];
+    expect(step?.kind).toBe('call');
+    if (step?.kind !== 'call') return;
+    expect(step.call.operation).toBe('DescribeStatus');
+    expect(step.call.pageSize).toBeUndefined();
+    expect(step.call.ids?.length ?? 0).toBeGreaterThan(step.expect.entries ?? Infinity);
+    expect(step.expect).toMatchObject({ result: 'success', entries: dialect === 'aliyun-ecs' ? 10 : 20 });
   });
 
   it('states a documented code (never an invented one) wherever it expects an error code', () => {

@@ -35,7 +35,6 @@ export const ZENLAYER_BMC_CASES: readonly CaseRow[] = Object.freeze([
         'param:X-ZC-Action',
         'enum:X-ZC-Action=StopInstances',
         'resolution:accepted-stop-reads-stopping',
-        'resolution:signatures-verified-when-configured',
       ],
       statusAction: ['enum:X-ZC-Action=DescribeInstances'],
       wordExtras: () => [],

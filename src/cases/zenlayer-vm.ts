@@ -40,11 +40,8 @@ export const ZENLAYER_VM_CASES: readonly CaseRow[] = Object.freeze([
       wire: [
         'param:X-ZC-Action',
         'enum:X-ZC-Action=StopInstances',
-        'default:forceShutdown=true',
-        'resolution:forceshutdown-default-true',
         'resolution:vm-stoppable-running-wins',
         'resolution:accepted-stop-reads-stopping',
-        'resolution:signatures-verified-when-configured',
       ],
       statusAction: ['enum:X-ZC-Action=DescribeInstancesStatus'],
       wordExtras: (w) => (w === 'STOPPED' ? ['resolution:vm-stoppable-running-wins', 'resolution:vm-note-says-stopped'] : []),

@@ -77,6 +77,7 @@ export function zenlayerProfile(dialect: DialectName, words: readonly string[], 
     tooMany: 'client-error',
     missing: 'client-error',
     empty: 'client-error',
+    statusPageDefault: 20,
     docs: {
       stoppable: docs.stoppable,
       transition: docs.transition,
@@ -115,7 +116,9 @@ export function zenlayerProfile(dialect: DialectName, words: readonly string[], 
       severalProblems: ['resolution:several-problems-any-code', 'error:INVALID_INSTANCE_NOT_FOUND', 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING'],
       status: {
         explicitPage: ['envelope:status', ...ids.statusAction, 'param:pageSize', 'resolution:status-query-paging', 'resolution:seeded-status-persists'],
-        defaultPage: ['envelope:status', ...ids.statusAction, 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default'],
+        defaultPage: ['envelope:status', ...ids.statusAction],
+        defaultPageSize: ['envelope:status', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
+        maxPage: [],
         secondPage: ['envelope:status', 'param:pageNum', 'param:pageSize', 'resolution:status-query-paging'],
         unknownId: ['resolution:status-query-unknown-ids'],
         overMax: [],
@@ -160,6 +163,8 @@ export function zenlayerExtraRows(dialect: DialectName, docs: ZenlayerDocs): Cas
     }),
     row(dialect, {
       id: 'body.bad-json.rejected',
+      // No document mentions JSON syntax errors: undocumented-but-sane behaviour (DESIGN.md §5).
+      level: 'SHOULD',
       title: 'A body that is not JSON is rejected as a client error (4xx) and changes nothing',
       docRef: docRefs(docs.idsParam),
       rules: ['resolution:undocumented-error-client-error', ...REJECTED_ANY],

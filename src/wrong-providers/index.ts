@@ -1,8 +1,9 @@
 /**
  * Deliberately wrong providers: each is the reference provider with ONE documented rule broken, by a rule override
  * (`ProviderOptions.rules`) or by one msw handler prepended to the reference handlers (first match wins). They
- * prove the catalog and the engine catch what they claim to: each names the rule it breaks and the case ids that
- * must fail against it.
+ * prove the catalog and the engine catch what they claim to: each names the rule it breaks and EXACTLY the case ids
+ * that fail against it: the ones that name the broken rule ({@link WrongProvider.expectFailing}) and the others the
+ * same fault legitimately breaks, each with its reason ({@link WrongProvider.alsoFails}). Every other case passes.
  */
 import { getResponse, http, type RequestHandler } from 'msw';
 import type { DialectName } from '../dialects/types.ts';
@@ -25,8 +26,13 @@ export interface WrongProvider {
   readonly breaks: string;
   /** What it does wrong, in one line. */
   readonly description: string;
-  /** Case ids of the dialect that must fail against it. */
+  /** Case ids of the dialect that name {@link WrongProvider.breaks} and must fail against it. */
   readonly expectFailing: readonly string[];
+  /**
+   * Case ids that do not name the broken rule but fail because of the same fault, each with why (e.g. a provider that
+   * refuses RUNNING instances also fails every other row that stops one). Every case in neither list must pass.
+   */
+  readonly alsoFails: Readonly<Record<string, string>>;
   /** Start it on an ephemeral loopback port. */
   start(options?: WrongProviderStartOptions): Promise<RunningProvider>;
 }
@@ -129,6 +135,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'limit:instance-ids-max',
       description: 'accepts (and stops) 101 instance ids in one request',
       expectFailing: ['ids.limit.101-rejected'],
+      alsoFails: {},
     },
     { rules: { maxIds: 101 } },
   ),
@@ -139,6 +146,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'limit:rate-per-second',
       description: 'serves any number of StopInstances requests per second',
       expectFailing: ['rate.burst-25.refused'],
+      alsoFails: {},
     },
     { rateLimitPerSecond: false },
   ),
@@ -148,7 +156,34 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'tencent-cvm-api3',
       breaks: 'resolution:tencent-errors-http-200',
       description: 'answers errors with HTTP 400 instead of HTTP 200 with Response.Error',
-      expectFailing: ['envelope.error.http-200', 'ids.unknown.rejected', 'state.STOPPED.rejected', 'ids.missing.rejected'],
+      // Every row that expects an error names the rule: all of them fail, nothing else does.
+      expectFailing: [
+        'ids.limit.101-rejected',
+        'ids.missing.rejected',
+        'ids.empty.rejected',
+        'ids.unknown.rejected',
+        'ids.unknown.mixed-batch-rejected',
+        'ids.malformed.rejected',
+        'ids.malformed.mixed-batch-rejected',
+        'state.PENDING.rejected',
+        'state.LAUNCH_FAILED.rejected',
+        'state.STOPPED.rejected',
+        'state.STARTING.rejected',
+        'state.STOPPING.rejected',
+        'state.REBOOTING.rejected',
+        'state.SHUTDOWN.rejected',
+        'state.TERMINATING.rejected',
+        'state.mixed-batch.rejected',
+        'status.query.page-size-over-max.rejected',
+        'ids.several-problems.rejected',
+        'envelope.error.http-200',
+        'param.ForceStop.invalid-rejected',
+        'param.StopType.invalid-rejected',
+        'param.StoppedMode.invalid-rejected',
+        'region.missing.rejected',
+        'body.bad-json.rejected',
+      ],
+      alsoFails: {},
     },
     { rules: { codes: codesWithStatus('tencent-cvm-api3', 400) } },
   ),
@@ -159,6 +194,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'error:InvalidInstanceId.Malformed',
       description: 'takes a malformed id (ins-1122) for a well-formed unknown one: InvalidInstanceId.NotFound',
       expectFailing: ['ids.malformed.rejected', 'ids.malformed.mixed-batch-rejected'],
+      alsoFails: {},
     },
     { rules: { idPattern: null } },
   ),
@@ -168,7 +204,18 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'tencent-cvm-api2',
       breaks: 'error:InvalidInstance.NotSupported',
       description: 'rejects a STOPPED (or any non-RUNNING) instance with InvalidParameterValue instead of InvalidInstance.NotSupported',
-      expectFailing: ['state.STOPPED.rejected', 'state.PENDING.rejected', 'state.mixed-batch.rejected'],
+      expectFailing: [
+        'state.PENDING.rejected',
+        'state.LAUNCH_FAILED.rejected',
+        'state.STOPPED.rejected',
+        'state.STARTING.rejected',
+        'state.STOPPING.rejected',
+        'state.REBOOTING.rejected',
+        'state.SHUTDOWN.rejected',
+        'state.TERMINATING.rejected',
+        'state.mixed-batch.rejected',
+      ],
+      alsoFails: {},
     },
     { rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 200 } } } },
   ),
@@ -179,6 +226,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'state:not-stoppable=RECYCLE',
       description: 'lets an instance in the recycle bin (RECYCLE) be stopped',
       expectFailing: ['state.RECYCLE.rejected', 'state.mixed-recycled.rejected'],
+      alsoFails: {},
     },
     { rules: { stoppableWords: ['RUNNING', 'RECYCLE'], recycledWords: ['RECYCLING'] } },
   ),
@@ -189,6 +237,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'resolution:recycle-bin-precedence',
       description: 'answers 403 OPERATION_DENIED_INSTANCE_NOT_RUNNING for RECYCLE/RECYCLING instead of ..._RECYCLED',
       expectFailing: ['state.RECYCLE.rejected', 'state.RECYCLING.rejected', 'state.mixed-recycled.rejected'],
+      alsoFails: {},
     },
     { rules: { recycledWords: [] } },
   ),
@@ -198,7 +247,14 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'zenlayer-vm',
       breaks: 'resolution:vm-stoppable-running-wins',
       description: "follows 001's contradicting note: only STOPPED instances may be stopped, RUNNING ones are refused",
-      expectFailing: ['stop.single', 'stop.batch.2', 'state.STOPPED.rejected'],
+      expectFailing: ['stop.single', 'state.STOPPED.rejected'],
+      alsoFails: {
+        'stop.batch.2': 'stops two RUNNING instances, which this provider refuses (403 NOT_RUNNING)',
+        'ids.limit.100-accepted': 'stops 100 RUNNING instances, which this provider refuses',
+        'body.content-type.charset': 'stops a RUNNING instance (charset variant), which this provider refuses',
+        'param.forceShutdown.true': 'stops a RUNNING instance (forceShutdown=true), which this provider refuses',
+        'param.forceShutdown.false': 'stops a RUNNING instance (forceShutdown=false), which this provider refuses',
+      },
     },
     { rules: { stoppableWords: ['STOPPED'] } },
   ),
@@ -209,6 +265,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'state:not-stoppable=STOPPED',
       description: 'accepts a stop of a STOPPED instance (it goes STOPPING again)',
       expectFailing: ['state.STOPPED.rejected', 'state.mixed-batch.rejected'],
+      alsoFails: {},
     },
     { rules: { stoppableWords: ['RUNNING', 'STOPPED'] } },
   ),
@@ -218,7 +275,13 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'zenlayer-bmc',
       breaks: 'transition:STOPPING->STOPPED',
       description: 'an accepted stop stays STOPPING for ten minutes (never reaches STOPPED within the poll bound)',
-      expectFailing: ['stop.single', 'stop.batch.2', 'ids.limit.100-accepted'],
+      expectFailing: ['stop.single'],
+      alsoFails: {
+        'stop.batch.2': 'accepted stop: the engine waits for STOPPED, which never comes',
+        'ids.limit.100-accepted': 'accepted stop of 100: the engine waits for STOPPED, which never comes',
+        'ids.duplicate.handled': 'the duplicated id is stopped once and never reads STOPPED',
+        'body.content-type.charset': 'accepted stop (charset variant): never reads STOPPED',
+      },
     },
     () => ({ transitionMs: 600_000 }),
   ),
@@ -228,7 +291,15 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'zenlayer-vm',
       breaks: 'envelope:success',
       description: 'answers a successful StopInstances without requestId (bad success envelope)',
-      expectFailing: ['stop.single', 'stop.batch.2', 'param.forceShutdown.true'],
+      expectFailing: ['stop.single'],
+      alsoFails: {
+        'stop.batch.2': 'its success answer lacks requestId (schema and request-id checks)',
+        'ids.limit.100-accepted': 'its success answer lacks requestId',
+        'ids.duplicate.handled': 'the duplicated-id stop succeeds, and its answer lacks requestId',
+        'body.content-type.charset': 'its success answer lacks requestId',
+        'param.forceShutdown.true': 'its success answer lacks requestId',
+        'param.forceShutdown.false': 'its success answer lacks requestId',
+      },
     },
     (forward) =>
       http.post(
@@ -251,6 +322,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'param:InstanceIds',
       description: 'answers HTTP 500 when the same instance id appears twice in InstanceIds',
       expectFailing: ['ids.duplicate.handled'],
+      alsoFails: {},
     },
     (forward) =>
       http.post('*', async ({ request }) => {
@@ -273,7 +345,10 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'aliyun-ecs',
       breaks: 'resolution:dryrun-success-400',
       description: 'answers a passing dry run with DRYRUN.SUCCESS but actually stops the instances',
-      expectFailing: ['aliyun.dry-run.pass', 'aliyun.success-first.dry-run'],
+      expectFailing: ['aliyun.dry-run.pass'],
+      alsoFails: {
+        'aliyun.success-first.dry-run': 'the SuccessFirst dry run also really stops the Running instance',
+      },
     },
     (forward) =>
       http.all('*', async ({ request }) => {
@@ -290,7 +365,12 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'aliyun-ecs',
       breaks: 'resolution:batch-alltogether-atomic',
       description: 'AllTogether: stops the good instances of a mixed batch before failing the request',
-      expectFailing: ['aliyun.all-together.mixed-rejected', 'state.mixed-batch.rejected', 'ids.unknown.mixed-batch-rejected'],
+      expectFailing: ['state.mixed-batch.rejected', 'aliyun.all-together.mixed-rejected', 'aliyun.security-locked.mixed-batch-rejected'],
+      alsoFails: {
+        'ids.unknown.mixed-batch-rejected': 'a failed batch (default AllTogether) with an unknown id still stops the Running instance',
+        'ids.malformed.mixed-batch-rejected': 'a failed batch (default AllTogether) with a malformed id still stops the Running instance',
+        'ids.several-problems.rejected': 'a failed batch (default AllTogether) with several problems still stops the Running instance',
+      },
     },
     { rules: { atomicBatch: false } },
   ),
@@ -301,6 +381,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'enum:Format=XML',
       description: 'answers JSON when asked for Format=XML',
       expectFailing: ['aliyun.format.xml-success', 'aliyun.format.xml-error', 'aliyun.format.xml-status'],
+      alsoFails: {},
     },
     (forward) =>
       http.all('*', async ({ request }) => {
@@ -316,6 +397,9 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'resolution:batch-successfirst-per-instance',
       description: 'treats BatchOptimization=SuccessFirst like AllTogether (a mixed batch fails as a whole)',
       expectFailing: ['aliyun.success-first.mixed', 'aliyun.success-first.malformed'],
+      alsoFails: {
+        'aliyun.success-first.dry-run': 'a SuccessFirst dry run taken as AllTogether answers the failing check, not DRYRUN.SUCCESS',
+      },
     },
     (forward) =>
       http.all('*', async ({ request }) => {
@@ -331,6 +415,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'resolution:undocumented-error-client-error',
       description: 'answers HTTP 500 to a StopInstances body that is not JSON',
       expectFailing: ['body.bad-json.rejected'],
+      alsoFails: {},
     },
     (forward) =>
       http.post('*', async ({ request }) => {
@@ -350,8 +435,21 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'resolution:api3-get-variant',
       description: 'serves only the JSON POST style; GET requests get 405',
       expectFailing: ['style.query-get', 'style.query-get.status'],
+      alsoFails: {},
     },
     () => http.get('*', ({ request }) => (new URL(request.url).pathname === '/' ? new Response('method not allowed', { status: 405 }) : undefined)),
+  ),
+  byOptions(
+    {
+      name: 'aliyun-status-default-page-50',
+      dialect: 'aliyun-ecs',
+      breaks: 'default:PageSize=10',
+      description: 'a DescribeInstanceStatus without PageSize lists up to 50 entries instead of the default page of 10',
+      // The engine's own status reads always ask an explicit PageSize, so only the default-page row sees it.
+      expectFailing: ['status.query.default-page-size'],
+      alsoFails: {},
+    },
+    { rules: { statusPage: { defaultSize: 50 } } },
   ),
   byOptions(
     {
@@ -360,6 +458,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       breaks: 'resolution:security-locked-never-stopped',
       description: 'stops an instance locked for security reasons',
       expectFailing: ['aliyun.security-locked.rejected', 'aliyun.security-locked.mixed-batch-rejected'],
+      alsoFails: {},
     },
     { rules: { honourSecurityLock: false } },
   ),

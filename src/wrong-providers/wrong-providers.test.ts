@@ -1,6 +1,7 @@
 /**
  * Over real HTTP on loopback: every case of a dialect runs with the engine against the reference provider (all must
- * pass) and against each deliberately wrong provider (its expected cases must fail). Dialects and providers run
+ * pass) and against each deliberately wrong provider (exactly its declared cases must fail: `expectFailing`, which name
+ * the broken rule, and `alsoFails`, which the same fault breaks too; every other case passes). Dialects and providers run
  * concurrently; each provider gets its own pacer (the api3 rate limit is per provider).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,9 @@ async function runAgainst(start: () => Promise<RunningProvider>, dialect: Dialec
 
 const failedIds = (results: readonly CaseResult[]): string[] => results.filter((r) => r.status !== 'passed').map((r) => r.id);
 
+/** The cases a wrong provider declares failing: `expectFailing` and the keys of `alsoFails`, sorted. */
+const declaredFailing = (w: (typeof WRONG_PROVIDERS)[number]): string[] => [...w.expectFailing, ...Object.keys(w.alsoFails)].sort();
+
 describe('wrong-provider catalog', () => {
   it('names real rules and real cases, and each breaks a rule one of its expected cases checks', () => {
     const names = WRONG_PROVIDERS.map((w) => w.name);
@@ -73,8 +77,17 @@ describe('wrong-provider catalog', () => {
       const rows = casesFor(w.dialect);
       expect(w.expectFailing.length).toBeGreaterThan(0);
       for (const id of w.expectFailing) expect(rows.some((r) => r.id === id), `${w.name}: no case ${id}`).toBe(true);
-      const checking = rows.filter((r) => w.expectFailing.includes(r.id) && r.rules.includes(w.breaks));
-      expect(checking.length, `${w.name}: no expected case names ${w.breaks}`).toBeGreaterThan(0);
+      for (const id of w.expectFailing) {
+        expect(rows.find((r) => r.id === id)?.rules, `${w.name}: expectFailing ${id} does not name ${w.breaks}`).toContain(w.breaks);
+      }
+      expect(new Set(w.expectFailing).size, `${w.name}: duplicated expectFailing id`).toBe(w.expectFailing.length);
+      for (const [id, why] of Object.entries(w.alsoFails)) {
+        const row = rows.find((r) => r.id === id);
+        expect(row, `${w.name}: no case ${id}`).toBeDefined();
+        expect(row?.rules, `${w.name}: alsoFails ${id} names ${w.breaks}; it belongs in expectFailing`).not.toContain(w.breaks);
+        expect(w.expectFailing, `${w.name}: ${id} in both lists`).not.toContain(id);
+        expect(why.length, `${w.name}: alsoFails ${id} needs a reason`).toBeGreaterThan(10);
+      }
     }
     expect(() => wrongProvider('no-such-provider')).toThrow(/no wrong provider named/);
   });
@@ -95,8 +108,10 @@ describe('the catalog against the reference and the wrong providers (real HTTP)'
     ]);
     const lines = WRONG_PROVIDERS.map((w) => {
       const failed = failedIds(wrong.get(w.name) ?? []);
-      const others = failed.filter((id) => !w.expectFailing.includes(id));
-      return `${w.name} (${w.dialect}, breaks ${w.breaks}): ${failed.length} failed; expected ${w.expectFailing.join(', ')}; also failed: ${others.length === 0 ? 'none' : others.join(', ')}`;
+      const declared = declaredFailing(w);
+      const undeclared = failed.filter((id) => !declared.includes(id));
+      const passing = declared.filter((id) => !failed.includes(id));
+      return `${w.name} (${w.dialect}, breaks ${w.breaks}): ${failed.length} failed; undeclared failures: ${undeclared.length === 0 ? 'none' : undeclared.join(', ')}; declared but passed: ${passing.length === 0 ? 'none' : passing.join(', ')}`;
     });
     console.info(`wrong providers:\n  ${lines.join('\n  ')}`);
   }, 120_000);
@@ -113,15 +128,14 @@ describe('the catalog against the reference and the wrong providers (real HTTP)'
     expect(failures).toEqual([]);
   });
 
-  it.each(WRONG_PROVIDERS.map((w) => [w.name, w] as const))('%s is caught by its expected cases', (_name, w) => {
+  it.each(WRONG_PROVIDERS.map((w) => [w.name, w] as const))('%s fails exactly its declared cases', (_name, w) => {
     const results = wrong.get(w.name) ?? [];
     expect(results.length).toBe(casesFor(w.dialect).length);
-    const failed = failedIds(results);
-    for (const id of w.expectFailing) {
-      expect(failed, `${w.name}: ${id} should fail`).toContain(id);
-    }
+    // failed == expectFailing ∪ alsoFails: each declared case fails, and nothing else does.
+    expect(failedIds(results).sort(), `${w.name}: failed cases`).toEqual(declaredFailing(w));
     // Every failure is the target's fault, never the engine's or the provider-state protocol's.
     for (const r of results) {
+      if (r.status !== 'passed') expect(r.findings.length, `${w.name}/${r.id}: failed without a finding (${r.message ?? ''})`).toBeGreaterThan(0);
       for (const f of r.findings) expect(['engine', 'provider-state'], `${w.name}/${r.id}: ${f.message}`).not.toContain(f.check);
     }
   });
