@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
+    reporters: ['default', './scripts/closing-line-reporter.ts'],
     hookTimeout: 30_000,
   },
 });
