@@ -8,7 +8,7 @@ import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import { getDialect } from '../dialects/index.ts';
-import type { CheckName, Finding } from './types.ts';
+import type { CallCheckName, CheckName, Finding } from './types.ts';
 
 /** The case-level facts every finding carries. */
 export interface FindingScope {
@@ -482,19 +482,8 @@ export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], reado
   'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
 };
 
-/** The names of the per-call checks. */
-export type CallCheckName =
-  | 'transport-ok'
-  | 'not-server-error'
-  | 'decodable'
-  | 'content-type'
-  | 'schema-valid'
-  | 'result-kind'
-  | 'error-code'
-  | 'http-status'
-  | 'request-id-present'
-  | 'per-instance'
-  | 'entry-count';
+/** The names of the per-call checks (defined with the other check names in `types.ts`). */
+export type { CallCheckName } from './types.ts';
 
 /** The one registry of named checks. */
 export const CHECKS = {

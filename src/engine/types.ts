@@ -33,8 +33,8 @@ export interface RunContext {
   readonly pacer: Pacer;
 }
 
-/** The names of the engine's checks (one registry, `src/engine/checks.ts`), plus the engine's own failure kinds. */
-export type CheckName =
+/** The names of the checks that look at one exchange (`CHECKS` in `src/engine/checks.ts`). */
+export type CallCheckName =
   | 'transport-ok'
   | 'not-server-error'
   | 'decodable'
@@ -44,9 +44,13 @@ export type CheckName =
   | 'error-code'
   | 'http-status'
   | 'request-id-present'
-  | 'request-id-unique'
   | 'per-instance'
-  | 'entry-count'
+  | 'entry-count';
+
+/** The names of the engine's checks (one registry, `src/engine/checks.ts`), plus the engine's own failure kinds. */
+export type CheckName =
+  | CallCheckName
+  | 'request-id-unique'
   | 'state-immediate'
   | 'state-eventual'
   | 'burst-all-served'
