@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { verifyAcs3 } from '../signing/acs3.ts';
 import { verifyRpc } from '../signing/aliyun-rpc.ts';
-import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../signing/capture-server.ts';
+import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../testing/capture-server.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { aliyunEcs } from './aliyun-ecs.ts';
 import { callTarget, queryStatuses } from './client.ts';

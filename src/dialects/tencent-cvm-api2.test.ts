@@ -1,33 +1,19 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../testing/capture-server.ts';
 import { verifyTencentV2 } from '../signing/tencent-v2.ts';
 import { callTarget, queryStatuses } from './client.ts';
 import { toCurl } from './curl.ts';
 import { tencentCvmApi2 } from './tencent-cvm-api2.ts';
 import type { DialectContext } from './types.ts';
 
-/** What the in-test server received. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-const seen: Seen[] = [];
-let reply: { status: number; contentType?: string; body: string } = { status: 200, body: '' };
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    res.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {});
-    res.end(reply.body);
-  });
-});
+let srv: CaptureServer;
+/** What the in-test server received (the capture server's own list). */
+let seen: CapturedRequest[] = [];
+/** Answer every following request with this. */
+const setReply = (r: { status: number; contentType?: string; body: string }): void =>
+  srv.answerWith({ status: r.status, headers: r.contentType ? { 'content-type': r.contentType } : {}, body: r.body });
 let base = '';
 const NOW = 1_700_000_000_123;
 const ctx = (over: Partial<DialectContext> = {}): DialectContext => ({
@@ -36,25 +22,24 @@ const ctx = (over: Partial<DialectContext> = {}): DialectContext => ({
   now: () => NOW,
   ...over,
 });
-const jsonReply = (body: unknown) => {
-  reply = { status: 200, contentType: 'application/json', body: JSON.stringify(body) };
-};
+const jsonReply = (body: unknown) => setReply({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 const lastQuery = () => {
   const s = seen.at(-1);
   if (!s) throw new Error('server saw nothing');
-  return [...new URLSearchParams(s.url.split('?')[1] ?? '')];
+  return [...new URLSearchParams(s.target.split('?')[1] ?? '')];
 };
-const verify = (s: Seen | undefined) => {
+const verify = (s: CapturedRequest | undefined) => {
   if (!s) throw new Error('server saw nothing');
-  return verifyTencentV2({ method: s.method, url: s.url, headers: s.headers, body: s.body }, TEST_CREDENTIALS);
+  return verifyTencentV2({ method: s.method, url: s.target, headers: s.headers, body: s.body }, TEST_CREDENTIALS);
 };
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  srv = await startCaptureServer();
+  seen = srv.requests;
+  base = srv.baseUrl;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await srv.close();
 });
 beforeEach(() => {
   seen.length = 0;
@@ -87,7 +72,7 @@ describe('tencent-cvm-api2 over HTTP', () => {
     expect(seen).toHaveLength(1);
     const s = seen[0];
     expect(s?.method).toBe('GET');
-    expect(s?.url.split('?')[0]).toBe('/v2/index.php');
+    expect(s?.target.split('?')[0]).toBe('/v2/index.php');
     expect(s?.body).toBe('');
     const q = lastQuery();
     expect(q.slice(0, 6)).toEqual([
@@ -124,7 +109,7 @@ describe('tencent-cvm-api2 over HTTP', () => {
       { operation: 'StopInstances', instanceIds: ['ins-r8hr2upy'], params: { ForceStop: true } },
       ctx({ baseUrl: `${base}/tencent-cvm-api2` }),
     );
-    expect(seen[0]?.url.split('?')[0]).toBe('/tencent-cvm-api2/v2/index.php');
+    expect(seen[0]?.target.split('?')[0]).toBe('/tencent-cvm-api2/v2/index.php');
     expect(Object.fromEntries(lastQuery())['ForceStop']).toBe('TRUE');
     expect(verify(seen[0]).ok).toBe(true);
   });
@@ -226,16 +211,16 @@ describe('tencent-cvm-api2 over HTTP', () => {
       decodeProblems: [],
     });
 
-    reply = { status: 200, contentType: 'application/json', body: '{"Response":' };
+    setReply({ status: 200, contentType: 'application/json', body: '{"Response":' });
     ex = await callTarget(tencentCvmApi2, { operation: 'StopInstances', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ format: 'unparseable', ok: false });
     expect(ex.outcome?.decodeProblems[0]).toMatch(/not JSON/);
 
-    reply = { status: 200, body: '' };
+    setReply({ status: 200, body: '' });
     ex = await callTarget(tencentCvmApi2, { operation: 'StopInstances', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ format: 'empty', ok: false });
 
-    reply = { status: 502, contentType: 'text/html', body: '<html><h1>502 Bad Gateway</h1></html>' };
+    setReply({ status: 502, contentType: 'text/html', body: '<html><h1>502 Bad Gateway</h1></html>' });
     ex = await callTarget(tencentCvmApi2, { operation: 'DescribeStatus', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ httpStatus: 502, contentType: 'text/html', format: 'unparseable', ok: false });
   });

@@ -1,8 +1,7 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-cvm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { startCaptureServer, type CaptureServer, type CapturedRequest } from '../testing/capture-server.ts';
 import { parseTc3Authorization, verifyTc3 } from '../signing/tc3.ts';
 import { verifyTencentV2 } from '../signing/tencent-v2.ts';
 import { schemaValidator } from '../specs/validator.ts';
@@ -11,25 +10,12 @@ import { toCurl } from './curl.ts';
 import { tencentCvmApi3 } from './tencent-cvm-api3.ts';
 import type { DialectContext } from './types.ts';
 
-/** What the in-test server received. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-const seen: Seen[] = [];
-let reply: { status: number; contentType?: string; body: string } = { status: 200, body: '' };
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    res.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {});
-    res.end(reply.body);
-  });
-});
+let srv: CaptureServer;
+/** What the in-test server received (the capture server's own list). */
+let seen: CapturedRequest[] = [];
+/** Answer every following request with this. */
+const setReply = (r: { status: number; contentType?: string; body: string }): void =>
+  srv.answerWith({ status: r.status, headers: r.contentType ? { 'content-type': r.contentType } : {}, body: r.body });
 let base = '';
 let port = 0;
 const NOW = 1_700_000_000_999;
@@ -39,23 +25,22 @@ const ctx = (over: Partial<DialectContext> = {}): DialectContext => ({
   now: () => NOW,
   ...over,
 });
-const jsonReply = (body: unknown) => {
-  reply = { status: 200, contentType: 'application/json', body: JSON.stringify(body) };
-};
+const jsonReply = (body: unknown) => setReply({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
 const received = (i = 0) => {
   const s = seen[i];
   if (!s) throw new Error(`server saw no request #${i}`);
-  return { method: s.method, url: s.url, headers: s.headers, body: s.body };
+  return { method: s.method, url: s.target, headers: s.headers, body: s.body };
 };
 const queryOf = (i = 0) => [...new URLSearchParams(received(i).url.split('?')[1] ?? '')];
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  base = `http://127.0.0.1:${port}`;
+  srv = await startCaptureServer();
+  seen = srv.requests;
+  base = srv.baseUrl;
+  port = Number(new URL(base).port);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await srv.close();
 });
 beforeEach(() => {
   seen.length = 0;
@@ -180,13 +165,13 @@ describe('tencent-cvm-api3 json style over HTTP', () => {
       requestId: 'r-e',
       schemaErrors: [],
     });
-    reply = { status: 200, contentType: 'application/json', body: 'not json at all' };
+    setReply({ status: 200, contentType: 'application/json', body: 'not json at all' });
     ex = await callTarget(tencentCvmApi3, { operation: 'StopInstances', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ format: 'unparseable', ok: false });
-    reply = { status: 500, body: '' };
+    setReply({ status: 500, body: '' });
     ex = await callTarget(tencentCvmApi3, { operation: 'StopInstances', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ format: 'empty', httpStatus: 500, ok: false });
-    reply = { status: 404, contentType: 'text/html', body: '<!doctype html><title>Not Found</title>' };
+    setReply({ status: 404, contentType: 'text/html', body: '<!doctype html><title>Not Found</title>' });
     ex = await callTarget(tencentCvmApi3, { operation: 'DescribeStatus', instanceIds: ['ins-aaaaaaaa'] }, ctx());
     expect(ex.outcome).toMatchObject({ format: 'unparseable', httpStatus: 404, ok: false });
     jsonReply({ code: 'x' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { startCaptureServer, type CaptureServer } from '../signing/capture-server.ts';
+import { startCaptureServer, type CaptureServer } from '../testing/capture-server.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { verifyZc2 } from '../signing/zc2.ts';
 import { schemaValidator } from '../specs/validator.ts';

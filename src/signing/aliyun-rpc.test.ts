@@ -10,7 +10,7 @@ import {
   signRpc,
   verifyRpc,
 } from './aliyun-rpc.ts';
-import { startCaptureServer } from './capture-server.ts';
+import { startCaptureServer } from '../testing/capture-server.ts';
 
 /** The SDK's client class, whichever way the CommonJS default export is interoperated. */
 type EcsClientClass = typeof Ecs.default.default;

@@ -1,6 +1,6 @@
 /**
  * Test support: a loopback HTTP server (127.0.0.1, ephemeral port) that records every request exactly as received
- * and answers with whatever the test queues. Used by the signing and dialect tests.
+ * and answers with whatever the test queues or sets. Used by the signing and dialect tests.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,8 +25,10 @@ export interface CannedAnswer {
 export interface CaptureServer {
   readonly baseUrl: string;
   readonly requests: CapturedRequest[];
-  /** Answer the next requests with these, in order; afterwards `fallback`. */
+  /** Answer the next requests with these, in order; afterwards the fallback answer. */
   queue(...answers: CannedAnswer[]): void;
+  /** Replace the fallback answer: every request with nothing queued gets this one from now on. */
+  answerWith(answer: CannedAnswer): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ export interface CaptureServer {
  * @example
  * const srv = await startCaptureServer({ status: 200, body: '{}' }); // ... await srv.close();
  */
-export async function startCaptureServer(fallback: CannedAnswer = { status: 200, body: '{}' }): Promise<CaptureServer> {
+export async function startCaptureServer(initial: CannedAnswer = { status: 200, body: '{}' }): Promise<CaptureServer> {
+  let fallback = initial;
   const requests: CapturedRequest[] = [];
   const pending: CannedAnswer[] = [];
   const server: Server = createServer((req, res) => {
@@ -60,6 +63,9 @@ export async function startCaptureServer(fallback: CannedAnswer = { status: 200,
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     queue: (...answers) => pending.push(...answers),
+    answerWith: (answer) => {
+      fallback = answer;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
