@@ -5,7 +5,7 @@
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
-import { DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
+import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
 
 const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
@@ -27,14 +27,7 @@ for (const run of config.runs) {
     paced;
   describe.concurrent(run.dialect, () => {
     test.for(rows)('$id', { timeout }, async (row, { task }) => {
-      task.meta.vmconformCase = {
-        id: row.id,
-        dialect: row.dialect,
-        level: row.level,
-        title: row.title,
-        docRef: row.docRef,
-        rules: row.rules,
-      };
+      task.meta.vmconformCase = caseIdentity(row);
       const result = await runCase(row, {
         dialect: run.dialect,
         target: run.target,

@@ -23,7 +23,7 @@ import {
 } from './checks.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
-import type { CaseResult, Finding, RunContext } from './types.ts';
+import type { CaseIdentity, CaseResult, Finding, RunContext } from './types.ts';
 
 /** Default bound for a stopped instance to read the stopped word. */
 export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
@@ -130,6 +130,16 @@ class PacerWait {
 }
 
 /**
+ * The identity a result carries from its row (id, dialect, level, title, docRef, rules).
+ *
+ * @example
+ * task.meta.vmconformCase = caseIdentity(row);
+ */
+export function caseIdentity(row: CaseRow): CaseIdentity {
+  return { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef, rules: row.rules };
+}
+
+/**
  * Run one case row against a target and return its verdict. Never throws for anything the target does.
  *
  * @example
@@ -139,7 +149,7 @@ class PacerWait {
 export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult> {
   const started = performance.now();
   const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef };
-  const base = { id: row.id, dialect: row.dialect, level: row.level, title: row.title, docRef: row.docRef, rules: row.rules };
+  const base = caseIdentity(row);
   if (row.dialect !== ctx.dialect) {
     return { ...base, status: 'skipped', durationMs: 0, message: `row is for ${row.dialect}, the run is for ${ctx.dialect}`, findings: [] };
   }

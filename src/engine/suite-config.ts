@@ -5,7 +5,7 @@
  */
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
-import type { CaseResult } from './types.ts';
+import type { CaseIdentity, CaseResult } from './types.ts';
 
 /** One dialect against one target. */
 export interface SuiteTarget {
@@ -37,7 +37,7 @@ declare module 'vitest' {
     /** The engine's verdict of the case, set by the suite, read by the reporter. */
     vmconform?: CaseResult;
     /** The row's facts, set when the test starts (the reporter's fallback when no verdict arrives). */
-    vmconformCase?: Pick<CaseResult, 'id' | 'dialect' | 'level' | 'title' | 'docRef' | 'rules'>;
+    vmconformCase?: CaseIdentity;
   }
 }
 

@@ -2,7 +2,7 @@
  * The engine's public shapes: what a case run needs ({@link RunContext}) and what it produces ({@link CaseResult},
  * {@link Finding}). Results are plain JSON data so they cross vitest's worker boundary and land in reports as is.
  */
-import type { Level } from '../cases/types.ts';
+import type { CaseRow, Level } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
 
 /** Paces the engine's own calls that a target rate-limits (tencent-cvm-api3 StopInstances, DESIGN.md §3). */
@@ -82,15 +82,11 @@ export interface Finding {
 /** Verdict of one case. */
 export type CaseStatus = 'passed' | 'failed' | 'skipped';
 
+/** The fields of a row a result carries along: who the case is, where the document says it, which rules it checks. */
+export type CaseIdentity = Pick<CaseRow, 'id' | 'dialect' | 'level' | 'title' | 'docRef' | 'rules'>;
+
 /** What {@link runCase} returns: the verdict of one row, with every finding. JSON-serializable. */
-export interface CaseResult {
-  readonly id: string;
-  readonly dialect: DialectName;
-  readonly level: Level;
-  readonly title: string;
-  readonly docRef: string;
-  /** Ids of the rule inventory the case checks (`src/specs/inventory.ts`): what a failure says is broken. */
-  readonly rules: readonly string[];
+export interface CaseResult extends CaseIdentity {
   readonly status: CaseStatus;
   readonly durationMs: number;
   /** One line per finding (or the skip reason); absent when passed. */
