@@ -4,6 +4,7 @@
  */
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
+import { getDialect } from '../src/dialects/index.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
 import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
@@ -19,7 +20,7 @@ for (const run of config.runs) {
   const rows = selectRows(casesFor(run.dialect), config.grep);
   // runCase enforces each row's own timeout (not counting time queued for the shared pacer) and then tears down;
   // vitest's timeout is only a backstop, generous where the pacer may queue a case.
-  const paced = run.dialect === 'tencent-cvm-api3' ? 600_000 : 0;
+  const paced = getDialect(run.dialect).rateLimit !== undefined ? 600_000 : 0;
   const timeout =
     Math.max(...rows.map((r) => r.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS), DEFAULT_CASE_TIMEOUT_MS) +
     2 * config.requestTimeoutMs +

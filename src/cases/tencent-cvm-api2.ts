@@ -14,6 +14,7 @@ export const API2_DOCS: TencentDocs = {
   batch: ref(F, 10, 'The maximum number of instances for each request for batch operations is 100.'),
   idsParam: ref(F, 20, '| InstanceIds.N | array of Strings | Yes |'),
   forceStop: ref(F, 21, '| ForceStop | Boolean | No |'),
+  action: ref(F, 51, 'Action=StopInstances'),
   requestId: ref(F, 28, '| RequestId | String | Unique request ID. `RequestId` is returned for each request.'),
   missing: ref(F, 38, '| MissingParameter | Missing parameter.'),
   notFound: ref(F, 39, '| InvalidInstanceId.NotFound |'),

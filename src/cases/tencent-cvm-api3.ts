@@ -15,6 +15,7 @@ export const API3_DOCS: TencentDocs = {
   batch: ref(F, 12, 'The maximum number of instances in each request is 100.'),
   idsParam: ref(F, 26, 'InstanceIds.N Yes Array of String'),
   forceStop: ref(F, [27, 31], 'ForceStop No Boolean'),
+  action: ref(F, 23, 'Action Yes String Common parameter. The value used for this API: StopInstances.'),
   requestId: ref(F, 46, 'RequestId String The unique request ID, which is returned for each request.'),
   missing: ref(F, 85, 'MissingParameter Missing parameter: a required parameter is missing.'),
   notFound: ref(F, 82, 'InvalidInstanceId.NotFound No instance found.'),

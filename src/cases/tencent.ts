@@ -31,6 +31,7 @@ export interface TencentDocs {
   readonly transition: DocRef;
   readonly batch: DocRef;
   readonly idsParam: DocRef;
+  readonly action: DocRef;
   readonly forceStop: DocRef;
   readonly requestId: DocRef;
   readonly missing: DocRef;
@@ -41,22 +42,11 @@ export interface TencentDocs {
   readonly notSupported: DocRef;
 }
 
-/** `LAUNCH_FAILED` -> `LaunchFailed`, the spelling of the live API's `UnsupportedOperation.InstanceState*` codes. */
-function pascal(word: string): string {
-  return word
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-}
-
 /**
  * The rejection of a status that may not be stopped: `InvalidInstance.NotSupported` (the documents' only such code)
- * or the live API's `UnsupportedOperation.InstanceState<Word>` (DESIGN.md §3).
+ * or any of the live API's `UnsupportedOperation.InstanceState*` codes (DESIGN.md §3 names them by that pattern).
  */
-export function tencentStateRejection(word: string): Rejection {
-  return { codes: ['InvalidInstance.NotSupported', `UnsupportedOperation.InstanceState${pascal(word)}`] };
-}
+export const TENCENT_STATE_REJECTION: Rejection = { codes: ['InvalidInstance.NotSupported', 'UnsupportedOperation.InstanceState*'] };
 
 /** Rules every rejected Tencent request checks: nothing changes, and the error is HTTP 200 with `Response.Error`. */
 export const TENCENT_REJECTED_ANY: readonly string[] = ['resolution:failed-request-changes-nothing', 'envelope:error', 'resolution:tencent-errors-http-200'];
@@ -79,7 +69,7 @@ export interface TencentRuleIds {
 /** The Tencent profile for the shared builders. */
 export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: TencentRuleIds): DialectProfile {
   const notStoppable: Record<string, Rejection> = {};
-  for (const w of TENCENT_WORDS) if (w !== 'RUNNING') notStoppable[w] = tencentStateRejection(w);
+  for (const w of TENCENT_WORDS) if (w !== 'RUNNING') notStoppable[w] = TENCENT_STATE_REJECTION;
   const rejectedAny = TENCENT_REJECTED_ANY;
   return {
     dialect,
@@ -95,13 +85,13 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
     missing: { codes: ['MissingParameter'] },
     // DESIGN.md §3: an explicit empty list -> any client error (no documented code).
     ...(ids.emptyList ? { empty: 'client-error' as const } : {}),
-    statusPageMax: 100,
-    statusPageDefault: 20,
+    statusPageSize: 100,
     docs: {
       stoppable: docs.stoppable,
       transition: docs.transition,
       batch: docs.batch,
       idsParam: docs.idsParam,
+      action: docs.action,
       requestId: docs.requestId,
       unknown: docs.notFound,
       notStoppable: docs.stoppable,
@@ -122,7 +112,6 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
       notStoppable: (word) => [
         `state:not-stoppable=${word}`,
         'error:InvalidInstance.NotSupported',
-        `error:UnsupportedOperation.InstanceState${pascal(word)}`,
         'resolution:not-stoppable-code',
         'resolution:seeded-status-persists',
       ],
@@ -131,14 +120,9 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
       rejectedAny,
       severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound', 'error:InvalidInstance.NotSupported'],
       status: {
-        explicitPage: ['envelope:status', ...ids.statusAction, 'param:Limit', 'resolution:status-query-paging', 'resolution:seeded-status-persists'],
+        explicitPage: ['envelope:status', ...ids.statusAction, 'resolution:seeded-status-persists'],
         defaultPage: ['envelope:status', ...ids.statusAction],
-        defaultPageSize: ['envelope:status', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'resolution:status-query-paging'],
-        maxPage: ['limit:status-page-size-max', 'param:Limit', 'resolution:status-query-paging'],
-        secondPage: ['envelope:status', 'param:Offset', 'param:Limit', 'resolution:status-query-paging'],
         unknownId: ['resolution:status-query-unknown-ids'],
-        // No code is documented for a page size over the max: the row asserts only a client error (DESIGN.md §3).
-        overMax: ['limit:status-page-size-max', 'param:Limit', 'resolution:undocumented-error-client-error', 'envelope:error', 'resolution:tencent-errors-http-200'],
       },
     },
   };

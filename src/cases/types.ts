@@ -35,8 +35,10 @@ export interface CaseCall extends Omit<OperationCall, 'instanceIds'> {
 export interface InstanceExpectation {
   /** `success`: code "200" (or "success"); otherwise any of these error codes. */
   readonly code: 'success' | readonly string[];
-  readonly previousStatus?: string;
-  readonly currentStatus?: string;
+  /** Any of these words (one word or several). */
+  readonly previousStatus?: string | readonly string[];
+  /** Any of these words (aliyun: `Stopping`, or `Stopped` where the stop completes at once, DESIGN.md §3). */
+  readonly currentStatus?: string | readonly string[];
 }
 
 /**
@@ -57,7 +59,10 @@ export interface Expectation {
    *   stops `stopped` (default: every seeded instance a StopInstances call names); an error changes nothing.
    */
   readonly result: 'success' | 'error' | 'client-error' | 'not-5xx';
-  /** Any of these codes is accepted (DESIGN.md §3: several problems in one request). */
+  /**
+   * Any of these codes is accepted (DESIGN.md §3: several problems in one request). A code ending in `*` accepts
+   * every code with that prefix (`UnsupportedOperation.InstanceState*`, DESIGN.md §3).
+   */
   readonly codes?: readonly string[];
   /** Any of these HTTP statuses is accepted. When absent the engine uses the spec's status for the code. */
   readonly httpStatus?: readonly number[];
@@ -67,11 +72,6 @@ export interface Expectation {
   readonly instances?: Readonly<Record<string, InstanceExpectation>>;
   /** Aliases that this call stops. Every other seeded instance must be unchanged. */
   readonly stopped?: readonly string[];
-  /**
-   * Status queries only: the exact number of entries the answer must list (e.g. the documented default page size
-   * when the call asks for more ids than that and sets no page size).
-   */
-  readonly entries?: number;
 }
 
 /** One request of a case and what it must produce. */

@@ -18,6 +18,7 @@ export const BMC_DOCS: ZenlayerDocs = {
   transition: ref(F, 11, '接口调用成功时，实例会进入`STOPPING`状态；关闭实例成功时，实例会进入`STOPPED`状态。'),
   batch: ref(F, 13, '支持批量操作。每次请求批量实例的上限为100。'),
   idsParam: ref(F, 22, '| instanceIds | 是 | Array of String |'),
+  action: ref(F, 41, 'X-ZC-Action: StopInstances'),
   requestId: ref(F, 28, '| requestId | String | 唯一请求 ID。'),
   notFound: ref(F, 71, '| 404 | INVALID_INSTANCE_NOT_FOUND | 实例不存在。'),
   recycled: ref(F, 72, '| 403 | OPERATION_DENIED_INSTANCE_RECYCLED | 实例在回收站。'),

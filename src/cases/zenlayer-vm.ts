@@ -21,6 +21,7 @@ export const VM_DOCS: ZenlayerDocs = {
   transition: ref(F, 10, 'The instance status will become `STOPPING` when the API is called successfully and `STOPPED` when the instance is successfully shut down.'),
   batch: ref(F, 12, 'Batch operations are supported. The maximum number of instances in each request is 100.'),
   idsParam: ref(F, 21, '| instanceIds | Yes | Array of String |'),
+  action: ref(F, 40, 'X-ZC-Action: StopInstances'),
   requestId: ref(F, 28, '| requestId | String | The unique request ID, which is returned for each request.'),
   notFound: ref(F, 73, '| 404 | INVALID_INSTANCE_NOT_FOUND | Instance does not exist.'),
   recycled: ref(F, 74, '| 403 | OPERATION_DENIED_INSTANCE_RECYCLED | Operations on instances in recycle bin are not supported.'),

@@ -28,6 +28,7 @@ export interface ZenlayerDocs {
   readonly transition: DocRef;
   readonly batch: DocRef;
   readonly idsParam: DocRef;
+  readonly action: DocRef;
   readonly requestId: DocRef;
   readonly notFound: DocRef;
   readonly recycled: DocRef;
@@ -77,12 +78,13 @@ export function zenlayerProfile(dialect: DialectName, words: readonly string[], 
     tooMany: 'client-error',
     missing: 'client-error',
     empty: 'client-error',
-    statusPageDefault: 20,
+    statusPageSize: 20,
     docs: {
       stoppable: docs.stoppable,
       transition: docs.transition,
       batch: docs.batch,
       idsParam: docs.idsParam,
+      action: docs.action,
       requestId: docs.requestId,
       unknown: docs.notFound,
       notStoppable: docs.stoppable,
@@ -115,13 +117,9 @@ export function zenlayerProfile(dialect: DialectName, words: readonly string[], 
       rejectedAny: REJECTED_ANY,
       severalProblems: ['resolution:several-problems-any-code', 'error:INVALID_INSTANCE_NOT_FOUND', 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING'],
       status: {
-        explicitPage: ['envelope:status', ...ids.statusAction, 'param:pageSize', 'resolution:status-query-paging', 'resolution:seeded-status-persists'],
+        explicitPage: ['envelope:status', ...ids.statusAction, 'resolution:seeded-status-persists'],
         defaultPage: ['envelope:status', ...ids.statusAction],
-        defaultPageSize: ['envelope:status', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
-        maxPage: [],
-        secondPage: ['envelope:status', 'param:pageNum', 'param:pageSize', 'resolution:status-query-paging'],
         unknownId: ['resolution:status-query-unknown-ids'],
-        overMax: [],
       },
     },
   };
@@ -148,18 +146,11 @@ export function zenlayerExtraRows(dialect: DialectName, docs: ZenlayerDocs): Cas
     }),
     row(dialect, {
       id: 'state.mixed-recycled-stopped.rejected',
-      title: 'A batch of a STOPPED and a RECYCLING instance is rejected with either documented 403 code',
+      title: 'A batch of a STOPPED and a RECYCLING instance is rejected with 403 OPERATION_DENIED_INSTANCE_RECYCLED: the recycle bin takes precedence over NOT_RUNNING',
       docRef: docRefs(docs.recycled, docs.notRunning),
-      rules: ['state:not-stoppable=RECYCLING', 'state:not-stoppable=STOPPED', 'resolution:several-problems-any-code', ...REJECTED_ANY],
+      rules: ['state:not-stoppable=RECYCLING', 'error:OPERATION_DENIED_INSTANCE_RECYCLED', 'resolution:recycle-bin-precedence', ...REJECTED_ANY],
       instances: [seed('a', 'STOPPED'), seed('b', 'RECYCLING')],
-      steps: [
-        callStep(stopCall(['a', 'b']), {
-          result: 'error',
-          codes: ['OPERATION_DENIED_INSTANCE_RECYCLED', 'OPERATION_DENIED_INSTANCE_NOT_RUNNING'],
-          httpStatus: [403],
-          stopped: [],
-        }),
-      ],
+      steps: [callStep(stopCall(['a', 'b']), rejected(RECYCLED))],
     }),
     row(dialect, {
       id: 'body.bad-json.rejected',

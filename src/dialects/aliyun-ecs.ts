@@ -67,8 +67,14 @@ function wireValue(value: Exclude<ParamValue, null>): string {
   return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
 }
 
+/** The operation's own action (what an answer is decoded as). */
 function actionOf(call: OperationCall): string {
   return call.operation === 'StopInstances' ? 'StopInstances' : 'DescribeInstanceStatus';
+}
+
+/** The action a call sends: its raw `action` when set, else the operation's. */
+function wireAction(call: OperationCall): string {
+  return call.action ?? actionOf(call);
 }
 
 /** The API parameters of a call (no Action/Version, no signing parameters), in a stable order. */
@@ -92,7 +98,7 @@ function apiParams(call: OperationCall, ctx: DialectContext): Pair[] {
 function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
   const style = call.style ?? 'query-get';
   if (!STYLES.includes(style)) throw new UsageError(`aliyun-ecs speaks ${STYLES.join(', ')}, not '${style}'`);
-  const action = actionOf(call);
+  const action = wireAction(call);
   const nowMs = (ctx.now ?? Date.now)();
   const extra: Pair[] = (call.extraQuery ?? []).map(([k, v]) => [k, v] as const);
   const api = apiParams(call, ctx);
@@ -333,6 +339,8 @@ export const aliyunEcs: Dialect = Object.freeze({
   lifecycle: Object.freeze({ running: 'Running', stopping: 'Stopping', stopped: 'Stopped' }),
   errorsAsHttp200: false,
   statusPageSize: ALIYUN_STATUS_PAGE_SIZE,
+  statusPaging: 'page-number',
+  uniqueRequestIds: false,
   instanceId(token: string): string {
     const digest = tokenDigest(token);
     let suffix = '';

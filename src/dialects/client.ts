@@ -34,9 +34,46 @@ export interface StatusRead {
   readonly problem: string | undefined;
 }
 
+/** How many pages of one chunk the client follows at most (a target that never stops paging cannot hold a case). */
+const MAX_PAGES = 50;
+/** How often a throttled status query is retried, and the first wait (doubled each time). */
+const THROTTLE_RETRIES = 6;
+const THROTTLE_FIRST_WAIT_MS = 100;
+
 /**
- * Read the statuses of `ids` with the dialect's status query, in chunks of `dialect.statusPageSize` with that
- * page size asked explicitly (DESIGN.md §3: a client that needs 100 statuses pages or asks for explicit sizes).
+ * Whether a status query was refused for its rate: HTTP 429, or an error code that says so (tencent
+ * `RequestLimitExceeded`, aliyun `Throttling*`). Real APIs rate-limit their status queries too; the status query is
+ * the suite's instrument (DESIGN.md §3), so the client waits and asks again instead of failing the case.
+ */
+export function isThrottled(ex: Exchange): boolean {
+  const o = ex.outcome;
+  if (!o) return false;
+  if (o.httpStatus === 429) return true;
+  const code = o.error?.code ?? '';
+  return /^RequestLimitExceeded|^Throttling|LIMIT_EXCEEDED$/i.test(code) && !/^InvalidParameter/i.test(code);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One status query, retried while the target throttles it. */
+async function statusQuery(dialect: Dialect, call: OperationCall, ctx: DialectContext, exchanges: Exchange[]): Promise<Exchange> {
+  let wait = THROTTLE_FIRST_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    const ex = await callTarget(dialect, call, ctx);
+    exchanges.push(ex);
+    if (attempt >= THROTTLE_RETRIES || !isThrottled(ex)) return ex;
+    await sleep(wait);
+    wait *= 2;
+  }
+}
+
+/**
+ * Read the statuses of `ids` with the dialect's status query (DESIGN.md §3: the status query is the suite's
+ * instrument, never judged). Ids go in chunks of `dialect.statusPageSize`, each asking that page size explicitly;
+ * when a target answers a smaller page than asked (its own maximum or default), the client follows the next pages
+ * (tencent `Offset`, the others' page number) until every id of the chunk is read, a page brings nothing new, or the
+ * reported total is reached. A target that answers everything at once, pages by 10, or omits totals reads the same.
+ * Ids a target leaves out are absent from `statuses`.
  */
 export async function queryStatuses(
   dialect: Dialect,
@@ -45,18 +82,27 @@ export async function queryStatuses(
 ): Promise<StatusRead> {
   const statuses = new Map<string, string>();
   const exchanges: Exchange[] = [];
-  for (let i = 0; i < ids.length; i += dialect.statusPageSize) {
-    const chunk = ids.slice(i, i + dialect.statusPageSize);
-    const ex = await callTarget(
-      dialect,
-      { operation: 'DescribeStatus', instanceIds: chunk, pageSize: dialect.statusPageSize },
-      ctx,
-    );
-    exchanges.push(ex);
-    const problem = statusProblem(ex);
-    if (problem) return { statuses, exchanges, problem };
-    for (const entry of ex.outcome?.instances ?? []) {
-      if (entry.status !== undefined) statuses.set(entry.instanceId, entry.status);
+  const size = dialect.statusPageSize;
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    const wanted = new Set(chunk);
+    let received = 0;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const where = page === 1 ? {} : { page: dialect.statusPaging === 'offset' ? received : page };
+      const ex = await statusQuery(dialect, { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where }, ctx, exchanges);
+      const problem = statusProblem(ex);
+      if (problem) return { statuses, exchanges, problem };
+      const entries = ex.outcome?.instances ?? [];
+      let fresh = 0;
+      for (const entry of entries) {
+        if (entry.status === undefined || !wanted.has(entry.instanceId)) continue;
+        if (!statuses.has(entry.instanceId)) fresh++;
+        statuses.set(entry.instanceId, entry.status);
+      }
+      received += entries.length;
+      const total = ex.outcome?.totalCount;
+      const allRead = chunk.every((id) => statuses.has(id));
+      if (allRead || fresh === 0 || entries.length >= size || (total !== undefined && received >= total)) break;
     }
   }
   return { statuses, exchanges, problem: undefined };

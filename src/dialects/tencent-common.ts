@@ -49,9 +49,9 @@ export function tencentInstanceId(token: string): string {
   return `ins-${suffix}`;
 }
 
-/** The vendor action of a normalized operation. */
-export function tencentAction(call: OperationCall): 'StopInstances' | 'DescribeInstancesStatus' {
-  return call.operation === 'StopInstances' ? 'StopInstances' : 'DescribeInstancesStatus';
+/** The vendor action a call sends: its raw `action` when set, else the operation's (`DescribeInstancesStatus`...). */
+export function tencentAction(call: OperationCall): string {
+  return call.action ?? (call.operation === 'StopInstances' ? 'StopInstances' : 'DescribeInstancesStatus');
 }
 
 /** The region to send: the call's, else the context's, else `ap-guangzhou`; `null` on the call omits it. */

@@ -32,6 +32,8 @@ export const tencentCvmApi2: Dialect = Object.freeze({
   lifecycle: TENCENT_LIFECYCLE,
   errorsAsHttp200: true,
   statusPageSize: TENCENT_STATUS_PAGE_SIZE,
+  statusPaging: 'offset',
+  uniqueRequestIds: true,
   instanceId: tencentInstanceId,
   encode(call, ctx) {
     pickStyle('tencent-cvm-api2', tencentCvmApi2.styles, call);

@@ -94,6 +94,9 @@ export const tencentCvmApi3: Dialect = Object.freeze({
   lifecycle: TENCENT_LIFECYCLE,
   errorsAsHttp200: true,
   statusPageSize: TENCENT_STATUS_PAGE_SIZE,
+  statusPaging: 'offset',
+  uniqueRequestIds: true,
+  rateLimit: Object.freeze({ operation: 'StopInstances', perSecond: 10 } as const),
   instanceId: tencentInstanceId,
   encode(call, ctx) {
     const style = pickStyle('tencent-cvm-api3', tencentCvmApi3.styles, call);

@@ -55,6 +55,11 @@ export interface Credentials {
  */
 export interface OperationCall {
   readonly operation: OperationName;
+  /**
+   * A raw action name sent instead of the operation's own (e.g. `StopInstancez`, DESIGN.md §3: an unknown action is
+   * a client error). The call is otherwise encoded as `operation` is; the answer is decoded as `operation`'s.
+   */
+  readonly action?: string;
   /** The ids, in order. `undefined` omits the id parameter entirely (the "missing" negative case). */
   readonly instanceIds?: readonly string[];
   /**
@@ -184,6 +189,18 @@ export interface Dialect {
   readonly errorsAsHttp200: boolean;
   /** How many ids one status query asks for at most; `queryStatuses` chunks by it and asks for exactly that size. */
   readonly statusPageSize: number;
+  /** How the status query's next page is asked: by an offset (tencent `Offset`) or a 1-based page number (the others). */
+  readonly statusPaging: 'offset' | 'page-number';
+  /**
+   * The documented request rate limit, if any (tencent-cvm-api3: 10 StopInstances per second, 002:14). The engine
+   * paces its own calls of that operation below it (DESIGN.md §3).
+   */
+  readonly rateLimit?: { readonly operation: OperationName; readonly perSecond: number };
+  /**
+   * Whether the document calls the request id unique per request (tencent 000:28, 002:46; zenlayer 001:28, 003:28),
+   * so two answers in one case with the same id are a finding. aliyun's says only "The ID of the request" (004:68).
+   */
+  readonly uniqueRequestIds: boolean;
   /** A valid, fresh instance id built from a unique token (the suite picks every id itself, DESIGN.md §4). */
   instanceId(token: string): string;
   /** Build the signed HTTP request for a call. Pure apart from `ctx.now` and a random nonce. */

@@ -57,7 +57,7 @@ function statusAction(product: Product): string {
 function encodeZenlayer(name: DialectName, product: Product, call: OperationCall, ctx: DialectContext): WireRequest {
   const style = call.style ?? 'json';
   if (style !== 'json') throw new UsageError(`${name} speaks only the 'json' wire style, not '${style}'`);
-  const action = call.operation === 'StopInstances' ? 'StopInstances' : statusAction(product);
+  const action = call.action ?? (call.operation === 'StopInstances' ? 'StopInstances' : statusAction(product));
   const body = Object.create(null) as Record<string, unknown>;
   if (call.instanceIds !== undefined) body['instanceIds'] = [...call.instanceIds];
   if (call.operation === 'DescribeStatus') {
@@ -196,6 +196,8 @@ function makeZenlayer(name: DialectName, product: Product, statusWords: readonly
     lifecycle: Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' }),
     errorsAsHttp200: false,
     statusPageSize: ZENLAYER_STATUS_PAGE_SIZE,
+    statusPaging: 'page-number',
+    uniqueRequestIds: true,
     instanceId: (token: string): string => `${product}-${tokenDigest(token).toString('hex').slice(0, 16)}`,
     encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(name, product, call, ctx),
     decode: (call: OperationCall, response: WireResponse): Outcome => {

@@ -3,18 +3,22 @@ import type { Expectation } from '../cases/types.ts';
 import type { StatusRead } from '../dialects/client.ts';
 import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import {
+  CALL_CHECKS,
   CALL_CHECKS_BY_RESULT,
   answerKind,
-  CHECKS,
-  burstAllServed,
-  burstSomeRefused,
-  requestIdUnique,
+  codeMatches,
   runCallChecks,
-  stateEventual,
-  stateImmediate,
+  STEP_CHECKS,
   type CallCheckInput,
   type FindingScope,
 } from './checks.ts';
+
+const CHECKS = CALL_CHECKS;
+const requestIdUnique = (scope: FindingScope, exchanges: Exchange[]) => STEP_CHECKS['request-id-unique']({ scope, exchanges });
+const stateImmediate = (scope: FindingScope, expected: { alias: string; id: string; accept: string[] }[], read: StatusRead, blame: WireRequest) =>
+  STEP_CHECKS['state-immediate']({ scope, expected, read, blame });
+const burstAllServed = (scope: FindingScope, answers: Exchange[]) => STEP_CHECKS['burst-all-served']({ scope, answers });
+const burstSomeRefused = (scope: FindingScope, answers: Exchange[], code: string) => STEP_CHECKS['burst-some-refused']({ scope, answers, code });
 
 const request: WireRequest = { method: 'POST', url: 'http://127.0.0.1:9/api/v2/vm', headers: { 'content-type': 'application/json' }, body: '{"instanceIds":["vm-1"]}' };
 const scopeOf = (dialect: DialectName = 'zenlayer-vm'): FindingScope => ({ caseId: 'c.1', dialect, level: 'MUST', docRef: 'seed.txt:1' });
@@ -121,6 +125,16 @@ describe('call checks each fail when they should and pass otherwise', () => {
     expect(CHECKS['error-code'](input(exchange(errorOutcome(400, 'B')), e))).toEqual([]);
   });
 
+  it('error-code: a code ending in * accepts that prefix only (DESIGN.md §3 UnsupportedOperation.InstanceState*)', () => {
+    const e: Expectation = { result: 'error', codes: ['InvalidInstance.NotSupported', 'UnsupportedOperation.InstanceState*'] };
+    expect(CHECKS['error-code'](input(exchange(errorOutcome(200, 'UnsupportedOperation.InstanceStateStopped')), e, 'tencent-cvm-api2'))).toEqual([]);
+    expect(CHECKS['error-code'](input(exchange(errorOutcome(200, 'UnsupportedOperation.Other')), e, 'tencent-cvm-api2'))).toHaveLength(1);
+    expect(CHECKS['error-code'](input(exchange(errorOutcome(200, 'UnsupportedOperation.InstanceState')), e, 'tencent-cvm-api2'))).toHaveLength(1);
+    expect(codeMatches('A.B', 'A.B')).toBe(true);
+    expect(codeMatches('A.B', 'A.BC')).toBe(false);
+    expect(codeMatches('A.*', 'A.X')).toBe(true);
+  });
+
   it('http-status: the row statuses, else the spec status for the code', () => {
     expect(CHECKS['http-status'](input(exchange(errorOutcome(400, 'X')), { result: 'error', codes: ['X'], httpStatus: [403] }))[0]?.message).toMatch(/expected HTTP 403 \(per the case\)/);
     expect(CHECKS['http-status'](input(exchange(errorOutcome(403, 'X')), { result: 'error', codes: ['X'], httpStatus: [403] }))).toEqual([]);
@@ -171,6 +185,15 @@ describe('call checks each fail when they should and pass otherwise', () => {
       ]),
     );
     expect(CHECKS['per-instance'](input(exchange(outcome(), { call }), e))[0]?.message).toMatch(/no per-instance list/);
+  });
+
+  it('per-instance: a list of words accepts any of them (CurrentStatus Stopping, or Stopped at once)', () => {
+    const call = { operation: 'StopInstances' as const, instanceIds: ['vm-1'] };
+    const e: Expectation = { result: 'success', instances: { a: { code: 'success', currentStatus: ['Stopping', 'Stopped'] } } };
+    const at = (status: string) => outcome({ instances: [{ instanceId: 'vm-1', code: '200', status }] });
+    expect(CHECKS['per-instance'](input(exchange(at('Stopped'), { call }), e))).toEqual([]);
+    expect(CHECKS['per-instance'](input(exchange(at('Stopping'), { call }), e))).toEqual([]);
+    expect(CHECKS['per-instance'](input(exchange(at('Running'), { call }), e))[0]?.message).toMatch(/expected CurrentStatus Stopping or Stopped, received Running/);
   });
 
   it('runCallChecks picks the checks by expected result, and only transport-ok without an answer', () => {
@@ -231,25 +254,6 @@ describe("client errors and not-5xx answers must still be the API's envelopes", 
   });
 });
 
-describe('entry-count', () => {
-  const list = (n: number): Outcome => outcome({ instances: Array.from({ length: n }, (_, i) => ({ instanceId: `vm-${i}`, status: 'RUNNING' })) });
-  const call = { operation: 'DescribeStatus' as const, instanceIds: ['vm-0'] };
-
-  it('fails on too many, too few or no entries, and passes on exactly N', () => {
-    const want: Expectation = { result: 'success', entries: 20 };
-    expect(CHECKS['entry-count'](input(exchange(list(25), { call }), want))[0]?.message).toBe('expected 20 entries, received 25');
-    expect(CHECKS['entry-count'](input(exchange(list(3), { call }), want))[0]?.message).toBe('expected 20 entries, received 3');
-    expect(CHECKS['entry-count'](input(exchange(outcome(), { call }), want))[0]?.message).toMatch(/^expected 20 entries, received no entry list/);
-    expect(CHECKS['entry-count'](input(exchange(list(20), { call }), want))).toEqual([]);
-  });
-
-  it('runs only when the row states entries', () => {
-    expect(names(runCallChecks(input(exchange(list(25), { call }), { result: 'success', entries: 20 })))).toEqual(['entry-count']);
-    expect(runCallChecks(input(exchange(list(25), { call }), { result: 'success' }))).toEqual([]);
-    expect(runCallChecks(input(exchange(undefined, { call }), { result: 'success', entries: 20 })).map((f) => f.check)).toEqual(['transport-ok']);
-  });
-});
-
 describe('case-level checks', () => {
   const read = (entries: [string, string][], problem?: string): StatusRead => ({
     statuses: new Map(entries),
@@ -261,7 +265,8 @@ describe('case-level checks', () => {
     const a = exchange(outcome({ requestId: 'x' }));
     const b = exchange(outcome({ requestId: 'y' }));
     expect(requestIdUnique(scopeOf(), [a, b])).toEqual([]);
-    expect(requestIdUnique(scopeOf(), [a, b, a])[0]?.message).toMatch(/received "x" twice/);
+    expect(requestIdUnique(scopeOf(), [a, b, a, a])).toHaveLength(1);
+    expect(requestIdUnique(scopeOf(), [a, b, a, a])[0]?.message).toMatch(/received 2 answer\(s\) repeating an earlier one in this case: "x"/);
   });
 
   it('state-immediate: accepted words, missing entries, failed reads', () => {
@@ -272,19 +277,34 @@ describe('case-level checks', () => {
     expect(stateImmediate(scopeOf(), expected, read([['vm-1', 'STOPPING'], ['vm-2', 'RUNNING']]), request)).toEqual([]);
     const f = stateImmediate(scopeOf(), expected, read([['vm-1', 'RUNNING']]), request);
     expect(f.map((x) => x.message)).toEqual([
-      expect.stringMatching(/a \(vm-1\): expected status STOPPING or STOPPED right after the call, received RUNNING/),
       expect.stringMatching(/b \(vm-2\): expected status RUNNING, received no status/),
+      expect.stringMatching(/a \(vm-1\): expected status STOPPING or STOPPED right after the call, received RUNNING/),
     ]);
     expect(stateImmediate(scopeOf(), expected, read([], 'status query failed: ECONNRESET'), request)[0]?.message).toMatch(/ECONNRESET/);
+  });
+
+  it('state-immediate: one finding per root cause, naming how many instances changed, not one per instance', () => {
+    const expected = Array.from({ length: 101 }, (_, i) => ({ alias: `n${i}`, id: `vm-${i}`, accept: ['RUNNING'] }));
+    const f = stateImmediate(scopeOf(), expected, read(expected.map((e) => [e.id, 'STOPPING'] as [string, string])), request);
+    expect(f).toHaveLength(1);
+    expect(f[0]?.message).toMatch(/^101 of 101 instances changed \(n0 \(vm-0\), n1 \(vm-1\), n2 \(vm-2\), n3 \(vm-3\), n4 \(vm-4\) and 96 more\): expected status RUNNING right after the call, received STOPPING$/);
+    expect(f[0]?.curl?.length ?? 0).toBeLessThan(2_000);
+    const mixed = stateImmediate(scopeOf(), expected.slice(0, 3), read([['vm-0', 'STOPPING'], ['vm-1', 'STOPPED'], ['vm-2', 'STOPPING']]), request);
+    expect(mixed.map((x) => x.message)).toEqual([
+      expect.stringMatching(/^2 of 3 instances changed \(n0 \(vm-0\), n2 \(vm-2\)\): .* received STOPPING$/),
+      expect.stringMatching(/^n1 \(vm-1\): .* received STOPPED$/),
+    ]);
   });
 
   it('state-eventual: polls until the stopped word, else reports the last status', async () => {
     let n = 0;
     const reader = async (): Promise<StatusRead> => read([['vm-1', ++n >= 3 ? 'STOPPED' : 'STOPPING']]);
-    expect(await stateEventual(scopeOf(), [{ alias: 'a', id: 'vm-1' }], 'STOPPED', reader, 2_000, request, 5)).toEqual([]);
+    const eventual = (read: () => Promise<StatusRead>, timeoutMs: number) =>
+      STEP_CHECKS['state-eventual']({ scope: scopeOf(), expected: [{ alias: 'a', id: 'vm-1' }], stoppedWord: 'STOPPED', read, timeoutMs, blame: request, intervalMs: 5 });
+    expect(await eventual(reader, 2_000)).toEqual([]);
     expect(n).toBe(3);
     const stuck = async (): Promise<StatusRead> => read([['vm-1', 'STOPPING']]);
-    const f = await stateEventual(scopeOf(), [{ alias: 'a', id: 'vm-1' }], 'STOPPED', stuck, 50, request, 5);
+    const f = await eventual(stuck, 50);
     expect(f[0]?.message).toMatch(/expected status STOPPED within 50 ms, received STOPPING/);
   });
 

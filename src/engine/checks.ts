@@ -1,14 +1,15 @@
 /**
- * The engine's checks, in one registry ({@link CHECKS}), Schemathesis style: each is a small named function that
- * looks at facts (an exchange, a status read, burst answers) and returns findings. Checks never send requests
- * themselves, except `state-eventual`, which polls through the function it is given.
+ * The engine's checks, Schemathesis style: small named functions that look at facts and return findings, in two
+ * typed registries whose keys are the check names: {@link CALL_CHECKS} (one exchange against its expectation) and
+ * {@link STEP_CHECKS} (what a step left behind: the instances' states, the answers of a burst, the request ids of a
+ * case). Checks never send requests themselves, except `state-eventual`, which polls through the function it is given.
  */
 import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts';
 import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import { getDialect } from '../dialects/index.ts';
-import type { CallCheckName, CheckName, Finding } from './types.ts';
+import type { CheckName, Finding } from './types.ts';
 
 /** The case-level facts every finding carries. */
 export interface FindingScope {
@@ -36,6 +37,22 @@ export function makeFinding(
   };
 }
 
+/**
+ * Whether a received error code matches an expected one. An expected code ending in `*` matches every code with that
+ * prefix (DESIGN.md §3 accepts "the live API's `UnsupportedOperation.InstanceState*` codes").
+ *
+ * @example
+ * codeMatches('UnsupportedOperation.InstanceState*', 'UnsupportedOperation.InstanceStateStopped') // true
+ */
+export function codeMatches(expected: string, received: string): boolean {
+  return expected.endsWith('*') ? received.startsWith(expected.slice(0, -1)) && received.length >= expected.length : expected === received;
+}
+
+/** Whether a received code matches any expected code. */
+export function anyCodeMatches(expected: readonly string[], received: string): boolean {
+  return expected.some((e) => codeMatches(e, received));
+}
+
 /** What a per-call check looks at. */
 export interface CallCheckInput {
   readonly scope: FindingScope;
@@ -49,7 +66,6 @@ export interface CallCheckInput {
 
 /** A check over one exchange. */
 export type CallCheck = (input: CallCheckInput) => Finding[];
-
 
 function excerpt(text: string | undefined, max = 300): string {
   if (text === undefined) return '(no body)';
@@ -65,6 +81,40 @@ export function describeAnswer(ex: Exchange): string {
   if (o.error) return `HTTP ${o.httpStatus} with error ${o.error.code}: ${JSON.stringify(o.error.message)}`;
   if (o.ok) return `HTTP ${o.httpStatus} with the success envelope`;
   return `HTTP ${o.httpStatus} with body ${excerpt(ex.response.bodyText)}`;
+}
+
+/** The success envelope with HTTP 200 and no error object. */
+function isSuccessEnvelope(o: Outcome): boolean {
+  return o.ok && o.error === undefined && o.httpStatus === 200;
+}
+
+/** The dialect's error envelope with the dialect's error statuses: HTTP 200 (tencent) or HTTP 4xx/5xx. */
+function isErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
+  if (o.error === undefined || o.ok) return false;
+  return http200Errors ? o.httpStatus === 200 : o.httpStatus >= 400;
+}
+
+/** The dialect's error envelope as a client error: HTTP 4xx, or HTTP 200 where errors travel with HTTP 200. */
+function isClientErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
+  return isErrorEnvelope(o, http200Errors) && (http200Errors || o.httpStatus < 500);
+}
+
+function clientErrorWords(http200Errors: boolean): string {
+  return http200Errors
+    ? "a client error: HTTP 200 with Response.Error (the dialect's error envelope)"
+    : "a client error: HTTP 4xx with the dialect's error envelope (a code)";
+}
+
+/**
+ * What an answer turned out to be, for the engine's state book: the success envelope (HTTP 200), the dialect's error
+ * envelope (any status), or neither (no answer, or not the API's envelopes).
+ */
+export function answerKind(ex: Exchange): 'success' | 'error' | 'other' {
+  const o = ex.outcome;
+  if (!o) return 'other';
+  if (isSuccessEnvelope(o)) return 'success';
+  if (o.error !== undefined && !o.ok) return 'error';
+  return 'other';
 }
 
 const transportOk: CallCheck = ({ scope, exchange }) =>
@@ -142,40 +192,6 @@ const schemaValid: CallCheck = ({ scope, exchange }) => {
     : [];
 };
 
-/** The success envelope with HTTP 200 and no error object. */
-function isSuccessEnvelope(o: Outcome): boolean {
-  return o.ok && o.error === undefined && o.httpStatus === 200;
-}
-
-/** The dialect's error envelope with the dialect's error statuses: HTTP 200 (tencent) or HTTP 4xx/5xx. */
-function isErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
-  if (o.error === undefined || o.ok) return false;
-  return http200Errors ? o.httpStatus === 200 : o.httpStatus >= 400;
-}
-
-/** The dialect's error envelope as a client error: HTTP 4xx, or HTTP 200 where errors travel with HTTP 200. */
-function isClientErrorEnvelope(o: Outcome, http200Errors: boolean): boolean {
-  return isErrorEnvelope(o, http200Errors) && (http200Errors || o.httpStatus < 500);
-}
-
-function clientErrorWords(http200Errors: boolean): string {
-  return http200Errors
-    ? "a client error: HTTP 200 with Response.Error (the dialect's error envelope)"
-    : "a client error: HTTP 4xx with the dialect's error envelope (a code)";
-}
-
-/**
- * What an answer turned out to be, for the engine's state book: the success envelope (HTTP 200), the dialect's error
- * envelope (any status), or neither (no answer, or not the API's envelopes).
- */
-export function answerKind(ex: Exchange): 'success' | 'error' | 'other' {
-  const o = ex.outcome;
-  if (!o) return 'other';
-  if (isSuccessEnvelope(o)) return 'success';
-  if (o.error !== undefined && !o.ok) return 'error';
-  return 'other';
-}
-
 const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
@@ -183,7 +199,7 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   let expected: string | undefined;
   switch (expect.result) {
     case 'success':
-      if (!(o.ok && o.error === undefined && o.httpStatus === 200)) expected = 'the success envelope with HTTP 200';
+      if (!isSuccessEnvelope(o)) expected = 'the success envelope with HTTP 200';
       break;
     case 'error':
       if (o.error === undefined || o.ok) {
@@ -208,17 +224,21 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
     : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request)];
 };
 
+function codeList(codes: readonly string[]): string {
+  return codes.length === 1 ? (codes[0] ?? '') : `one of ${codes.join(', ')}`;
+}
+
 const errorCode: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   const codes = expect.codes;
   if (!o || !codes || codes.length === 0 || o.error === undefined) return [];
-  return codes.includes(o.error.code)
+  return anyCodeMatches(codes, o.error.code)
     ? []
     : [
         makeFinding(
           scope,
           'error-code',
-          `expected error code ${codes.length === 1 ? codes[0] : `one of ${codes.join(', ')}`}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
+          `expected error code ${codeList(codes)}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
           exchange.request,
         ),
       ];
@@ -234,7 +254,7 @@ const httpStatus: CallCheck = ({ scope, exchange, expect, statusForCode }) => {
     // The status the spec's errors table gives for the code received (when it is one of the expected ones),
     // else the statuses of every expected code.
     const received = o.error?.code;
-    const codes = received !== undefined && expect.codes.includes(received) ? [received] : expect.codes;
+    const codes = received !== undefined && anyCodeMatches(expect.codes, received) ? [received] : expect.codes;
     const set = new Set<number>();
     for (const code of codes) for (const s of statusForCode(code) ?? []) set.add(s);
     if (set.size > 0) {
@@ -268,27 +288,13 @@ const requestIdPresent: CallCheck = ({ scope, exchange }) => {
       ];
 };
 
-const entryCount: CallCheck = ({ scope, exchange, expect }) => {
-  const o = exchange.outcome;
-  const want = expect.entries;
-  if (!o || want === undefined) return [];
-  const got = o.instances?.length;
-  if (got === want) return [];
-  return [
-    makeFinding(
-      scope,
-      'entry-count',
-      got === undefined
-        ? `expected ${want} entries, received no entry list (${describeAnswer(exchange)})`
-        : `expected ${want} entries, received ${got}`,
-      exchange.request,
-    ),
-  ];
-};
-
 function matchesCode(want: InstanceExpectation['code'], got: string | undefined): boolean {
   if (want === 'success') return got !== undefined && (got === '200' || got.toLowerCase() === 'success');
-  return got !== undefined && want.includes(got);
+  return got !== undefined && anyCodeMatches(want, got);
+}
+
+function words(value: string | readonly string[]): readonly string[] {
+  return typeof value === 'string' ? [value] : value;
 }
 
 const perInstance: CallCheck = ({ scope, exchange, expect, idOf }) => {
@@ -321,32 +327,77 @@ const perInstance: CallCheck = ({ scope, exchange, expect, idOf }) => {
         `${key} (${id}): expected Code ${want.code === 'success' ? '200/success' : want.code.join(' or ')}, received ${entry.code === undefined ? 'none' : entry.code}${entry.message ? ` (${JSON.stringify(entry.message)})` : ''}`,
       );
     }
-    if (want.previousStatus !== undefined && entry.previousStatus !== want.previousStatus) {
-      add(`${key} (${id}): expected PreviousStatus ${want.previousStatus}, received ${entry.previousStatus ?? 'none'}`);
+    if (want.previousStatus !== undefined && !words(want.previousStatus).includes(entry.previousStatus ?? '')) {
+      add(`${key} (${id}): expected PreviousStatus ${words(want.previousStatus).join(' or ')}, received ${entry.previousStatus ?? 'none'}`);
     }
-    if (want.currentStatus !== undefined && entry.status !== want.currentStatus) {
-      add(`${key} (${id}): expected CurrentStatus ${want.currentStatus}, received ${entry.status ?? 'none'}`);
+    if (want.currentStatus !== undefined && !words(want.currentStatus).includes(entry.status ?? '')) {
+      add(`${key} (${id}): expected CurrentStatus ${words(want.currentStatus).join(' or ')}, received ${entry.status ?? 'none'}`);
     }
   }
   return found;
 };
 
-/** Every answer in a case carries its own RequestId (duplicates are findings). */
-export function requestIdUnique(scope: FindingScope, exchanges: readonly Exchange[]): Finding[] {
-  const seen = new Map<string, Exchange>();
+/** The registry of per-call checks; the key is the check's name in every finding. */
+export const CALL_CHECKS = {
+  'transport-ok': transportOk,
+  'not-server-error': notServerError,
+  decodable,
+  'content-type': contentType,
+  'schema-valid': schemaValid,
+  'result-kind': resultKind,
+  'error-code': errorCode,
+  'http-status': httpStatus,
+  'request-id-present': requestIdPresent,
+  'per-instance': perInstance,
+} as const satisfies Record<string, CallCheck>;
+
+/** The name of a per-call check (a key of {@link CALL_CHECKS}). */
+export type CallCheckName = keyof typeof CALL_CHECKS;
+
+/** The call checks that apply to one call step, by the kind of result it expects. */
+export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
+  success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
+  error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
+  'client-error': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present'],
+  'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
+};
+
+/**
+ * Run the call checks that apply to an expectation. When the target sent no answer, only `transport-ok` reports
+ * (the other checks have nothing to look at).
+ */
+export function runCallChecks(input: CallCheckInput): Finding[] {
+  const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
+  // per-instance applies whenever the row states per-instance results.
+  if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
   const found: Finding[] = [];
-  for (const ex of exchanges) {
-    const id = ex.outcome?.requestId;
-    if (typeof id !== 'string' || id === '') continue;
-    if (seen.has(id)) {
-      found.push(
-        makeFinding(scope, 'request-id-unique', `expected a fresh RequestId per answer, received ${JSON.stringify(id)} twice in this case`, ex.request),
-      );
-    } else {
-      seen.set(id, ex);
-    }
-  }
+  for (const name of names) found.push(...CALL_CHECKS[name](input));
   return found;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step checks
+
+/** How many instances one finding names before it says "and N more" (one finding per root cause, never one per id). */
+const NAMED_PER_FINDING = 5;
+
+/** `a (id), b (id), ... and N more`. */
+function nameInstances(items: readonly { readonly alias: string; readonly id: string }[]): string {
+  const shown = items.slice(0, NAMED_PER_FINDING).map((e) => `${e.alias} (${e.id})`);
+  const more = items.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** Group items by a key, keeping first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
 }
 
 /** What an instance must read after a step: the seeded word, or (for stopped aliases) stopping or stopped. */
@@ -357,46 +408,107 @@ export interface InstanceStateExpectation {
   readonly accept: readonly string[];
 }
 
+/** What `request-id-unique` looks at: every answer of a case. */
+export interface RequestIdInput {
+  readonly scope: FindingScope;
+  readonly exchanges: readonly Exchange[];
+}
+
+/** What `state-immediate` (and `burst-state`) look at: the statuses read right after a step. */
+export interface StateImmediateInput {
+  readonly scope: FindingScope;
+  readonly expected: readonly InstanceStateExpectation[];
+  readonly read: StatusRead;
+  /** The request that should (not) have changed the states. */
+  readonly blame: WireRequest | undefined;
+}
+
+/** What `state-eventual` looks at: instances that must reach the stopped word, and a way to read them. */
+export interface StateEventualInput {
+  readonly scope: FindingScope;
+  readonly expected: readonly { readonly alias: string; readonly id: string }[];
+  readonly stoppedWord: string;
+  readonly read: (ids: readonly string[]) => Promise<StatusRead>;
+  readonly timeoutMs: number;
+  readonly blame: WireRequest | undefined;
+  /** Poll interval in ms (default 100). */
+  readonly intervalMs?: number;
+}
+
+/** What the burst checks look at: every answer of a burst. */
+export interface BurstInput {
+  readonly scope: FindingScope;
+  readonly answers: readonly Exchange[];
+}
+
+/** What `burst-some-refused` looks at: the answers and the code a refused request carries. */
+export interface BurstRefusedInput extends BurstInput {
+  readonly code: string;
+}
+
+/** Every answer in a case carries its own RequestId (DESIGN.md §2 "unique request ID"); duplicates are one finding. */
+function requestIdUnique({ scope, exchanges }: RequestIdInput): Finding[] {
+  const seen = new Set<string>();
+  const repeated: { id: string; ex: Exchange }[] = [];
+  for (const ex of exchanges) {
+    const id = ex.outcome?.requestId;
+    if (typeof id !== 'string' || id === '') continue;
+    if (seen.has(id)) repeated.push({ id, ex });
+    else seen.add(id);
+  }
+  const first = repeated[0];
+  if (!first) return [];
+  const ids = [...new Set(repeated.map((r) => JSON.stringify(r.id)))];
+  return [
+    makeFinding(
+      scope,
+      'request-id-unique',
+      `expected a fresh RequestId per answer, received ${repeated.length} answer(s) repeating an earlier one in this case: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}`,
+      first.ex.request,
+    ),
+  ];
+}
+
 function lastRequest(read: StatusRead): WireRequest | undefined {
   return read.exchanges.at(-1)?.request;
 }
 
-/**
- * `state-immediate`: each instance reads one of its accepted words in `read` (taken right after the call).
- * `blame` is the request that should (not) have changed the states.
- */
-export function stateImmediate(
-  scope: FindingScope,
-  expected: readonly InstanceStateExpectation[],
-  read: StatusRead,
-  blame: WireRequest | undefined,
-  check: CheckName = 'state-immediate',
-): Finding[] {
-  if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read))];
-  const found: Finding[] = [];
-  for (const e of expected) {
-    const got = read.statuses.get(e.id);
-    if (got === undefined) {
-      found.push(makeFinding(scope, check, `${e.alias} (${e.id}): expected status ${e.accept.join(' or ')}, received no status (left out of the status query)`, lastRequest(read)));
-    } else if (!e.accept.includes(got)) {
-      found.push(makeFinding(scope, check, `${e.alias} (${e.id}): expected status ${e.accept.join(' or ')} right after the call, received ${got}`, blame));
+/** `state-immediate` or `burst-state`: each instance reads one of its accepted words right after the step. */
+function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImmediateInput) => Finding[] {
+  return ({ scope, expected, read, blame }) => {
+    if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read))];
+    const missing = expected.filter((e) => read.statuses.get(e.id) === undefined);
+    const wrong = expected.filter((e) => {
+      const got = read.statuses.get(e.id);
+      return got !== undefined && !e.accept.includes(got);
+    });
+    const found: Finding[] = [];
+    if (missing.length > 0) {
+      const accept = [...new Set(missing.flatMap((e) => e.accept))];
+      found.push(
+        makeFinding(
+          scope,
+          check,
+          `${missing.length === 1 ? '' : `${missing.length} instances: `}${nameInstances(missing)}: expected status ${accept.join(' or ')}, received no status (left out of the status query)`,
+          lastRequest(read),
+        ),
+      );
     }
-  }
-  return found;
+    for (const group of groupBy(wrong, (e) => `${e.accept.join('|')}>${read.statuses.get(e.id) ?? ''}`)) {
+      const head = group[0] as InstanceStateExpectation;
+      const got = read.statuses.get(head.id) ?? '';
+      const total = expected.length;
+      const lead = group.length === 1 ? nameInstances(group) : `${group.length} of ${total} instances changed (${nameInstances(group)})`;
+      found.push(makeFinding(scope, check, `${lead}: expected status ${head.accept.join(' or ')} right after the call, received ${got}`, blame));
+    }
+    return found;
+  };
 }
 
-/**
- * `state-eventual`: each stopped instance reads the stopped word within `timeoutMs`, polling with `read`.
- */
-export async function stateEventual(
-  scope: FindingScope,
-  expected: readonly { readonly alias: string; readonly id: string }[],
-  stoppedWord: string,
-  read: (ids: readonly string[]) => Promise<StatusRead>,
-  timeoutMs: number,
-  blame: WireRequest | undefined,
-  intervalMs = 100,
-): Promise<Finding[]> {
+/** `state-eventual`: each stopped instance reads the stopped word within `timeoutMs`, polling with `read`. */
+async function stateEventual(input: StateEventualInput): Promise<Finding[]> {
+  const { scope, expected, stoppedWord, read, timeoutMs, blame } = input;
+  const intervalMs = input.intervalMs ?? 100;
   if (expected.length === 0) return [];
   const deadline = Date.now() + timeoutMs;
   let last: StatusRead | undefined;
@@ -415,14 +527,11 @@ export async function stateEventual(
     return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last))];
   }
   const statuses = last.statuses;
-  return pending.map((e) =>
-    makeFinding(
-      scope,
-      'state-eventual',
-      `${e.alias} (${e.id}): expected status ${stoppedWord} within ${timeoutMs} ms, received ${statuses.get(e.id) ?? 'no status'}`,
-      blame,
-    ),
-  );
+  return groupBy(pending, (e) => statuses.get(e.id) ?? '').map((group) => {
+    const got = statuses.get((group[0] as { id: string }).id);
+    const lead = group.length === 1 ? nameInstances(group) : `${group.length} instances (${nameInstances(group)})`;
+    return makeFinding(scope, 'state-eventual', `${lead}: expected status ${stoppedWord} within ${timeoutMs} ms, received ${got ?? 'no status'}`, blame);
+  });
 }
 
 /** A burst answer is a success: the success envelope with HTTP 200. */
@@ -431,32 +540,32 @@ export function isServed(ex: Exchange): boolean {
 }
 
 /** `burst-all-served`: every answer of the burst is a success. */
-export function burstAllServed(scope: FindingScope, exchanges: readonly Exchange[]): Finding[] {
-  const bad = exchanges.filter((ex) => !isServed(ex));
+function burstAllServed({ scope, answers }: BurstInput): Finding[] {
+  const bad = answers.filter((ex) => !isServed(ex));
   const first = bad[0];
   if (!first) return [];
   return [
     makeFinding(
       scope,
       'burst-all-served',
-      `expected all ${exchanges.length} requests of the burst served, received ${bad.length} not served; first: ${describeAnswer(first)}`,
+      `expected all ${answers.length} requests of the burst served, received ${bad.length} not served; first: ${describeAnswer(first)}`,
       first.request,
     ),
   ];
 }
 
 /** `burst-some-refused`: at least one answer is the error `code`; every other is a success. */
-export function burstSomeRefused(scope: FindingScope, exchanges: readonly Exchange[], code: string): Finding[] {
+function burstSomeRefused({ scope, answers, code }: BurstRefusedInput): Finding[] {
   const found: Finding[] = [];
-  const refused = exchanges.filter((ex) => ex.outcome?.error?.code === code);
-  const other = exchanges.filter((ex) => ex.outcome?.error?.code !== code && !isServed(ex));
+  const refused = answers.filter((ex) => ex.outcome?.error?.code === code);
+  const other = answers.filter((ex) => ex.outcome?.error?.code !== code && !isServed(ex));
   if (refused.length === 0) {
     found.push(
       makeFinding(
         scope,
         'burst-some-refused',
-        `expected at least one of ${exchanges.length} requests refused with ${code}, received none refused`,
-        exchanges[0]?.request,
+        `expected at least one of ${answers.length} requests refused with ${code}, received none refused`,
+        answers[0]?.request,
       ),
     );
   }
@@ -474,48 +583,15 @@ export function burstSomeRefused(scope: FindingScope, exchanges: readonly Exchan
   return found;
 }
 
-/** The checks that apply to one call step, by the kind of result it expects. */
-export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
-  success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
-  error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
-  'client-error': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present'],
-  'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
-};
-
-/** The names of the per-call checks (defined with the other check names in `types.ts`). */
-export type { CallCheckName } from './types.ts';
-
-/** The one registry of named checks. */
-export const CHECKS = {
-  'transport-ok': transportOk,
-  'not-server-error': notServerError,
-  decodable,
-  'content-type': contentType,
-  'schema-valid': schemaValid,
-  'result-kind': resultKind,
-  'error-code': errorCode,
-  'http-status': httpStatus,
-  'request-id-present': requestIdPresent,
-  'per-instance': perInstance,
-  'entry-count': entryCount,
+/** The registry of step checks; the key is the check's name in every finding. */
+export const STEP_CHECKS = {
   'request-id-unique': requestIdUnique,
-  'state-immediate': stateImmediate,
+  'state-immediate': stateCheck('state-immediate'),
+  'burst-state': stateCheck('burst-state'),
   'state-eventual': stateEventual,
   'burst-all-served': burstAllServed,
   'burst-some-refused': burstSomeRefused,
-} as const satisfies Record<CallCheckName, CallCheck> & Record<string, unknown>;
+} as const;
 
-/**
- * Run the call checks that apply to an expectation. When the target sent no answer, only `transport-ok` reports
- * (the other checks have nothing to look at).
- */
-export function runCallChecks(input: CallCheckInput): Finding[] {
-  const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
-  // per-instance applies whenever the row states per-instance results.
-  if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
-  // entry-count applies whenever the row states how many entries the answer lists.
-  if (input.expect.entries !== undefined) names.push('entry-count');
-  const found: Finding[] = [];
-  for (const name of names) found.push(...CHECKS[name](input));
-  return found;
-}
+/** The name of a step check (a key of {@link STEP_CHECKS}). */
+export type StepCheckName = keyof typeof STEP_CHECKS;

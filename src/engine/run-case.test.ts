@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseRow } from '../cases/types.ts';
+import { getDialect } from '../dialects/index.ts';
+import { DIALECT_NAMES } from '../dialects/types.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { WindowPacer } from './pacer.ts';
 import { expandSeeds, isPacedCall, newRunId, runCase } from './run-case.ts';
@@ -283,20 +285,26 @@ describe('not-5xx answers (duplicated ids)', () => {
   });
 });
 
-describe('entry-count on status queries', () => {
-  const seeds = [{ alias: 'a', status: 'RUNNING' }, { alias: 'b', status: 'STOPPED' }, { alias: 'c', status: 'RUNNING' }];
-  const query = (entries: number): CaseRow =>
-    row('status.query.entries', seeds, {
-      kind: 'call',
-      call: { operation: 'DescribeStatus', ids: ['a', 'b', 'c'] },
-      expect: { result: 'success', stopped: [], entries },
-    });
+describe('reading statuses robustly (DESIGN.md §3: the status query is an instrument, its paging never judged)', () => {
+  const seeds = [{ alias: 'a', status: 'RUNNING' }, { alias: 'b', status: 'STOPPED' }, { alias: 'c', status: 'RUNNING' }, { alias: 'd', status: 'RUNNING' }, { alias: 'e', status: 'RUNNING' }];
+  const stopTwo = row('stop.two', seeds, { kind: 'call', call: { operation: 'StopInstances', ids: ['a', 'c'] }, expect: { result: 'success', stopped: ['a', 'c'] } });
 
-  it('passes exactly N entries and flags any other count', async () => {
-    expect((await runCase(query(3), ctx())).findings).toEqual([]);
-    const r = await runCase(query(2), ctx());
-    expect(checksOf(r)).toEqual(['entry-count']);
-    expect(r.findings[0]?.message).toBe('expected 2 entries, received 3');
+  it.each(['status-pages-of-2', 'status-pages-of-2-no-total', 'status-reversed', 'status-throttled'] as const)(
+    'passes a right target whose status query is %s, and still catches a wrong state',
+    async (fault) => {
+      fake.fault = fault;
+      expect((await runCase(stopTwo, ctx())).findings).toEqual([]);
+      const rejected = await runCase(stoppedRejected, ctx());
+      expect(rejected.findings).toEqual([]);
+    },
+  );
+
+  it('follows pages: a target paging by 2 with totals reads all five instances of a case', async () => {
+    fake.fault = 'status-pages-of-2';
+    const wrongAfterPaging = row('stop.two.wrong', seeds, { kind: 'call', call: { operation: 'StopInstances', ids: ['a', 'c'] }, expect: { result: 'success', stopped: ['a'] } });
+    const r = await runCase(wrongAfterPaging, ctx());
+    // c is on the second page of the status query: the engine must have read it to see that it changed.
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^c \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPPING/)]);
   });
 });
 
@@ -330,10 +338,10 @@ describe('bursts', () => {
     expect(checksOf(r2)).toEqual(['burst-all-served']);
   });
 
-  it('paces only tencent-cvm-api3 StopInstances', () => {
-    expect(isPacedCall('tencent-cvm-api3', { operation: 'StopInstances' })).toBe(true);
-    expect(isPacedCall('tencent-cvm-api3', { operation: 'DescribeStatus' })).toBe(false);
-    expect(isPacedCall('tencent-cvm-api2', { operation: 'StopInstances' })).toBe(false);
+  it('paces only the operation a dialect documents a rate limit for (tencent-cvm-api3 StopInstances)', () => {
+    expect(isPacedCall(getDialect('tencent-cvm-api3'), { operation: 'StopInstances' })).toBe(true);
+    expect(isPacedCall(getDialect('tencent-cvm-api3'), { operation: 'DescribeStatus' })).toBe(false);
+    for (const d of DIALECT_NAMES) if (d !== 'tencent-cvm-api3') expect(isPacedCall(getDialect(d), { operation: 'StopInstances' }), d).toBe(false);
   });
 });
 

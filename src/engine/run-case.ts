@@ -10,14 +10,10 @@ import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } fr
 import { redactSecret } from '../signing/credentials.ts';
 import {
   answerKind,
-  burstAllServed,
-  burstSomeRefused,
   isServed,
   makeFinding,
-  requestIdUnique,
   runCallChecks,
-  stateEventual,
-  stateImmediate,
+  STEP_CHECKS,
   type FindingScope,
   type InstanceStateExpectation,
 } from './checks.ts';
@@ -37,9 +33,9 @@ export function newRunId(): string {
   return randomUUID().replace(/-/g, '').slice(0, 12);
 }
 
-/** Whether the engine paces this call (tencent-cvm-api3 StopInstances, DESIGN.md §3). */
-export function isPacedCall(dialect: string, call: OperationCall): boolean {
-  return dialect === 'tencent-cvm-api3' && call.operation === 'StopInstances';
+/** Whether the engine paces this call: the dialect documents a rate limit for its operation (DESIGN.md §3). */
+export function isPacedCall(dialect: Dialect, call: OperationCall): boolean {
+  return dialect.rateLimit !== undefined && dialect.rateLimit.operation === call.operation;
 }
 
 /** Seeds of the row with `{n}` aliases expanded for the row's bursts (0-based request index). */
@@ -165,7 +161,8 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
   const seeds = expandSeeds(row);
   const seedIds = seeds.map((s) => ids.alias(s.alias));
   const requestTimeout = ctx.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  let finished = false;
+  /** Set once the case is over (its steps ended, or it timed out): steps still in flight stop at their next turn. */
+  let caseOver = false;
   const pacerWait = new PacerWait();
 
   const body = async (): Promise<void> => {
@@ -185,13 +182,13 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
         return;
       }
     }
-    const runner = new StepRunner(row, ctx, dialect, dctx, ids, seeds, scope, findings, () => finished, pacerWait);
+    const runner = new StepRunner({ row, run: ctx, dialect, dctx, ids, seeds, scope, findings, isCaseOver: () => caseOver, pacerWait });
     for (const step of row.steps) {
-      if (finished) return;
-      const go = step.kind === 'call' ? await runner.call(step) : await runner.burst(step);
-      if (!go) return;
+      if (caseOver) return;
+      const goOn = step.kind === 'call' ? await runner.call(step) : await runner.burst(step);
+      if (!goOn) return;
     }
-    findings.push(...requestIdUnique(scope, runner.exchanges));
+    if (dialect.uniqueRequestIds) findings.push(...STEP_CHECKS['request-id-unique']({ scope, exchanges: runner.exchanges }));
   };
 
   const caseTimeout = row.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
@@ -215,7 +212,7 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
       findings.push(makeFinding(scope, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`));
     }
   } finally {
-    finished = true;
+    caseOver = true;
     if (timer) clearTimeout(timer);
     if (seeds.length > 0) {
       try {
@@ -243,69 +240,73 @@ function providerStateFinding(scope: FindingScope, action: 'setup' | 'teardown',
   return makeFinding(scope, 'provider-state', `provider-state ${action} failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
+/** What a {@link StepRunner} works with: the row, the run, the dialect, the case's ids and where findings go. */
+interface StepContext {
+  readonly row: CaseRow;
+  readonly run: RunContext;
+  readonly dialect: Dialect;
+  readonly dctx: DialectContext;
+  readonly ids: IdMap;
+  readonly seeds: readonly InstanceSeed[];
+  readonly scope: FindingScope;
+  readonly findings: Finding[];
+  /** True once the case is over (timed out): a step in flight stops at its next turn. */
+  readonly isCaseOver: () => boolean;
+  readonly pacerWait: PacerWait;
+}
+
 /** Runs the steps of one case, keeping the book of what each seeded instance must read. */
 class StepRunner {
   readonly exchanges: Exchange[] = [];
   private readonly book: StateBook = new Map();
   private readonly statusForCode: (code: string) => readonly number[] | undefined;
 
-  constructor(
-    private readonly row: CaseRow,
-    private readonly ctx: RunContext,
-    private readonly dialect: Dialect,
-    private readonly dctx: DialectContext,
-    private readonly ids: IdMap,
-    seeds: readonly InstanceSeed[],
-    private readonly scope: FindingScope,
-    private readonly findings: Finding[],
-    private readonly stopped: () => boolean,
-    private readonly pacerWait: PacerWait,
-  ) {
-    for (const s of seeds) this.book.set(s.alias, [s.status]);
-    this.statusForCode = statusForCodeOf(row.dialect);
+  constructor(private readonly c: StepContext) {
+    for (const s of c.seeds) this.book.set(s.alias, [s.status]);
+    this.statusForCode = statusForCodeOf(c.row.dialect);
   }
 
   private toCall(step: CallStep | BurstStep, n?: number): OperationCall {
     const { ids, ...rest } = step.call;
-    return ids === undefined ? { ...rest } : { ...rest, instanceIds: ids.map((r) => this.ids.ref(r, n)) };
+    return ids === undefined ? { ...rest } : { ...rest, instanceIds: ids.map((r) => this.c.ids.ref(r, n)) };
   }
 
   private async send(call: OperationCall, paced: boolean): Promise<Exchange> {
-    const go = (): Promise<Exchange> => callTarget(this.dialect, call, this.dctx);
-    const pacer = this.ctx.pacer;
+    const go = (): Promise<Exchange> => callTarget(this.c.dialect, call, this.c.dctx);
+    const pacer = this.c.run.pacer;
     const ex =
-      paced && isPacedCall(this.row.dialect, call)
-        ? await this.pacerWait.through((fn) => pacer.paced(fn), go)
+      paced && isPacedCall(this.c.dialect, call)
+        ? await this.c.pacerWait.through((fn) => pacer.paced(fn), go)
         : await go();
     this.exchanges.push(ex);
     return ex;
   }
 
   private async readStatuses(idList: readonly string[]): Promise<StatusRead> {
-    const read = await queryStatuses(this.dialect, idList, this.dctx);
+    const read = await queryStatuses(this.c.dialect, idList, this.c.dctx);
     this.exchanges.push(...read.exchanges);
     return read;
   }
 
-  /** Returns false when the case cannot go on (no answer from the target). */
+  /** Returns false when the case cannot go on (no answer from the target, or the case is over). */
   async call(step: CallStep): Promise<boolean> {
     const call = this.toCall(step);
     const ex = await this.send(call, true);
-    this.findings.push(
+    this.c.findings.push(
       ...runCallChecks({
-        scope: this.scope,
+        scope: this.c.scope,
         exchange: ex,
         expect: step.expect,
-        idOf: (key) => this.ids.key(key),
+        idOf: (key) => this.c.ids.key(key),
         statusForCode: this.statusForCode,
       }),
     );
     if (!ex.response) return false;
-    const { stopping, stopped } = this.dialect.lifecycle;
-    const stoppedNow = this.stoppedBy(step, ex);
-    for (const alias of stoppedNow) this.book.set(alias, [stopping, stopped]);
-    await this.checkStates(ex.request, 'state-immediate', stoppedNow);
-    return !this.stopped();
+    const { stopping, stopped } = this.c.dialect.lifecycle;
+    const stoppedByCall = this.stoppedBy(step, ex);
+    for (const alias of stoppedByCall) this.book.set(alias, [stopping, stopped]);
+    await this.checkStates(ex.request, 'state-immediate', stoppedByCall);
+    return !this.c.isCaseOver();
   }
 
   /**
@@ -318,9 +319,10 @@ class StepRunner {
   private stoppedBy(step: CallStep, ex: Exchange): string[] {
     if (step.expect.result !== 'not-5xx') return [...new Set(step.expect.stopped ?? [])];
     const named = [...new Set((step.call.ids ?? []).flatMap((r) => (typeof r === 'string' && this.book.has(r) ? [r] : [])))];
+    const isStop = step.call.operation === 'StopInstances' && step.call.action === undefined;
     switch (answerKind(ex)) {
       case 'success':
-        return [...new Set(step.expect.stopped ?? (step.call.operation === 'StopInstances' ? named : []))];
+        return [...new Set(step.expect.stopped ?? (isStop ? named : []))];
       case 'error':
         return [];
       case 'other':
@@ -330,34 +332,34 @@ class StepRunner {
     }
   }
 
-  /** Immediate state check of the whole book, then the eventual check for `stoppedNow` aliases that passed it. */
-  private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedNow: readonly string[]): Promise<void> {
+  /** Immediate state check of the whole book, then the eventual check for `stoppedByStep` aliases that passed it. */
+  private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedByStep: readonly string[]): Promise<void> {
+    const { scope, ids, findings } = this.c;
     const expected: InstanceStateExpectation[] = [];
     for (const [alias, accept] of this.book) {
-      if (accept !== undefined) expected.push({ alias, id: this.ids.alias(alias), accept });
+      if (accept !== undefined) expected.push({ alias, id: ids.alias(alias), accept });
     }
     if (expected.length === 0) return;
     const read = await this.readStatuses(expected.map((e) => e.id));
-    const immediate = stateImmediate(this.scope, expected, read, blame, check);
-    this.findings.push(...immediate);
-    if (read.problem || this.stopped()) return;
-    const { stopped } = this.dialect.lifecycle;
-    const candidates = stoppedNow
-      .map((alias) => ({ alias, id: this.ids.alias(alias) }))
+    findings.push(...STEP_CHECKS[check]({ scope, expected, read, blame }));
+    if (read.problem || this.c.isCaseOver()) return;
+    const { stopped } = this.c.dialect.lifecycle;
+    const candidates = stoppedByStep
+      .map((alias) => ({ alias, id: ids.alias(alias) }))
       .filter((e) => {
         const got = read.statuses.get(e.id);
         return got !== undefined && (this.book.get(e.alias) ?? []).includes(got);
       });
-    const eventual = await stateEventual(
-      this.scope,
-      candidates,
-      stopped,
-      (idList) => this.readStatuses(idList),
-      this.ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS,
+    const eventual = await STEP_CHECKS['state-eventual']({
+      scope,
+      expected: candidates,
+      stoppedWord: stopped,
+      read: (idList) => this.readStatuses(idList),
+      timeoutMs: this.c.run.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS,
       blame,
-    );
-    this.findings.push(...eventual);
-    if (eventual.length === 0) for (const c of candidates) this.book.set(c.alias, [stopped]);
+    });
+    findings.push(...eventual);
+    if (eventual.length === 0) for (const cand of candidates) this.book.set(cand.alias, [stopped]);
   }
 
   async burst(step: BurstStep): Promise<boolean> {
@@ -365,16 +367,17 @@ class StepRunner {
     const first = calls[0];
     if (first === undefined) return true;
     const fire = (): Promise<Exchange[]> => Promise.all(calls.map((c) => this.send(c, false)));
-    const answers = isPacedCall(this.row.dialect, first)
-      ? await this.pacerWait.through((fn) => this.ctx.pacer.exclusive(fn), fire)
+    const answers = isPacedCall(this.c.dialect, first)
+      ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();
-    this.findings.push(
+    const { scope } = this.c;
+    this.c.findings.push(
       ...('allServed' in step.expect
-        ? burstAllServed(this.scope, answers)
-        : burstSomeRefused(this.scope, answers, step.expect.someRefused)),
+        ? STEP_CHECKS['burst-all-served']({ scope, answers })
+        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused })),
     );
     if (answers.every((a) => !a.response)) return false;
-    const { stopping, stopped } = this.dialect.lifecycle;
+    const { stopping, stopped } = this.c.dialect.lifecycle;
     const refusedCode = 'someRefused' in step.expect ? step.expect.someRefused : undefined;
     answers.forEach((ex, n) => {
       const aliases = (step.call.ids ?? []).flatMap((r) => (typeof r === 'string' ? [r.split('{n}').join(String(n))] : []));
@@ -387,6 +390,6 @@ class StepRunner {
     });
     const blame = answers.find((a) => isServed(a))?.request ?? (answers[0] as Exchange).request;
     await this.checkStates(blame, 'burst-state', []);
-    return !this.stopped();
+    return !this.c.isCaseOver();
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { CaseRow, Level } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
+import type { CallCheckName, StepCheckName } from './checks.ts';
 
 /** Paces the engine's own calls that a target rate-limits (tencent-cvm-api3 StopInstances, DESIGN.md §3). */
 export interface Pacer {
@@ -33,32 +34,11 @@ export interface RunContext {
   readonly pacer: Pacer;
 }
 
-/** The names of the checks that look at one exchange (`CHECKS` in `src/engine/checks.ts`). */
-export type CallCheckName =
-  | 'transport-ok'
-  | 'not-server-error'
-  | 'decodable'
-  | 'content-type'
-  | 'schema-valid'
-  | 'result-kind'
-  | 'error-code'
-  | 'http-status'
-  | 'request-id-present'
-  | 'per-instance'
-  | 'entry-count';
+/** The engine's own failure kinds: not checks of the target's answers, but why a case could not be judged. */
+export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine';
 
-/** The names of the engine's checks (one registry, `src/engine/checks.ts`), plus the engine's own failure kinds. */
-export type CheckName =
-  | CallCheckName
-  | 'request-id-unique'
-  | 'state-immediate'
-  | 'state-eventual'
-  | 'burst-all-served'
-  | 'burst-some-refused'
-  | 'burst-state'
-  | 'provider-state'
-  | 'case-timeout'
-  | 'engine';
+/** The name of a finding's source: a call check, a step check (`src/engine/checks.ts`) or an engine failure kind. */
+export type CheckName = CallCheckName | StepCheckName | EngineFindingKind;
 
 /**
  * One problem found about the target, in the one shape every check uses.

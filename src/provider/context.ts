@@ -27,16 +27,6 @@ export interface InstanceProblem {
   readonly status: string | undefined;
 }
 
-/** The order in which per-instance problems of a batch are reported (the first present wins). */
-export const PROBLEM_PRECEDENCE: readonly ErrorKey[] = [
-  'malformedId',
-  'notFound',
-  'securityLocked',
-  'recycled',
-  'notReady',
-  'wrongState',
-];
-
 /** Why one id may not be stopped, or `undefined` when it may. */
 export function instanceProblem(ctx: ProviderContext, id: string): InstanceProblem | undefined {
   const { rules } = ctx;
@@ -85,7 +75,7 @@ export function stopAtomically(ctx: ProviderContext, ids: readonly string[], dry
       const bad = new Set(problems.map((p) => p.id));
       for (const id of ids) if (!bad.has(id)) ctx.store.beginStop(id);
     }
-    const key = PROBLEM_PRECEDENCE.find((k) => problems.some((p) => p.key === k)) ?? 'wrongState';
+    const key = ctx.rules.problemPrecedence.find((k) => problems.some((p) => p.key === k)) ?? problems[0]?.key ?? 'wrongState';
     throw new Refusal(
       key,
       problemMessage(

@@ -76,6 +76,11 @@ export interface DialectRules {
   readonly honourSecurityLock: boolean;
   /** All or nothing: a batch with one bad instance stops none (DESIGN.md §3). `false` makes a wrong provider. */
   readonly atomicBatch: boolean;
+  /**
+   * The order in which per-instance problems of a batch are reported (the first present wins): zenlayer's recycle
+   * bin before NOT_RUNNING (DESIGN.md §3). Keys not listed rank last.
+   */
+  readonly problemPrecedence: readonly ErrorKey[];
   /** Status query paging: default and largest page size (`null`: no maximum, the page holds what there is). */
   readonly statusPage: { readonly defaultSize: number; readonly maxSize: number | null };
   /** The documented API version (tencent `2017-03-12`, aliyun `2014-05-26`); `null` when not checked. */
@@ -92,6 +97,16 @@ export type RulesOverride = Partial<Omit<DialectRules, 'codes' | 'lifecycle' | '
   readonly lifecycle?: Partial<DialectRules['lifecycle']>;
   readonly statusPage?: Partial<DialectRules['statusPage']>;
 };
+
+/** The reference order of per-instance problems in a batch (the first present wins). */
+export const DEFAULT_PROBLEM_PRECEDENCE: readonly ErrorKey[] = Object.freeze([
+  'malformedId',
+  'notFound',
+  'securityLocked',
+  'recycled',
+  'notReady',
+  'wrongState',
+]);
 
 /** Tencent answers errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
 function tc(code: string): ErrorSpec {
@@ -131,6 +146,7 @@ function tencentRules(): DialectRules {
     notReadyWords: [],
     honourSecurityLock: false,
     atomicBatch: true,
+    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
     statusPage: { defaultSize: 20, maxSize: 100 },
     version: '2017-03-12',
     requireRegion: true,
@@ -173,6 +189,7 @@ function zenlayerRules(kind: 'vm' | 'bmc'): DialectRules {
     notReadyWords: [],
     honourSecurityLock: false,
     atomicBatch: true,
+    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
     // DESIGN.md §3: pageSize default 20; the documents state no maximum, so any positive size is served.
     statusPage: { defaultSize: 20, maxSize: null },
     version: null,
@@ -215,6 +232,7 @@ function aliyunRules(): DialectRules {
     notReadyWords: ['Pending', 'Starting'],
     honourSecurityLock: true,
     atomicBatch: true,
+    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
     statusPage: { defaultSize: 10, maxSize: 50 },
     version: '2014-05-26',
     requireRegion: true,

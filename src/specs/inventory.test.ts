@@ -126,12 +126,24 @@ describe('rules a black-box case cannot observe', () => {
     'aliyun-ecs': ['default:ForceStop=false', 'resolution:stoppedmode-default-conditional', 'resolution:signatures-verified-when-configured'],
   };
   const OBSERVABLE: Record<DialectName, string[]> = {
-    'tencent-cvm-api2': ['default:Limit=20', 'resolution:status-query-paging'],
-    'tencent-cvm-api3': ['default:Limit=20', 'resolution:missing-vs-empty-ids', 'resolution:api3-rate-limit'],
-    'zenlayer-vm': ['default:pageSize=20', 'resolution:vm-stoppable-running-wins'],
-    'zenlayer-bmc': ['default:pageSize=20'],
-    'aliyun-ecs': ['default:DryRun=false', 'default:BatchOptimization=AllTogether', 'default:Format=XML', 'default:PageSize=10', 'resolution:default-format-xml'],
+    'tencent-cvm-api2': ['resolution:unknown-action-client-error'],
+    'tencent-cvm-api3': ['resolution:missing-vs-empty-ids', 'resolution:api3-rate-limit', 'resolution:unknown-action-client-error'],
+    'zenlayer-vm': ['resolution:vm-stoppable-running-wins', 'resolution:unknown-action-client-error'],
+    'zenlayer-bmc': ['resolution:unknown-action-client-error'],
+    'aliyun-ecs': ['default:DryRun=false', 'default:BatchOptimization=AllTogether', 'default:Format=XML', 'resolution:default-format-xml', 'resolution:unknown-action-client-error'],
   };
+  /** DESIGN.md §3: the status query is the suite's instrument; its paging rules are never judged. */
+  const INSTRUMENT: Record<DialectName, string[]> = {
+    'tencent-cvm-api2': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
+    'tencent-cvm-api3': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
+    'zenlayer-vm': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
+    'zenlayer-bmc': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
+    'aliyun-ecs': ['param:PageSize', 'param:PageNumber', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
+  };
+
+  it.each(DIALECT_NAMES)("%s marks the status query's paging as not judged (an instrument), with the reason", (d) => {
+    for (const id of INSTRUMENT[d]) expect(String(testable(d, id)), id).toMatch(/instrument/);
+  });
 
   it.each(DIALECT_NAMES)('%s marks shutdown-mode and billing defaults and signature checks as not testable, with a reason', (d) => {
     for (const id of UNOBSERVABLE[d]) {
@@ -147,7 +159,7 @@ describe('rules a black-box case cannot observe', () => {
 
   it('marks nothing else as not testable: every reason is for an error row or a listed rule', () => {
     for (const d of DIALECT_NAMES) {
-      const extra = ruleInventory(d).filter((r) => r.testable !== true && !r.id.startsWith('error:') && !UNOBSERVABLE[d].includes(r.id));
+      const extra = ruleInventory(d).filter((r) => r.testable !== true && !r.id.startsWith('error:') && !UNOBSERVABLE[d].includes(r.id) && !INSTRUMENT[d].includes(r.id));
       expect(extra.map((r) => r.id), d).toEqual([]);
     }
   });

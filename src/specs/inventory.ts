@@ -95,13 +95,16 @@ export function ruleInventory(dialect: DialectName): Rule[] {
     const name = ref.replace('#/components/schemas/', '');
     return isObj(schemas[name]) ? schemas[name] : undefined;
   };
-  const paramRules = (name: string, schema: Json, docRef: string | undefined, how: string): void => {
-    add('param', name, `${how}; ${describeSchema(schema)}`, docRef);
+  // `x-vmconform-testable: <reason>` on a parameter (or its schema) marks every rule of it as one a case cannot judge
+  // (the status query's paging: DESIGN.md §3); `x-vmconform-default-testable: <reason>` beside `default` marks only
+  // a default a black-box case cannot observe.
+  const paramRules = (name: string, schema: Json, docRef: string | undefined, how: string, paramTestable?: string): void => {
+    const testable: Testable = paramTestable ?? str(schema['x-vmconform-testable']) ?? true;
+    add('param', name, `${how}; ${describeSchema(schema)}`, docRef, testable);
     if (Array.isArray(schema['enum'])) {
-      for (const v of schema['enum']) add('enum', `${name}=${String(v)}`, `${name} accepts ${String(v)}`, docRef);
+      for (const v of schema['enum']) add('enum', `${name}=${String(v)}`, `${name} accepts ${String(v)}`, docRef, testable);
     }
-    // `x-vmconform-default-testable: <reason>` beside `default` marks a default a black-box case cannot observe.
-    const defaultTestable = str(schema['x-vmconform-default-testable']) ?? true;
+    const defaultTestable = testable === true ? (str(schema['x-vmconform-default-testable']) ?? true) : testable;
     if (schema['default'] !== undefined) add('default', `${name}=${String(schema['default'])}`, `${name} defaults to ${String(schema['default'])}`, docRef, defaultTestable);
   };
 
@@ -121,7 +124,7 @@ export function ruleInventory(dialect: DialectName): Rule[] {
         const requiredFor = Array.isArray(p['x-vmconform-required-for']) ? p['x-vmconform-required-for'].join(', ') : undefined;
         const actions = Array.isArray(p['x-vmconform-actions']) ? ` (${p['x-vmconform-actions'].join(', ')} only)` : '';
         const req = p['required'] === true ? 'required' : requiredFor ? `required for ${requiredFor}` : 'optional';
-        paramRules(name, schema, str(p['x-vmconform-docRef']), `${String(p['in'])} parameter of ${where}, ${req}${actions}`);
+        paramRules(name, schema, str(p['x-vmconform-docRef']), `${String(p['in'])} parameter of ${where}, ${req}${actions}`, str(p['x-vmconform-testable']));
       }
       const body = isObj(op['requestBody']) ? op['requestBody'] : undefined;
       const content = body && isObj(body['content']) ? body['content'] : {};

@@ -174,8 +174,8 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
         'state.SHUTDOWN.rejected',
         'state.TERMINATING.rejected',
         'state.mixed-batch.rejected',
-        'status.query.page-size-over-max.rejected',
         'ids.several-problems.rejected',
+        'action.unknown.rejected',
         'envelope.error.http-200',
         'param.ForceStop.invalid-rejected',
         'param.StopType.invalid-rejected',
@@ -234,12 +234,23 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
     {
       name: 'zenlayer-vm-recycled-as-not-running',
       dialect: 'zenlayer-vm',
-      breaks: 'resolution:recycle-bin-precedence',
+      breaks: 'error:OPERATION_DENIED_INSTANCE_RECYCLED',
       description: 'answers 403 OPERATION_DENIED_INSTANCE_NOT_RUNNING for RECYCLE/RECYCLING instead of ..._RECYCLED',
-      expectFailing: ['state.RECYCLE.rejected', 'state.RECYCLING.rejected', 'state.mixed-recycled.rejected'],
+      expectFailing: ['state.RECYCLE.rejected', 'state.RECYCLING.rejected', 'state.mixed-recycled.rejected', 'state.mixed-recycled-stopped.rejected'],
       alsoFails: {},
     },
     { rules: { recycledWords: [] } },
+  ),
+  byOptions(
+    {
+      name: 'zenlayer-vm-not-running-wins',
+      dialect: 'zenlayer-vm',
+      breaks: 'resolution:recycle-bin-precedence',
+      description: 'in a batch of a STOPPED and a RECYCLING instance, answers NOT_RUNNING: the recycle bin does not take precedence',
+      expectFailing: ['state.mixed-recycled-stopped.rejected'],
+      alsoFails: {},
+    },
+    { rules: { problemPrecedence: ['malformedId', 'notFound', 'securityLocked', 'notReady', 'wrongState', 'recycled'] } },
   ),
   byOptions(
     {
@@ -438,18 +449,6 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       alsoFails: {},
     },
     () => http.get('*', ({ request }) => (new URL(request.url).pathname === '/' ? new Response('method not allowed', { status: 405 }) : undefined)),
-  ),
-  byOptions(
-    {
-      name: 'aliyun-status-default-page-50',
-      dialect: 'aliyun-ecs',
-      breaks: 'default:PageSize=10',
-      description: 'a DescribeInstanceStatus without PageSize lists up to 50 entries instead of the default page of 10',
-      // The engine's own status reads always ask an explicit PageSize, so only the default-page row sees it.
-      expectFailing: ['status.query.default-page-size'],
-      alsoFails: {},
-    },
-    { rules: { statusPage: { defaultSize: 50 } } },
   ),
   byOptions(
     {

@@ -24,7 +24,11 @@ export type FakeFault =
   | 'truncated-json' // StopInstances answers 200 application/json with a truncated success envelope
   | 'dup-rejected' // a batch naming an id twice is rejected (400 INVALID_PARAMETER) and changes nothing
   | 'dup-rejected-but-stops' // a batch naming an id twice is rejected (400) but its instances are stopped anyway
-  | 'dup-accepted-no-stop'; // a batch naming an id twice gets the success envelope but nothing stops
+  | 'dup-accepted-no-stop' // a batch naming an id twice gets the success envelope but nothing stops
+  | 'status-pages-of-2' // status queries answer at most 2 entries per page (whatever pageSize asks), pageNum honoured, totalCount given
+  | 'status-pages-of-2-no-total' // the same without totalCount
+  | 'status-reversed' // status entries in reverse order
+  | 'status-throttled'; // every second status query answers 429 TOO_MANY_REQUESTS
 
 /** A running fake target. */
 export interface FakeTarget {
@@ -67,6 +71,7 @@ export async function startFakeZenlayer(options: { transitionMs?: number } = {})
   const timers = new Set<NodeJS.Timeout>();
   const stopTimes: number[] = [];
   const hanging = new Set<ServerResponse>();
+  let statusQueries = 0;
   const fake: FakeTarget = {
     url: '',
     statesUrl: '',
@@ -122,9 +127,18 @@ export async function startFakeZenlayer(options: { transitionMs?: number } = {})
       const ids = body['instanceIds'];
       if (action === 'DescribeInstancesStatus') {
         const list = Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string') : [];
-        const dataSet = list.filter((i) => instances.has(i)).map((i) => ({ instanceId: i, instanceStatus: instances.get(i) }));
+        if (fake.fault === 'status-throttled' && ++statusQueries % 2 === 1) {
+          error(res, 429, 'TOO_MANY_REQUESTS', 'slow down');
+          return;
+        }
+        const all = list.filter((i) => instances.has(i)).map((i) => ({ instanceId: i, instanceStatus: instances.get(i) }));
+        if (fake.fault === 'status-reversed') all.reverse();
+        const paged = fake.fault === 'status-pages-of-2' || fake.fault === 'status-pages-of-2-no-total';
+        const pageNum = typeof body['pageNum'] === 'number' ? body['pageNum'] : 1;
+        const dataSet = paged ? all.slice((pageNum - 1) * 2, pageNum * 2) : all;
         const id = rid();
-        send(res, 200, { requestId: id, response: { requestId: id, totalCount: dataSet.length, dataSet } });
+        const total = fake.fault === 'status-pages-of-2-no-total' ? {} : { totalCount: all.length };
+        send(res, 200, { requestId: id, response: { requestId: id, ...total, dataSet } });
         return;
       }
       if (action !== 'StopInstances') {
