@@ -55,14 +55,23 @@ export function isThrottled(ex: Exchange): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One status query, retried while the target throttles it. */
-async function statusQuery(dialect: Dialect, call: OperationCall, ctx: DialectContext, exchanges: Exchange[]): Promise<Exchange> {
+/**
+ * Send a call, and send it again (after a growing, jittered wait) while the target answers that it is throttled. A
+ * throttled refusal changes nothing (DESIGN.md §3), so resending is safe; the answer that ends it is returned, and
+ * every exchange made is pushed to `exchanges`. Cases that test a rate limit send their bursts with `callTarget`.
+ */
+export function callTargetPatiently(dialect: Dialect, call: OperationCall, ctx: DialectContext, exchanges: Exchange[] = []): Promise<Exchange> {
+  return retryWhileThrottled(() => callTarget(dialect, call, ctx), exchanges);
+}
+
+/** Run `send` again (after a growing, jittered wait) while its answer is throttled; every exchange goes to `exchanges`. */
+export async function retryWhileThrottled(send: () => Promise<Exchange>, exchanges: Exchange[]): Promise<Exchange> {
   let wait = THROTTLE_FIRST_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
-    const ex = await callTarget(dialect, call, ctx);
+    const ex = await send();
     exchanges.push(ex);
     if (attempt >= THROTTLE_RETRIES || !isThrottled(ex)) return ex;
-    await sleep(wait);
+    await sleep(wait * (0.5 + Math.random()));
     wait *= 2;
   }
 }
@@ -89,7 +98,7 @@ export async function queryStatuses(
     let received = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const where = page === 1 ? {} : { page: dialect.statusPaging === 'offset' ? received : page };
-      const ex = await statusQuery(dialect, { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where }, ctx, exchanges);
+      const ex = await callTargetPatiently(dialect, { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where }, ctx, exchanges);
       const problem = statusProblem(ex);
       if (problem) return { statuses, exchanges, problem };
       const entries = ex.outcome?.instances ?? [];

@@ -299,6 +299,13 @@ describe('reading statuses robustly (DESIGN.md §3: the status query is an instr
     },
   );
 
+  it('sends a call step again when the target throttles it (a throttled refusal changes nothing), but never a burst', async () => {
+    fake.fault = 'stop-throttled';
+    fake.stopCalls = 0;
+    expect((await runCase(stopTwo, ctx())).findings).toEqual([]);
+    expect(fake.stopCalls).toBe(2);
+  });
+
   it('follows pages: a target paging by 2 with totals reads all five instances of a case', async () => {
     fake.fault = 'status-pages-of-2';
     const wrongAfterPaging = row('stop.two.wrong', seeds, { kind: 'call', call: { operation: 'StopInstances', ids: ['a', 'c'] }, expect: { result: 'success', stopped: ['a'] } });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallStep, BurstStep, CaseRow, IdRef, InstanceSeed } from '../cases/types.ts';
-import { callTarget, queryStatuses, type StatusRead } from '../dialects/client.ts';
+import { callTarget, queryStatuses, retryWhileThrottled, type StatusRead } from '../dialects/client.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
@@ -271,14 +271,22 @@ class StepRunner {
     return ids === undefined ? { ...rest } : { ...rest, instanceIds: ids.map((r) => this.c.ids.ref(r, n)) };
   }
 
-  private async send(call: OperationCall, paced: boolean): Promise<Exchange> {
-    const go = (): Promise<Exchange> => callTarget(this.c.dialect, call, this.c.dctx);
+  /**
+   * Send a call step's request. Outside bursts, a throttled answer is not the verdict: the request is sent again
+   * (a throttled refusal changes nothing), each attempt through the pacer when the call is paced.
+   */
+  private async send(call: OperationCall, kind: 'call' | 'burst'): Promise<Exchange> {
     const pacer = this.c.run.pacer;
-    const ex =
-      paced && isPacedCall(this.c.dialect, call)
-        ? await this.c.pacerWait.through((fn) => pacer.paced(fn), go)
-        : await go();
-    this.exchanges.push(ex);
+    if (kind === 'burst') {
+      const ex = await callTarget(this.c.dialect, call, this.c.dctx);
+      this.exchanges.push(ex);
+      return ex;
+    }
+    const attempts: Exchange[] = [];
+    const go = (): Promise<Exchange> => callTarget(this.c.dialect, call, this.c.dctx);
+    const once = (): Promise<Exchange> => (isPacedCall(this.c.dialect, call) ? this.c.pacerWait.through((fn) => pacer.paced(fn), go) : go());
+    const ex = await retryWhileThrottled(once, attempts);
+    this.exchanges.push(...attempts);
     return ex;
   }
 
@@ -291,7 +299,7 @@ class StepRunner {
   /** Returns false when the case cannot go on (no answer from the target, or the case is over). */
   async call(step: CallStep): Promise<boolean> {
     const call = this.toCall(step);
-    const ex = await this.send(call, true);
+    const ex = await this.send(call, 'call');
     this.c.findings.push(
       ...runCallChecks({
         scope: this.c.scope,
@@ -366,7 +374,7 @@ class StepRunner {
     const calls = Array.from({ length: step.count }, (_, n) => this.toCall(step, n));
     const first = calls[0];
     if (first === undefined) return true;
-    const fire = (): Promise<Exchange[]> => Promise.all(calls.map((c) => this.send(c, false)));
+    const fire = (): Promise<Exchange[]> => Promise.all(calls.map((c) => this.send(c, 'burst')));
     const answers = isPacedCall(this.c.dialect, first)
       ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();

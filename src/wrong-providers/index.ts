@@ -1,21 +1,26 @@
 /**
  * Deliberately wrong providers: each is the reference provider with ONE documented rule broken, by a rule override
- * (`ProviderOptions.rules`) or by one msw handler prepended to the reference handlers (first match wins). They
+ * (`ProviderOptions.rules`) or by one msw handler prepended to the reference handlers (first match wins; the
+ * building blocks are in `src/provider-variants/build.ts`). They
  * prove the catalog and the engine catch what they claim to: each names the rule it breaks and EXACTLY the case ids
  * that fail against it: the ones that name the broken rule ({@link WrongProvider.expectFailing}) and the others the
  * same fault legitimately breaks, each with its reason ({@link WrongProvider.alsoFails}). Every other case passes.
  */
-import { getResponse, http, type RequestHandler } from 'msw';
+import { http } from 'msw';
 import type { DialectName } from '../dialects/types.ts';
-import { createProvider, type ProviderOptions } from '../provider/handlers.ts';
 import { defaultRules, type CodeTable, type ErrorKey } from '../provider/rules.ts';
-import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import type { RunningProvider } from '../provider/server.ts';
+import {
+  queryParams,
+  rewriteQueryParam,
+  startWithHandler,
+  startWithOptions,
+  type Forward,
+  type VariantStartOptions,
+} from '../provider-variants/build.ts';
 
 /** Options every wrong provider passes through to the reference provider (e.g. a short `transitionMs` in tests). */
-export interface WrongProviderStartOptions {
-  /** STOPPING -> STOPPED time of the underlying reference provider (default 150 ms). */
-  readonly transitionMs?: number;
-}
+export type WrongProviderStartOptions = VariantStartOptions;
 
 /** One deliberately wrong provider. */
 export interface WrongProvider {
@@ -37,40 +42,16 @@ export interface WrongProvider {
   start(options?: WrongProviderStartOptions): Promise<RunningProvider>;
 }
 
-const DEFAULT_TRANSITION_MS = 150;
-
-function base(dialect: DialectName, options: WrongProviderStartOptions | undefined, extra: ProviderOptions = {}): ProviderOptions & { dialect: DialectName } {
-  return { dialect, transitionMs: options?.transitionMs ?? DEFAULT_TRANSITION_MS, ...extra };
-}
+type Spec = Omit<WrongProvider, 'start'>;
 
 /** A wrong provider made by overriding the reference provider's options (rules, rate limit, transition time). */
-function byOptions(
-  spec: Omit<WrongProvider, 'start'>,
-  extra: ProviderOptions | ((o: WrongProviderStartOptions | undefined) => ProviderOptions),
-): WrongProvider {
-  return {
-    ...spec,
-    start: (o) => startProviderServer(base(spec.dialect, o, typeof extra === 'function' ? extra(o) : extra)),
-  };
+function byOptions(spec: Spec, extra: Parameters<typeof startWithOptions>[1]): WrongProvider {
+  return { ...spec, start: startWithOptions(spec.dialect, extra) };
 }
 
-/**
- * A wrong provider made by prepending one msw handler to a fresh reference provider's handlers. The handler gets
- * `forward(request)`, which answers a request with the reference handlers (the same store).
- */
-function byHandler(
-  spec: Omit<WrongProvider, 'start'>,
-  make: (forward: (request: Request) => Promise<Response>) => RequestHandler,
-): WrongProvider {
-  return {
-    ...spec,
-    start: async (o) => {
-      const provider = createProvider(spec.dialect, base(spec.dialect, o));
-      const forward = async (request: Request): Promise<Response> =>
-        (await getResponse(provider.handlers, request)) ?? new Response('no handler', { status: 404 });
-      return startProviderServer({ ...base(spec.dialect, o), handlers: [make(forward), ...provider.handlers] });
-    },
-  };
+/** A wrong provider made by prepending one msw handler to a fresh reference provider's handlers. */
+function byHandler(spec: Spec, make: (forward: Forward) => ReturnType<typeof http.all>): WrongProvider {
+  return { ...spec, start: startWithHandler(spec.dialect, (forward) => make(forward)) };
 }
 
 /** Every code of the dialect's table answered with another HTTP status. */
@@ -82,40 +63,8 @@ function codesWithStatus(dialect: DialectName, httpStatus: number): Partial<Code
   return out;
 }
 
-/** The StopInstances parameters of an aliyun RPC request (query, or the form body of a POST). */
-async function aliyunParams(request: Request): Promise<URLSearchParams> {
-  const url = new URL(request.url);
-  const params = new URLSearchParams(url.search);
-  if (request.method === 'POST' && (request.headers.get('content-type') ?? '').includes('x-www-form-urlencoded')) {
-    for (const [k, v] of new URLSearchParams(await request.clone().text())) params.append(k, v);
-  }
-  return params;
-}
-
-/** A copy of an aliyun RPC request with one parameter rewritten (query and form body); `null` removes it. */
-async function rewriteAliyun(request: Request, name: string, value: string | null): Promise<Request> {
-  const url = new URL(request.url);
-  if (url.searchParams.has(name)) {
-    if (value === null) url.searchParams.delete(name);
-    else url.searchParams.set(name, value);
-  }
-  let body: string | undefined;
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    body = await request.clone().text();
-    if ((request.headers.get('content-type') ?? '').includes('x-www-form-urlencoded')) {
-      const form = new URLSearchParams(body);
-      if (form.has(name)) {
-        if (value === null) form.delete(name);
-        else form.set(name, value);
-        body = form.toString();
-      }
-    }
-  }
-  return new Request(url, { method: request.method, headers: request.headers, body: body === '' ? undefined : body });
-}
-
 const isAliyunStop = async (request: Request): Promise<URLSearchParams | undefined> => {
-  const params = await aliyunParams(request);
+  const params = await queryParams(request);
   const action = request.headers.get('x-acs-action') ?? params.get('Action');
   return action === 'StopInstances' ? params : undefined;
 };
@@ -366,7 +315,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
         const params = await isAliyunStop(request);
         if (!params || params.get('DryRun') !== 'true') return forward(request);
         const dryAnswer = await forward(request.clone());
-        await forward(await rewriteAliyun(request, 'DryRun', null));
+        await forward(await rewriteQueryParam(request, 'DryRun', null));
         return dryAnswer;
       }),
   ),
@@ -396,9 +345,9 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
     },
     (forward) =>
       http.all('*', async ({ request }) => {
-        const params = await aliyunParams(request);
+        const params = await queryParams(request);
         if (params.get('Format') !== 'XML') return forward(request);
-        return forward(await rewriteAliyun(request, 'Format', 'JSON'));
+        return forward(await rewriteQueryParam(request, 'Format', 'JSON'));
       }),
   ),
   byHandler(
@@ -416,7 +365,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       http.all('*', async ({ request }) => {
         const params = await isAliyunStop(request);
         if (!params || params.get('BatchOptimization') !== 'SuccessFirst') return forward(request);
-        return forward(await rewriteAliyun(request, 'BatchOptimization', 'AllTogether'));
+        return forward(await rewriteQueryParam(request, 'BatchOptimization', 'AllTogether'));
       }),
   ),
   byHandler(

@@ -7,12 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
-import { WindowPacer } from '../engine/pacer.ts';
-import { newRunId, runCase } from '../engine/run-case.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
-import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { ruleInventory } from '../specs/inventory.ts';
+import { failedIds, limiter, runRowsAgainst } from '../testing/run-catalog.ts';
 import { WRONG_PROVIDERS, wrongProvider } from './index.ts';
 
 const TRANSITION_MS = 150;
@@ -20,49 +18,9 @@ const POLL_TIMEOUT_MS = 3_000;
 /** Cases in flight at once over all providers: the providers and the engine share this process's event loop. */
 const MAX_IN_FLIGHT = 24;
 
-/** A tiny FIFO limiter (no dependency for ten lines): at most `max` tasks run at once. */
-function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 const limit = limiter(MAX_IN_FLIGHT);
-
-/** Run every case of the dialect against a running provider (bounded by the shared limiter). */
-async function runAll(dialect: DialectName, provider: RunningProvider): Promise<CaseResult[]> {
-  const ctx = {
-    dialect,
-    target: provider.url,
-    statesUrl: `${provider.url}/_vmconform/provider-states`,
-    credentials: TEST_CREDENTIALS,
-    runId: newRunId(),
-    pollTimeoutMs: POLL_TIMEOUT_MS,
-    requestTimeoutMs: 15_000,
-    pacer: new WindowPacer(),
-  };
-  return Promise.all(casesFor(dialect).map((row) => limit(() => runCase(row, ctx))));
-}
-
-async function runAgainst(start: () => Promise<RunningProvider>, dialect: DialectName): Promise<CaseResult[]> {
-  const provider = await start();
-  try {
-    return await runAll(dialect, provider);
-  } finally {
-    await provider.close();
-  }
-}
-
-const failedIds = (results: readonly CaseResult[]): string[] => results.filter((r) => r.status !== 'passed').map((r) => r.id);
+const runAgainst = (start: () => Promise<RunningProvider>, dialect: DialectName): Promise<CaseResult[]> =>
+  runRowsAgainst(start, dialect, { limit, pollTimeoutMs: POLL_TIMEOUT_MS });
 
 /** The cases a wrong provider declares failing: `expectFailing` and the keys of `alsoFails`, sorted. */
 const declaredFailing = (w: (typeof WRONG_PROVIDERS)[number]): string[] => [...w.expectFailing, ...Object.keys(w.alsoFails)].sort();

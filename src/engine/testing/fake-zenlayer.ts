@@ -28,7 +28,8 @@ export type FakeFault =
   | 'status-pages-of-2' // status queries answer at most 2 entries per page (whatever pageSize asks), pageNum honoured, totalCount given
   | 'status-pages-of-2-no-total' // the same without totalCount
   | 'status-reversed' // status entries in reverse order
-  | 'status-throttled'; // every second status query answers 429 TOO_MANY_REQUESTS
+  | 'status-throttled' // every second status query answers 429 TOO_MANY_REQUESTS
+  | 'stop-throttled'; // every second StopInstances answers 429 TOO_MANY_REQUESTS (and changes nothing)
 
 /** A running fake target. */
 export interface FakeTarget {
@@ -146,6 +147,10 @@ export async function startFakeZenlayer(options: { transitionMs?: number } = {})
         return;
       }
       fake.stopCalls++;
+      if (fake.fault === 'stop-throttled' && fake.stopCalls % 2 === 1) {
+        error(res, 429, 'TOO_MANY_REQUESTS', 'slow down');
+        return;
+      }
       if (fake.fault === 'hang') {
         hanging.add(res);
         return;
