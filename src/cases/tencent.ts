@@ -101,7 +101,7 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
     },
     rules: {
       stopSingle: ['state:stoppable=RUNNING', 'transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'envelope:success', ids.ids],
-      batch: [ids.ids, 'limit:instance-ids-max'],
+      batch: [ids.ids],
       limit100: ['limit:instance-ids-max'],
       limit101: ['limit:instance-ids-max', 'error:InvalidParameterValue.LimitExceeded'],
       missing: [ids.ids, 'error:MissingParameter', ...(ids.emptyList ? ['resolution:missing-vs-empty-ids'] : [])],
@@ -115,10 +115,10 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
         'resolution:not-stoppable-code',
         'resolution:seeded-status-persists',
       ],
-      mixedBatch: ['state:not-stoppable=STOPPED', 'error:InvalidInstance.NotSupported', 'state:stoppable=RUNNING'],
+      mixedBatch: ['state:not-stoppable=STOPPED', 'error:InvalidInstance.NotSupported'],
       wire: ids.wire,
       rejectedAny,
-      severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound', 'error:InvalidInstance.NotSupported'],
+      severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound'],
       status: {
         explicitPage: ['envelope:status', ...ids.statusAction, 'resolution:seeded-status-persists'],
         defaultPage: ['envelope:status', ...ids.statusAction],

@@ -5,6 +5,7 @@
 import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import { ruleFlips } from '../rule-flips/index.ts';
 import { ruleInventory, type Rule } from '../specs/inventory.ts';
 
 /** One rule and the ids of the rows that check it. */
@@ -12,6 +13,8 @@ export interface RuleCoverage {
   readonly rule: Rule;
   /** Case ids naming the rule, in catalog order. */
   readonly cases: readonly string[];
+  /** The ways the rule-observation test breaks the rule (`src/rule-flips/`); each crediting case fails on one. */
+  readonly flips: readonly string[];
 }
 
 /** The coverage of one dialect. */
@@ -39,6 +42,7 @@ export function coverageReport(
   dialect: DialectName,
   rows: readonly CaseRow[] = casesFor(dialect),
   inventory: readonly Rule[] = ruleInventory(dialect),
+  flips: readonly { readonly rule: string; readonly how: string }[] = ruleFlips(dialect),
 ): CoverageReport {
   const byRule = new Map<string, string[]>(inventory.map((r) => [r.id, []]));
   const unknownRuleRefs: { caseId: string; rule: string }[] = [];
@@ -49,7 +53,7 @@ export function coverageReport(
       else unknownRuleRefs.push({ caseId: row.id, rule });
     }
   }
-  const rules = inventory.map((rule) => ({ rule, cases: byRule.get(rule.id) ?? [] }));
+  const rules = inventory.map((rule) => ({ rule, cases: byRule.get(rule.id) ?? [], flips: flips.filter((f) => f.rule === rule.id).map((f) => f.how) }));
   return {
     dialect,
     rules,
@@ -75,7 +79,14 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
  * process.stdout.write(formatCoverage(coverageReports()))
  */
 export function formatCoverage(reports: readonly CoverageReport[]): string {
-  const out: string[] = ['# vmconform rule coverage', ''];
+  const out: string[] = [
+    '# vmconform rule coverage',
+    '',
+    'A case is credited with a rule only when it fails against a variant of the reference provider that breaks that',
+    'rule alone (the "broken by" column, `src/rule-flips/`; the rule-observation test proves every credit). Rules a',
+    'black-box case cannot check are listed with the reason.',
+    '',
+  ];
   out.push('| dialect | cases | rules | covered | uncovered (testable) | untestable | unknown rule ids in cases |');
   out.push('|---|---|---|---|---|---|---|');
   for (const r of reports) {
@@ -99,11 +110,12 @@ export function formatCoverage(reports: readonly CoverageReport[]): string {
       out.push('', '### Rule ids named by cases but absent from the inventory', '');
       for (const u of r.unknownRuleRefs) out.push(`- \`${u.caseId}\` names \`${u.rule}\``);
     }
-    out.push('', '### Rules and the cases that check them', '', '| rule | testable | cases |', '|---|---|---|');
+    out.push('', '### Rules and the cases that check them', '', '| rule | testable | cases | broken by |', '|---|---|---|---|');
     for (const c of r.rules) {
       const testable = c.rule.testable === true ? 'yes' : 'no';
       const cases = c.cases.length === 0 ? '—' : c.cases.map((id) => `\`${id}\``).join(', ');
-      out.push(`| \`${cell(c.rule.id)}\` | ${testable} | ${cases} |`);
+      const flips = c.flips.length === 0 ? '—' : c.flips.join(', ');
+      out.push(`| \`${cell(c.rule.id)}\` | ${testable} | ${cases} | ${flips} |`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -201,3 +201,59 @@ export function mapArrays(value: Json, fn: (list: unknown[], key: string | undef
 export function everyRequest(answer: (request: Request) => Promise<Response>): RequestHandler {
   return http.all('*', ({ request }) => answer(request));
 }
+
+/** Whether a query parameter name is the parameter `name` (`InstanceIds.N` matches `InstanceIds.1`, `InstanceIds.0`...). */
+function queryNameMatches(name: string, key: string): boolean {
+  if (name.endsWith('.N')) return new RegExp(`^${name.slice(0, -2).replace(/\./g, '\\.')}\\.\\d+$`).test(key);
+  return key === name;
+}
+
+/** The values a request gives a parameter, wherever it travels (a header, the query or form body, a JSON body field). */
+export async function paramValues(request: Request, name: string): Promise<unknown[]> {
+  const header = request.headers.get(name);
+  if (header !== null) return [header];
+  if ((request.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      const body = (await request.clone().json()) as Record<string, unknown>;
+      if (body !== null && typeof body === 'object' && Object.hasOwn(body, name)) return [body[name]];
+    } catch {
+      // not JSON: fall through to the query
+    }
+  }
+  return [...(await queryParams(request))].filter(([k]) => queryNameMatches(name, k)).map(([, v]) => v);
+}
+
+/**
+ * A copy of a request with a parameter set (or removed with `null`) where it travels: a header when the request
+ * carries it as one (or `where` says header), a JSON body field for a JSON body, else a query parameter.
+ */
+export async function setParam(request: Request, name: string, value: unknown, where?: 'header' | 'query' | 'body'): Promise<Request> {
+  const isJson = (request.headers.get('content-type') ?? '').includes('json');
+  if (where === 'header' || request.headers.has(name)) {
+    const headers = new Headers(request.headers);
+    if (value === null) headers.delete(name);
+    else headers.set(name, String(value));
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().text();
+    return new Request(request.url, { method: request.method, headers, body: body === '' ? undefined : body });
+  }
+  if (where === 'body' || (where === undefined && isJson && request.method === 'POST')) {
+    return rewriteJsonBody(request, (body) => {
+      const out = { ...body };
+      if (value === null) delete out[name];
+      else out[name] = value;
+      return out;
+    });
+  }
+  let out = request;
+  for (const [k] of await queryParams(request)) if (queryNameMatches(name, k)) out = await rewriteQueryParam(out, k, null);
+  if (value === null) return out;
+  const url = new URL(out.url);
+  if (Array.isArray(value)) {
+    const first = name.endsWith('.N') ? 1 : 0;
+    value.forEach((v, i) => url.searchParams.append(`${name.slice(0, -2)}.${i + first}`, String(v)));
+  } else {
+    url.searchParams.append(name, String(value));
+  }
+  const body = out.method === 'GET' || out.method === 'HEAD' ? undefined : await out.clone().text();
+  return new Request(url, { method: out.method, headers: out.headers, body: body === '' ? undefined : body });
+}

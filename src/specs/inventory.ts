@@ -20,6 +20,18 @@ import { loadSpec } from './load.ts';
 /** The kinds of rules. */
 export type RuleKind = 'param' | 'enum' | 'default' | 'error' | 'limit' | 'state' | 'transition' | 'envelope' | 'resolution';
 
+/** What the spec says of the parameter a `param`, `enum` or `default` rule is about (for tools that break rules). */
+export interface ParamFacts {
+  readonly name: string;
+  /** Where it travels, every place the spec names (a query parameter in one wire style, a body field in another). */
+  readonly in: readonly ('query' | 'header' | 'body')[];
+  readonly type: string | undefined;
+  readonly enum: readonly (string | number | boolean)[] | undefined;
+  readonly default: string | number | boolean | undefined;
+  readonly example: unknown;
+  readonly required: boolean;
+}
+
 /** One checkable rule of a dialect. */
 export interface Rule {
   /** Stable id `kind:detail`, e.g. `error:InvalidInstanceId.NotFound`. */
@@ -31,6 +43,8 @@ export interface Rule {
   readonly docRef: string;
   /** `true`, or why a black-box case cannot check it. */
   readonly testable: Testable;
+  /** For `param`, `enum` and `default` rules: the parameter as the spec states it. */
+  readonly param?: ParamFacts;
 }
 
 type Json = Record<string, unknown>;
@@ -76,17 +90,18 @@ export function ruleInventory(dialect: DialectName): Rule[] {
   const components = isObj(spec['components']) ? spec['components'] : {};
   const schemas = isObj(components['schemas']) ? components['schemas'] : {};
   const rules = new Map<string, Rule>();
-  const add = (kind: RuleKind, detail: string, summary: string, docRef: string | undefined, testable: Testable = true): void => {
+  const add = (kind: RuleKind, detail: string, summary: string, docRef: string | undefined, testable: Testable = true, param?: ParamFacts): void => {
     const id = `${kind}:${detail}`;
     if (!docRef) throw new VmconformError(`specs/${dialect}.yaml: rule ${id} has no docRef`);
     const prev = rules.get(id);
     if (!prev) {
-      rules.set(id, { id, dialect, kind, summary, docRef, testable });
+      rules.set(id, { id, dialect, kind, summary, docRef, testable, ...(param ? { param } : {}) });
       return;
     }
     // The same rule stated twice (e.g. aliyun's two InvalidInstanceId.NotFound rows): keep both references.
     const docRefs = prev.docRef.split('; ').includes(docRef) ? prev.docRef : `${prev.docRef}; ${docRef}`;
-    rules.set(id, { ...prev, docRef: docRefs, testable: prev.testable === true || testable === true ? true : prev.testable });
+    const merged = prev.param && param ? { ...prev.param, in: [...new Set([...prev.param.in, ...param.in])], required: prev.param.required || param.required } : (prev.param ?? param);
+    rules.set(id, { ...prev, docRef: docRefs, testable: prev.testable === true || testable === true ? true : prev.testable, ...(merged ? { param: merged } : {}) });
   };
   const resolveRef = (s: unknown): Json | undefined => {
     if (!isObj(s)) return undefined;
@@ -98,14 +113,33 @@ export function ruleInventory(dialect: DialectName): Rule[] {
   // `x-vmconform-testable: <reason>` on a parameter (or its schema) marks every rule of it as one a case cannot judge
   // (the status query's paging: DESIGN.md §3); `x-vmconform-default-testable: <reason>` beside `default` marks only
   // a default a black-box case cannot observe.
-  const paramRules = (name: string, schema: Json, docRef: string | undefined, how: string, paramTestable?: string): void => {
+  const scalar = (v: unknown): string | number | boolean | undefined =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+  const paramRules = (
+    name: string,
+    schema: Json,
+    docRef: string | undefined,
+    how: string,
+    where: { in: 'query' | 'header' | 'body'; required: boolean; example: unknown },
+    paramTestable?: string,
+  ): void => {
     const testable: Testable = paramTestable ?? str(schema['x-vmconform-testable']) ?? true;
-    add('param', name, `${how}; ${describeSchema(schema)}`, docRef, testable);
+    const values = Array.isArray(schema['enum']) ? schema['enum'].flatMap((v) => (scalar(v) === undefined ? [] : [scalar(v) as string | number | boolean])) : undefined;
+    const facts: ParamFacts = {
+      name,
+      in: [where.in],
+      type: str(schema['type']),
+      enum: values,
+      default: scalar(schema['default']),
+      example: where.example ?? schema['example'],
+      required: where.required,
+    };
+    add('param', name, `${how}; ${describeSchema(schema)}`, docRef, testable, facts);
     if (Array.isArray(schema['enum'])) {
-      for (const v of schema['enum']) add('enum', `${name}=${String(v)}`, `${name} accepts ${String(v)}`, docRef, testable);
+      for (const v of schema['enum']) add('enum', `${name}=${String(v)}`, `${name} accepts ${String(v)}`, docRef, testable, facts);
     }
     const defaultTestable = testable === true ? (str(schema['x-vmconform-default-testable']) ?? true) : testable;
-    if (schema['default'] !== undefined) add('default', `${name}=${String(schema['default'])}`, `${name} defaults to ${String(schema['default'])}`, docRef, defaultTestable);
+    if (schema['default'] !== undefined) add('default', `${name}=${String(schema['default'])}`, `${name} defaults to ${String(schema['default'])}`, docRef, defaultTestable, facts);
   };
 
   const paths = isObj(spec['paths']) ? spec['paths'] : {};
@@ -124,7 +158,8 @@ export function ruleInventory(dialect: DialectName): Rule[] {
         const requiredFor = Array.isArray(p['x-vmconform-required-for']) ? p['x-vmconform-required-for'].join(', ') : undefined;
         const actions = Array.isArray(p['x-vmconform-actions']) ? ` (${p['x-vmconform-actions'].join(', ')} only)` : '';
         const req = p['required'] === true ? 'required' : requiredFor ? `required for ${requiredFor}` : 'optional';
-        paramRules(name, schema, str(p['x-vmconform-docRef']), `${String(p['in'])} parameter of ${where}, ${req}${actions}`, str(p['x-vmconform-testable']));
+        const at = p['in'] === 'header' ? 'header' : 'query';
+        paramRules(name, schema, str(p['x-vmconform-docRef']), `${String(p['in'])} parameter of ${where}, ${req}${actions}`, { in: at, required: p['required'] === true || requiredFor !== undefined, example: p['example'] }, str(p['x-vmconform-testable']));
       }
       const body = isObj(op['requestBody']) ? op['requestBody'] : undefined;
       const content = body && isObj(body['content']) ? body['content'] : {};
@@ -142,7 +177,7 @@ export function ruleInventory(dialect: DialectName): Rule[] {
             const propSchema = resolveRef(ps);
             if (!propSchema || (isObj(ps) && ps['x-vmconform-signing'] === true)) continue;
             const how = `${mediaType} body field of ${where}${schemaName ? ` (${schemaName})` : ''}, ${required.includes(prop) ? 'required' : 'optional'}`;
-            paramRules(prop, propSchema, str(propSchema['x-vmconform-docRef']) ?? str(s['x-vmconform-docRef']), how);
+            paramRules(prop, propSchema, str(propSchema['x-vmconform-docRef']) ?? str(s['x-vmconform-docRef']), how, { in: 'body', required: required.includes(prop), example: undefined });
           }
         }
       }

@@ -1,0 +1,516 @@
+/**
+ * Rule flips: for every testable rule of a dialect's inventory, one or more variants of the reference provider that
+ * break that rule alone (a parameter refused or not validated, a value refused, another default, a code renamed or
+ * sent with another status, a status word made stoppable, a transition that never comes, an envelope bent, a
+ * DESIGN.md resolution reversed...). Generated from the rule's kind and the spec's facts, with a hand-written flip
+ * per resolution. The rule-observation test runs each rule's credited rows against its flips: a row is credited with a
+ * rule only when some flip of that rule makes it fail.
+ */
+import type { DialectName } from '../dialects/types.ts';
+import { dialectError, type Provider, type ProviderOptions } from '../provider/handlers.ts';
+import { instanceProblem } from '../provider/context.ts';
+import { defaultRules, type CodeTable, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
+import { ruleInventory, type ParamFacts, type Rule } from '../specs/inventory.ts';
+import {
+  actionOf,
+  everyRequest,
+  isStatesRequest,
+  mapObjects,
+  paramValues,
+  queryParams,
+  requestedIds,
+  rewriteAnswer,
+  rewriteJsonBody,
+  setParam,
+  startWithHandler,
+  startWithOptions,
+  type Forward,
+  type StartVariant,
+} from '../provider-variants/build.ts';
+
+/** One way of breaking one rule. */
+export interface RuleFlip {
+  readonly dialect: DialectName;
+  /** The inventory rule it breaks, e.g. `error:InvalidInstanceId.NotFound`. */
+  readonly rule: string;
+  /** Short slug of the way, e.g. `renamed`, `refuse-present`. */
+  readonly how: string;
+  readonly description: string;
+  readonly start: StartVariant;
+}
+
+const STATUS_ACTIONS = new Set(['DescribeInstancesStatus', 'DescribeInstances', 'DescribeInstanceStatus']);
+const MUTANT_CODE = 'VMCONFORM.MutantCode';
+
+const isTencent = (d: DialectName): boolean => d === 'tencent-cvm-api2' || d === 'tencent-cvm-api3';
+const isZenlayer = (d: DialectName): boolean => d === 'zenlayer-vm' || d === 'zenlayer-bmc';
+
+/** A valid id of the dialect nobody seeds, for requests a flip completes itself. */
+function dummyId(dialect: DialectName): string {
+  return isTencent(dialect) ? 'ins-flip0001' : dialect === 'aliyun-ecs' ? 'i-flipdummy0001' : 'flip-dummy-0001';
+}
+
+/** A handler in front of the reference for API requests only (provider-state requests pass through). */
+function onApi(dialect: DialectName, answer: (request: Request, forward: Forward, provider: Provider) => Promise<Response>, extra: ProviderOptions = {}): StartVariant {
+  return startWithHandler(
+    dialect,
+    (forward, provider) => everyRequest((request) => (isStatesRequest(request) ? forward(request) : answer(request, forward, provider))),
+    extra,
+  );
+}
+
+/** Every answer rewritten with `edit` (API answers only). */
+function rewriteAll(dialect: DialectName, edit: Parameters<typeof rewriteAnswer>[1], when: (request: Request) => Promise<boolean> = async () => true): StartVariant {
+  return onApi(dialect, async (request, forward) => ((await when(request)) ? rewriteAnswer(await forward(request), edit) : forward(request)));
+}
+
+const isStop = async (request: Request): Promise<boolean> => (await actionOf(request)) === 'StopInstances';
+const isStatus = async (request: Request): Promise<boolean> => STATUS_ACTIONS.has((await actionOf(request)) ?? '');
+
+/** The textual form of a boolean for a query-style dialect (tencent api2 `TRUE`, aliyun `true`). */
+function booleanText(dialect: DialectName, value: boolean): string {
+  return dialect === 'tencent-cvm-api2' ? (value ? 'TRUE' : 'FALSE') : String(value);
+}
+
+/** Whether a value the request carries is a valid value of the parameter (enum member, or a boolean). */
+function isValidValue(facts: ParamFacts, value: unknown): boolean {
+  if (facts.enum) return facts.enum.some((e) => String(e) === String(value));
+  if (facts.type === 'boolean') return typeof value === 'boolean' || /^(true|false)$/i.test(String(value));
+  return true;
+}
+
+/** A valid value to put where the request carries an invalid one, or where a required one is missing. */
+function validValue(dialect: DialectName, facts: ParamFacts, inJson: boolean): unknown {
+  const pick = facts.default ?? facts.enum?.[0] ?? facts.example;
+  if (facts.type === 'boolean') {
+    const b = typeof pick === 'boolean' ? pick : String(pick).toLowerCase() === 'true';
+    return inJson ? b : booleanText(dialect, b);
+  }
+  if (facts.type === 'array' || facts.name.endsWith('.N') || facts.type === 'object') return [dummyId(dialect)];
+  return pick ?? 'x';
+}
+
+/** Another value than the default, for a flipped default. */
+function otherValue(dialect: DialectName, facts: ParamFacts, inJson: boolean): unknown {
+  if (facts.type === 'boolean') {
+    const d = String(facts.default).toLowerCase() === 'true';
+    return inJson ? !d : booleanText(dialect, !d);
+  }
+  return facts.enum?.find((e) => String(e) !== String(facts.default));
+}
+
+const jsonRequest = (request: Request): boolean => (request.headers.get('content-type') ?? '').includes('json');
+
+/** Flips of a `param`, `enum` or `default` rule, from the spec's facts of the parameter. */
+function paramFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+  const facts = rule.param;
+  if (!facts) return [];
+  const name = facts.name;
+  const flips: RuleFlip[] = [];
+  const flip = (how: string, description: string, start: StartVariant): void => {
+    flips.push({ dialect, rule: rule.id, how, description, start });
+  };
+  if (rule.kind === 'param') {
+    flip('refuse-present', `refuses every request that carries ${name}`, onApi(dialect, async (request, forward, provider) =>
+      (await paramValues(request, name)).length > 0 ? dialectError(provider.context, undefined, 'invalidParameter', `${name} is not supported`) : forward(request),
+    ));
+    if (facts.enum || facts.type === 'boolean') {
+      flip('accept-any-value', `accepts any value of ${name} (an invalid one is taken as a valid one)`, onApi(dialect, async (request, forward) => {
+        const values = await paramValues(request, name);
+        const bad = values.some((v) => !isValidValue(facts, v));
+        return forward(bad ? await setParam(request, name, validValue(dialect, facts, jsonRequest(request))) : request);
+      }));
+    }
+    if (facts.required) {
+      flip('not-required', `takes a request without ${name} as if it carried a valid one`, onApi(dialect, async (request, forward, provider) => {
+        if (!(await isStop(request)) && !facts.name.toLowerCase().includes('action')) return forward(request);
+        if ((await paramValues(request, name)).length > 0) return forward(request);
+        provider.store.put(dummyId(dialect), provider.rules.lifecycle.running, false);
+        const where = facts.in.includes('header') ? 'header' : undefined;
+        return forward(await setParam(request, name, validValue(dialect, facts, jsonRequest(request)), where));
+      }));
+    }
+  }
+  if (rule.kind === 'enum') {
+    const value = rule.id.slice(rule.id.indexOf('=') + 1);
+    flip('refuse-value', `refuses ${name}=${value}`, onApi(dialect, async (request, forward, provider) =>
+      (await paramValues(request, name)).some((v) => String(v).toLowerCase() === value.toLowerCase())
+        ? dialectError(provider.context, undefined, 'invalidParameterValue', `${name}=${value} is not supported`)
+        : forward(request),
+    ));
+  }
+  if (rule.kind === 'default') {
+    flip('other-default', `takes an absent ${name} as another value than its default`, onApi(dialect, async (request, forward) => {
+      if ((await paramValues(request, name)).length > 0) return forward(request);
+      if (!(await isStop(request)) && name !== 'Format') return forward(request);
+      const other = otherValue(dialect, facts, jsonRequest(request));
+      return forward(other === undefined ? request : await setParam(request, name, other));
+    }));
+  }
+  return flips;
+}
+
+/** The keys of the reference code table that answer a code. */
+function keysOf(dialect: DialectName, code: string): ErrorKey[] {
+  return (Object.entries(defaultRules(dialect).codes) as [ErrorKey, ErrorSpec][]).filter(([, spec]) => spec.code === code).map(([k]) => k);
+}
+
+/** Rename every occurrence of a code in an answer (error envelopes and per-instance entries). */
+function renameCode(code: string, to: string) {
+  return (body: unknown): unknown =>
+    mapObjects(body, (obj) => {
+      const out = { ...obj };
+      for (const k of ['Code', 'code']) if (out[k] === code) out[k] = to;
+      return out;
+    });
+}
+
+/** Flips of an `error:CODE` rule: the code renamed; outside tencent (errors are HTTP 200) also another HTTP status. */
+function errorFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+  const code = rule.id.slice('error:'.length);
+  const flips: RuleFlip[] = [
+    { dialect, rule: rule.id, how: 'renamed', description: `answers ${MUTANT_CODE} where it would answer ${code}`, start: rewriteAll(dialect, renameCode(code, MUTANT_CODE)) },
+  ];
+  const keys = keysOf(dialect, code);
+  if (!isTencent(dialect) && keys.length > 0) {
+    const codes: Partial<CodeTable> = Object.fromEntries(keys.map((k) => [k, { code, httpStatus: 418 }]));
+    flips.push({ dialect, rule: rule.id, how: 'wrong-status', description: `answers ${code} with HTTP 418`, start: startWithOptions(dialect, { rules: { codes } }) });
+  }
+  if (dialect === 'aliyun-ecs' && code === 'InvalidInstanceIds.NotFound') {
+    flips.push({
+      dialect,
+      rule: rule.id,
+      how: 'adopted-wrong-status',
+      description: 'answers an unknown id with InvalidInstanceIds.NotFound and HTTP 400',
+      start: startWithOptions(dialect, { rules: { codes: { notFound: { code, httpStatus: 400 } } } }),
+    });
+  }
+  return flips;
+}
+
+/** After an accepted stop, put the named instances back to `word` (what they were, or another word). */
+function stopLands(dialect: DialectName, word: (before: string, provider: Provider) => string): StartVariant {
+  return onApi(dialect, async (request, forward, provider) => {
+    if (!(await isStop(request))) return forward(request);
+    const ids = await requestedIds(request);
+    const before = new Map(ids.flatMap((id) => {
+      const v = provider.store.get(id);
+      return v ? [[id, v] as const] : [];
+    }));
+    const answer = await forward(request);
+    if (answer.status === 200 && !(await answer.clone().text()).includes('"Error"')) {
+      for (const [id, v] of before) if (provider.store.get(id)?.status !== v.status) provider.store.put(id, word(v.status, provider), v.securityLocked);
+    }
+    return answer;
+  });
+}
+
+/** Codes of the given keys answered with another HTTP status. */
+function withStatus(dialect: DialectName, keys: readonly ErrorKey[], httpStatus: number): Partial<CodeTable> {
+  const table = defaultRules(dialect).codes;
+  return Object.fromEntries(keys.map((k) => [k, { code: table[k].code, httpStatus }]));
+}
+
+const ALL_KEYS = Object.keys(defaultRules('zenlayer-vm').codes) as ErrorKey[];
+
+/** The request-level situations no document names a code for (DESIGN.md §3), per dialect family. */
+function undocumentedKeys(dialect: DialectName): ErrorKey[] {
+  if (isTencent(dialect)) return ['invalidParameter', 'emptyIds', 'unknownAction', 'badVersion'];
+  const keys: ErrorKey[] = ['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion'];
+  return isZenlayer(dialect) ? [...keys, 'malformedId'] : keys;
+}
+
+/** Flips of the resolutions (DESIGN.md §3) and the other hand-made rules, by rule id. */
+function resolutionFlips(dialect: DialectName): Record<string, { how: string; description: string; start: StartVariant }[]> {
+  const rules = defaultRules(dialect);
+  const { running, stopping } = rules.lifecycle;
+  const other = rules.statusWords.find((w) => w !== running && w !== stopping && w !== rules.lifecycle.stopped) ?? running;
+  const stopAcceptedChangesNothing = { how: 'stop-changes-nothing', description: 'an accepted stop leaves the instances as they were', start: stopLands(dialect, (before) => before) };
+  return {
+    'transition:RUNNING->STOPPING': [stopAcceptedChangesNothing],
+    'transition:Running->Stopping': [stopAcceptedChangesNothing],
+    'transition:STOPPING->STOPPED': [{ how: 'never-stopped', description: 'an accepted stop reads STOPPING for ten minutes', start: startWithOptions(dialect, { transitionMs: 600_000 }) }],
+    'transition:Stopping->Stopped': [{ how: 'never-stopped', description: 'an accepted stop reads Stopping for ten minutes', start: startWithOptions(dialect, { transitionMs: 600_000 }) }],
+    'resolution:accepted-stop-reads-stopping': [
+      { how: 'stop-reads-another-word', description: `an accepted stop leaves the instances reading ${other}`, start: stopLands(dialect, () => other) },
+    ],
+    'limit:instance-ids-max': [
+      { how: 'max-99', description: 'refuses a batch of 100 ids', start: startWithOptions(dialect, { rules: { maxIds: 99 } }) },
+      { how: 'max-101', description: 'accepts a batch of 101 ids', start: startWithOptions(dialect, { rules: { maxIds: 101 } }) },
+    ],
+    'limit:rate-per-second': [
+      { how: 'no-limit', description: 'serves any number of StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: false }) },
+      { how: 'limit-5', description: 'serves only 5 StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: 5 }) },
+    ],
+    'resolution:api3-rate-limit': [
+      { how: 'no-limit', description: 'serves any number of StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: false }) },
+      { how: 'limit-5', description: 'serves only 5 StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: 5 }) },
+    ],
+    'resolution:tencent-errors-http-200': [
+      { how: 'errors-http-400', description: 'answers every error with HTTP 400', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, ALL_KEYS, 400) } }) },
+    ],
+    'resolution:zenlayer-errors-http-4xx': [
+      { how: 'errors-http-200', description: 'answers every error with HTTP 200', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, ALL_KEYS, 200) } }) },
+    ],
+    'resolution:not-stoppable-code': [
+      { how: 'other-code', description: 'answers InvalidParameterValue for a status that may not be stopped', start: startWithOptions(dialect, { rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
+    ],
+    'resolution:not-stoppable-codes': [
+      { how: 'other-code', description: 'answers OperationDenied for a status that may not be stopped', start: startWithOptions(dialect, { rules: { codes: { wrongState: { code: 'OperationDenied', httpStatus: 403 }, notReady: { code: 'OperationDenied', httpStatus: 403 } } } }) },
+    ],
+    'resolution:missing-vs-empty-ids': [
+      { how: 'missing-other-code', description: 'answers an absent id list with InvalidParameterValue', start: startWithOptions(dialect, { rules: { codes: { missingParameter: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
+      {
+        how: 'empty-accepted',
+        description: 'accepts an explicit empty id list (success, nothing stopped)',
+        start: onApi(dialect, async (request, forward, provider) => {
+          if (!(await isStop(request)) || (await requestedIds(request)).length > 0 || !jsonRequest(request)) return forward(request);
+          provider.store.put(dummyId(dialect), running, false);
+          return forward(await rewriteJsonBody(request, (b) => (Array.isArray(b['InstanceIds']) && b['InstanceIds'].length === 0 ? { ...b, InstanceIds: [dummyId(dialect)] } : b)));
+        }),
+      },
+    ],
+    'resolution:undocumented-error-client-error': [
+      { how: 'server-errors', description: 'answers HTTP 500 wherever no code is documented', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, undocumentedKeys(dialect), 500) } }) },
+    ],
+    'resolution:several-problems-any-code': [
+      {
+        how: 'undocumented-code',
+        description: 'answers an undocumented code when a batch has several kinds of problem',
+        start: onApi(dialect, async (request, forward, provider) => {
+          if (!(await isStop(request))) return forward(request);
+          const kinds = new Set((await requestedIds(request)).flatMap((id) => instanceProblem(provider.context, id)?.key ?? []));
+          return kinds.size >= 2 ? dialectError(provider.context, undefined, 'invalidParameter', 'several problems') : forward(request);
+        }),
+      },
+    ],
+    'resolution:failed-request-changes-nothing': [
+      {
+        how: 'refused-but-changed',
+        description: 'a refused request (not a status query) still changes the instances it names, or every running one when it names none that exists',
+        start: onApi(dialect, async (request, forward, provider) => {
+          if (await isStatus(request)) return forward(request);
+          const ids = await requestedIds(request);
+          const answer = await forward(request);
+          const text = await answer.clone().text();
+          const refused = answer.status >= 400 || text.includes('"Error"') || text.includes('<Error>');
+          if (refused && !text.includes('DRYRUN.SUCCESS')) {
+            const named = ids.flatMap((id) => provider.store.get(id) ?? []);
+            const victims = named.length > 0 ? named : provider.store.page(0, 1_000_000).filter((v) => v.status === running);
+            // Never back: stopping moves on to stopped, anything else to stopping (rows running at once share the store).
+            for (const v of victims) provider.store.put(v.id, v.status === stopping ? rules.lifecycle.stopped : stopping, v.securityLocked);
+          }
+          return answer;
+        }),
+      },
+    ],
+    'resolution:seeded-status-persists': [
+      {
+        how: 'seeds-running',
+        description: 'provider-state setup seeds every instance in the running word, whatever status it asks',
+        start: startWithHandler(dialect, (forward) =>
+          everyRequest(async (request) =>
+            isStatesRequest(request)
+              ? forward(await rewriteJsonBody(request, (b) => mapObjects(b, (o) => (typeof o['status'] === 'string' ? { ...o, status: running } : o)) as Record<string, unknown>))
+              : forward(request),
+          ),
+        ),
+      },
+    ],
+    'resolution:status-query-unknown-ids': [
+      {
+        how: 'unknown-id-5xx',
+        description: 'a status query naming an unknown id answers HTTP 500',
+        start: onApi(dialect, async (request, forward, provider) =>
+          (await isStatus(request)) && (await requestedIds(request)).some((id) => provider.store.get(id) === undefined)
+            ? new Response(JSON.stringify({ error: 'boom' }), { status: 500, headers: { 'content-type': 'application/json' } })
+            : forward(request),
+        ),
+      },
+    ],
+    'resolution:api3-get-variant': [
+      { how: 'no-get', description: 'serves only the JSON POST style; GET answers 405', start: onApi(dialect, async (request, forward) => (request.method === 'GET' ? new Response('method not allowed', { status: 405 }) : forward(request))) },
+    ],
+    'resolution:vm-stoppable-running-wins': [
+      { how: 'follows-note', description: 'only STOPPED instances may be stopped (the contradicting note)', start: startWithOptions(dialect, { rules: { stoppableWords: ['STOPPED'] } }) },
+    ],
+    'resolution:vm-note-says-stopped': [
+      { how: 'stopped-stoppable', description: 'STOPPED instances may be stopped too', start: startWithOptions(dialect, { rules: { stoppableWords: ['RUNNING', 'STOPPED'] } }) },
+    ],
+    'resolution:recycle-bin-precedence': [
+      { how: 'not-running-first', description: 'in a batch, NOT_RUNNING wins over the recycle bin', start: startWithOptions(dialect, { rules: { problemPrecedence: ['malformedId', 'notFound', 'securityLocked', 'notReady', 'wrongState', 'recycled'] } }) },
+      { how: 'no-recycle-bin', description: 'RECYCLE and RECYCLING are answered NOT_RUNNING', start: startWithOptions(dialect, { rules: { recycledWords: [] } }) },
+    ],
+    'resolution:instance-id-any-string': [
+      { how: 'id-pattern', description: 'refuses ids outside [a-z0-9-] as malformed', start: startWithOptions(dialect, { rules: { idPattern: /^[a-z0-9-]+$/ } }) },
+    ],
+    'resolution:dryrun-success-400': [
+      {
+        how: 'dry-run-stops',
+        description: 'a passing dry run answers DRYRUN.SUCCESS but stops the instances',
+        start: onApi(dialect, async (request, forward) => {
+          const dry = (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true');
+          if (!dry || !(await isStop(request))) return forward(request);
+          const answer = await forward(request.clone());
+          await forward(await setParam(request, 'DryRun', null));
+          return answer;
+        }),
+      },
+      { how: 'dry-run-http-200', description: 'a passing dry run answers DRYRUN.SUCCESS with HTTP 200', start: startWithOptions(dialect, { rules: { codes: { dryRunSuccess: { code: 'DRYRUN.SUCCESS', httpStatus: 200 } } } }) },
+    ],
+    'resolution:dryrun-failure-real-error': [
+      {
+        how: 'dry-run-always-passes',
+        description: 'every dry run answers DRYRUN.SUCCESS, also one the real call would refuse',
+        start: onApi(dialect, async (request, forward, provider) =>
+          (await isStop(request)) && (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true')
+            ? dialectError(provider.context, undefined, 'dryRunSuccess', 'Request validation has been passed with DryRun flag set.')
+            : forward(request),
+        ),
+      },
+    ],
+    'resolution:dryrun-successfirst-always-success': [
+      {
+        how: 'successfirst-dry-run-checks',
+        description: 'a SuccessFirst dry run answers what the checks find, like AllTogether',
+        start: onApi(dialect, async (request, forward) => {
+          const dry = (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true');
+          const sf = (await paramValues(request, 'BatchOptimization')).includes('SuccessFirst');
+          return forward(dry && sf ? await setParam(request, 'BatchOptimization', 'AllTogether') : request);
+        }),
+      },
+    ],
+    'resolution:batch-alltogether-atomic': [
+      { how: 'not-atomic', description: 'a refused AllTogether batch stops its good instances', start: startWithOptions(dialect, { rules: { atomicBatch: false } }) },
+    ],
+    'resolution:batch-successfirst-per-instance': [
+      {
+        how: 'successfirst-as-alltogether',
+        description: 'SuccessFirst is taken as AllTogether',
+        start: onApi(dialect, async (request, forward) =>
+          forward((await paramValues(request, 'BatchOptimization')).includes('SuccessFirst') ? await setParam(request, 'BatchOptimization', 'AllTogether') : request),
+        ),
+      },
+    ],
+    'resolution:successfirst-unknown-id-notfound': [
+      {
+        how: 'failed-entries-dropped',
+        description: 'SuccessFirst leaves the failed ids out of InstanceResponses',
+        start: rewriteAll(
+          dialect,
+          (body) => mapObjects(body, (o) => (Array.isArray(o['InstanceResponse']) ? { ...o, InstanceResponse: o['InstanceResponse'].filter((e) => (e as { Code?: unknown }).Code === '200') } : o)),
+          isStop,
+        ),
+      },
+    ],
+    'resolution:security-locked-never-stopped': [
+      { how: 'lock-ignored', description: 'stops security-locked instances', start: startWithOptions(dialect, { rules: { honourSecurityLock: false } }) },
+    ],
+    'resolution:default-format-xml': [
+      { how: 'default-json', description: 'answers JSON when no Format is given', start: onApi(dialect, async (request, forward) => forward((await paramValues(request, 'Format')).length > 0 ? request : await setParam(request, 'Format', 'JSON'))) },
+    ],
+    'resolution:acs3-should': [
+      {
+        how: 'no-acs3',
+        description: 'refuses the ACS3 style (x-acs-action)',
+        start: onApi(dialect, async (request, forward, provider) => (request.headers.has('x-acs-action') ? dialectError(provider.context, undefined, 'invalidParameter', 'ACS3 is not supported') : forward(request))),
+      },
+    ],
+    'resolution:unknown-action-client-error': [
+      {
+        how: 'unknown-action-stops',
+        description: 'an unknown action is served as StopInstances',
+        start: onApi(dialect, async (request, forward) => {
+          const action = await actionOf(request);
+          if (action === undefined || action === 'StopInstances' || STATUS_ACTIONS.has(action)) return forward(request);
+          const name = request.headers.has('x-tc-action') ? 'x-tc-action' : request.headers.has('x-zc-action') ? 'x-zc-action' : 'Action';
+          return forward(await setParam(request, name, 'StopInstances'));
+        }),
+      },
+    ],
+  };
+}
+
+/** Flips of a `state` rule: the word made stoppable, or not stoppable. */
+function stateFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+  const rules = defaultRules(dialect);
+  const [what, word = ''] = rule.id.slice('state:'.length).split('=');
+  if (what === 'stoppable') {
+    return [{ dialect, rule: rule.id, how: 'not-stoppable', description: `refuses to stop ${word} instances`, start: startWithOptions(dialect, { rules: { stoppableWords: rules.stoppableWords.filter((w) => w !== word) } }) }];
+  }
+  return [
+    {
+      dialect,
+      rule: rule.id,
+      how: 'stoppable',
+      description: `stops ${word} instances`,
+      start: startWithOptions(dialect, {
+        rules: {
+          stoppableWords: [...rules.stoppableWords, word],
+          recycledWords: rules.recycledWords.filter((w) => w !== word),
+          notReadyWords: rules.notReadyWords.filter((w) => w !== word),
+        },
+      }),
+    },
+  ];
+}
+
+/** Flips of an `envelope` rule: the envelope bent out of shape. */
+function envelopeFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+  const detail = rule.id.slice('envelope:'.length);
+  const xml = detail.endsWith('-xml');
+  const kind = detail.replace(/-xml$/, '');
+  const renames: Record<string, Record<string, string>> = {
+    success: { RequestId: 'RequestID', requestId: 'request_id' },
+    status: { InstanceStatusSet: 'InstanceStatusList', dataSet: 'data', InstanceStatuses: 'Statuses' },
+    error: { Error: 'Fault', code: 'errorCode', Code: 'ErrorCode' },
+  };
+  const map = renames[kind] ?? {};
+  const bend = (body: unknown): unknown =>
+    mapObjects(body, (obj) => Object.fromEntries(Object.entries(obj).map(([k, v]) => [map[k] ?? k, v])));
+  const when = async (request: Request): Promise<boolean> => {
+    const format = (await queryParams(request)).get('Format');
+    const wantsXml = format === 'XML' || (dialect === 'aliyun-ecs' && format === null && !request.headers.has('x-acs-action'));
+    if (xml !== wantsXml && dialect === 'aliyun-ecs') return false;
+    return kind === 'status' ? isStatus(request) : kind === 'success' ? isStop(request) : true;
+  };
+  const start = onApi(dialect, async (request, forward) => {
+    if (!(await when(request))) return forward(request);
+    const answer = await forward(request);
+    const text = await answer.clone().text();
+    const isError = answer.status >= 400 || text.includes('"Error"') || text.includes('<Error>');
+    if ((kind === 'error') !== isError) return answer;
+    return rewriteAnswer(answer, bend);
+  });
+  return [{ dialect, rule: rule.id, how: 'bent', description: `renames the fields of the ${detail} envelope`, start }];
+}
+
+/**
+ * Every flip of every testable rule of a dialect. A testable rule without a flip is a gap the rule-observation test
+ * reports.
+ *
+ * @example
+ * ruleFlips('zenlayer-vm').filter((f) => f.rule === 'resolution:recycle-bin-precedence')
+ */
+export function ruleFlips(dialect: DialectName): RuleFlip[] {
+  const byResolution = resolutionFlips(dialect);
+  return ruleInventory(dialect)
+    .filter((r) => r.testable === true)
+    .flatMap((rule) => {
+      const manual = (byResolution[rule.id] ?? []).map((f) => ({ dialect, rule: rule.id, ...f }));
+      switch (rule.kind) {
+        case 'param':
+        case 'enum':
+        case 'default':
+          return [...paramFlips(dialect, rule), ...manual];
+        case 'error':
+          return [...errorFlips(dialect, rule), ...manual];
+        case 'state':
+          return [...stateFlips(dialect, rule), ...manual];
+        case 'envelope':
+          return [...envelopeFlips(dialect, rule), ...manual];
+        default:
+          return manual;
+      }
+    });
+}
