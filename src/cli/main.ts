@@ -1,9 +1,10 @@
 /**
- * The `vmconform` command line: `run`, `mock`, `conformance` and `coverage` (DESIGN.md §6). Each subcommand lives in its own
+ * The `vmconform` command line: `run`, `mock`, `conformance`, `coverage` and `cases` (DESIGN.md §6). Each subcommand lives in its own
  * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors.ts';
+import { registerCasesCommand } from './cases-command.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerMockCommand(program, exit);
   registerConformanceCommand(program, exit);
   registerCoverageCommand(program, exit);
+  registerCasesCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;
