@@ -42,6 +42,20 @@ describe('provider-state endpoint (DESIGN.md §4)', () => {
     expect(dig(after.json, 'Response', 'Error', 'Code')).toBe('InvalidInstanceId.NotFound');
   });
 
+  it("takes Pact's verifier shape: extra keys ignored, and an empty state (an interaction without one) is a no-op answered 200 {}", async () => {
+    const withExtras = await post(
+      tc.url,
+      JSON.stringify({ action: 'setup', state: 'instances exist', consumer: 'vmconform', states: ['instances exist'], params: { instances: [{ id: 'ins-st000010', status: 'RUNNING' }] } }),
+    );
+    expect([withExtras.status, withExtras.json]).toEqual([200, {}]);
+    for (const action of ['setup', 'teardown']) {
+      const none = await post(tc.url, JSON.stringify({ action, state: '', params: {}, consumer: 'vmconform' }));
+      expect([none.status, none.json], action).toEqual([200, {}]);
+    }
+    const st = await tc3Call(tc.url, 'DescribeInstancesStatus', { InstanceIds: ['ins-st000010'] });
+    expect(dig(st.json, 'Response', 'InstanceStatusSet', 0, 'InstanceState')).toBe('RUNNING');
+  });
+
   it('setup again resets an instance', async () => {
     await seed(tc.url, [{ id: 'ins-st000002', status: 'RUNNING' }]);
     await tc3Call(tc.url, 'StopInstances', { InstanceIds: ['ins-st000002'] });

@@ -24,8 +24,9 @@ function bad(message: string): never {
 }
 
 /**
- * Handle one provider-state request: 200 `{}` when applied, 400 `{"error": "..."}` for any other body, 405 for a
- * method other than POST. Validation happens before any change, so a rejected setup changes nothing.
+ * Handle one provider-state request: 200 `{}` when applied (or for `"state": ""`, Pact's setup of an interaction
+ * without a state: a no-op), 400 `{"error": "..."}` for any other body, 405 for a method other than POST. Extra keys
+ * (Pact's `consumer`, `states`) are ignored. Validation happens before any change, so a rejected setup changes nothing.
  */
 export function handleProviderState(ctx: ProviderContext, incoming: Incoming): Response {
   if (incoming.method.toUpperCase() !== 'POST') {
@@ -41,6 +42,8 @@ export function handleProviderState(ctx: ProviderContext, incoming: Incoming): R
     if (typeof body !== 'object' || body === null || Array.isArray(body)) bad('the body must be a JSON object');
     const { action, state, params } = body as Record<string, unknown>;
     if (action !== 'setup' && action !== 'teardown') bad(`"action" must be "setup" or "teardown", not ${JSON.stringify(action)}`);
+    // DESIGN.md §4: Pact's verifier posts `"state": ""` for an interaction without a state: a no-op.
+    if (state === '') return jsonResponse(200, {});
     if (state !== INSTANCES_EXIST_STATE) bad(`"state" must be "${INSTANCES_EXIST_STATE}", not ${JSON.stringify(state)}`);
     if (typeof params !== 'object' || params === null || Array.isArray(params)) bad('"params" must be an object');
     const instances = (params as Record<string, unknown>)['instances'];
