@@ -106,7 +106,7 @@ describe('vmconform run', () => {
     expect(runs[3]?.stderr).toMatch(/cannot read baseline/);
     expect(runs[4]?.stderr).toMatch(/no case of zenlayer-vm matches/);
     expect(runs[5]?.stderr).toMatch(/milliseconds/);
-  });
+  }, 120_000); // seven CLI processes start at once; each loads the TypeScript sources through tsx
 
   it('an unreachable target is a failing run with clear messages, not a crash', async () => {
     const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', 'http://127.0.0.1:1', '--grep', '^stop\\.single$', '--report-dir', join(dir, 'down')]);
