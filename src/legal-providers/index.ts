@@ -484,6 +484,31 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
   ),
   variant(
     {
+      name: 'status-unknown-id-not-found',
+      dialects: ALL,
+      description: "a status query naming an unknown id answers the dialect's not-found error instead of leaving it out",
+      allowedBy: "DESIGN.md §3: Unknown ids in a status query are left out of the result (or answered with the dialect's not-found error); the suite relies on neither.",
+    },
+    (d) =>
+      startWithHandler(d, (forward, provider) =>
+        everyRequest(async (request) => {
+          if (isStatesRequest(request) || !STATUS_ACTIONS.has((await actionOf(request)) ?? '')) return forward(request);
+          const unknown = (await requestedIds(request)).filter((id) => provider.store.get(id) === undefined);
+          return unknown.length > 0 ? dialectError(provider.context, undefined, 'notFound', `instance not found: ${unknown.join(', ')}`) : forward(request);
+        }),
+      ),
+  ),
+  variant(
+    {
+      name: 'path-prefix',
+      dialects: ALL,
+      description: 'the API and the provider-state endpoint live under a path prefix of the base URL (/gateway/v1), as behind an API gateway',
+      allowedBy: 'DESIGN.md §2: Paths are relative to the target base URL.',
+    },
+    (d) => startWithOptions(d, { basePath: '/gateway/v1' }),
+  ),
+  variant(
+    {
       name: 'rate-limit-fixed-window',
       dialects: ['tencent-cvm-api3'],
       description: 'the 10 StopInstances per second are counted in fixed calendar seconds instead of a sliding window',

@@ -138,6 +138,19 @@ describe('legal variants make their choice', () => {
     expect((await call({ operation: 'DescribeStatus', instanceIds: ['bm-1'] })).response?.headers['connection']).toBe('close');
   });
 
+  it("status-unknown-id-not-found: a status query naming an unknown id answers the dialect's not-found error", async () => {
+    const { call } = await probe('status-unknown-id-not-found', 'aliyun-ecs', [{ id: ali(1), status: 'Running' }]);
+    expect((await call({ operation: 'DescribeStatus', instanceIds: [ali(1), ali(2)] })).outcome?.error?.code).toBe('InvalidInstanceId.NotFound');
+    expect(statuses(await call({ operation: 'DescribeStatus', instanceIds: [ali(1)] }))).toEqual([`${ali(1)}=Running`]);
+  });
+
+  it('path-prefix: the API answers under /gateway/v1 only', async () => {
+    const { p, call } = await probe('path-prefix', 'zenlayer-vm', [{ id: 'vm-1', status: 'RUNNING' }]);
+    expect(p.url).toMatch(/\/gateway\/v1$/);
+    expect((await call({ operation: 'DescribeStatus', instanceIds: ['vm-1'] })).outcome?.ok).toBe(true);
+    expect((await sendWire({ method: 'POST', url: `${new URL(p.url).origin}/api/v2/vm`, headers: { 'x-zc-action': 'DescribeInstancesStatus', 'content-type': 'application/json' }, body: '{}' })).response?.status).toBe(404);
+  });
+
   it.each(['rate-limit-fixed-window', 'rate-limit-token-bucket'])('%s: a burst of 25 StopInstances is partly refused with RequestLimitExceeded', async (name) => {
     const seeds = Array.from({ length: 25 }, (_, i) => ({ id: tc(i), status: 'RUNNING' }));
     const { call } = await probe(name, 'tencent-cvm-api3', seeds);
