@@ -64,6 +64,51 @@ export interface SpecResolution {
   readonly testable?: Testable;
 }
 
+/** The problems a StopInstances request can have, as the fuzzer's model names them (`x-vmconform.model.situations`). */
+export type Situation =
+  | 'unknown-id'
+  | 'malformed-id'
+  | 'too-many-ids'
+  | 'missing-ids'
+  | 'empty-ids'
+  | 'invalid-value'
+  | 'missing-region'
+  | 'rate-limited'
+  | 'security-locked'
+  | 'dry-run-passed'
+  | 'unknown-action'
+  | 'unreadable'
+  | 'duplicate-ids'
+  | 'unknown-param'
+  | 'wrong-index';
+
+/** What a target must answer to one problem: any of the documented codes, or a client error with any code. */
+export interface SituationRule {
+  readonly codes?: readonly string[];
+  /** No code is documented: any client error (4xx, or tencent's `Response.Error`). */
+  readonly clientError?: true;
+  /** The target may also go on as if the problem were not there (DESIGN.md §3 leaves it open). */
+  readonly orIgnored?: true;
+  /** The HTTP statuses the answer must have, when the document says. */
+  readonly httpStatus?: readonly number[];
+  readonly docRef: string;
+}
+
+/** The model the fuzzer judges StopInstances answers by (`x-vmconform.model`). */
+export interface SpecModel {
+  readonly summary: string;
+  readonly docRef: string;
+  /** Valid id syntax; absent: any non-empty string (zenlayer). */
+  readonly idPattern?: string;
+  readonly situations: Readonly<Partial<Record<Situation, SituationRule>>>;
+  /** Codes that win over others when a batch has both problems (zenlayer: the recycle bin over NOT_RUNNING). */
+  readonly precedence?: readonly { readonly winner: string; readonly over: readonly string[]; readonly docRef: string }[];
+  /** aliyun: the batch-mode parameter, its default (all or nothing) and its per-instance value. */
+  readonly batchModes?: { readonly param: string; readonly default: string; readonly perInstance: string; readonly docRef: string };
+  /** aliyun: the dry-run parameter; with `alwaysPassesWith` that batch mode answers the passing code whatever it finds. */
+  readonly dryRun?: { readonly param: string; readonly alwaysPassesWith?: string; readonly docRef: string };
+}
+
 /** The `x-vmconform` root extension, pinned shape. */
 export interface VmconformExtension {
   readonly dialect: DialectName;
@@ -74,6 +119,8 @@ export interface VmconformExtension {
   readonly states: SpecStates;
   readonly transitions: readonly SpecTransition[];
   readonly resolutions: readonly SpecResolution[];
+  /** What the fuzzer judges StopInstances answers by. */
+  readonly model: SpecModel;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -97,6 +144,7 @@ export function specExtension(dialect: DialectName): VmconformExtension {
       if (!isObj(item) || typeof item['docRef'] !== 'string' || item['docRef'] === '') fail(`.${key}[${i}] needs a docRef`);
     });
   }
+  if (!isObj(raw['model']) || !isObj(raw['model']['situations'])) fail('.model.situations is missing');
   const states = raw['states'];
   if (!isObj(states) || !Array.isArray(states['stoppable']) || !Array.isArray(states['notStoppable'])) fail('.states is malformed');
   return raw as unknown as VmconformExtension;

@@ -34,7 +34,7 @@ const EXTENSION_SCHEMA = {
     testable: { anyOf: [{ const: true }, { type: 'string', minLength: 10 }] },
   },
   type: 'object',
-  required: ['dialect', 'seed', 'errors', 'limits', 'states', 'transitions', 'resolutions'],
+  required: ['dialect', 'seed', 'errors', 'limits', 'states', 'transitions', 'resolutions', 'model'],
   additionalProperties: false,
   properties: {
     dialect: { enum: [...DIALECT_NAMES] },
@@ -53,9 +53,26 @@ const EXTENSION_SCHEMA = {
       properties: { from: { type: 'string' }, to: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } } },
     resolutions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'summary', 'docRef'],
       properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string', minLength: 1 }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' } } } },
+    model: { type: 'object', additionalProperties: false, required: ['summary', 'docRef', 'situations'],
+      properties: {
+        summary: { type: 'string', minLength: 10 },
+        docRef: { $ref: '#/$defs/ref' },
+        idPattern: { type: 'string', format: 'regex' },
+        situations: { type: 'object', propertyNames: { enum: ['unknown-id', 'malformed-id', 'too-many-ids', 'missing-ids', 'empty-ids', 'invalid-value', 'missing-region', 'rate-limited',
+          'security-locked', 'dry-run-passed', 'unknown-action', 'unreadable', 'duplicate-ids', 'unknown-param', 'wrong-index'] },
+          additionalProperties: { type: 'object', additionalProperties: false, required: ['docRef'], anyOf: [{ required: ['codes'] }, { required: ['clientError'] }],
+            properties: { codes: { type: 'array', minItems: 1, items: { type: 'string' } }, clientError: { const: true }, orIgnored: { const: true },
+              httpStatus: { type: 'array', items: { type: 'integer' } }, docRef: { $ref: '#/$defs/ref' } } } },
+        precedence: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['winner', 'over', 'docRef'],
+          properties: { winner: { type: 'string' }, over: { type: 'array', items: { type: 'string' } }, docRef: { $ref: '#/$defs/ref' } } } },
+        batchModes: { type: 'object', additionalProperties: false, required: ['param', 'default', 'perInstance', 'docRef'],
+          properties: { param: { type: 'string' }, default: { type: 'string' }, perInstance: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } },
+        dryRun: { type: 'object', additionalProperties: false, required: ['param', 'docRef'],
+          properties: { param: { type: 'string' }, alwaysPassesWith: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } },
+      } },
   },
 } as const;
-const extensionValidator = new Ajv2020({ allErrors: true }).compile(EXTENSION_SCHEMA);
+const extensionValidator = new Ajv2020({ allErrors: true, validateFormats: false }).compile(EXTENSION_SCHEMA);
 
 const PINNED: Record<DialectName, string[]> = {
   'tencent-cvm-api2': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse'],
@@ -129,6 +146,16 @@ describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
         expect(v.validate(name, otherPaging(example)), `${name} with other paging values`).toEqual([]);
       }
     }
+  });
+
+  it('models every problem with codes of its own error table (seed-listed or pinned, never a common code)', () => {
+    const ext = doc['x-vmconform'] as { errors: { code: string; source: string }[]; model: { situations: Record<string, { codes?: string[] }>; precedence?: { winner: string; over: string[] }[] } };
+    const own = new Set(ext.errors.filter((e) => e.source !== 'common').map((e) => e.code));
+    const named = [
+      ...Object.values(ext.model.situations).flatMap((s) => s.codes ?? []),
+      ...(ext.model.precedence ?? []).flatMap((p) => [p.winner, ...p.over]),
+    ];
+    for (const code of named) expect(own.has(code), code).toBe(true);
   });
 
   it('has an x-vmconform extension of the pinned shape for this dialect', () => {
