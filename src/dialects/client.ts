@@ -50,7 +50,7 @@ export function isThrottled(ex: Exchange): boolean {
   if (!o) return false;
   if (o.httpStatus === 429) return true;
   const code = o.error?.code ?? '';
-  return /^RequestLimitExceeded|^Throttling|LIMIT_EXCEEDED$/i.test(code) && !/^InvalidParameter/i.test(code);
+  return /^(RequestLimitExceeded|Throttling|REQUEST_LIMIT_EXCEEDED)(\.|$)/.test(code);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -317,5 +317,8 @@ describe('case-level checks', () => {
     expect(burstSomeRefused(scopeOf(), [served, refused], 'RequestLimitExceeded')).toEqual([]);
     expect(burstSomeRefused(scopeOf(), [served, served], 'RequestLimitExceeded')[0]?.message).toMatch(/received none refused/);
     expect(burstSomeRefused(scopeOf(), [refused, other], 'RequestLimitExceeded')[0]?.message).toMatch(/1 other answer/);
+    // A burst that took longer than the window may legally have been served in full: inconclusive, not a finding.
+    expect(STEP_CHECKS['burst-some-refused']({ scope: scopeOf(), answers: [served, served], code: 'RequestLimitExceeded', spanMs: 1_500, windowMs: 1_000 })).toEqual([]);
+    expect(STEP_CHECKS['burst-some-refused']({ scope: scopeOf(), answers: [served, served], code: 'RequestLimitExceeded', spanMs: 400, windowMs: 1_000 })).toHaveLength(1);
   });
 });

@@ -444,6 +444,13 @@ export interface BurstInput {
 /** What `burst-some-refused` looks at: the answers and the code a refused request carries. */
 export interface BurstRefusedInput extends BurstInput {
   readonly code: string;
+  /**
+   * From the first request sent to the last answer, in ms. When the burst took longer than `windowMs` (a loaded
+   * client), the requests may legally have fallen into separate windows, so "none refused" proves nothing.
+   */
+  readonly spanMs?: number;
+  /** The rate window in ms (1000 for "per second"). */
+  readonly windowMs?: number;
 }
 
 /** Every answer in a case carries its own RequestId (DESIGN.md §2 "unique request ID"); duplicates are one finding. */
@@ -555,11 +562,12 @@ function burstAllServed({ scope, answers }: BurstInput): Finding[] {
 }
 
 /** `burst-some-refused`: at least one answer is the error `code`; every other is a success. */
-function burstSomeRefused({ scope, answers, code }: BurstRefusedInput): Finding[] {
+function burstSomeRefused({ scope, answers, code, spanMs, windowMs }: BurstRefusedInput): Finding[] {
   const found: Finding[] = [];
   const refused = answers.filter((ex) => ex.outcome?.error?.code === code);
   const other = answers.filter((ex) => ex.outcome?.error?.code !== code && !isServed(ex));
-  if (refused.length === 0) {
+  const conclusive = spanMs === undefined || windowMs === undefined || spanMs <= windowMs;
+  if (refused.length === 0 && conclusive) {
     found.push(
       makeFinding(
         scope,

@@ -374,15 +374,22 @@ class StepRunner {
     const calls = Array.from({ length: step.count }, (_, n) => this.toCall(step, n));
     const first = calls[0];
     if (first === undefined) return true;
-    const fire = (): Promise<Exchange[]> => Promise.all(calls.map((c) => this.send(c, 'burst')));
+    let spanMs = 0;
+    const fire = async (): Promise<Exchange[]> => {
+      const t0 = performance.now();
+      const all = await Promise.all(calls.map((c) => this.send(c, 'burst')));
+      spanMs = performance.now() - t0;
+      return all;
+    };
     const answers = isPacedCall(this.c.dialect, first)
       ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();
     const { scope } = this.c;
+    const windowMs = this.c.dialect.rateLimit === undefined ? undefined : 1000;
     this.c.findings.push(
       ...('allServed' in step.expect
         ? STEP_CHECKS['burst-all-served']({ scope, answers })
-        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused })),
+        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) })),
     );
     if (answers.every((a) => !a.response)) return false;
     const { stopping, stopped } = this.c.dialect.lifecycle;

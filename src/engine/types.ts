@@ -37,8 +37,11 @@ export interface RunContext {
 /** The engine's own failure kinds: not checks of the target's answers, but why a case could not be judged. */
 export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine';
 
-/** The name of a finding's source: a call check, a step check (`src/engine/checks.ts`) or an engine failure kind. */
-export type CheckName = CallCheckName | StepCheckName | EngineFindingKind;
+/** The fuzzer's own check (`src/fuzz/`): an answer among the outcomes the dialect's model allows. */
+export type FuzzCheckName = 'legal-outcome';
+
+/** The name of a finding's source: a call check, a step check (`src/engine/checks.ts`), the fuzzer's, or an engine failure kind. */
+export type CheckName = CallCheckName | StepCheckName | FuzzCheckName | EngineFindingKind;
 
 /**
  * One problem found about the target, in the one shape every check uses.

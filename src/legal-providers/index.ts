@@ -8,7 +8,7 @@
  */
 import type { DialectName } from '../dialects/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
-import { dialectError, type ProviderOptions } from '../provider/handlers.ts';
+import type { ProviderOptions } from '../provider/handlers.ts';
 import type { CodeTable, ErrorKey, ErrorSpec } from '../provider/rules.ts';
 import type { RunningProvider } from '../provider/server.ts';
 import {
@@ -18,6 +18,7 @@ import {
   mapArrays,
   mapObjects,
   queryParams,
+  refuse,
   requestedIds,
   rewriteAnswer,
   rewriteJsonBody,
@@ -255,7 +256,7 @@ function refusesDuplicates(dialect: DialectName): StartVariant {
     everyRequest(async (request) => {
       if (isStatesRequest(request) || (await actionOf(request)) !== 'StopInstances') return forward(request);
       const ids = await requestedIds(request);
-      return new Set(ids).size < ids.length ? dialectError(provider.context, undefined, 'invalidParameterValue', 'an instance id is given twice') : forward(request);
+      return new Set(ids).size < ids.length ? refuse(provider, request, 'invalidParameterValue', 'an instance id is given twice') : forward(request);
     }),
   );
 }
@@ -307,7 +308,7 @@ function limited(dialect: DialectName, actions: ReadonlySet<string>, makeLimiter
       const limiter = makeLimiter();
       return everyRequest(async (request) => {
         if (isStatesRequest(request) || !actions.has((await actionOf(request)) ?? '')) return forward(request);
-        return limiter.tryAcquire() ? forward(request) : dialectError(provider.context, undefined, 'rateLimited', 'request rate over the limit');
+        return limiter.tryAcquire() ? forward(request) : refuse(provider, request, 'rateLimited', 'request rate over the limit');
       });
     },
     extra,
@@ -494,7 +495,7 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
         everyRequest(async (request) => {
           if (isStatesRequest(request) || !STATUS_ACTIONS.has((await actionOf(request)) ?? '')) return forward(request);
           const unknown = (await requestedIds(request)).filter((id) => provider.store.get(id) === undefined);
-          return unknown.length > 0 ? dialectError(provider.context, undefined, 'notFound', `instance not found: ${unknown.join(', ')}`) : forward(request);
+          return unknown.length > 0 ? refuse(provider, request, 'notFound', `instance not found: ${unknown.join(', ')}`) : forward(request);
         }),
       ),
   ),

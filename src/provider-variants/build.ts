@@ -7,7 +7,8 @@
 import { getResponse, http, type RequestHandler } from 'msw';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { DialectName } from '../dialects/types.ts';
-import { createProvider, type Provider, type ProviderOptions } from '../provider/handlers.ts';
+import { createProvider, dialectError, type Provider, type ProviderOptions } from '../provider/handlers.ts';
+import type { ErrorKey } from '../provider/rules.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { PROVIDER_STATES_PATH } from '../provider/states.ts';
 
@@ -256,4 +257,20 @@ export async function setParam(request: Request, name: string, value: unknown, w
   }
   const body = out.method === 'GET' || out.method === 'HEAD' ? undefined : await out.clone().text();
   return new Request(url, { method: out.method, headers: out.headers, body: body === '' ? undefined : body });
+}
+
+/**
+ * The body format an aliyun answer to this request takes: XML for an RPC request without `Format=JSON` (the default),
+ * JSON for `Format=JSON` or the ACS3 style (`x-acs-action`).
+ */
+export async function aliyunFormat(request: Request): Promise<'JSON' | 'XML'> {
+  const format = (await queryParams(request)).get('Format');
+  if (format !== null) return format.toUpperCase() === 'XML' ? 'XML' : 'JSON';
+  return request.headers.has('x-acs-action') ? 'JSON' : 'XML';
+}
+
+/** The provider's own error answer to a request, in the dialect's envelope and (aliyun) the format it asked for. */
+export async function refuse(provider: Provider, request: Request, key: ErrorKey, message: string): Promise<Response> {
+  const format = provider.dialect === 'aliyun-ecs' ? await aliyunFormat(request) : 'JSON';
+  return dialectError(provider.context, undefined, key, message, format);
 }

@@ -168,12 +168,14 @@ function dispatch(ctx: ProviderContext, incoming: Incoming): Response {
   }
 }
 
-/** An error in the dialect's envelope (aliyun: XML unless the request asked for JSON or used ACS3). */
+/** An error in the dialect's envelope (aliyun: in `format`, JSON unless said). */
 export function dialectError(
   ctx: ProviderContext,
   incoming: Incoming | undefined,
   key: ErrorKey,
   message: string,
+  /** aliyun only: the body format (default JSON). */
+  format: 'JSON' | 'XML' = 'JSON',
 ): Response {
   switch (ctx.dialect) {
     case 'tencent-cvm-api2':
@@ -183,7 +185,7 @@ export function dialectError(
     case 'zenlayer-bmc':
       return zenlayerError(ctx, key, message);
     case 'aliyun-ecs':
-      return aliyunError(ctx, key, message, 'JSON', incoming);
+      return aliyunError(ctx, key, message, format, incoming);
   }
 }
 

@@ -7,7 +7,7 @@
  * rule only when some flip of that rule makes it fail.
  */
 import type { DialectName } from '../dialects/types.ts';
-import { dialectError, type Provider, type ProviderOptions } from '../provider/handlers.ts';
+import type { Provider, ProviderOptions } from '../provider/handlers.ts';
 import { instanceProblem } from '../provider/context.ts';
 import { defaultRules, type CodeTable, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
 import { ruleInventory, type ParamFacts, type Rule } from '../specs/inventory.ts';
@@ -18,6 +18,7 @@ import {
   mapObjects,
   paramValues,
   queryParams,
+  refuse,
   requestedIds,
   rewriteAnswer,
   rewriteJsonBody,
@@ -112,7 +113,7 @@ function paramFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
   };
   if (rule.kind === 'param') {
     flip('refuse-present', `refuses every request that carries ${name}`, onApi(dialect, async (request, forward, provider) =>
-      (await paramValues(request, name)).length > 0 ? dialectError(provider.context, undefined, 'invalidParameter', `${name} is not supported`) : forward(request),
+      (await paramValues(request, name)).length > 0 ? refuse(provider, request, 'invalidParameter', `${name} is not supported`) : forward(request),
     ));
     if (facts.enum || facts.type === 'boolean') {
       flip('accept-any-value', `accepts any value of ${name} (an invalid one is taken as a valid one)`, onApi(dialect, async (request, forward) => {
@@ -135,7 +136,7 @@ function paramFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
     const value = rule.id.slice(rule.id.indexOf('=') + 1);
     flip('refuse-value', `refuses ${name}=${value}`, onApi(dialect, async (request, forward, provider) =>
       (await paramValues(request, name)).some((v) => String(v).toLowerCase() === value.toLowerCase())
-        ? dialectError(provider.context, undefined, 'invalidParameterValue', `${name}=${value} is not supported`)
+        ? refuse(provider, request, 'invalidParameterValue', `${name}=${value} is not supported`)
         : forward(request),
     ));
   }
@@ -280,7 +281,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
         start: onApi(dialect, async (request, forward, provider) => {
           if (!(await isStop(request))) return forward(request);
           const kinds = new Set((await requestedIds(request)).flatMap((id) => instanceProblem(provider.context, id)?.key ?? []));
-          return kinds.size >= 2 ? dialectError(provider.context, undefined, 'invalidParameter', 'several problems') : forward(request);
+          return kinds.size >= 2 ? refuse(provider, request, 'invalidParameter', 'several problems') : forward(request);
         }),
       },
     ],
@@ -364,7 +365,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
         description: 'every dry run answers DRYRUN.SUCCESS, also one the real call would refuse',
         start: onApi(dialect, async (request, forward, provider) =>
           (await isStop(request)) && (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true')
-            ? dialectError(provider.context, undefined, 'dryRunSuccess', 'Request validation has been passed with DryRun flag set.')
+            ? refuse(provider, request, 'dryRunSuccess', 'Request validation has been passed with DryRun flag set.')
             : forward(request),
         ),
       },
@@ -413,7 +414,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       {
         how: 'no-acs3',
         description: 'refuses the ACS3 style (x-acs-action)',
-        start: onApi(dialect, async (request, forward, provider) => (request.headers.has('x-acs-action') ? dialectError(provider.context, undefined, 'invalidParameter', 'ACS3 is not supported') : forward(request))),
+        start: onApi(dialect, async (request, forward, provider) => (request.headers.has('x-acs-action') ? refuse(provider, request, 'invalidParameter', 'ACS3 is not supported') : forward(request))),
       },
     ],
     'resolution:unknown-action-client-error': [

@@ -105,6 +105,8 @@ export interface SpecModel {
   readonly precedence?: readonly { readonly winner: string; readonly over: readonly string[]; readonly docRef: string }[];
   /** aliyun: the batch-mode parameter, its default (all or nothing) and its per-instance value. */
   readonly batchModes?: { readonly param: string; readonly default: string; readonly perInstance: string; readonly docRef: string };
+  /** tencent-cvm-api3: a burst of `served` requests at once must all be served; one of `refused` must see the limit. */
+  readonly burst?: { readonly served: number; readonly refused: number; readonly docRef: string };
   /** aliyun: the dry-run parameter; with `alwaysPassesWith` that batch mode answers the passing code whatever it finds. */
   readonly dryRun?: { readonly param: string; readonly alwaysPassesWith?: string; readonly docRef: string };
 }

@@ -67,6 +67,8 @@ const EXTENSION_SCHEMA = {
           properties: { winner: { type: 'string' }, over: { type: 'array', items: { type: 'string' } }, docRef: { $ref: '#/$defs/ref' } } } },
         batchModes: { type: 'object', additionalProperties: false, required: ['param', 'default', 'perInstance', 'docRef'],
           properties: { param: { type: 'string' }, default: { type: 'string' }, perInstance: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } },
+        burst: { type: 'object', additionalProperties: false, required: ['served', 'refused', 'docRef'],
+          properties: { served: { type: 'integer', minimum: 1 }, refused: { type: 'integer', minimum: 2 }, docRef: { $ref: '#/$defs/ref' } } },
         dryRun: { type: 'object', additionalProperties: false, required: ['param', 'docRef'],
           properties: { param: { type: 'string' }, alwaysPassesWith: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } },
       } },

@@ -1,0 +1,269 @@
+/**
+ * The model of a dialect the fuzzer judges by, read from its spec (`x-vmconform`: the state rules, the limit, the
+ * error table, `model.situations` with their codes, the precedence, aliyun's batch modes and dry run): for a
+ * StopInstances call and the instances a target holds, every outcome the documents and DESIGN.md allow (several
+ * where they allow several). The mechanics (all or nothing, per instance, dry runs) are generic; every dialect fact
+ * comes from the spec.
+ */
+import type { DialectName, OperationCall, ParamValue } from '../dialects/types.ts';
+import { getDialect } from '../dialects/index.ts';
+import { specExtension, type Situation, type SituationRule, type SpecModel, type VmconformExtension } from '../specs/extension.ts';
+import { ruleInventory, type ParamFacts } from '../specs/inventory.ts';
+
+/** What the model knows of one instance: the words it may read now, and its security lock. */
+export interface ModelInstance {
+  /** `[seeded word]`, or `[stopping, stopped]` once a stop was accepted. */
+  readonly words: readonly string[];
+  readonly securityLocked: boolean;
+}
+
+/** The instances a target holds, as the model sees them. */
+export type ModelStore = ReadonlyMap<string, ModelInstance>;
+
+/** A per-instance result the model allows (aliyun SuccessFirst). */
+export type InstanceOutcome = { readonly kind: 'success' } | { readonly kind: 'error'; readonly codes: readonly string[] };
+
+/** One outcome the model allows. `why` says which rule leads there, for messages. */
+export type World =
+  | {
+      readonly kind: 'success';
+      /** Ids this outcome stops (they read the stopping or stopped word afterwards). */
+      readonly stops: ReadonlySet<string>;
+      /** For a per-instance batch: what each requested id's entry must say. */
+      readonly perInstance?: ReadonlyMap<string, InstanceOutcome>;
+      readonly why: string;
+    }
+  | {
+      readonly kind: 'error';
+      /** Any of these codes (`*` suffix: a prefix), or `any` code of a client error. */
+      readonly codes: readonly string[] | 'any';
+      /** HTTP statuses the document gives, when it does (else the spec's status per code, or any 4xx). */
+      readonly httpStatus?: readonly number[];
+      readonly why: string;
+    };
+
+/** A dialect's model, resolved from its spec once. */
+export interface DialectModel {
+  readonly dialect: DialectName;
+  readonly spec: SpecModel;
+  readonly words: { readonly running: string; readonly stopping: string; readonly stopped: string };
+  readonly stoppable: readonly string[];
+  /** Codes (and status) for each word that may not be stopped. */
+  readonly notStoppable: ReadonlyMap<string, { readonly codes: readonly string[]; readonly httpStatus: number }>;
+  readonly maxIds: number;
+  readonly idPattern: RegExp | undefined;
+  /** StopInstances parameters the spec declares, by name, with their facts. */
+  readonly params: ReadonlyMap<string, ParamFacts>;
+  /** True when errors travel with HTTP 200 (tencent). */
+  readonly errorsAsHttp200: boolean;
+}
+
+const cache = new Map<DialectName, DialectModel>();
+
+/**
+ * The model of a dialect, read from `specs/<dialect>.yaml`.
+ *
+ * @example
+ * dialectModel('zenlayer-vm').notStoppable.get('RECYCLE') // { codes: ['OPERATION_DENIED_INSTANCE_RECYCLED'], httpStatus: 403 }
+ */
+export function dialectModel(dialect: DialectName): DialectModel {
+  const hit = cache.get(dialect);
+  if (hit) return hit;
+  const ext: VmconformExtension = specExtension(dialect);
+  const limit = ext.limits.find((l) => l.id === 'instance-ids-max');
+  const params = new Map<string, ParamFacts>();
+  for (const rule of ruleInventory(dialect)) {
+    if (rule.kind === 'param' && rule.param && !params.has(rule.param.name)) params.set(rule.param.name, rule.param);
+  }
+  const model: DialectModel = {
+    dialect,
+    spec: ext.model,
+    words: { running: ext.states.running, stopping: ext.states.stopping, stopped: ext.states.stopped },
+    stoppable: ext.states.stoppable,
+    notStoppable: new Map(ext.states.notStoppable.map((n) => [n.status, { codes: n.codes, httpStatus: n.httpStatus }])),
+    maxIds: limit?.value ?? 100,
+    idPattern: ext.model.idPattern === undefined ? undefined : new RegExp(ext.model.idPattern),
+    params,
+    errorsAsHttp200: getDialect(dialect).errorsAsHttp200,
+  };
+  cache.set(dialect, model);
+  return model;
+}
+
+/** One problem of a request, with what the spec says it must answer. */
+interface Problem {
+  readonly situation: Situation | 'not-stoppable';
+  readonly rule: Pick<SituationRule, 'codes' | 'clientError' | 'httpStatus' | 'orIgnored'>;
+  readonly detail: string;
+}
+
+/** Whether a value is a valid value of a parameter per its spec facts (enum member; a boolean for a Boolean). */
+export function isValidParamValue(facts: ParamFacts, value: Exclude<ParamValue, null>): boolean {
+  // A boolean is encoded by the dialect (tencent api2 `TRUE`, aliyun `true`): compare it without letter case.
+  if (facts.enum && typeof value === 'boolean') return facts.enum.some((e) => String(e).toLowerCase() === String(value));
+  if (facts.enum) return facts.enum.some((e) => String(e) === String(value));
+  if (facts.type === 'boolean') return typeof value === 'boolean';
+  if (facts.type === 'string') return typeof value === 'string';
+  if (facts.type === 'integer' || facts.type === 'number') return typeof value === 'number';
+  return true;
+}
+
+function situation(m: DialectModel, s: Situation, detail: string): Problem | undefined {
+  const rule = m.spec.situations[s];
+  return rule ? { situation: s, rule, detail } : undefined;
+}
+
+/** The per-id problem of one id, if any. */
+function idProblem(m: DialectModel, store: ModelStore, id: string): Problem | undefined {
+  if (typeof id !== 'string' || id === '' || (m.idPattern !== undefined && !m.idPattern.test(id))) {
+    return situation(m, 'malformed-id', `malformed id ${JSON.stringify(id)}`) ?? situation(m, 'unreadable', `id ${JSON.stringify(id)}`);
+  }
+  const inst = store.get(id);
+  if (!inst) return situation(m, 'unknown-id', `unknown id ${id}`);
+  if (inst.securityLocked) {
+    const locked = situation(m, 'security-locked', `security-locked ${id}`);
+    if (locked) return locked;
+  }
+  const bad = inst.words.filter((w) => !m.stoppable.includes(w));
+  if (bad.length === 0) return undefined;
+  const codes = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.codes ?? []))];
+  const statuses = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.httpStatus ?? []))];
+  // An instance that may read a stoppable word or not (cannot happen with seeded words) would allow both.
+  return { situation: 'not-stoppable', rule: { codes, httpStatus: statuses }, detail: `${id} reads ${bad.join(' or ')}` };
+}
+
+/** The error outcome of a set of problems: any code that applies, unless a precedence pins the winner. */
+function errorWorld(m: DialectModel, problems: readonly Problem[]): World {
+  const why = problems.map((p) => p.detail).join('; ');
+  if (problems.some((p) => p.rule.clientError)) return { kind: 'error', codes: 'any', why };
+  let codes = [...new Set(problems.flatMap((p) => p.rule.codes ?? []))];
+  for (const rule of m.spec.precedence ?? []) {
+    if (codes.includes(rule.winner)) codes = codes.filter((c) => !rule.over.includes(c));
+  }
+  const statuses = problems.length === 1 ? problems[0]?.rule.httpStatus : undefined;
+  return statuses && statuses.length > 0 ? { kind: 'error', codes, httpStatus: statuses, why } : { kind: 'error', codes, why };
+}
+
+/** A branch of the evaluation: the request as the target may take it (problems it may ignore, ignored or not). */
+interface Branch {
+  readonly ids: readonly string[] | undefined;
+  readonly problems: readonly Problem[];
+}
+
+/** `InstanceIds.0` on a 1-based dialect and the like: an extra query parameter naming an id at a wrong index. */
+function wrongIndexId(name: string): boolean {
+  return /^Instance(Ids?)\.\d+$/.test(name);
+}
+
+/**
+ * Every outcome the model allows for a StopInstances call against the instances `store` holds.
+ *
+ * @example
+ * legalWorlds(dialectModel('aliyun-ecs'), store, { operation: 'StopInstances', instanceIds: ['i-x'] })
+ */
+export function legalWorlds(m: DialectModel, store: ModelStore, call: OperationCall): World[] {
+  if (call.operation !== 'StopInstances') return [];
+  if (call.action !== undefined) return [errorWorld(m, [situation(m, 'unknown-action', `unknown action ${call.action}`) as Problem])];
+  const fixed: Problem[] = [];
+  if (call.rawBody !== undefined) fixed.push(situation(m, 'unreadable', 'an unreadable body') as Problem);
+  if (call.region === null) {
+    const p = situation(m, 'missing-region', 'no region');
+    if (p) fixed.push(p);
+  }
+  for (const [name, value] of Object.entries(call.params ?? {})) {
+    if (value === null) continue;
+    const facts = m.params.get(name);
+    if (facts === undefined) continue; // unknown parameters are judged below, with the extra query
+    if (!isValidParamValue(facts, value)) fixed.push(situation(m, 'invalid-value', `${name}=${JSON.stringify(value)}`) as Problem);
+  }
+  // Branches: each problem the target may ignore doubles them (ignored, or answered as a client error).
+  let branches: Branch[] = [{ ids: call.instanceIds, problems: fixed }];
+  const fork = (s: Situation, detail: string, ignored: (b: Branch) => Branch): void => {
+    const p = situation(m, s, detail);
+    if (!p) return;
+    branches = branches.flatMap((b) => (p.rule.orIgnored ? [{ ...b, problems: [...b.problems, p] }, ignored(b)] : [{ ...b, problems: [...b.problems, p] }]));
+  };
+  const unknownParams = Object.keys(call.params ?? {}).filter((n) => call.params?.[n] !== null && !m.params.has(n));
+  for (const name of unknownParams) fork('unknown-param', `unknown parameter ${name}`, (b) => b);
+  for (const [name, value] of call.extraQuery ?? []) {
+    if (wrongIndexId(name)) fork('wrong-index', `${name}=${value} (a wrong index)`, (b) => b);
+    else fork('unknown-param', `unknown parameter ${name}`, (b) => b);
+  }
+  const withWrongIndexIds = (call.extraQuery ?? []).filter(([n]) => wrongIndexId(n)).map(([, v]) => v);
+  if (withWrongIndexIds.length > 0) {
+    // A wrong-index id the target does not refuse may also be taken as one more id.
+    branches = branches.flatMap((b) => (b.problems.some((p) => p.situation === 'wrong-index') ? [b] : [b, { ...b, ids: [...(b.ids ?? []), ...withWrongIndexIds] }]));
+  }
+  const ids = call.instanceIds;
+  if (ids !== undefined && new Set(ids).size < ids.length) fork('duplicate-ids', 'an id named twice', (b) => ({ ...b, ids: b.ids === undefined ? undefined : [...new Set(b.ids)] }));
+  return branches.flatMap((b) => evaluate(m, store, call, b));
+}
+
+/** The outcomes of one branch. */
+function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Branch): World[] {
+  const problems = [...b.problems];
+  const ids = b.ids === undefined ? undefined : [...new Set(b.ids)];
+  if (ids === undefined || (ids.length === 0 && m.spec.situations['empty-ids'] === undefined)) {
+    problems.push(situation(m, 'missing-ids', 'no id list') as Problem);
+  } else if (ids.length === 0) {
+    problems.push(situation(m, 'empty-ids', 'an empty id list') as Problem);
+  } else if ((b.ids ?? []).length > m.maxIds) {
+    problems.push(situation(m, 'too-many-ids', `${(b.ids ?? []).length} ids (at most ${m.maxIds})`) as Problem);
+  }
+  const requestLevel = problems.filter((p) => p !== undefined);
+  const perId = new Map<string, Problem | undefined>((ids ?? []).slice(0, m.maxIds + 1).map((id) => [id, idProblem(m, store, id)]));
+  const idProblems = [...perId.values()].filter((p): p is Problem => p !== undefined);
+  const params = call.params ?? {};
+  const batch = m.spec.batchModes;
+  const perInstanceMode = batch !== undefined && params[batch.param] === batch.perInstance;
+  const dry = m.spec.dryRun;
+  const dryRun = dry !== undefined && (params[dry.param] === true || String(params[dry.param]).toLowerCase() === 'true');
+  const passCodes = m.spec.situations['dry-run-passed']?.codes ?? [];
+  const passed: World = { kind: 'error', codes: passCodes, httpStatus: m.spec.situations['dry-run-passed']?.httpStatus ?? [], why: 'a dry run that passes' };
+  const worlds: World[] = [];
+  if (dryRun && perInstanceMode && dry?.alwaysPassesWith === batch?.perInstance) {
+    // "only DRYRUN.SUCCESS is returned regardless of whether the request passes the dry run" (004:25); a request-level
+    // problem may still be answered as such.
+    worlds.push(passed);
+    if (requestLevel.length > 0) worlds.push(errorWorld(m, requestLevel));
+    return worlds;
+  }
+  if (requestLevel.length > 0) return [errorWorld(m, [...requestLevel, ...idProblems])];
+  if (perInstanceMode && !dryRun) {
+    const perInstance = new Map<string, InstanceOutcome>();
+    const stops = new Set<string>();
+    for (const [id, p] of perId) {
+      if (p === undefined) {
+        perInstance.set(id, { kind: 'success' });
+        stops.add(id);
+      } else if (p.situation === 'malformed-id') {
+        // DESIGN.md §3: a malformed id gets InvalidInstanceId.NotFound (the document's i-TestID) or the malformed code.
+        perInstance.set(id, { kind: 'error', codes: [...(p.rule.codes ?? []), ...(m.spec.situations['unknown-id']?.codes ?? [])] });
+      } else {
+        perInstance.set(id, { kind: 'error', codes: p.rule.clientError ? [] : (p.rule.codes ?? []) });
+      }
+    }
+    return [{ kind: 'success', stops, perInstance, why: 'a per-instance batch: each id answered on its own' }];
+  }
+  if (idProblems.length > 0) return [errorWorld(m, idProblems)];
+  if (dryRun) return [passed];
+  return [{ kind: 'success', stops: new Set(ids ?? []), why: 'every id may be stopped' }];
+}
+
+/** The store after an outcome: the ids it stops read the stopping or stopped word; everything else is unchanged. */
+export function applyWorld(m: DialectModel, store: ModelStore, world: World): Map<string, ModelInstance> {
+  const next = new Map(store);
+  if (world.kind === 'success') {
+    for (const id of world.stops) {
+      const inst = next.get(id);
+      if (inst) next.set(id, { ...inst, words: [m.words.stopping, m.words.stopped] });
+    }
+  }
+  return next;
+}
+
+/** The outcome when a StopInstances call answered with the throttle code of a rate-limited dialect: nothing changed. */
+export function throttledWorld(m: DialectModel): World | undefined {
+  const rule = m.spec.situations['rate-limited'];
+  return rule?.codes ? { kind: 'error', codes: rule.codes, why: 'the rate limit (refused requests change nothing)' } : undefined;
+}
