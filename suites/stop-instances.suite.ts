@@ -5,8 +5,9 @@
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
-import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
+import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
+import { runCaseWithRetries } from '../src/engine/attempts.ts';
 
 const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
 if (provided === undefined) {
@@ -14,6 +15,7 @@ if (provided === undefined) {
 }
 const config: SuiteRunConfig = provided;
 const pacer = sharedPacer();
+const retries = config.retries ?? 0;
 
 for (const run of config.runs) {
   const rows = selectRows(casesFor(run.dialect), config.grep);
@@ -26,9 +28,10 @@ for (const run of config.runs) {
     5_000 +
     paced;
   describe.concurrent(run.dialect, () => {
-    test.for(rows)('$id', { timeout }, async (row, { task }) => {
+    // Each retry gets the same backstop again.
+    test.for(rows)('$id', { timeout: timeout * (1 + retries) }, async (row, { task }) => {
       task.meta.vmconformCase = caseIdentity(row);
-      const result = await runCase(row, {
+      const result = await runCaseWithRetries(row, {
         dialect: run.dialect,
         target: run.target,
         statesUrl: run.statesUrl,
@@ -38,7 +41,7 @@ for (const run of config.runs) {
         pollTimeoutMs: config.pollTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         pacer,
-      });
+      }, retries);
       task.meta.vmconform = result;
       if (result.status === 'failed') {
         const error = new Error(`${row.id} failed (${row.docRef}):\n${result.message ?? ''}`);

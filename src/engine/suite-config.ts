@@ -24,6 +24,8 @@ export interface SuiteRunConfig {
   readonly grep?: string;
   readonly pollTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** How often a failed case is run again (`--retries N`); a pass on a retry makes it flaky. Default 0. */
+  readonly retries?: number;
 }
 
 /** The `provide`/`inject` key. */
