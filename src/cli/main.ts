@@ -1,9 +1,12 @@
 /**
- * The `vmconform` command line: `run`, `mock`, `conformance` and `coverage` (DESIGN.md §6). Each subcommand lives in its own
- * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
+ * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `compare`, `baseline` and
+ * `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed beyond the baseline, 1
+ * something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.ts';
+import { UsageError, VmconformError } from '../errors.ts';
+import { toolVersion } from '../../reporters/results-json.ts';
+import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
@@ -15,6 +18,10 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** Exit code for a usage or configuration error. */
 export const EXIT_USAGE = 2;
+/** Exit code when vmconform itself failed (an internal error, a run that did not complete cleanly). */
+export const EXIT_INTERNAL = 3;
+/** Exit code of an interrupted run (after teardown and partial reports). */
+export { EXIT_INTERRUPTED } from '../engine/launch.ts';
 
 /** Where a subcommand stores the exit code it wants; commander actions cannot return one. */
 export interface ExitSlot {
@@ -31,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const exit: ExitSlot = { code: EXIT_OK };
   const program = new Command('vmconform')
     .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')
+    .version(toolVersion(), '-V, --version', 'print the vmconform version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -38,6 +46,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerMockCommand(program, exit);
   registerConformanceCommand(program, exit);
   registerCoverageCommand(program, exit);
+  registerCompareCommand(program, exit);
+  registerBaselineCommand(program, exit);
+  registerReportCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;
@@ -50,7 +61,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`vmconform: ${err.message}\n`);
       return EXIT_USAGE;
     }
+    if (err instanceof VmconformError) {
+      process.stderr.write(`vmconform: ${err.message}\n`);
+      return EXIT_INTERNAL;
+    }
     process.stderr.write(`vmconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_USAGE;
+    return EXIT_INTERNAL;
   }
 }

@@ -8,9 +8,14 @@ import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import type { Credentials } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
+import { casesFor } from '../cases/index.ts';
+import type { Paint } from '../../reporters/color.ts';
 import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
 import { newRunId } from './run-case.ts';
-import { SUITE_CONFIG_KEY, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
+import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
+
+/** Exit code of an interrupted run (128 + SIGINT), DESIGN.md §6. */
+export const EXIT_INTERRUPTED = 130;
 
 /** The package root (holds `suites/`). */
 export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,12 +32,22 @@ export interface LaunchOptions {
   readonly requestTimeoutMs: number;
   readonly reportDir?: string;
   readonly baseline: Baseline;
+  /** The baseline's file name, recorded in the reports. */
+  readonly baselineFile?: string;
   readonly level: 'MUST' | 'ALL';
+  /** Run a failed case again up to this many times (`--retries`); default 0. */
+  readonly retries?: number;
+  /** A case that passes only on a retry fails the run (`--fail-on-flaky`). */
+  readonly failOnFlaky?: boolean;
   readonly runId?: string;
   /** How many cases run at once (default 16). */
   readonly concurrency?: number;
-  /** Where the summary goes (default stdout). */
+  /** Where the header, progress and summary go (default stdout). */
   readonly print?: (text: string) => void;
+  /** Progress as a live line (a terminal); else a plain line every few seconds. */
+  readonly live?: boolean;
+  /** Colour for the console. */
+  readonly paint?: Paint;
   /** Where warnings go, one line each without the newline (default stderr, prefixed `vmconform: warning: `). */
   readonly warn?: (line: string) => void;
 }
@@ -57,14 +72,21 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     ...(options.grep !== undefined ? { grep: options.grep } : {}),
     pollTimeoutMs: options.pollTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    retries: options.retries ?? 0,
   };
   const reporter = new VmconformReporter({
     runId,
     targets: options.runs.map((r) => ({ dialect: r.dialect, target: r.target })),
     ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
     baseline: options.baseline,
+    ...(options.baselineFile !== undefined ? { baselineFile: options.baselineFile } : {}),
     level: options.level,
+    retries: options.retries ?? 0,
+    failOnFlaky: options.failOnFlaky === true,
+    total: options.runs.reduce((n, r) => n + selectRows(casesFor(r.dialect), options.grep).length, 0),
     ...(options.print ? { print: options.print } : {}),
+    ...(options.live !== undefined ? { live: options.live } : {}),
+    ...(options.paint ? { paint: options.paint } : {}),
   });
   const vitest = await createVitest(
     'test',
@@ -83,10 +105,23 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     },
     { logLevel: 'error' },
   );
+  // Ctrl-C (or SIGTERM): stop starting cases, let the running ones finish and tear down, write partial reports.
+  // A second signal ends the process at once.
+  let interrupted = false;
+  const interrupt = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nvmconform: interrupted: finishing the running cases and their teardown (again to quit at once)\n');
+    void vitest.cancelCurrentRun('keyboard-input');
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);
     await vitest.start([SUITE_FILE]);
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await vitest.close();
   }
   const outcome = reporter.outcome;
