@@ -122,10 +122,11 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain): s
   const ungated = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.status === 'failed' && c.gate === 'ok').length, 0);
   if (ungated > 0) out.push(`${ungated} SHOULD failure(s) not gated (--level must)`);
   if (g.flaky > 0) out.push(`${g.flaky} flaky case(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
-  if (doc.interrupted) out.push(paint('red', 'INTERRUPTED: the cases not run are missing from the reports'));
   const failing = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.failsRun).length, 0);
   out.push(
-    doc.gate.failed
+    doc.interrupted
+      ? paint('red', `RESULT: INTERRUPTED (the cases not run are missing; ${failing} failure(s) beyond the baseline among those run)`)
+      : doc.gate.failed
       ? paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline)`)
       : paint('green', 'RESULT: PASSED (nothing failed beyond the baseline)'),
   );

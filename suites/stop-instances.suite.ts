@@ -2,11 +2,12 @@
  * The StopInstances conformance suite: one vitest test per case row, per dialect under test. Run by `vmconform run`
  * and `vmconform conformance` (they provide the configuration); the engine judges, this file only wires rows to it.
  */
+import { existsSync } from 'node:fs';
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
 import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
-import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
+import { NOT_RUN_INTERRUPTED, SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
 import { runCaseWithRetries } from '../src/engine/attempts.ts';
 
 const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
@@ -31,6 +32,10 @@ for (const run of config.runs) {
     // Each retry gets the same backstop again.
     test.for(rows)('$id', { timeout: timeout * (1 + retries) }, async (row, { task }) => {
       task.meta.vmconformCase = caseIdentity(row);
+      if (config.interruptFlag !== undefined && existsSync(config.interruptFlag)) {
+        task.meta.vmconform = { ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] };
+        return;
+      }
       const result = await runCaseWithRetries(row, {
         dialect: run.dialect,
         target: run.target,

@@ -8,7 +8,6 @@ import { Option, type Command } from 'commander';
 import { casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { EMPTY_BASELINE } from '../engine/baseline.ts';
-import { launchSuite } from '../engine/launch.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
 import { selectRows, type SuiteTarget } from '../engine/suite-config.ts';
@@ -63,7 +62,9 @@ export function registerConformanceCommand(program: Command, exit: ExitSlot): vo
           runs.push({ dialect, target: p.url, statesUrl: defaultStatesUrl(p.url) });
           process.stdout.write(`reference provider ${dialect} at ${p.url}\n`);
         }
-        const outcome = await launchSuite({
+        // vitest loads only for a run: `compare`, `report`, `--version`... start fast.
+      const { launchSuite } = await import('../engine/launch.ts');
+      const outcome = await launchSuite({
           runs,
           credentials: TEST_CREDENTIALS,
           ...(opts.grep !== undefined ? { grep: opts.grep } : {}),

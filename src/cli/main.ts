@@ -4,7 +4,7 @@
  * something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError, VmconformError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../../reporters/results-json.ts';
 import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
@@ -12,16 +12,7 @@ import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
-/** Exit code when nothing failed beyond the baseline. */
-export const EXIT_OK = 0;
-/** Exit code when a case failed beyond the baseline. */
-export const EXIT_FAILED = 1;
-/** Exit code for a usage or configuration error. */
-export const EXIT_USAGE = 2;
-/** Exit code when vmconform itself failed (an internal error, a run that did not complete cleanly). */
-export const EXIT_INTERNAL = 3;
-/** Exit code of an interrupted run (after teardown and partial reports). */
-export { EXIT_INTERRUPTED } from '../engine/launch.ts';
+export { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 
 /** Where a subcommand stores the exit code it wants; commander actions cannot return one. */
 export interface ExitSlot {

@@ -8,11 +8,10 @@ import { sendWire } from '../dialects/transport.ts';
 import { isDialectName, DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { casesFor } from '../cases/index.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
-import { EXIT_INTERRUPTED, launchSuite } from '../engine/launch.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
 import { selectRows } from '../engine/suite-config.ts';
-import { UsageError, VmconformError } from '../errors.ts';
+import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
@@ -159,6 +158,8 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       if (problem !== undefined) {
         process.stderr.write(`vmconform: target ${opts.target} is unreachable (${problem}); every case will fail.\n`);
       }
+      // vitest loads only for a run: `compare`, `report`, `--version`... start fast.
+      const { launchSuite } = await import('../engine/launch.ts');
       const outcome = await launchSuite({
         runs: [{ dialect: opts.dialect, target: opts.target, statesUrl, ...(opts.region !== undefined ? { region: opts.region } : {}) }],
         credentials: resolveCredentials(undefined, process.env),

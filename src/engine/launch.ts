@@ -3,19 +3,19 @@
  * to it and the vmconform reporter attached, and returns what the reporter collected. Used by `vmconform run`
  * and `vmconform conformance`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import type { Credentials } from '../dialects/types.ts';
-import { VmconformError } from '../errors.ts';
+import { EXIT_INTERRUPTED, VmconformError } from '../errors.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
 import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
 import { newRunId } from './run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
-
-/** Exit code of an interrupted run (128 + SIGINT), DESIGN.md §6. */
-export const EXIT_INTERRUPTED = 130;
 
 /** The package root (holds `suites/`). */
 export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +65,8 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     warn(unknownBaselineWarning(entry));
   }
   const runId = options.runId ?? newRunId();
+  const flagDir = mkdtempSync(join(tmpdir(), 'vmconform-run-'));
+  const interruptFlag = join(flagDir, 'interrupted');
   const config: SuiteRunConfig = {
     runId,
     runs: options.runs,
@@ -73,6 +75,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     pollTimeoutMs: options.pollTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     retries: options.retries ?? 0,
+    interruptFlag,
   };
   const reporter = new VmconformReporter({
     runId,
@@ -88,6 +91,8 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     ...(options.live !== undefined ? { live: options.live } : {}),
     ...(options.paint ? { paint: options.paint } : {}),
   });
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const ownListeners = new Set(signals.flatMap((sig) => process.listeners(sig)));
   const vitest = await createVitest(
     'test',
     {
@@ -105,14 +110,17 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     },
     { logLevel: 'error' },
   );
-  // Ctrl-C (or SIGTERM): stop starting cases, let the running ones finish and tear down, write partial reports.
-  // A second signal ends the process at once.
+  // Ctrl-C (or SIGTERM): no case starts any more (the suite sees the flag file), the running ones finish and tear
+  // down, the reports are written. A second signal ends the process at once. vitest's own handlers would end the
+  // process on the first signal (and its cancel stops the workers mid-case, before teardown): ours replace them.
+  for (const sig of signals) for (const l of process.listeners(sig)) if (!ownListeners.has(l)) process.off(sig, l);
   let interrupted = false;
   const interrupt = (): void => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
     process.stderr.write('\nvmconform: interrupted: finishing the running cases and their teardown (again to quit at once)\n');
-    void vitest.cancelCurrentRun('keyboard-input');
+    writeFileSync(interruptFlag, '');
+    reporter.interrupt();
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
@@ -123,6 +131,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     await vitest.close();
+    rmSync(flagDir, { recursive: true, force: true });
   }
   const outcome = reporter.outcome;
   if (!outcome) throw new VmconformError('the vitest run ended without a report (the suite did not run)');
