@@ -30,7 +30,7 @@ export class Progress {
   private dialect = '';
   private readonly startedAt: number;
   private timer: NodeJS.Timeout | undefined;
-  private lastDraw = 0;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private drawn = false;
   private readonly now: () => number;
   private readonly paint: Paint;

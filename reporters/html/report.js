@@ -119,7 +119,12 @@
     group('gate', 'Gate', ['new', 'known', 'fixed', 'flaky', 'ok'], gateCounts),
     group('level', 'Level', ['MUST', 'SHOULD'], levelCounts),
     group('run', 'Dialect', data.runs.map((r) => r.key), runCounts, (k) => runOf.get(k).label),
-    search, shown));
+    search, shown),
+    el('p', { class: 'legend' }, 'cells:',
+      [['s-passed', '✓ passed'], ['s-failed', '✗ FAILED', 'fails the gate'], ['s-known', 'known', 'failure the baseline lists'], ['s-ungated', 'not gated', 'SHOULD failure under --level must'],
+        ['s-flaky', 'flaky', 'passed on a retry'], ['s-fixed', 'fixed', 'baseline lists it, it passed'], ['s-skipped', '– skipped']].map(([cls, word, what]) =>
+        el('span', {}, el('span', { class: 'badge ' + cls, text: word }), what ? what : '')),
+      el('span', {}, el('span', { class: 'badge s-skipped', text: '·S' }), 'a SHOULD case')));
 
   function matches(r, c) {
     if (filters.status !== 'all' && c.status !== filters.status) return false;
@@ -224,9 +229,10 @@
   }
   function findingsView(findings, message) {
     if (!findings.length) return message ? el('p', { text: message }) : el('p', { class: 'muted', text: 'No finding: every check passed.' });
-    return el('ul', { class: 'findings' }, findings.map((f) => el('li', {},
+    // A curl line shows once for consecutive findings about the same request.
+    return el('ul', { class: 'findings' }, findings.map((f, i) => el('li', {},
       el('span', { class: 'check', text: '[' + f.check + ']' }), ' ', el('span', { class: 'message', text: f.message }),
-      f.curl ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
+      f.curl && (i + 1 >= findings.length || findings[i + 1].curl !== f.curl) ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
   }
   function docRefView(docRef) {
     const refs = data.docRefs[docRef] || [{ text: docRef, lines: [] }];
