@@ -115,7 +115,8 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
         ...(finding !== undefined ? { finding } : {}),
       };
     };
-    const changes = ids.map(change);
+    // The diff covers the two latest runs; an id only older runs had shows in the history alone.
+    const changes = [...new Set([...(older?.cases.keys() ?? []), ...newer.cases.keys()])].map(change);
     const pick = (test: (c: CaseChange) => boolean): CaseChange[] => (older ? changes.filter(test) : []);
     const history =
       seq.length >= 3
