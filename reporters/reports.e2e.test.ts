@@ -1,7 +1,7 @@
 /**
  * The reports of real runs, end to end: the CLI spawned against providers over loopback (a wrong one, the reference
- * one, one that fails once), then `baseline`, `compare` and `report` on what they wrote, the HAR checked by a
- * third-party HAR validator, and no secret anywhere.
+ * one, one that fails once), then `baseline`, `compare` and `report` (the same CLI, in this process) on what they
+ * wrote, the HAR checked by a third-party HAR validator, and no secret anywhere.
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { har as validateHar } from 'har-validator';
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.ts';
 import { createProvider } from '../src/provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../src/provider/server.ts';
 import { wrongProvider } from '../src/wrong-providers/index.ts';
@@ -37,6 +38,23 @@ function vmconform(args: readonly string[]): Promise<Run> {
   });
 }
 
+/**
+ * The same CLI in this process, for the commands that only read files (compare, baseline, report, --version): no
+ * process start-up per call. Calls must not overlap (stdout and stderr are captured while one runs).
+ */
+async function cli(args: readonly string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
 const readDoc = (dir: string): ResultsDocument => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
 const casesOf = (doc: ResultsDocument): Record<string, string> =>
   Object.fromEntries(doc.runs.flatMap((r) => r.cases.map((c) => [c.id, `${c.status}/${c.gate}`])));
@@ -45,7 +63,7 @@ let wrong: RunningProvider;
 let good: RunningProvider;
 const failingOnce: RunningProvider[] = [];
 let dir: string;
-const runs: Record<'bad' | 'good' | 'known' | 'fixed' | 'flaky' | 'strict', { run: Run; dir: string }> = {} as never;
+const runs: Record<'bad' | 'good' | 'known' | 'flaky' | 'strict', { run: Run; dir: string }> = {} as never;
 
 async function runInto(name: keyof typeof runs, args: readonly string[]): Promise<void> {
   const reportDir = join(dir, name);
@@ -76,16 +94,15 @@ beforeAll(async () => {
   const [once, onceStrict] = [await failsOnce(), await failsOnce()];
   // Three phases, so that the runs bad -> good -> known start in that order (their history reads F P F).
   await runInto('bad', ['--target', wrong.url]);
-  const [baseline] = await Promise.all([
-    vmconform(['baseline', join(dir, 'bad', 'results.json'), '--out', join(dir, 'baseline.json')]),
-    runInto('good', ['--target', good.url]),
-    runInto('flaky', ['--target', once.url, '--grep', '^stop\\.single$', '--retries', '2']),
-    runInto('strict', ['--target', onceStrict.url, '--grep', '^stop\\.single$', '--retries', '2', '--fail-on-flaky']),
-  ]);
+  const baseline = await cli(['baseline', join(dir, 'bad', 'results.json'), '--out', join(dir, 'baseline.json')]);
   expect(baseline.code, baseline.stderr).toBe(0);
+  // The recorded baseline, plus a case that passes (it will be reported fixed).
+  const recorded = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { schemaVersion: 1; known: object[] };
+  writeFileSync(join(dir, 'baseline-plus.json'), JSON.stringify({ ...recorded, known: [...recorded.known, { dialect: 'zenlayer-vm', id: 'stop.single', reason: 'was broken (OPS-9)' }] }));
+  await Promise.all([runInto('good', ['--target', good.url]), runInto('flaky', ['--target', once.url, '--grep', '^stop\\.single$', '--retries', '2'])]);
   await Promise.all([
-    runInto('known', ['--target', wrong.url, '--baseline', join(dir, 'baseline.json')]),
-    runInto('fixed', ['--target', good.url, '--baseline', join(dir, 'baseline.json')]),
+    runInto('known', ['--target', wrong.url, '--baseline', join(dir, 'baseline-plus.json')]),
+    runInto('strict', ['--target', onceStrict.url, '--grep', '^stop\\.single$', '--retries', '2', '--fail-on-flaky']),
   ]);
 }, 180_000);
 
@@ -134,10 +151,13 @@ describe('one gate: exit code, results.json, console, JUnit', () => {
   });
 
   it('a baseline entry whose case passes is fixed: reported, not failing', () => {
-    const { run, dir: d } = runs.fixed;
-    expect(run.code).toBe(0);
-    expect(casesOf(readDoc(d))['state.RECYCLE.rejected']).toBe('passed/fixed');
-    expect(run.stdout).toMatch(/fixed: remove from baseline: zenlayer-vm state\.RECYCLE\.rejected \(recorded from run/);
+    const { run, dir: d } = runs.known;
+    expect(casesOf(readDoc(d))['stop.single']).toBe('passed/fixed');
+    expect(run.stdout).toContain('fixed: remove from baseline: zenlayer-vm stop.single (was broken (OPS-9))');
+    const junit = readFileSync(join(d, 'junit.xml'), 'utf8');
+    const single = junit.slice(junit.indexOf('name="stop.single"'), junit.indexOf('</testcase>', junit.indexOf('name="stop.single"')));
+    expect(single).toContain('<property name="gate" value="fixed"/>');
+    expect(single).not.toMatch(/<failure|<skipped/);
   });
 
   it('--retries: a case that fails once then passes is flaky, passes the gate, and fails it with --fail-on-flaky', () => {
@@ -158,10 +178,8 @@ describe('one gate: exit code, results.json, console, JUnit', () => {
 
 describe('vmconform compare', () => {
   it('names the broken cases between two real runs and exits 1; the fixed ones the other way round, exit 0', async () => {
-    const [broke, fixed] = await Promise.all([
-      vmconform(['compare', join(runs.good.dir, 'results.json'), join(runs.bad.dir, 'results.json'), '--md', join(dir, 'compare.md')]),
-      vmconform(['compare', join(runs.bad.dir, 'results.json'), join(runs.good.dir, 'results.json')]),
-    ]);
+    const broke = await cli(['compare', join(runs.good.dir, 'results.json'), join(runs.bad.dir, 'results.json'), '--md', join(dir, 'compare.md')]);
+    const fixed = await cli(['compare', join(runs.bad.dir, 'results.json'), join(runs.good.dir, 'results.json')]);
     expect(broke.code, broke.stderr).toBe(1);
     expect(broke.stdout).toMatch(/zenlayer-vm: run \w+ \(.+\) -> run \w+/);
     expect(broke.stdout).toMatch(/ {2}broken \(2\):\n {4}state\.RECYCLE\.rejected \[MUST\] passed -> failed: \[/);
@@ -177,7 +195,7 @@ describe('vmconform compare', () => {
       mkdirSync(join(history, name), { recursive: true });
       cpSync(join(runs[name].dir, 'results.json'), join(history, name, 'results.json'));
     }
-    const r = await vmconform(['compare', history]);
+    const r = await cli(['compare', history]);
     expect(r.code).toBe(1); // good -> known broke them again
     expect(r.stdout).toMatch(/history over 3 runs, oldest first .*: 2 case\(s\) passed in every run/);
     expect(r.stdout).toContain('    F P F  state.RECYCLE.rejected  flipping');
@@ -188,11 +206,9 @@ describe('vmconform compare', () => {
     const old = join(dir, 'old-results.json');
     const doc = readDoc(runs.bad.dir) as unknown as Record<string, unknown>;
     writeFileSync(old, JSON.stringify({ ...doc, schemaVersion: undefined }));
-    const [r, asBaseline, one] = await Promise.all([
-      vmconform(['compare', old, join(runs.good.dir, 'results.json')]),
-      vmconform(['run', '--dialect', 'zenlayer-vm', '--target', good.url, '--baseline', join(runs.bad.dir, 'results.json')]),
-      vmconform(['compare', join(runs.bad.dir, 'results.json')]),
-    ]);
+    const r = await cli(['compare', old, join(runs.good.dir, 'results.json')]);
+    const asBaseline = await cli(['run', '--dialect', 'zenlayer-vm', '--target', good.url, '--baseline', join(runs.bad.dir, 'results.json')]);
+    const one = await cli(['compare', join(runs.bad.dir, 'results.json')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${old} is not a results.json this vmconform can read: it has no schemaVersion`);
     expect(asBaseline.code).toBe(2);
@@ -207,7 +223,8 @@ describe('vmconform report: a merged view of several runs', () => {
     const matrix = join(dir, 'matrix');
     const out = join(dir, 'merged');
     for (const name of ['bad', 'good'] as const) cpSync(runs[name].dir, join(matrix, name), { recursive: true });
-    const [r, bad] = await Promise.all([vmconform(['report', matrix, '--out-dir', out]), vmconform(['report', join(dir, 'nothing-here')])]);
+    const r = await cli(['report', matrix, '--out-dir', out]);
+    const bad = await cli(['report', join(dir, 'nothing-here')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/merged 2 results\.json \(2 target run\(s\)\)/);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'summary.md']);
@@ -260,7 +277,7 @@ describe('exchanges.har', () => {
 });
 
 describe('the command line', () => {
-  it('--version prints the version', async () => {
+  it('--version prints the version (the installed command)', async () => {
     const r = await vmconform(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
