@@ -3,15 +3,15 @@
  * of a real run against a wrong provider, with no network; a filter is clicked, a failure expanded, and what shows
  * is checked against the run and the vendor document.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProvider } from '../src/provider/server.ts';
 import { quoteDocRef, splitDocRef } from '../src/specs/doc-ref.ts';
+import { runCli } from '../src/testing/cli.ts';
 import { wrongProvider } from '../src/wrong-providers/index.ts';
 import { toHtmlReport } from './html.ts';
 import type { ResultsDocument } from './results-json.ts';
@@ -28,7 +28,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const BIN = fileURLToPath(new URL('../bin/vmconform.js', import.meta.url));
 
 let provider: RunningProvider;
 let context: BrowserContext;
@@ -48,14 +47,7 @@ beforeAll(async () => {
   }
   provider = await wrongProvider('zenlayer-vm-stops-recycled').start({ transitionMs: 50 });
   const dir = mkdtempSync(join(tmpdir(), 'vmconform-html-'));
-  const code = await new Promise<number>((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^(stop\\.single|state\\.(RECYCLE|mixed-recycled|STOPPED)\\.rejected)$', '--report-dir', dir],
-      { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } },
-      (err) => resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
-    );
-  });
+  const { code } = await runCli(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^(stop\\.single|state\\.(RECYCLE|mixed-recycled|STOPPED)\\.rejected)$', '--report-dir', dir]);
   expect(code).toBe(1);
   doc = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
   reportUrl = pathToFileURL(join(dir, 'report.html')).href;

@@ -3,57 +3,28 @@
  * one, one that fails once), then `baseline`, `compare` and `report` (the same CLI, in this process) on what they
  * wrote, the HAR checked by a third-party HAR validator, and no secret anywhere.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { har as validateHar } from 'har-validator';
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProvider } from '../src/provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../src/provider/server.ts';
+import { BIN, runCli, runCliInProcess, type CliRun } from '../src/testing/cli.ts';
 import { wrongProvider } from '../src/wrong-providers/index.ts';
 import type { ResultsDocument } from './results-json.ts';
 
-const BIN = fileURLToPath(new URL('../bin/vmconform.js', import.meta.url));
 const SECRET = 'e2eReportSecretNeverWritten42';
-const ENV = { ...process.env, NO_COLOR: '1', VMCONFORM_ACCESS_KEY_ID: 'AKIDe2ereports', VMCONFORM_ACCESS_KEY_SECRET: SECRET };
+const ENV = { VMCONFORM_ACCESS_KEY_ID: 'AKIDe2ereports', VMCONFORM_ACCESS_KEY_SECRET: SECRET };
 /** Four zenlayer-vm cases: two fail against the provider that stops recycled instances. */
 const GREP = '^(stop\\.single|state\\.(RECYCLE|mixed-recycled|STOPPED)\\.rejected)$';
 const BROKEN = ['state.RECYCLE.rejected', 'state.mixed-recycled.rejected'];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function vmconform(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, env: ENV, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/**
- * The same CLI in this process, for the commands that only read files (compare, baseline, report, --version): no
- * process start-up per call. Calls must not overlap (stdout and stderr are captured while one runs).
- */
-async function cli(args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const vmconform = (args: readonly string[]): Promise<CliRun> => runCli(args, ENV);
+const cli = runCliInProcess;
+type Run = CliRun;
 
 const readDoc = (dir: string): ResultsDocument => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
 const casesOf = (doc: ResultsDocument): Record<string, string> =>
@@ -285,7 +256,7 @@ describe('the command line', () => {
 
   it('Ctrl-C: the case in flight finishes and tears down, no other starts, partial reports are written, exit 130', async () => {
     const reportDir = join(dir, 'interrupted');
-    const child = spawn(process.execPath, [BIN, 'run', '--dialect', 'zenlayer-vm', '--target', good.url, '--concurrency', '1', '--report-dir', reportDir], { env: ENV });
+    const child = spawn(process.execPath, [BIN, 'run', '--dialect', 'zenlayer-vm', '--target', good.url, '--concurrency', '1', '--report-dir', reportDir], { env: { ...process.env, ...ENV } });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
