@@ -126,7 +126,7 @@ describe('vmconform run', () => {
   it('--help describes every option', async () => {
     const r = await vmconform(['run', '--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--dialect', '--target', '--states-url', '--report-dir', '--baseline', '--level', '--grep', '--poll-timeout', '--region']) {
+    for (const opt of ['--dialect', '--target', '--states-url', '--report-dir', '--baseline', '--level', '--grep', '--poll-timeout', '--region', '--retries', '--fail-on-flaky']) {
       expect(r.stdout).toContain(opt);
     }
   });
