@@ -12,6 +12,7 @@ import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
+/** The exit codes (defined with the error classes they map from). */
 export { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 
 /** Where a subcommand stores the exit code it wants; commander actions cannot return one. */

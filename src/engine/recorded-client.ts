@@ -7,6 +7,7 @@ import * as client from '../dialects/client.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall } from '../dialects/types.ts';
 import { currentExchangeLog } from './exchange-log.ts';
 
+/** What {@link queryStatuses} returns (the client's own type). */
 export type { StatusRead } from '../dialects/client.ts';
 
 /**
