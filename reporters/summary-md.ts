@@ -72,10 +72,12 @@ function failureBlock({ run, c }: Located, withCurl: boolean): string {
   const findings = c.status === 'failed' ? c.findings : (c.previousAttempts?.at(-1)?.findings ?? []);
   if (findings.length === 0 && c.message) out.push('', `- ${mdText(c.message)}`);
   out.push('');
-  for (const f of findings.slice(0, 10)) {
+  const shown = findings.slice(0, 10);
+  shown.forEach((f, i) => {
     out.push(`- **[${f.check}]** ${mdText(f.message)}`);
-    if (withCurl && f.curl) out.push('', codeBlock(f.curl.length > 4000 ? `${f.curl.slice(0, 4000)} …` : f.curl, 'sh'), '');
-  }
+    // One curl line after consecutive findings about the same request.
+    if (withCurl && f.curl && shown[i + 1]?.curl !== f.curl) out.push('', codeBlock(f.curl.length > 4000 ? `${f.curl.slice(0, 4000)} …` : f.curl, 'sh'), '');
+  });
   if (findings.length > 10) out.push(`- … ${findings.length - 10} more finding(s)`);
   return out.join('\n');
 }
