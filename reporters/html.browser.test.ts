@@ -17,7 +17,7 @@ import { toHtmlReport } from './html.ts';
 import type { ResultsDocument } from './results-json.ts';
 
 /** Where the browser is: Debian's package, or VMCONFORM_CHROMIUM. */
-export const CHROMIUM = process.env['VMCONFORM_CHROMIUM'] ?? '/usr/bin/chromium';
+const CHROMIUM = process.env['VMCONFORM_CHROMIUM'] ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
