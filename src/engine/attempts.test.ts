@@ -6,7 +6,7 @@ import { createProvider } from '../provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { runCaseWithRetries } from './attempts.ts';
-import { MAX_RECORDED_BODY_CHARS } from './exchange-log.ts';
+import { ExchangeLog, MAX_RECORDED_BODY_CHARS } from './exchange-log.ts';
 import { WindowPacer } from './pacer.ts';
 import { newRunId } from './run-case.ts';
 import type { RunContext } from './types.ts';
@@ -149,5 +149,18 @@ describe('runCaseWithRetries: retries', () => {
     const r = await runCaseWithRetries(stopSingle, ctx(failsOnce), 2);
     expect(r.status).toBe('failed');
     expect(r.previousAttempts?.map((a) => a.status)).toEqual(['failed', 'failed']);
+  });
+});
+
+describe('ExchangeLog', () => {
+  it('counts each new call object as the next step request and the same object again as a retry of it', () => {
+    const log = new ExchangeLog(twoSteps, credentials);
+    const [b0, b1, b2, q] = [{}, {}, {}, {}];
+    expect(log.currentStep()).toBe('setup');
+    expect([log.beginCall(b0), log.beginCall(b1), log.beginCall(b2)]).toEqual([1, 1, 1]);
+    expect(log.currentStep()).toBe(1);
+    expect(log.beginCall(q)).toBe(2);
+    expect(log.beginCall(q)).toBe(2); // retried (throttled): still step 2
+    expect(log.currentStep()).toBe(2);
   });
 });

@@ -53,10 +53,19 @@ export class ExchangeLog {
     return current.run(this, fn);
   }
 
-  /** The step (1-based) the next step request belongs to; counts it. */
-  beginCall(): number {
-    const index = this.calls++;
-    return this.stepOf(index);
+  private lastCall: object | undefined;
+
+  /**
+   * The step (1-based) a step request belongs to. Each new call object is the next request of the row's steps (a
+   * burst sends `count` of them); the same call object again is a retry of the request just sent (e.g. after a
+   * throttled answer), so it stays in its step.
+   */
+  beginCall(call: object): number {
+    if (call !== this.lastCall || this.calls === 0) {
+      this.calls++;
+      this.lastCall = call;
+    }
+    return this.stepOf(this.calls - 1);
   }
 
   /** The step the latest step request belongs to (status reads after it are part of that step). */

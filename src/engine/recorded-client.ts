@@ -18,7 +18,7 @@ export type { StatusRead } from '../dialects/client.ts';
  */
 export async function callTarget(dialect: Dialect, call: OperationCall, ctx: DialectContext): Promise<Exchange> {
   const log = currentExchangeLog();
-  const step = log?.beginCall();
+  const step = log?.beginCall(call);
   const started = Date.now();
   const ex = await client.callTarget(dialect, call, ctx);
   if (log && step !== undefined) log.addExchange(step, 'call', ex, started);

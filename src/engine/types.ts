@@ -105,7 +105,7 @@ export type ExchangeStep = 'setup' | 'teardown' | number;
 
 /**
  * One HTTP request the engine sent for a case and what came back, as the reports keep it (`exchanges.har`,
- * `report.html`). Secrets are redacted; a body longer than {@link RecordedBody.truncatedFrom} says is cut.
+ * `report.html`). Secrets are redacted; a body over 64 KiB is cut ({@link RecordedBody.truncatedFrom}).
  */
 export interface RecordedExchange {
   readonly step: ExchangeStep;
