@@ -1,12 +1,17 @@
 /**
- * JUnit XML from a results document: one `<testsuite>` per dialect, one `<testcase>` per case, failures with the
- * findings' messages and curl lines. Built with fast-xml-parser's XMLBuilder (it escapes); characters XML 1.0
- * cannot carry at all (control characters) are replaced first.
+ * JUnit XML from a results document, agreeing with the exit code: a case is a `<failure>` exactly when it fails the
+ * run (`failsRun`: a new failure, or a flaky case under `--fail-on-flaky`). Known failures and ungated SHOULD
+ * failures are `<skipped>` with the gate's reason; a flaky case that does not fail the run passes with a
+ * `<flakyFailure>` per failed attempt (Maven Surefire's element, which Jenkins shows as flaky).
+ *
+ * One `<testsuite>` per dialect run (time = its wall time), `classname` `vmconform.<dialect>` (Jenkins reads package
+ * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog, properties with level, docRef,
+ * gate and rules. Built with fast-xml-parser's XMLBuilder (it escapes); characters XML 1.0 cannot carry at all
+ * (control characters) are replaced first.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { ResultsDocument } from './results-json.ts';
+import type { Finding } from '../src/engine/types.ts';
+import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
 
 // Characters outside XML 1.0's Char production (and lone surrogates) cannot be escaped, only replaced.
 // eslint-disable-next-line no-control-regex
@@ -19,6 +24,77 @@ export function xmlSafe(text: string): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** The wall time of a run: first case start to last case end (the sum of durations when starts are unknown). */
+export function wallTimeMs(run: ResultsRun): number {
+  const spans = run.cases.flatMap((c) => (c.startedAt ? [[Date.parse(c.startedAt), Date.parse(c.startedAt) + c.durationMs] as const] : []));
+  if (spans.length === 0 || spans.length < run.cases.length) return run.cases.reduce((sum, c) => sum + c.durationMs, 0);
+  return Math.max(...spans.map((s) => s[1])) - Math.min(...spans.map((s) => s[0]));
+}
+
+function findingLines(findings: readonly Finding[], fallback: string): string[] {
+  return findings.length > 0
+    ? findings.map((f) => `[${f.check}] ${f.message}\n  docRef: ${f.docRef}${f.curl ? `\n  ${f.curl}` : ''}`)
+    : [fallback];
+}
+
+function firstLine(findings: readonly Finding[], fallback: string): string {
+  const f = findings[0];
+  return (f ? `[${f.check}] ${f.message}` : fallback).slice(0, 1000);
+}
+
+const prop = (name: string, value: string): Record<string, string> => ({ '@_name': name, '@_value': xmlSafe(value) });
+
+function testcase(run: ResultsRun, c: ResultsCase): Record<string, unknown> {
+  const el: Record<string, unknown> = {
+    '@_classname': `vmconform.${run.dialect}`,
+    '@_name': xmlSafe(c.id),
+    '@_time': seconds(c.durationMs),
+    '@_file': `src/cases/${run.dialect}.ts`,
+    properties: {
+      property: [
+        prop('level', c.level),
+        prop('docRef', c.docRef),
+        prop('gate', c.gate),
+        ...(c.rules.length > 0 ? [prop('rules', c.rules.join(', '))] : []),
+      ],
+    },
+  };
+  const attempts = c.previousAttempts ?? [];
+  if (c.failsRun) {
+    const findings = c.status === 'failed' ? c.findings : (attempts.at(-1)?.findings ?? []);
+    const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed') : (c.gateReason ?? 'flaky');
+    el['failure'] = {
+      '@_message': xmlSafe(lead.slice(0, 1000)),
+      '@_type': c.status === 'failed' ? 'vmconform.finding' : 'vmconform.flaky',
+      '#text': xmlSafe(`${c.title}\n${c.docRef}${c.gateReason ? `\n${c.gateReason}` : ''}\n\n${findingLines(findings, c.message ?? 'failed').join('\n')}`),
+    };
+  } else if (c.status === 'failed') {
+    // Known (baseline) or an ungated SHOULD failure: reported, not failing; the findings stay readable.
+    el['skipped'] = {
+      '@_message': xmlSafe((c.gateReason ?? 'not gated').slice(0, 1000)),
+      '#text': xmlSafe(findingLines(c.findings, c.message ?? 'failed').join('\n')),
+    };
+  } else if (c.status === 'skipped') {
+    el['skipped'] = { '@_message': xmlSafe(c.message ?? 'skipped') };
+  } else if (c.gate === 'flaky') {
+    el['flakyFailure'] = attempts.map((a) => ({
+      '@_message': xmlSafe(firstLine(a.findings, a.message ?? 'failed')),
+      '@_type': 'vmconform.finding',
+      stackTrace: xmlSafe(findingLines(a.findings, a.message ?? 'failed').join('\n')),
+    }));
+  }
+  el['system-out'] = xmlSafe(`${c.title}\ndocRef: ${c.docRef}\ngate: ${c.gate}${c.gateReason ? ` (${c.gateReason})` : ''}`);
+  return el;
+}
+
+/** How many cases of a run JUnit reports as `<failure>` and as `<skipped>`. */
+function counts(run: ResultsRun): { failures: number; skipped: number } {
+  return {
+    failures: run.cases.filter((c) => c.failsRun).length,
+    skipped: run.cases.filter((c) => !c.failsRun && (c.status === 'failed' || c.status === 'skipped')).length,
+  };
+}
+
 /**
  * The JUnit XML text.
  *
@@ -27,47 +103,30 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(3);
  */
 export function toJUnitXml(doc: ResultsDocument): string {
   const suites = doc.runs.map((run) => {
-    const time = run.cases.reduce((sum, c) => sum + c.durationMs, 0);
+    const n = counts(run);
     return {
       '@_name': xmlSafe(`vmconform ${run.dialect}`),
       '@_tests': String(run.cases.length),
-      '@_failures': String(run.summary.failed),
+      '@_failures': String(n.failures),
       '@_errors': '0',
-      '@_skipped': String(run.summary.skipped),
-      '@_time': seconds(time),
-      '@_timestamp': doc.startedAt,
+      '@_skipped': String(n.skipped),
+      '@_time': seconds(wallTimeMs(run)),
+      '@_timestamp': run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt,
+      '@_file': `src/cases/${run.dialect}.ts`,
       properties: {
         property: [
-          { '@_name': 'dialect', '@_value': run.dialect },
-          { '@_name': 'target', '@_value': xmlSafe(run.target) },
+          prop('dialect', run.dialect),
+          prop('target', run.target),
+          prop('level', doc.gate.level),
+          ...(doc.gate.baseline !== undefined ? [prop('baseline', doc.gate.baseline)] : []),
+          prop('score.must', run.score.must.percent === null ? 'n/a' : String(run.score.must.percent)),
+          prop('score.should', run.score.should.percent === null ? 'n/a' : String(run.score.should.percent)),
         ],
       },
-      testcase: run.cases.map((c) => {
-        const base: Record<string, unknown> = {
-          '@_classname': xmlSafe(`${run.dialect}.${c.level}`),
-          '@_name': xmlSafe(c.id),
-          '@_time': seconds(c.durationMs),
-        };
-        if (c.status === 'failed') {
-          const lines = c.findings.length > 0
-            ? c.findings.map((f) => `[${f.check}] ${f.message}\n  docRef: ${f.docRef}${f.curl ? `\n  ${f.curl}` : ''}`)
-            : [c.message ?? 'failed'];
-          base['failure'] = {
-            '@_message': xmlSafe((c.findings[0] ? `[${c.findings[0].check}] ${c.findings[0].message}` : (c.message ?? 'failed')).slice(0, 1000)),
-            '@_type': 'vmconform.finding',
-            '#text': xmlSafe(`${c.title}\n${c.docRef}\n\n${lines.join('\n')}`),
-          };
-        } else if (c.status === 'skipped') {
-          base['skipped'] = { '@_message': xmlSafe(c.message ?? 'skipped') };
-        }
-        base['system-out'] = xmlSafe(`${c.title}\ndocRef: ${c.docRef}`);
-        return base;
-      }),
+      testcase: run.cases.map((c) => testcase(run, c)),
     };
   });
-  const total = doc.runs.reduce((n, r) => n + r.cases.length, 0);
-  const failed = doc.runs.reduce((n, r) => n + r.summary.failed, 0);
-  const skipped = doc.runs.reduce((n, r) => n + r.summary.skipped, 0);
+  const all = doc.runs.map(counts);
   const builder = new XMLBuilder({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -79,21 +138,14 @@ export function toJUnitXml(doc: ResultsDocument): string {
   const body = builder.build({
     testsuites: {
       '@_name': 'vmconform',
-      '@_tests': String(total),
-      '@_failures': String(failed),
+      '@_tests': String(doc.runs.reduce((n, r) => n + r.cases.length, 0)),
+      '@_failures': String(all.reduce((n, c) => n + c.failures, 0)),
       '@_errors': String(doc.errors.length),
-      '@_skipped': String(skipped),
+      '@_skipped': String(all.reduce((n, c) => n + c.skipped, 0)),
       '@_time': seconds(doc.durationMs),
+      '@_timestamp': doc.startedAt,
       testsuite: suites,
     },
   }) as string;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
-}
-
-/** Write `junit.xml` into `dir`; returns the path. */
-export function writeJUnitXml(dir: string, doc: ResultsDocument): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'junit.xml');
-  writeFileSync(path, toJUnitXml(doc));
-  return path;
 }

@@ -1,41 +1,86 @@
 /**
- * The `results.json` document (DESIGN.md §6): built from {@link CaseResult}s only, never re-judged.
+ * The `results.json` document (DESIGN.md §6, `schemas/results.schema.json`): built from the engine's
+ * {@link CaseResult}s and its gate verdict only, never re-judged. Every other report (JUnit, summaries, HTML, HAR,
+ * compare) reads this document.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { DialectName } from '../src/dialects/types.ts';
-import type { CaseResult, Finding } from '../src/engine/types.ts';
+import type { CaseGate, GateResult } from '../src/engine/baseline.ts';
+import { checkVersioned, readJsonFile, type VersionedKind } from '../src/engine/json-file.ts';
+import { scoreOf, type RunScore } from '../src/engine/score.ts';
+import type { CaseAttempt, CaseResult, Finding, RecordedExchange } from '../src/engine/types.ts';
+
+/** The results.json schemaVersion this vmconform writes and reads. */
+export const RESULTS_SCHEMA_VERSION = 1;
 
 /** One case as results.json lists it. */
 export interface ResultsCase {
   readonly id: string;
   readonly level: 'MUST' | 'SHOULD';
   readonly status: 'passed' | 'failed' | 'skipped';
+  /** The case's place in the gate (the same verdict the exit code comes from). */
+  readonly gate: CaseGate;
+  /** True when this case fails the run (a new failure, or flaky under --fail-on-flaky): exit 1, a JUnit `<failure>`. */
+  readonly failsRun: boolean;
+  /** Why, for every gate but a plain `ok`. */
+  readonly gateReason?: string;
   readonly durationMs: number;
+  readonly startedAt?: string;
   readonly message?: string;
   readonly docRef: string;
   readonly title: string;
   /** Rule inventory ids the case checks. */
   readonly rules: readonly string[];
   readonly findings: readonly Finding[];
+  /** Every request the case sent (its last attempt), in order. */
+  readonly exchanges: readonly RecordedExchange[];
+  /** With `--retries`: the failed attempts before the last one. */
+  readonly previousAttempts?: readonly CaseAttempt[];
+}
+
+/** Counts of one run. */
+export interface RunSummary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Passed only on a retry (counted in `passed` too). */
+  readonly flaky: number;
 }
 
 /** One dialect run against one target. */
 export interface ResultsRun {
   readonly dialect: DialectName;
   readonly target: string;
-  readonly summary: { readonly total: number; readonly passed: number; readonly failed: number; readonly skipped: number };
+  readonly summary: RunSummary;
+  readonly score: RunScore;
   readonly cases: readonly ResultsCase[];
+}
+
+/** The run's gate as results.json records it. */
+export interface ResultsGate {
+  /** True when the run failed its gate (exit 1). */
+  readonly failed: boolean;
+  readonly level: 'MUST' | 'ALL';
+  readonly failOnFlaky: boolean;
+  readonly retries: number;
+  /** The baseline file, when one was given. */
+  readonly baseline?: string;
+  readonly counts: Readonly<Record<CaseGate, number>>;
 }
 
 /** The whole document. */
 export interface ResultsDocument {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   readonly tool: 'vmconform';
   readonly version: string;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
   readonly runId: string;
+  readonly gate: ResultsGate;
+  /** True when the run was interrupted (Ctrl-C): the cases not run are missing. */
+  readonly interrupted?: boolean;
   readonly runs: readonly ResultsRun[];
   /** Problems outside any case (the suite failed to load, unhandled errors): the run cannot be trusted. */
   readonly errors: readonly string[];
@@ -59,21 +104,32 @@ export interface BuildResultsInput {
   /** The targets in run order; cases are grouped under them by dialect. */
   readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
   readonly results: readonly CaseResult[];
+  /** The gate's verdict on `results` (same order). */
+  readonly verdict: GateResult;
+  readonly retries?: number;
+  readonly baselineFile?: string;
+  readonly interrupted?: boolean;
   readonly errors?: readonly string[];
   readonly version?: string;
 }
 
-function toCase(r: CaseResult): ResultsCase {
+function toCase(r: CaseResult, verdict: GateResult['verdicts'][number] | undefined): ResultsCase {
   return {
     id: r.id,
     level: r.level,
     status: r.status,
+    gate: verdict?.gate ?? 'ok',
+    failsRun: verdict?.failsRun ?? false,
+    ...(verdict?.reason !== undefined ? { gateReason: verdict.reason } : {}),
     durationMs: r.durationMs,
+    ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
     ...(r.message !== undefined ? { message: r.message } : {}),
     docRef: r.docRef,
     title: r.title,
     rules: r.rules,
     findings: r.findings,
+    exchanges: r.exchanges ?? [],
+    ...(r.previousAttempts && r.previousAttempts.length > 0 ? { previousAttempts: r.previousAttempts } : {}),
   };
 }
 
@@ -81,11 +137,13 @@ function toCase(r: CaseResult): ResultsCase {
  * Build the results document.
  *
  * @example
- * const doc = buildResults({ runId, startedAt, finishedAt: new Date(), targets, results });
+ * const doc = buildResults({ runId, startedAt, finishedAt: new Date(), targets, results, verdict: gate(results, baseline) });
  */
 export function buildResults(input: BuildResultsInput): ResultsDocument {
+  const counts: Record<CaseGate, number> = { new: 0, known: 0, fixed: 0, flaky: 0, ok: 0 };
+  for (const v of input.verdict.verdicts) counts[v.gate]++;
   const runs: ResultsRun[] = input.targets.map((t) => {
-    const cases = input.results.filter((r) => r.dialect === t.dialect).map(toCase);
+    const cases = input.results.flatMap((r, i) => (r.dialect === t.dialect ? [toCase(r, input.verdict.verdicts[i])] : []));
     return {
       dialect: t.dialect,
       target: t.target,
@@ -94,26 +152,53 @@ export function buildResults(input: BuildResultsInput): ResultsDocument {
         passed: cases.filter((c) => c.status === 'passed').length,
         failed: cases.filter((c) => c.status === 'failed').length,
         skipped: cases.filter((c) => c.status === 'skipped').length,
+        flaky: cases.filter((c) => c.gate === 'flaky').length,
       },
+      score: scoreOf(cases),
       cases,
     };
   });
   return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: 'vmconform',
     version: input.version ?? toolVersion(),
     startedAt: input.startedAt.toISOString(),
     finishedAt: input.finishedAt.toISOString(),
     durationMs: input.finishedAt.getTime() - input.startedAt.getTime(),
     runId: input.runId,
+    gate: {
+      failed: input.verdict.failed,
+      level: input.verdict.level,
+      failOnFlaky: input.verdict.failOnFlaky,
+      retries: input.retries ?? 0,
+      ...(input.baselineFile !== undefined ? { baseline: input.baselineFile } : {}),
+      counts,
+    },
+    ...(input.interrupted ? { interrupted: true } : {}),
     runs,
     errors: input.errors ?? [],
   };
 }
 
-/** Write `results.json` into `dir` (created if needed); returns the path. */
-export function writeResultsJson(dir: string, doc: ResultsDocument): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'results.json');
-  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-  return path;
+const RESULTS_KIND: VersionedKind = {
+  what: 'results.json',
+  schemaFile: 'results.schema.json',
+  schemaVersion: RESULTS_SCHEMA_VERSION,
+  versionOf: (v) => v['schemaVersion'],
+  otherKind: (v) => (Array.isArray(v['known']) && v['runs'] === undefined ? 'it is a baseline file' : undefined),
+};
+
+/**
+ * Check parsed JSON is a results.json this vmconform can read; a {@link UsageError} saying why not otherwise.
+ *
+ * @example
+ * const doc = parseResults(JSON.parse(text), 'old/results.json');
+ */
+export function parseResults(value: unknown, source = 'results.json'): ResultsDocument {
+  return checkVersioned<ResultsDocument>(value, RESULTS_KIND, source);
+}
+
+/** Read and check a results.json file. */
+export function readResultsJson(path: string): ResultsDocument {
+  return parseResults(readJsonFile(path, 'results.json'), path);
 }

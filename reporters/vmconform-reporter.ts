@@ -1,31 +1,44 @@
 /**
  * The vitest 4 reporter of vmconform. It only consumes what the suite left in `task.meta.vmconform` (the engine's
- * {@link CaseResult}); it never re-runs or re-judges a case. At the end of the run it writes `results.json`,
- * `junit.xml` and `summary.txt`, prints the summary and keeps the verdict for the CLI.
+ * {@link CaseResult}); it never re-runs or re-judges a case. It prints the header when the run starts and progress
+ * while it works; at the end it asks the engine's gate for the verdict, writes every report file and prints the
+ * summary, and keeps the outcome for the CLI.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
-import { gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
+import { caseVerdict, gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
-import { writeJUnitXml } from './junit.ts';
-import { buildResults, writeResultsJson, type ResultsDocument } from './results-json.ts';
-import { formatSummary } from './summary.ts';
+import { plain, type Paint } from './color.ts';
+import { Progress } from './progress.ts';
+import { buildResults, toolVersion, type ResultsDocument } from './results-json.ts';
+import { formatHeader, formatSummaryBody } from './summary.ts';
+import { writeReports } from './write-reports.ts';
 
 /** Options of {@link VmconformReporter}. */
 export interface VmconformReporterOptions {
   readonly runId: string;
   readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
-  /** Where to write results.json, junit.xml and summary.txt; nothing is written when absent. */
+  /** Where to write the report files; nothing is written when absent. */
   readonly reportDir?: string;
   readonly baseline: Baseline;
+  /** The baseline's file name, recorded in the reports. */
+  readonly baselineFile?: string;
   /** `MUST`: only MUST cases gate the run. */
   readonly level: 'MUST' | 'ALL';
-  /** Where the summary goes (default stdout). */
+  readonly retries?: number;
+  readonly failOnFlaky?: boolean;
+  /** How many cases the run has (for progress). */
+  readonly total?: number;
+  /** Where the header, progress and summary go (default stdout). */
   readonly print?: (text: string) => void;
+  /** Draw progress as one live line (a terminal) instead of a plain line every few seconds. Default false. */
+  readonly live?: boolean;
+  /** Plain progress period in ms (default 5000). */
+  readonly progressIntervalMs?: number;
+  /** Colour for the console (default none). */
+  readonly paint?: Paint;
 }
 
 /** What the run produced, for the CLI. */
@@ -70,8 +83,30 @@ export class VmconformReporter implements Reporter {
   readonly errors: string[] = [];
   private startedAt = new Date();
   private result: ReporterOutcome | undefined;
+  private readonly print: (text: string) => void;
+  private readonly paint: Paint;
+  private readonly progress: Progress;
+  private readonly known: ReadonlyMap<string, Baseline['known'][number]>;
 
-  constructor(private readonly options: VmconformReporterOptions) {}
+  constructor(private readonly options: VmconformReporterOptions) {
+    this.print = options.print ?? ((t: string) => void process.stdout.write(t));
+    this.paint = options.paint ?? plain;
+    this.known = new Map(options.baseline.known.map((k) => [`${k.dialect}/${k.id}`, k]));
+    this.progress = new Progress({
+      total: options.total ?? 0,
+      live: options.live === true,
+      write: this.print,
+      paint: this.paint,
+      ...(options.progressIntervalMs !== undefined ? { intervalMs: options.progressIntervalMs } : {}),
+    });
+  }
+
+  private interrupted = false;
+
+  /** The run was interrupted: the cases that did not start are reported as not run, the run as interrupted. */
+  interrupt(): void {
+    this.interrupted = true;
+  }
 
   /** The outcome, once the run ended. */
   get outcome(): ReporterOutcome | undefined {
@@ -80,6 +115,38 @@ export class VmconformReporter implements Reporter {
 
   onTestRunStart(): void {
     this.startedAt = new Date();
+    this.print(
+      formatHeader(
+        {
+          version: toolVersion(),
+          runId: this.options.runId,
+          startedAt: this.startedAt.toISOString(),
+          targets: this.options.targets,
+          level: this.options.level,
+          retries: this.options.retries ?? 0,
+          failOnFlaky: this.options.failOnFlaky === true,
+          ...(this.options.baselineFile !== undefined ? { baseline: this.options.baselineFile } : {}),
+        },
+        this.paint,
+      ),
+    );
+    this.progress.start();
+  }
+
+  onTestCaseReady(testCase: TestCase): void {
+    // The suite's describe blocks are named after the dialect.
+    if (testCase.parent.type === 'suite') this.progress.started(testCase.parent.name);
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    const r = caseResultOf(testCase);
+    if (!r) return;
+    const v = caseVerdict(r, this.known.get(`${r.dialect}/${r.id}`), this.gateOptions());
+    this.progress.finished(r.dialect, r.status === 'failed', v.failsRun);
+  }
+
+  private gateOptions(): { level: 'MUST' | 'ALL'; failOnFlaky: boolean } {
+    return { level: this.options.level, failOnFlaky: this.options.failOnFlaky === true };
   }
 
   onTestRunEnd(
@@ -87,6 +154,8 @@ export class VmconformReporter implements Reporter {
     unhandledErrors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): void {
+    this.progress.stop();
+    const interrupted = this.interrupted || reason === 'interrupted';
     for (const m of testModules) {
       for (const e of m.errors()) this.errors.push(`${m.relativeModuleId}: ${errorText(e)}`);
       // Declaration order (the catalog's), not completion order.
@@ -97,27 +166,21 @@ export class VmconformReporter implements Reporter {
       }
     }
     for (const e of unhandledErrors) this.errors.push(`unhandled: ${errorText(e)}`);
-    if (reason === 'interrupted') this.errors.push('the run was interrupted');
+    const verdict = gate(this.results, this.options.baseline, this.gateOptions());
     const doc = buildResults({
       runId: this.options.runId,
       startedAt: this.startedAt,
       finishedAt: new Date(),
       targets: this.options.targets,
       results: this.results,
+      verdict,
+      retries: this.options.retries ?? 0,
+      ...(this.options.baselineFile !== undefined ? { baselineFile: this.options.baselineFile } : {}),
+      interrupted,
       errors: this.errors,
     });
-    const verdict = gate(this.results, this.options.baseline, this.options.level);
-    const summary = formatSummary(doc, verdict);
-    const files: string[] = [];
-    const dir = this.options.reportDir;
-    if (dir !== undefined) {
-      files.push(writeResultsJson(dir, doc), writeJUnitXml(dir, doc));
-      mkdirSync(dir, { recursive: true });
-      const summaryPath = join(dir, 'summary.txt');
-      writeFileSync(summaryPath, summary);
-      files.push(summaryPath);
-    }
-    (this.options.print ?? ((t: string) => process.stdout.write(t)))(summary);
+    const files = this.options.reportDir !== undefined ? writeReports(this.options.reportDir, doc) : [];
+    this.print(formatSummaryBody(doc, this.paint));
     this.result = { doc, verdict, files };
   }
 }

@@ -2,12 +2,14 @@
  * The StopInstances conformance suite: one vitest test per case row, per dialect under test. Run by `vmconform run`
  * and `vmconform conformance` (they provide the configuration); the engine judges, this file only wires rows to it.
  */
+import { existsSync } from 'node:fs';
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
 import { getDialect } from '../src/dialects/index.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
-import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS, runCase } from '../src/engine/run-case.ts';
-import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
+import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
+import { NOT_RUN_INTERRUPTED, SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
+import { runCaseWithRetries } from '../src/engine/attempts.ts';
 
 const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
 if (provided === undefined) {
@@ -15,6 +17,7 @@ if (provided === undefined) {
 }
 const config: SuiteRunConfig = provided;
 const pacer = sharedPacer();
+const retries = config.retries ?? 0;
 
 for (const run of config.runs) {
   const rows = selectRows(casesFor(run.dialect), config.grep);
@@ -27,9 +30,14 @@ for (const run of config.runs) {
     5_000 +
     paced;
   describe.concurrent(run.dialect, () => {
-    test.for(rows)('$id', { timeout }, async (row, { task }) => {
+    // Each retry gets the same backstop again.
+    test.for(rows)('$id', { timeout: timeout * (1 + retries) }, async (row, { task }) => {
       task.meta.vmconformCase = caseIdentity(row);
-      const result = await runCase(row, {
+      if (config.interruptFlag !== undefined && existsSync(config.interruptFlag)) {
+        task.meta.vmconform = { ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] };
+        return;
+      }
+      const result = await runCaseWithRetries(row, {
         dialect: run.dialect,
         target: run.target,
         statesUrl: run.statesUrl,
@@ -39,7 +47,7 @@ for (const run of config.runs) {
         pollTimeoutMs: config.pollTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         pacer,
-      });
+      }, retries);
       task.meta.vmconform = result;
       if (result.status === 'failed') {
         const error = new Error(`${row.id} failed (${row.docRef}):\n${result.message ?? ''}`);

@@ -1,21 +1,20 @@
 /**
- * The `vmconform` command line: `run`, `mock`, `conformance`, `coverage` and `cases` (DESIGN.md §6). Each subcommand lives in its own
- * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
+ * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `compare`, `baseline`
+ * and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed beyond the baseline,
+ * 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
+import { toolVersion } from '../../reporters/results-json.ts';
 import { registerCasesCommand } from './cases-command.ts';
+import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
-/** Exit code when nothing failed beyond the baseline. */
-export const EXIT_OK = 0;
-/** Exit code when a case failed beyond the baseline. */
-export const EXIT_FAILED = 1;
-/** Exit code for a usage or configuration error. */
-export const EXIT_USAGE = 2;
+/** The exit codes (defined with the error classes they map from). */
+export { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 
 /** Where a subcommand stores the exit code it wants; commander actions cannot return one. */
 export interface ExitSlot {
@@ -32,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const exit: ExitSlot = { code: EXIT_OK };
   const program = new Command('vmconform')
     .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')
+    .version(toolVersion(), '-V, --version', 'print the vmconform version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -40,6 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerConformanceCommand(program, exit);
   registerCoverageCommand(program, exit);
   registerCasesCommand(program, exit);
+  registerCompareCommand(program, exit);
+  registerBaselineCommand(program, exit);
+  registerReportCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;
@@ -52,7 +55,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`vmconform: ${err.message}\n`);
       return EXIT_USAGE;
     }
+    if (err instanceof VmconformError) {
+      process.stderr.write(`vmconform: ${err.message}\n`);
+      return EXIT_INTERNAL;
+    }
     process.stderr.write(`vmconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_USAGE;
+    return EXIT_INTERNAL;
   }
 }

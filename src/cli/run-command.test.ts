@@ -1,29 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeZenlayer, type FakeTarget } from '../engine/testing/fake-zenlayer.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { runCli, type CliRun } from '../testing/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/vmconform.js', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawn the real CLI (asynchronously: the targets live in this process and must keep answering). */
-function vmconform(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const vmconform = (args: readonly string[]): Promise<CliRun> => runCli(args);
 
 let provider: RunningProvider;
 let fake: FakeTarget;
@@ -143,7 +126,7 @@ describe('vmconform run', () => {
   it('--help describes every option', async () => {
     const r = await vmconform(['run', '--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--dialect', '--target', '--states-url', '--report-dir', '--baseline', '--level', '--grep', '--poll-timeout', '--region']) {
+    for (const opt of ['--dialect', '--target', '--states-url', '--report-dir', '--baseline', '--level', '--grep', '--poll-timeout', '--region', '--retries', '--fail-on-flaky']) {
       expect(r.stdout).toContain(opt);
     }
   });

@@ -1,18 +1,19 @@
 /**
  * `vmconform run`: run the conformance suite of one dialect against any target URL (DESIGN.md §6). Exit 0 when
- * nothing fails beyond the baseline, 1 when something does, 2 on a usage or configuration error. An unreachable
- * target is a failing run (every case says why), not a crash.
+ * nothing fails beyond the baseline, 1 when something does, 2 on a usage or configuration error, 3 when vmconform
+ * itself failed, 130 when interrupted. An unreachable target is a failing run (every case says why), not a crash.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { sendWire } from '../dialects/transport.ts';
 import { isDialectName, DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { casesFor } from '../cases/index.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
-import { launchSuite } from '../engine/launch.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
 import { selectRows } from '../engine/suite-config.ts';
-import { UsageError } from '../errors.ts';
+import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
+import { paintFor, type Paint } from '../../reporters/color.ts';
+import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
 import type { ExitSlot } from './main.ts';
 
@@ -62,6 +63,31 @@ export function parseGrep(value: string): string {
   return value;
 }
 
+/** Parse `--retries N` (0..10). */
+export function parseRetries(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 10) throw new InvalidArgumentError(`expected a whole number 0..10, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/**
+ * The exit code of a finished launch: 130 interrupted, 1 when the gate failed, else 0. A run that did not complete
+ * cleanly (the suite failed to load, a case without a result) is vmconform's failure: {@link VmconformError}, exit 3.
+ *
+ * @example
+ * exit.code = exitCodeOf(await launchSuite(options));
+ */
+export function exitCodeOf(outcome: ReporterOutcome): number {
+  if (outcome.doc.interrupted) return EXIT_INTERRUPTED;
+  if (outcome.doc.errors.length > 0) throw new VmconformError(`the suite did not run cleanly: ${outcome.doc.errors.join('; ')}`);
+  return outcome.verdict.failed ? 1 : 0;
+}
+
+/** How the console looks: progress as a live line and colour on a terminal (NO_COLOR / FORCE_COLOR respected). */
+export function consoleOptions(): { live: boolean; paint: Paint } {
+  const tty = process.stdout.isTTY === true;
+  return { live: tty, paint: paintFor(tty) };
+}
+
 /** Options of `vmconform run` after parsing. */
 interface RunOptions {
   dialect: DialectName;
@@ -75,6 +101,8 @@ interface RunOptions {
   requestTimeout: number;
   region?: string;
   concurrency: number;
+  retries: number;
+  failOnFlaky?: boolean;
 }
 
 /** Probe the target once; returns a problem line when it cannot be reached at all. */
@@ -96,7 +124,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
     .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
     .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
-    .option('--report-dir <dir>', 'where to write results.json, junit.xml and summary.txt', 'reports')
+    .option('--report-dir <dir>', 'where to write the reports (results.json, junit.xml, summaries, report.html, exchanges.har)', 'reports')
     .option('--baseline <file>', 'JSON file of known failures {"version":1,"known":[{"dialect","id","reason"}]}; they do not fail the run')
     .addOption(
       new Option('--level <level>', 'which failures fail the run: "must" gates on MUST cases only, "all" on every case')
@@ -111,10 +139,14 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`expected 1..256, got ${JSON.stringify(v)}`);
       return Number(v);
     }, 16)
+    .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
+    .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
     .addHelpText(
       'after',
       '\nCredentials: VMCONFORM_ACCESS_KEY_ID and VMCONFORM_ACCESS_KEY_SECRET, else fixed test credentials.\n' +
-        'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error.',
+        'Reports (--report-dir): results.json, junit.xml, summary.txt, summary.md, report.html, exchanges.har.\n' +
+        'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error,\n' +
+        '3 vmconform itself failed, 130 interrupted (after teardown and partial reports).',
     )
     .action(async (opts: RunOptions) => {
       const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
@@ -126,7 +158,9 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       if (problem !== undefined) {
         process.stderr.write(`vmconform: target ${opts.target} is unreachable (${problem}); every case will fail.\n`);
       }
-      const { verdict, doc, files } = await launchSuite({
+      // vitest loads only for a run: `compare`, `report`, `--version`... start fast.
+      const { launchSuite } = await import('../engine/launch.ts');
+      const outcome = await launchSuite({
         runs: [{ dialect: opts.dialect, target: opts.target, statesUrl, ...(opts.region !== undefined ? { region: opts.region } : {}) }],
         credentials: resolveCredentials(undefined, process.env),
         ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
@@ -134,13 +168,14 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
         requestTimeoutMs: opts.requestTimeout,
         reportDir: opts.reportDir,
         baseline,
+        ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
         level: opts.level === 'must' ? 'MUST' : 'ALL',
         concurrency: opts.concurrency,
+        retries: opts.retries,
+        failOnFlaky: opts.failOnFlaky === true,
+        ...consoleOptions(),
       });
-      if (files.length > 0) process.stdout.write(`reports: ${files.join(', ')}\n`);
-      if (doc.errors.length > 0) {
-        throw new UsageError(`the suite did not run cleanly: ${doc.errors.join('; ')}`);
-      }
-      exit.code = verdict.failed ? 1 : 0;
+      if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+      exit.code = exitCodeOf(outcome);
     });
 }

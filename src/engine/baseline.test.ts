@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { casesFor } from '../cases/index.ts';
-import { EMPTY_BASELINE, gate, loadBaseline, parseBaseline, unknownBaselineEntries, unknownBaselineWarning } from './baseline.ts';
+import { DIALECT_NAMES } from '../dialects/types.ts';
+import { SCHEMAS_DIR, schemaValidator } from './json-file.ts';
+import { caseVerdict, EMPTY_BASELINE, gate, loadBaseline, parseBaseline, unknownBaselineEntries, unknownBaselineWarning } from './baseline.ts';
 import type { CaseResult } from './types.ts';
 
 const result = (id: string, status: CaseResult['status'], level: CaseResult['level'] = 'MUST'): CaseResult => ({
@@ -20,25 +22,55 @@ const result = (id: string, status: CaseResult['status'], level: CaseResult['lev
 });
 
 describe('baseline files', () => {
-  it('accepts a valid baseline and rejects bad ones with a clear UsageError', () => {
-    const ok = { version: 1, known: [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }] };
-    expect(parseBaseline(ok)).toEqual(ok);
+  it('accepts a valid baseline (schemaVersion, or the older name version) and rejects bad ones with a clear UsageError', () => {
+    const known = [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }];
+    expect(parseBaseline({ schemaVersion: 1, known })).toEqual({ schemaVersion: 1, known });
+    expect(parseBaseline({ version: 1, known })).toEqual({ schemaVersion: 1, known });
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x' }] })).toThrow(/must have required property 'reason'/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x', reason: '  ' }] })).toThrow(UsageError);
-    expect(() => parseBaseline({ version: 2, known: [] })).toThrow(/version/);
+    expect(() => parseBaseline({ schemaVersion: 2, known: [] })).toThrow(/has schemaVersion 2; this vmconform reads baseline of schemaVersion 1 \(upgrade vmconform\)/);
+    expect(() => parseBaseline({ known: [] })).toThrow(/no schemaVersion/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'gcp', id: 'x', reason: 'r' }] })).toThrow(/dialect/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x', reason: 'r' }, { dialect: 'aliyun-ecs', id: 'x', reason: 'r' }] })).toThrow(/listed twice/);
+    expect(() => parseBaseline([1])).toThrow(/expected a JSON object/);
+  });
+
+  it('says a results.json is not a baseline and how to make one, instead of listing schema complaints', () => {
+    const results = { schemaVersion: 1, tool: 'vmconform', version: '0.1.0', runs: [{ dialect: 'aliyun-ecs', cases: [] }] };
+    expect(() => parseBaseline(results, 'baseline r.json')).toThrow(
+      'baseline r.json is not a baseline: it is a results.json; record a baseline from it with `vmconform baseline RESULTS --out baseline.json`',
+    );
+  });
+
+  it('names each distinct schema complaint once', () => {
+    const many = { schemaVersion: 1, known: Array.from({ length: 7 }, (_, i) => ({ dialect: 'aliyun-ecs', id: `c${i}`, reason: 'r', extra: true })) };
+    const message = (() => {
+      try {
+        parseBaseline(many);
+        return '';
+      } catch (err: unknown) {
+        return err instanceof Error ? err.message : '';
+      }
+    })();
+    expect(message.match(/must NOT have additional properties/g)?.length).toBe(7);
+    expect(new Set(message.split('; ')).size).toBe(message.split('; ').length);
   });
 
   it('reads files; unreadable or non-JSON files are usage errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmconform-baseline-'));
     const good = join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify({ version: 1, known: [] }));
+    writeFileSync(good, JSON.stringify({ schemaVersion: 1, known: [] }));
     expect(loadBaseline(good)).toEqual(EMPTY_BASELINE);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{nope');
     expect(() => loadBaseline(bad)).toThrow(/is not JSON/);
     expect(() => loadBaseline(join(dir, 'missing.json'))).toThrow(/cannot read baseline/);
+  });
+
+  it('the shipped schema is the one the loader uses', () => {
+    const schema = JSON.parse(readFileSync(new URL('baseline.schema.json', SCHEMAS_DIR), 'utf8')) as { properties: { known: { items: { properties: { dialect: { enum: string[] } } } } } };
+    expect(schema.properties.known.items.properties.dialect.enum).toEqual([...DIALECT_NAMES]);
+    expect(schemaValidator('baseline.schema.json')({ schemaVersion: 1, known: [], surprise: 1 })).toBe(false);
   });
 });
 
@@ -68,11 +100,35 @@ describe('gate', () => {
 
   it('--level must gates on MUST cases only', () => {
     const rs = [result('s', 'failed', 'SHOULD')];
-    expect(gate(rs, EMPTY_BASELINE, 'ALL').failed).toBe(true);
-    const v = gate(rs, EMPTY_BASELINE, 'MUST');
+    expect(gate(rs, EMPTY_BASELINE, { level: 'ALL' }).failed).toBe(true);
+    const v = gate(rs, EMPTY_BASELINE, { level: 'MUST' });
     expect(v.failed).toBe(false);
     expect(v.ignoredShould.map((r) => r.id)).toEqual(['s']);
-    expect(gate([result('m', 'failed', 'MUST')], EMPTY_BASELINE, 'MUST').failed).toBe(true);
+    expect(gate([result('m', 'failed', 'MUST')], EMPTY_BASELINE, { level: 'MUST' }).failed).toBe(true);
+    expect(v.verdicts).toEqual([{ gate: 'ok', failsRun: false, reason: 'SHOULD failure, not gated (--level must)' }]);
+  });
+
+  it('gives every case its place: new, known, fixed, flaky, ok, with the reason', () => {
+    const flaky: CaseResult = { ...result('flaky', 'passed'), previousAttempts: [{ status: 'failed', durationMs: 1, findings: [] }] };
+    const rs = [result('a', 'passed'), result('new.fail', 'failed'), result('known.fails', 'failed'), result('known.fixed', 'passed'), flaky, result('s', 'skipped')];
+    const v = gate(rs, baseline);
+    expect(v.verdicts.map((x) => x.gate)).toEqual(['ok', 'new', 'known', 'fixed', 'flaky', 'ok']);
+    expect(v.verdicts.map((x) => x.failsRun)).toEqual([false, true, false, false, false, false]);
+    expect(v.verdicts[2]?.reason).toBe('known failure (baseline): r1');
+    expect(v.verdicts[3]?.reason).toBe('fixed: remove from baseline (r2)');
+    expect(v.verdicts[4]?.reason).toBe('flaky: failed 1 time(s), passed on attempt 2');
+    expect(v.flaky.map((r) => r.id)).toEqual(['flaky']);
+  });
+
+  it('a flaky case fails the run only with --fail-on-flaky, and not when the baseline lists it or its level is not gated', () => {
+    const flaky = (id: string, level: CaseResult['level'] = 'MUST'): CaseResult => ({ ...result(id, 'passed', level), previousAttempts: [{ status: 'failed', durationMs: 1, findings: [] }] });
+    expect(gate([flaky('x')], EMPTY_BASELINE).failed).toBe(false);
+    const strict = gate([flaky('x')], EMPTY_BASELINE, { failOnFlaky: true });
+    expect(strict.failed).toBe(true);
+    expect(strict.verdicts[0]?.reason).toMatch(/fails the run: --fail-on-flaky/);
+    expect(gate([flaky('known.fails')], baseline, { failOnFlaky: true }).failed).toBe(false);
+    expect(gate([flaky('s', 'SHOULD')], EMPTY_BASELINE, { failOnFlaky: true, level: 'MUST' }).failed).toBe(false);
+    expect(caseVerdict(flaky('known.fails'), baseline.known[0], { failOnFlaky: true }).reason).toMatch(/the baseline lists it: r1/);
   });
 });
 

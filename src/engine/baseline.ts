@@ -1,13 +1,13 @@
 /**
  * Baselines, WPT-style expectations kept outside the tests: a JSON file listing the cases known to fail on a target,
- * each with a reason. `gate` decides the exit verdict: new failures fail the run; known failures that now pass are
- * reported ("fixed: remove from baseline") without failing it.
+ * each with a reason. `gate` decides the exit verdict and each case's place in it (DESIGN.md §6): new failures fail
+ * the run; known failures and ungated SHOULD failures do not; known failures that now pass are reported ("fixed:
+ * remove from baseline") without failing it; a pass on a retry is flaky (failing the run only with --fail-on-flaky).
  */
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { casesFor } from '../cases/index.ts';
-import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import type { DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
+import { checkVersioned, readJsonFile, type VersionedKind } from './json-file.ts';
 import type { CaseResult } from './types.ts';
 
 /** One known failure. */
@@ -18,87 +18,78 @@ export interface KnownFailure {
   readonly reason: string;
 }
 
-/** The baseline file: `{"version":1,"known":[{"dialect","id","reason"}]}`. */
+/** The baseline file's schemaVersion this vmconform writes and reads. */
+export const BASELINE_SCHEMA_VERSION = 1;
+
+/** The baseline file: `{"schemaVersion":1,"known":[{"dialect","id","reason"}]}` (`schemas/baseline.schema.json`). */
 export interface Baseline {
-  readonly version: 1;
+  readonly schemaVersion: typeof BASELINE_SCHEMA_VERSION;
   readonly known: readonly KnownFailure[];
 }
 
-/** JSON Schema of the baseline file. */
-export const BASELINE_SCHEMA = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  type: 'object',
-  additionalProperties: false,
-  required: ['version', 'known'],
-  properties: {
-    version: { const: 1 },
-    known: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['dialect', 'id', 'reason'],
-        properties: {
-          dialect: { enum: [...DIALECT_NAMES] },
-          id: { type: 'string', minLength: 1 },
-          reason: { type: 'string', minLength: 1, pattern: '\\S' },
-        },
-      },
-    },
-  },
-} as const;
-
-const ajv = new Ajv2020({ allErrors: true });
-const validateBaseline = ajv.compile<Baseline>(BASELINE_SCHEMA);
-
 /** An empty baseline (every failure counts). */
-export const EMPTY_BASELINE: Baseline = { version: 1, known: [] };
+export const EMPTY_BASELINE: Baseline = { schemaVersion: BASELINE_SCHEMA_VERSION, known: [] };
+
+const BASELINE_KIND: VersionedKind = {
+  what: 'baseline',
+  schemaFile: 'baseline.schema.json',
+  schemaVersion: BASELINE_SCHEMA_VERSION,
+  // `version` is what schemaVersion was called before it had that name.
+  versionOf: (v) => v['schemaVersion'] ?? v['version'],
+  otherKind: (v) =>
+    v['tool'] === 'vmconform' && Array.isArray(v['runs'])
+      ? 'it is a results.json; record a baseline from it with `vmconform baseline RESULTS --out baseline.json`'
+      : undefined,
+};
 
 /**
- * Validate parsed JSON as a baseline; throws {@link UsageError} naming every problem.
+ * Validate parsed JSON as a baseline (`schemas/baseline.schema.json`); throws {@link UsageError} naming the problems.
  *
  * @example
- * parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }] })
+ * parseBaseline({ schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }] })
  */
 export function parseBaseline(value: unknown, source = 'baseline'): Baseline {
-  if (!validateBaseline(value)) {
-    const problems = (validateBaseline.errors ?? [])
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}`)
-      .join('; ');
-    throw new UsageError(
-      `${source} is not a valid baseline (expected {"version":1,"known":[{"dialect","id","reason"}]}): ${problems}`,
-    );
-  }
+  const file = checkVersioned<{ known: readonly KnownFailure[] }>(value, BASELINE_KIND, source);
   const seen = new Set<string>();
-  for (const k of value.known) {
+  for (const k of file.known) {
     const key = `${k.dialect}/${k.id}`;
     if (seen.has(key)) throw new UsageError(`${source}: ${key} is listed twice`);
     seen.add(key);
   }
-  return value;
+  return { schemaVersion: BASELINE_SCHEMA_VERSION, known: file.known };
 }
 
 /** Read and validate a baseline file; throws {@link UsageError} when it cannot be read or is invalid. */
 export function loadBaseline(path: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err: unknown) {
-    throw new UsageError(`cannot read baseline ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err: unknown) {
-    throw new UsageError(`baseline ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return parseBaseline(value, `baseline ${path}`);
+  return parseBaseline(readJsonFile(path, 'baseline'), `baseline ${path}`);
+}
+
+/** A case's place in the gate (DESIGN.md §6). */
+export type CaseGate = 'new' | 'known' | 'fixed' | 'flaky' | 'ok';
+
+/** What the gate says about one case. */
+export interface CaseVerdict {
+  readonly gate: CaseGate;
+  /** True when this case fails the run (exit 1). */
+  readonly failsRun: boolean;
+  /** Why, for everything but a plain `ok`: the baseline's reason, "SHOULD, not gated", the attempts of a flaky case. */
+  readonly reason?: string;
+}
+
+/** How the gate judges: which level gates, and whether a flaky case fails the run. */
+export interface GateOptions {
+  /** `MUST` (`--level must`): only MUST cases can fail the run. Default `ALL`. */
+  readonly level?: 'MUST' | 'ALL';
+  /** `--fail-on-flaky`: a case that passed only on a retry fails the run (unless the baseline lists it). */
+  readonly failOnFlaky?: boolean;
 }
 
 /** The verdict of a run against a baseline. */
 export interface GateResult {
   /** True when the run fails (exit 1). */
   readonly failed: boolean;
+  readonly level: 'MUST' | 'ALL';
+  readonly failOnFlaky: boolean;
   /** Failures not in the baseline (these fail the run). */
   readonly newFailures: readonly CaseResult[];
   /** Failures the baseline lists (do not fail the run). */
@@ -107,32 +98,75 @@ export interface GateResult {
   readonly fixed: readonly KnownFailure[];
   /** Failures ignored because `--level must` gates on MUST cases only. */
   readonly ignoredShould: readonly CaseResult[];
+  /** Cases that failed and then passed on a retry. */
+  readonly flaky: readonly CaseResult[];
+  /** The verdict of each result, in the order given. */
+  readonly verdicts: readonly CaseVerdict[];
 }
 
 /**
- * Gate results against a baseline. With `level: 'MUST'`, only MUST cases can fail the run.
+ * The gate's verdict on one result, given the baseline entry that names its case (if any).
  *
  * @example
- * const verdict = gate(results, loadBaseline('baseline.json'), 'MUST');
+ * caseVerdict(result, undefined, { level: 'MUST' }) // { gate: 'new', failsRun: true, ... } for a failed MUST case
+ */
+export function caseVerdict(r: CaseResult, entry: KnownFailure | undefined, options: GateOptions = {}): CaseVerdict {
+  const gated = options.level !== 'MUST' || r.level === 'MUST';
+  if (r.status === 'failed') {
+    if (entry) return { gate: 'known', failsRun: false, reason: `known failure (baseline): ${entry.reason}` };
+    if (!gated) return { gate: 'ok', failsRun: false, reason: 'SHOULD failure, not gated (--level must)' };
+    return { gate: 'new', failsRun: true, reason: 'failure beyond the baseline' };
+  }
+  const failedTries = r.previousAttempts?.length ?? 0;
+  if (r.status === 'passed' && failedTries > 0) {
+    const failsRun = options.failOnFlaky === true && entry === undefined && gated;
+    const listed = entry ? `; the baseline lists it: ${entry.reason}` : '';
+    return {
+      gate: 'flaky',
+      failsRun,
+      reason: `flaky: failed ${failedTries} time(s), passed on attempt ${failedTries + 1}${failsRun ? ' (fails the run: --fail-on-flaky)' : ''}${listed}`,
+    };
+  }
+  if (r.status === 'passed' && entry) return { gate: 'fixed', failsRun: false, reason: `fixed: remove from baseline (${entry.reason})` };
+  return { gate: 'ok', failsRun: false };
+}
+
+/**
+ * Gate results against a baseline: the one place the run's verdict is decided (console, reports and exit code
+ * all read it).
+ *
+ * @example
+ * const verdict = gate(results, loadBaseline('baseline.json'), { level: 'MUST' });
  * process.exitCode = verdict.failed ? 1 : 0;
  */
-export function gate(results: readonly CaseResult[], baseline: Baseline, level: 'MUST' | 'ALL' = 'ALL'): GateResult {
+export function gate(results: readonly CaseResult[], baseline: Baseline, options: GateOptions = {}): GateResult {
   const known = new Map(baseline.known.map((k) => [`${k.dialect}/${k.id}`, k]));
   const newFailures: CaseResult[] = [];
   const knownFailures: CaseResult[] = [];
   const ignoredShould: CaseResult[] = [];
+  const flaky: CaseResult[] = [];
   const fixed: KnownFailure[] = [];
-  for (const r of results) {
+  const verdicts = results.map((r) => {
     const entry = known.get(`${r.dialect}/${r.id}`);
-    if (r.status === 'failed') {
-      if (entry) knownFailures.push(r);
-      else if (level === 'MUST' && r.level !== 'MUST') ignoredShould.push(r);
-      else newFailures.push(r);
-    } else if (r.status === 'passed' && entry) {
-      fixed.push(entry);
-    }
-  }
-  return { failed: newFailures.length > 0, newFailures, knownFailures, fixed, ignoredShould };
+    const v = caseVerdict(r, entry, options);
+    if (v.gate === 'new') newFailures.push(r);
+    else if (v.gate === 'known') knownFailures.push(r);
+    else if (v.gate === 'flaky') flaky.push(r);
+    else if (v.gate === 'fixed' && entry) fixed.push(entry);
+    else if (r.status === 'failed') ignoredShould.push(r);
+    return v;
+  });
+  return {
+    failed: verdicts.some((v) => v.failsRun),
+    level: options.level ?? 'ALL',
+    failOnFlaky: options.failOnFlaky === true,
+    newFailures,
+    knownFailures,
+    fixed,
+    ignoredShould,
+    flaky,
+    verdicts,
+  };
 }
 
 /**

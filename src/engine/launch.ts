@@ -3,14 +3,19 @@
  * to it and the vmconform reporter attached, and returns what the reporter collected. Used by `vmconform run`
  * and `vmconform conformance`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import type { Credentials } from '../dialects/types.ts';
-import { VmconformError } from '../errors.ts';
+import { EXIT_INTERRUPTED, VmconformError } from '../errors.ts';
+import { casesFor } from '../cases/index.ts';
+import type { Paint } from '../../reporters/color.ts';
 import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
 import { newRunId } from './run-case.ts';
-import { SUITE_CONFIG_KEY, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
+import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
 
 /** The package root (holds `suites/`). */
 export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,12 +32,22 @@ export interface LaunchOptions {
   readonly requestTimeoutMs: number;
   readonly reportDir?: string;
   readonly baseline: Baseline;
+  /** The baseline's file name, recorded in the reports. */
+  readonly baselineFile?: string;
   readonly level: 'MUST' | 'ALL';
+  /** Run a failed case again up to this many times (`--retries`); default 0. */
+  readonly retries?: number;
+  /** A case that passes only on a retry fails the run (`--fail-on-flaky`). */
+  readonly failOnFlaky?: boolean;
   readonly runId?: string;
   /** How many cases run at once (default 16). */
   readonly concurrency?: number;
-  /** Where the summary goes (default stdout). */
+  /** Where the header, progress and summary go (default stdout). */
   readonly print?: (text: string) => void;
+  /** Progress as a live line (a terminal); else a plain line every few seconds. */
+  readonly live?: boolean;
+  /** Colour for the console. */
+  readonly paint?: Paint;
   /** Where warnings go, one line each without the newline (default stderr, prefixed `vmconform: warning: `). */
   readonly warn?: (line: string) => void;
 }
@@ -50,6 +65,8 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     warn(unknownBaselineWarning(entry));
   }
   const runId = options.runId ?? newRunId();
+  const flagDir = mkdtempSync(join(tmpdir(), 'vmconform-run-'));
+  const interruptFlag = join(flagDir, 'interrupted');
   const config: SuiteRunConfig = {
     runId,
     runs: options.runs,
@@ -57,15 +74,25 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     ...(options.grep !== undefined ? { grep: options.grep } : {}),
     pollTimeoutMs: options.pollTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    retries: options.retries ?? 0,
+    interruptFlag,
   };
   const reporter = new VmconformReporter({
     runId,
     targets: options.runs.map((r) => ({ dialect: r.dialect, target: r.target })),
     ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
     baseline: options.baseline,
+    ...(options.baselineFile !== undefined ? { baselineFile: options.baselineFile } : {}),
     level: options.level,
+    retries: options.retries ?? 0,
+    failOnFlaky: options.failOnFlaky === true,
+    total: options.runs.reduce((n, r) => n + selectRows(casesFor(r.dialect), options.grep).length, 0),
     ...(options.print ? { print: options.print } : {}),
+    ...(options.live !== undefined ? { live: options.live } : {}),
+    ...(options.paint ? { paint: options.paint } : {}),
   });
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const ownListeners = new Set(signals.flatMap((sig) => process.listeners(sig)));
   const vitest = await createVitest(
     'test',
     {
@@ -83,11 +110,28 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     },
     { logLevel: 'error' },
   );
+  // Ctrl-C (or SIGTERM): no case starts any more (the suite sees the flag file), the running ones finish and tear
+  // down, the reports are written. A second signal ends the process at once. vitest's own handlers would end the
+  // process on the first signal (and its cancel stops the workers mid-case, before teardown): ours replace them.
+  for (const sig of signals) for (const l of process.listeners(sig)) if (!ownListeners.has(l)) process.off(sig, l);
+  let interrupted = false;
+  const interrupt = (): void => {
+    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    interrupted = true;
+    process.stderr.write('\nvmconform: interrupted: finishing the running cases and their teardown (again to quit at once)\n');
+    writeFileSync(interruptFlag, '');
+    reporter.interrupt();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);
     await vitest.start([SUITE_FILE]);
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
     await vitest.close();
+    rmSync(flagDir, { recursive: true, force: true });
   }
   const outcome = reporter.outcome;
   if (!outcome) throw new VmconformError('the vitest run ended without a report (the suite did not run)');

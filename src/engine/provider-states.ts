@@ -7,6 +7,7 @@ import { toCurl } from '../dialects/curl.ts';
 import { sendWire } from '../dialects/transport.ts';
 import type { WireRequest } from '../dialects/types.ts';
 import { ProviderStateError } from '../errors.ts';
+import { currentExchangeLog } from './exchange-log.ts';
 
 /** The state name of the protocol. */
 export const STATE_NAME = 'instances exist';
@@ -59,7 +60,9 @@ async function post(url: string, payload: unknown, timeoutMs: number): Promise<v
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(payload),
   };
+  const started = Date.now();
   const sent = await sendWire(request, timeoutMs);
+  currentExchangeLog()?.add(action === 'teardown' ? 'teardown' : 'setup', 'provider-state', request, sent.response, sent.transportError, started, sent.durationMs);
   const curl = toCurl(request);
   if (!sent.response) {
     throw new ProviderStateCallError(

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallStep, BurstStep, CaseRow, IdRef, InstanceSeed } from '../cases/types.ts';
-import { callTarget, queryStatuses, retryWhileThrottled, type StatusRead } from '../dialects/client.ts';
+import { retryWhileThrottled } from '../dialects/client.ts';
+import { callTarget, queryStatuses, type StatusRead } from './recorded-client.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';

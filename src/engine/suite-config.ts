@@ -24,7 +24,14 @@ export interface SuiteRunConfig {
   readonly grep?: string;
   readonly pollTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** How often a failed case is run again (`--retries N`); a pass on a retry makes it flaky. Default 0. */
+  readonly retries?: number;
+  /** A file the CLI creates when the run is interrupted: from then on no case starts (those running finish). */
+  readonly interruptFlag?: string;
 }
+
+/** The result of a case that never started because the run was interrupted. */
+export const NOT_RUN_INTERRUPTED = 'not run: the run was interrupted';
 
 /** The `provide`/`inject` key. */
 export const SUITE_CONFIG_KEY = 'vmconform';

@@ -75,4 +75,40 @@ export interface CaseResult extends CaseIdentity {
   /** One line per finding (or the skip reason); absent when passed. */
   readonly message?: string;
   readonly findings: readonly Finding[];
+  /** When the case (its last attempt) started, ISO 8601. */
+  readonly startedAt?: string;
+  /** Every request of the case (its last attempt) in the order sent: provider states, steps, status reads. */
+  readonly exchanges?: readonly RecordedExchange[];
+  /** With retries: the failed attempts before the last one, oldest first (a passing last attempt makes it flaky). */
+  readonly previousAttempts?: readonly CaseAttempt[];
 }
+
+/** Where a recorded request came from: the provider-state `setup`, step 1..n of the row, or `teardown`. */
+export type ExchangeStep = 'setup' | 'teardown' | number;
+
+/**
+ * One HTTP request the engine sent for a case and what came back, as the reports keep it (`exchanges.har`,
+ * `report.html`). Secrets are redacted; a body over 64 KiB is cut ({@link RecordedBody.truncatedFrom}).
+ */
+export interface RecordedExchange {
+  readonly step: ExchangeStep;
+  /** `call`: a step's own request; `status`: a status query the engine made to read states; `provider-state`. */
+  readonly role: 'call' | 'status' | 'provider-state';
+  /** When the request was sent (ISO 8601). */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>> } & RecordedBody;
+  /** Absent when no answer came (see `transportError`). */
+  readonly response?: { readonly status: number; readonly headers: Readonly<Record<string, string>> } & RecordedBody;
+  readonly transportError?: string;
+}
+
+/** A message body as recorded: the text, cut at a bound (the original length is kept when it was cut). */
+export interface RecordedBody {
+  readonly body?: string;
+  /** The body's length in characters when it was longer than the recorded `body`. */
+  readonly truncatedFrom?: number;
+}
+
+/** One run of a case when `--retries` ran it more than once: what a {@link CaseResult} says about one attempt. */
+export type CaseAttempt = Pick<CaseResult, 'status' | 'durationMs' | 'message' | 'findings' | 'startedAt' | 'exchanges'>;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { parseDocRefPart } from './doc-ref.ts';
 import { PACKAGE_ROOT } from './load.ts';
 import { formatAjvError } from './validator.ts';
 import { parseAliyunXml } from './xml.ts';
@@ -160,27 +161,26 @@ export function collectDocRefs(doc: unknown): { at: string; docRef: unknown }[] 
  */
 export function checkDocRef(docRef: unknown, seedsDir: string): string | undefined {
   if (typeof docRef !== 'string') return 'docRef is not a string';
-  const design = /^DESIGN\.md §(\d+) (.+)$/s.exec(docRef);
-  if (design) {
+  const part = parseDocRefPart(docRef);
+  if (part?.kind === 'design') {
     const path = join(seedsDir, 'DESIGN.md');
     if (!existsSync(path)) return `DESIGN.md not found at ${path}`;
     const text = readFileSync(path, 'utf8');
-    const start = text.search(new RegExp(`^## ${design[1]}\\.`, 'm'));
-    if (start < 0) return `DESIGN.md has no section §${design[1]}`;
+    const start = text.search(new RegExp(`^## ${part.section}\\.`, 'm'));
+    if (start < 0) return `DESIGN.md has no section §${part.section}`;
     const next = text.slice(start + 3).search(/^## /m);
     const section = next < 0 ? text.slice(start) : text.slice(start, start + 3 + next);
-    return looseText(section).includes(looseText(design[2] ?? '')) ? undefined : `DESIGN.md §${design[1]} does not contain "${design[2]}"`;
+    return looseText(section).includes(looseText(part.quote)) ? undefined : `DESIGN.md §${part.section} does not contain "${part.quote}"`;
   }
-  const seed = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))? (.+)$/s.exec(docRef);
-  if (!seed) return `malformed docRef "${docRef}" (want "<seed>.txt:<line>[-<line>] <quote>" or "DESIGN.md §N <quote>")`;
-  const [, file = '', from = '0', to, quote = ''] = seed;
+  if (!part) return `malformed docRef "${docRef}" (want "<seed>.txt:<line>[-<line>] <quote>" or "DESIGN.md §N <quote>")`;
+  const { file, from: a, to: b, quote } = part;
+  const range = `${a}${b !== a ? `-${b}` : ''}`;
   const path = join(seedsDir, file);
   if (!existsSync(path)) return `seed file ${file} does not exist`;
   const lines = readFileSync(path, 'utf8').split('\n');
-  const a = Number(from), b = to === undefined ? a : Number(to);
-  if (a < 1 || b < a || b > lines.length) return `${file} has no lines ${from}${to ? `-${to}` : ''} (it has ${lines.length})`;
+  if (a < 1 || b < a || b > lines.length) return `${file} has no lines ${range} (it has ${lines.length})`;
   const text = lines.slice(a - 1, b).join(' ');
-  return looseText(text).includes(looseText(quote)) ? undefined : `${file}:${from}${to ? `-${to}` : ''} does not contain "${quote}"`;
+  return looseText(text).includes(looseText(quote)) ? undefined : `${file}:${range} does not contain "${quote}"`;
 }
 
 /** Problems with every docRef of a document (and its `x-vmconform.seed`). */

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_BASELINE, gate } from '../src/engine/baseline.ts';
+import type { CaseResult } from '../src/engine/types.ts';
+import { compareRuns, comparisonMarkdown, formatComparison, isFlipping, trend } from './compare.ts';
+import { buildResults, type ResultsDocument } from './results-json.ts';
+
+type Dialect = CaseResult['dialect'];
+const result = (dialect: Dialect, id: string, status: CaseResult['status']): CaseResult => ({
+  id,
+  dialect,
+  level: 'MUST',
+  title: id,
+  docRef: 'x:1 y',
+  rules: [],
+  status,
+  durationMs: 1,
+  message: status === 'failed' ? '[error-code] expected A | received <B>' : undefined,
+  findings: status === 'failed' ? [{ caseId: id, dialect, level: 'MUST', check: 'error-code', message: 'expected A | received <B>', docRef: 'x:1 y', curl: undefined }] : [],
+});
+let clock = 0;
+function run(runId: string, cases: readonly [Dialect, string, CaseResult['status']][]): { source: string; doc: ResultsDocument } {
+  const results = cases.map(([d, id, s]) => result(d, id, s));
+  const dialects = [...new Set(cases.map(([d]) => d))];
+  clock += 1000;
+  return {
+    source: `${runId}.json`,
+    doc: buildResults({
+      runId,
+      startedAt: new Date(clock),
+      finishedAt: new Date(clock + 1),
+      targets: dialects.map((d) => ({ dialect: d, target: `http://127.0.0.1:${runId.length}` })),
+      results,
+      verdict: gate(results, EMPTY_BASELINE),
+    }),
+  };
+}
+
+describe('compareRuns', () => {
+  const old = run('r1', [['aliyun-ecs', 'a', 'passed'], ['aliyun-ecs', 'b', 'failed'], ['aliyun-ecs', 'c', 'failed'], ['aliyun-ecs', 'gone', 'passed']]);
+  const now = run('r2', [['aliyun-ecs', 'a', 'failed'], ['aliyun-ecs', 'b', 'passed'], ['aliyun-ecs', 'c', 'failed'], ['aliyun-ecs', 'added', 'failed']]);
+
+  it('lists broken, fixed, new, removed and still failing cases; broke when a passing case fails', () => {
+    const c = compareRuns([old, now]);
+    const d = c.dialects[0];
+    expect(d?.broken.map((x) => x.id)).toEqual(['a']);
+    expect(d?.fixed.map((x) => x.id)).toEqual(['b']);
+    expect(d?.added.map((x) => [x.id, x.after])).toEqual([['added', 'failed']]);
+    expect(d?.removed.map((x) => [x.id, x.before])).toEqual([['gone', 'passed']]);
+    expect(d?.stillFailing.map((x) => x.id)).toEqual(['c']);
+    expect(d?.broken[0]?.finding).toBe('[error-code] expected A | received <B>');
+    expect(c.broke).toBe(true);
+    expect(compareRuns([now, old]).broke).toBe(true); // c stays, b broke the other way
+    expect(compareRuns([old, old]).broke).toBe(false);
+    const text = formatComparison(c);
+    expect(text).toContain('  broken (1):\n    a [MUST] passed -> failed: [error-code] expected A | received <B>');
+    expect(text).toContain('1 broken, 1 fixed, 1 new, 1 removed, 1 still failing');
+    expect(text).toContain('RESULT: BROKEN');
+    const md = comparisonMarkdown(c);
+    expect(md).toContain('| broken | `a` | MUST | passed | failed | \\[error-code\\] expected A \\| received \\<B\\> |');
+    expect(md).not.toContain('<B>');
+  });
+
+  it('compares each dialect between the two latest runs that have it (a CI matrix of jobs per dialect)', () => {
+    const z1 = run('z1', [['zenlayer-vm', 'a', 'passed']]);
+    const z2 = run('z2', [['zenlayer-vm', 'a', 'failed']]);
+    const c = compareRuns([old, z1, now, z2]);
+    expect(c.dialects.map((d) => [d.dialect, d.older?.runId, d.newer.runId, d.broken.map((x) => x.id)])).toEqual([
+      ['aliyun-ecs', 'r1', 'r2', ['a']],
+      ['zenlayer-vm', 'z1', 'z2', ['a']],
+    ]);
+    const single = compareRuns([old, z1]);
+    expect(single.dialects.every((d) => d.older === undefined && d.broken.length === 0)).toBe(true);
+    expect(formatComparison(single)).toContain('nothing to compare');
+  });
+
+  it('with three runs or more gives each case\'s history, newest last, and marks flipping ones', () => {
+    const third = run('r3', [['aliyun-ecs', 'a', 'passed'], ['aliyun-ecs', 'b', 'passed'], ['aliyun-ecs', 'c', 'failed']]);
+    const c = compareRuns([old, now, third]);
+    const h = Object.fromEntries((c.dialects[0]?.history ?? []).map((x) => [x.id, [trend(x.statuses), x.flipping]]));
+    expect(h).toEqual({ a: ['P F P', true], b: ['F P P', false], c: ['F F F', false], gone: ['P - -', false], added: ['- F -', false] });
+    expect(formatComparison(c)).toContain('    P F P  a  flipping');
+    expect(comparisonMarkdown(c)).toContain('| `a` | P F P | flipping |');
+  });
+
+  it('flipping is two changes between passed and failed; absent and skipped runs do not count', () => {
+    expect(isFlipping(['passed', 'failed', 'passed'])).toBe(true);
+    expect(isFlipping(['failed', 'absent', 'passed', 'skipped', 'failed'])).toBe(true);
+    expect(isFlipping(['passed', 'passed', 'failed'])).toBe(false);
+    expect(isFlipping(['passed', 'skipped', 'passed'])).toBe(false);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * Compares runs from their results.json documents (wpt.fyi-style run diffs, Allure-style history): per dialect, the
+ * cases fixed (failed -> passed), broken (passed -> failed), new, removed and still failing between the two latest
+ * runs of that dialect, and with more runs each case's history, newest last, marking cases whose status flips.
+ * Reads documents only; never re-judges.
+ */
+import type { DialectName } from '../src/dialects/types.ts';
+import type { ResultsCase, ResultsDocument } from './results-json.ts';
+
+/** A results document and where it came from. */
+export interface SourcedResults {
+  readonly source: string;
+  readonly doc: ResultsDocument;
+}
+
+/** A case's status in one run, or `absent` when that run did not have it. */
+export type HistoryStatus = ResultsCase['status'] | 'absent';
+
+/** One case that changed (or still fails) between the two latest runs of its dialect. */
+export interface CaseChange {
+  readonly id: string;
+  readonly level: ResultsCase['level'];
+  readonly title: string;
+  readonly docRef: string;
+  readonly before: HistoryStatus;
+  readonly after: HistoryStatus;
+  /** The newer run's first finding, when the case fails there. */
+  readonly finding?: string;
+}
+
+/** The comparison of one dialect. */
+export interface DialectComparison {
+  readonly dialect: DialectName;
+  /** The two runs compared (older, newer); `older` is absent when only one run has this dialect. */
+  readonly older?: { readonly runId: string; readonly startedAt: string; readonly source: string; readonly target: string };
+  readonly newer: { readonly runId: string; readonly startedAt: string; readonly source: string; readonly target: string };
+  readonly fixed: readonly CaseChange[];
+  readonly broken: readonly CaseChange[];
+  readonly added: readonly CaseChange[];
+  readonly removed: readonly CaseChange[];
+  readonly stillFailing: readonly CaseChange[];
+  /** Every case's status in each run of this dialect, oldest first (only with three runs or more). */
+  readonly history: readonly CaseHistory[];
+  /** How many runs the history covers. */
+  readonly runs: number;
+}
+
+/** One case across runs. */
+export interface CaseHistory {
+  readonly id: string;
+  readonly statuses: readonly HistoryStatus[];
+  /** Passed and failed alternate: two or more changes between passed and failed. */
+  readonly flipping: boolean;
+}
+
+/** The whole comparison. */
+export interface Comparison {
+  readonly dialects: readonly DialectComparison[];
+  /** True when a case broke (passed -> failed) in some dialect: `vmconform compare` exits 1. */
+  readonly broke: boolean;
+}
+
+/**
+ * Two or more passed/failed changes in a history (absent and skipped runs do not count): the case flips, which is
+ * not `flaky` (a retry verdict within one run) but the same thing seen across runs.
+ *
+ * @example
+ * isFlipping(['passed', 'failed', 'passed']) // true
+ * isFlipping(['passed', 'passed', 'failed']) // false: it broke once
+ */
+export function isFlipping(statuses: readonly HistoryStatus[]): boolean {
+  const judged = statuses.filter((s) => s === 'passed' || s === 'failed');
+  let changes = 0;
+  for (let i = 1; i < judged.length; i++) if (judged[i] !== judged[i - 1]) changes++;
+  return changes >= 2;
+}
+
+function firstFinding(c: ResultsCase | undefined): string | undefined {
+  if (!c || c.status !== 'failed') return undefined;
+  const f = c.findings[0];
+  return f ? `[${f.check}] ${f.message}` : c.message;
+}
+
+/**
+ * Compare runs given oldest first. Each dialect is compared between the two latest runs that have it.
+ *
+ * @example
+ * const c = compareRuns([{ source: 'old.json', doc: oldDoc }, { source: 'new.json', doc: newDoc }]);
+ * c.dialects[0]?.broken.map((x) => x.id)
+ */
+export function compareRuns(runs: readonly SourcedResults[]): Comparison {
+  const dialects = [...new Set(runs.flatMap((r) => r.doc.runs.map((run) => run.dialect)))];
+  const out = dialects.map((dialect): DialectComparison => {
+    // Each document's run of this dialect (the first, when one document has the dialect twice).
+    const seq = runs.flatMap((r) => {
+      const run = r.doc.runs.find((x) => x.dialect === dialect);
+      return run ? [{ source: r.source, doc: r.doc, run, cases: new Map(run.cases.map((c) => [c.id, c])) }] : [];
+    });
+    const newer = seq[seq.length - 1];
+    const older = seq.length > 1 ? seq[seq.length - 2] : undefined;
+    if (!newer) throw new Error('unreachable: a dialect without a run');
+    const ids = [...new Set(seq.flatMap((s) => [...s.cases.keys()]))];
+    const change = (id: string): CaseChange => {
+      const a = older?.cases.get(id);
+      const b = newer.cases.get(id);
+      const c = (b ?? a) as ResultsCase;
+      const finding = firstFinding(b);
+      return {
+        id,
+        level: c.level,
+        title: c.title,
+        docRef: c.docRef,
+        before: a?.status ?? 'absent',
+        after: b?.status ?? 'absent',
+        ...(finding !== undefined ? { finding } : {}),
+      };
+    };
+    // The diff covers the two latest runs; an id only older runs had shows in the history alone.
+    const changes = [...new Set([...(older?.cases.keys() ?? []), ...newer.cases.keys()])].map(change);
+    const pick = (test: (c: CaseChange) => boolean): CaseChange[] => (older ? changes.filter(test) : []);
+    const history =
+      seq.length >= 3
+        ? ids.map((id) => {
+            const statuses = seq.map((s) => s.cases.get(id)?.status ?? 'absent');
+            return { id, statuses, flipping: isFlipping(statuses) };
+          })
+        : [];
+    const at = (s: (typeof seq)[number]) => ({ runId: s.doc.runId, startedAt: s.doc.startedAt, source: s.source, target: s.run.target });
+    return {
+      dialect,
+      ...(older ? { older: at(older) } : {}),
+      newer: at(newer),
+      fixed: pick((c) => c.before === 'failed' && c.after === 'passed'),
+      broken: pick((c) => c.before === 'passed' && c.after === 'failed'),
+      added: pick((c) => c.before === 'absent'),
+      removed: pick((c) => c.after === 'absent'),
+      stillFailing: pick((c) => c.before === 'failed' && c.after === 'failed'),
+      history,
+      runs: seq.length,
+    };
+  });
+  return { dialects: out, broke: out.some((d) => d.broken.length > 0) };
+}
+
+const MARK: Readonly<Record<HistoryStatus, string>> = { passed: 'P', failed: 'F', skipped: 'S', absent: '-' };
+
+/** A history as a trend string, oldest first: `P P F P` (P passed, F failed, S skipped, - absent). */
+export function trend(statuses: readonly HistoryStatus[]): string {
+  return statuses.map((s) => MARK[s]).join(' ');
+}
+
+/** The histories worth showing: every case that did not pass in every run. */
+function notAlwaysPassing(d: DialectComparison): CaseHistory[] {
+  return d.history.filter((h) => h.statuses.some((s) => s !== 'passed'));
+}
+
+const line = (c: CaseChange): string => `${c.id} [${c.level}] ${c.before} -> ${c.after}${c.finding ? `: ${c.finding}` : ''}`;
+
+/**
+ * The comparison as console text.
+ *
+ * @example
+ * process.stdout.write(formatComparison(compareRuns(runs)));
+ */
+export function formatComparison(c: Comparison): string {
+  const out: string[] = [];
+  for (const d of c.dialects) {
+    out.push(`${d.dialect}: ${d.older ? `run ${d.older.runId} (${d.older.startedAt}) -> run ${d.newer.runId} (${d.newer.startedAt})` : `only run ${d.newer.runId} (${d.newer.source}): nothing to compare`}`);
+    const section = (title: string, list: readonly CaseChange[]): void => {
+      if (list.length === 0) return;
+      out.push(`  ${title} (${list.length}):`);
+      for (const x of list) out.push(`    ${line(x)}`);
+    };
+    section('broken', d.broken);
+    section('fixed', d.fixed);
+    section('new', d.added);
+    section('removed', d.removed);
+    section('still failing', d.stillFailing);
+    if (d.older && d.broken.length + d.fixed.length + d.added.length + d.removed.length + d.stillFailing.length === 0) out.push('  no change, nothing failing');
+    if (d.history.length > 0) {
+      const shown = notAlwaysPassing(d);
+      out.push(`  history over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent): ${d.history.length - shown.length} case(s) passed in every run`);
+      for (const h of shown) out.push(`    ${trend(h.statuses)}  ${h.id}${h.flipping ? '  flipping' : ''}`);
+    }
+  }
+  const total = (pick: (d: DialectComparison) => number): number => c.dialects.reduce((n, d) => n + pick(d), 0);
+  out.push('');
+  out.push(
+    `${total((d) => d.broken.length)} broken, ${total((d) => d.fixed.length)} fixed, ${total((d) => d.added.length)} new, ` +
+      `${total((d) => d.removed.length)} removed, ${total((d) => d.stillFailing.length)} still failing` +
+      (c.dialects.some((d) => d.history.length > 0) ? `, ${total((d) => d.history.filter((h) => h.flipping).length)} flipping` : ''),
+  );
+  out.push(c.broke ? 'RESULT: BROKEN (a case that passed now fails)' : 'RESULT: nothing broke');
+  return `${out.join('\n')}\n`;
+}
+
+const md = (s: string): string => s.replace(/[|\\`*_<>[\]]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+
+/**
+ * The comparison as Markdown (`vmconform compare --md FILE`).
+ *
+ * @example
+ * writeFileSync('compare.md', comparisonMarkdown(compareRuns(runs)));
+ */
+export function comparisonMarkdown(c: Comparison): string {
+  const out: string[] = [`## vmconform compare: ${c.broke ? 'BROKEN' : 'nothing broke'}`, ''];
+  out.push('| dialect | runs | broken | fixed | new | removed | still failing | flipping |', '|---|---|---|---|---|---|---|---|');
+  for (const d of c.dialects) {
+    out.push(
+      `| ${d.dialect} | ${d.older ? `${md(d.older.runId)} -> ${md(d.newer.runId)}` : md(d.newer.runId)} | ${d.broken.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
+    );
+  }
+  for (const d of c.dialects) {
+    const rows = [
+      ...d.broken.map((x) => ['broken', x] as const),
+      ...d.fixed.map((x) => ['fixed', x] as const),
+      ...d.added.map((x) => ['new', x] as const),
+      ...d.removed.map((x) => ['removed', x] as const),
+      ...d.stillFailing.map((x) => ['still failing', x] as const),
+    ];
+    const shown = notAlwaysPassing(d);
+    if (rows.length === 0 && shown.length === 0) continue;
+    out.push('', `### ${d.dialect}`, '');
+    if (rows.length > 0) {
+      out.push('| change | case | level | before | after | finding |', '|---|---|---|---|---|---|');
+      for (const [kind, x] of rows) out.push(`| ${kind} | \`${x.id}\` | ${x.level} | ${x.before} | ${x.after} | ${md((x.finding ?? '').slice(0, 300))} |`);
+    }
+    if (shown.length > 0) {
+      out.push('', `History over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent):`, '');
+      out.push('| case | trend | |', '|---|---|---|');
+      for (const h of shown) out.push(`| \`${h.id}\` | ${trend(h.statuses)} | ${h.flipping ? 'flipping' : ''} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

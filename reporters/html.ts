@@ -1,0 +1,116 @@
+/**
+ * `report.html`: one self-contained file (inline CSS, script and data; no network) a person opens to read a run,
+ * like Playwright's HTML report. A dialect x case matrix with status and gate, filters by status, gate, level and
+ * dialect, and per case its findings, the docRef with the quoted document lines, and every exchange (request,
+ * response, timing, curl). The page script (`html/report.js`) renders from the embedded results; nothing here judges.
+ */
+import { readFileSync } from 'node:fs';
+import { toCurl } from '../src/dialects/curl.ts';
+import type { WireRequest } from '../src/dialects/types.ts';
+import { familiesOf } from '../src/engine/score.ts';
+import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
+import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
+import type { ResultsCase, ResultsDocument } from './results-json.ts';
+import { runLabels } from './summary-md.ts';
+
+const asset = (name: string): string => readFileSync(new URL(`html/${name}`, import.meta.url), 'utf8');
+
+/** An exchange as the page shows it: the recorded one and its curl line. */
+type PageExchange = RecordedExchange & { readonly curl: string };
+
+/** A docRef's references with the document lines they quote. */
+type QuotedRef = { readonly text: string; readonly file?: string; readonly lines: readonly QuotedLine[] };
+
+function withCurl(exchanges: readonly RecordedExchange[] | undefined): PageExchange[] {
+  return (exchanges ?? []).map((ex) => {
+    const request: WireRequest = {
+      method: ex.request.method === 'GET' ? 'GET' : 'POST',
+      url: ex.request.url,
+      headers: ex.request.headers,
+      ...(ex.request.body !== undefined ? { body: ex.request.body } : {}),
+    };
+    return { ...ex, curl: toCurl(request) };
+  });
+}
+
+function pageCase(c: ResultsCase): Record<string, unknown> {
+  return {
+    ...c,
+    families: familiesOf(c.rules),
+    exchanges: withCurl(c.exchanges),
+    previousAttempts: (c.previousAttempts ?? []).map((a: CaseAttempt) => ({ ...a, exchanges: withCurl(a.exchanges) })),
+  };
+}
+
+/** The page's data: every run of every document, and the quoted lines of every docRef used. */
+export function pageData(docs: readonly ResultsDocument[], generatedAt = new Date()): Record<string, unknown> {
+  const labels = runLabels(docs);
+  const docRefs: Record<string, QuotedRef[]> = {};
+  const quote = (docRef: string): void => {
+    if (docRef in docRefs) return;
+    docRefs[docRef] = splitDocRef(docRef).map(({ text, part }) => (part ? { text, file: part.file, lines: quoteDocRef(part) } : { text, lines: [] }));
+  };
+  const runs = docs.flatMap((doc, d) =>
+    doc.runs.map((run, r) => {
+      for (const c of run.cases) {
+        quote(c.docRef);
+        for (const f of c.findings) quote(f.docRef);
+      }
+      return {
+        key: `r${d}-${r}`,
+        label: labels.get(run) ?? run.dialect,
+        dialect: run.dialect,
+        target: run.target,
+        doc: d,
+        summary: run.summary,
+        score: run.score,
+        cases: run.cases.map(pageCase),
+      };
+    }),
+  );
+  return {
+    generatedAt: generatedAt.toISOString(),
+    docs: docs.map((d) => ({ runId: d.runId, version: d.version, startedAt: d.startedAt, durationMs: d.durationMs, gate: d.gate, interrupted: d.interrupted === true, errors: d.errors })),
+    runs,
+    docRefs,
+  };
+}
+
+/** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * The HTML text of the report for one run or several merged.
+ *
+ * @example
+ * writeFileSync('report.html', toHtmlReport([doc]));
+ */
+export function toHtmlReport(docs: readonly ResultsDocument[]): string {
+  const failed = docs.some((d) => d.gate.failed);
+  const title = `vmconform ${failed ? 'FAILED' : 'PASSED'}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>
+${asset('report.css')}
+</style>
+</head>
+<body>
+<noscript>This report renders with JavaScript; the same data is in results.json.</noscript>
+<div id="app"></div>
+<script type="application/json" id="vmconform-data">${scriptJson(pageData(docs))}</script>
+<script>
+${asset('report.js')}
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,31 @@
+/**
+ * Runs a case the way a run does (`--retries N`): each attempt is one {@link runCase} with its own exchange log and
+ * fresh instance ids; a failed attempt is tried again up to `retries` times. The result is the last attempt's, with
+ * its start time, its exchanges and the failed attempts before it (a pass after a failure is flaky, see `gate`).
+ */
+import type { CaseRow } from '../cases/types.ts';
+import { ExchangeLog } from './exchange-log.ts';
+import { runCase } from './run-case.ts';
+import type { CaseAttempt, CaseResult, RunContext } from './types.ts';
+
+/**
+ * Run one row, retrying a failure up to `retries` times.
+ *
+ * @example
+ * const result = await runCaseWithRetries(row, ctx, 2); // result.previousAttempts holds the failed tries
+ */
+export async function runCaseWithRetries(row: CaseRow, ctx: RunContext, retries = 0): Promise<CaseResult> {
+  const previous: CaseAttempt[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const log = new ExchangeLog(row, ctx.credentials);
+    const startedAt = new Date().toISOString();
+    // A retry seeds fresh ids: an instance a failed attempt left behind (its teardown refused) cannot disturb it.
+    const runId = attempt === 0 ? ctx.runId : `${ctx.runId}.retry${attempt}`;
+    const result: CaseResult = { ...(await log.run(() => runCase(row, { ...ctx, runId }))), startedAt, exchanges: log.entries() };
+    if (result.status !== 'failed' || attempt >= retries) {
+      return previous.length > 0 ? { ...result, previousAttempts: previous } : result;
+    }
+    const { status, durationMs, message, findings, exchanges } = result;
+    previous.push({ status, durationMs, ...(message !== undefined ? { message } : {}), findings, startedAt, exchanges });
+  }
+}
