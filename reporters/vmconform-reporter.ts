@@ -7,14 +7,14 @@
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
-import { caseVerdict, gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
+import { caseVerdict, type Baseline } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
 import { plain, type Paint } from './color.ts';
 import { Progress } from './progress.ts';
-import { buildResults, toolVersion, type ResultsDocument } from './results-json.ts';
+import { toolVersion } from './results-json.ts';
+import { reportRun, type RunOutcome } from './report-run.ts';
 import { formatHeader, formatSummaryBody } from './summary.ts';
-import { writeReports } from './write-reports.ts';
 
 /** Options of {@link VmconformReporter}. */
 export interface VmconformReporterOptions {
@@ -41,12 +41,8 @@ export interface VmconformReporterOptions {
   readonly paint?: Paint;
 }
 
-/** What the run produced, for the CLI. */
-export interface ReporterOutcome {
-  readonly doc: ResultsDocument;
-  readonly verdict: GateResult;
-  readonly files: readonly string[];
-}
+/** What the run produced, for the CLI (the same shape every run command reports through). */
+export type ReporterOutcome = RunOutcome;
 
 function errorText(e: { message?: string; name?: string } | undefined): string {
   if (!e) return 'unknown error';
@@ -166,21 +162,20 @@ export class VmconformReporter implements Reporter {
       }
     }
     for (const e of unhandledErrors) this.errors.push(`unhandled: ${errorText(e)}`);
-    const verdict = gate(this.results, this.options.baseline, this.gateOptions());
-    const doc = buildResults({
+    const outcome = reportRun({
       runId: this.options.runId,
       startedAt: this.startedAt,
-      finishedAt: new Date(),
       targets: this.options.targets,
       results: this.results,
-      verdict,
-      retries: this.options.retries ?? 0,
+      baseline: this.options.baseline,
       ...(this.options.baselineFile !== undefined ? { baselineFile: this.options.baselineFile } : {}),
+      ...this.gateOptions(),
+      retries: this.options.retries ?? 0,
+      ...(this.options.reportDir !== undefined ? { reportDir: this.options.reportDir } : {}),
       interrupted,
       errors: this.errors,
     });
-    const files = this.options.reportDir !== undefined ? writeReports(this.options.reportDir, doc) : [];
-    this.print(formatSummaryBody(doc, this.paint));
-    this.result = { doc, verdict, files };
+    this.print(formatSummaryBody(outcome.doc, this.paint));
+    this.result = outcome;
   }
 }

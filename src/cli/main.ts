@@ -1,12 +1,13 @@
 /**
- * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `compare`, `baseline`
- * and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed beyond the baseline,
+ * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `compare`,
+ * `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed beyond the baseline,
  * 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../../reporters/results-json.ts';
 import { registerCasesCommand } from './cases-command.ts';
+import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerConformanceCommand(program, exit);
   registerCoverageCommand(program, exit);
   registerCasesCommand(program, exit);
+  registerFuzzCommand(program, exit);
   registerCompareCommand(program, exit);
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);

@@ -60,14 +60,14 @@ describe('the fuzzer finds every wrong provider', () => {
   const reports = new Map<string, FuzzReport>();
 
   beforeAll(async () => {
-    await Promise.all(WRONG_PROVIDERS.map(async (w) => reports.set(w.name, await fuzz(w.dialect, () => w.start({ transitionMs: TRANSITION_MS }), 60, 1, 1_500))));
+    await Promise.all(WRONG_PROVIDERS.map(async (w) => reports.set(w.name, await fuzz(w.dialect, () => w.start({ transitionMs: TRANSITION_MS }), 120, 3, 1_500))));
   }, 300_000);
 
   it.each(WRONG_PROVIDERS.map((w) => [w.name]))('%s: at least one finding', (name) => {
     const failed = (reports.get(name)?.results ?? []).filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const r of failed) {
-      expect(r.findings.some((f) => /replay with: vmconform fuzz --dialect \S+ --seed 1 --path \S+ --property \S+/.test(f.message)), r.id).toBe(true);
+      expect(r.findings.some((f) => /replay with: vmconform fuzz --dialect \S+ --seed 3 --path \S+ --property \S+/.test(f.message)), r.id).toBe(true);
       expect(r.findings.some((f) => f.curl !== undefined || /curl -sS/.test(f.message)), r.id).toBe(true);
     }
   });

@@ -9,17 +9,16 @@ import type { DialectName } from '../dialects/types.ts';
 import { toCurl } from '../dialects/curl.ts';
 import { makeFinding, type FindingScope } from '../engine/checks.ts';
 import { ProviderStateCallError } from '../engine/provider-states.ts';
-import type { CaseResult, Finding } from '../engine/types.ts';
+import { ExchangeLog } from '../engine/exchange-log.ts';
+import type { CaseResult, Finding, RecordedExchange } from '../engine/types.ts';
 import type { Level } from '../cases/types.ts';
 import { boundaryCase, dialectArbitraries, type RequestCase, type SeedSpec, type StopTemplate } from './generate.ts';
 import { dialectModel } from './model.ts';
 import { FuzzFailure, FuzzSession, type FuzzTarget } from './session.ts';
 
-/** The properties, by id. */
-export const FUZZ_PROPERTIES = ['requests', 'requests-boundary', 'requests-undocumented', 'sequences', 'eventually-stopped', 'rate-limit'] as const;
+import { FUZZ_PROPERTIES, type FuzzPropertyName } from './names.ts';
 
-/** One property's name. */
-export type FuzzPropertyName = (typeof FUZZ_PROPERTIES)[number];
+export { FUZZ_PROPERTIES, type FuzzPropertyName };
 
 /** Options of {@link runFuzz}. */
 export interface FuzzOptions {
@@ -226,14 +225,16 @@ function appliesTo(p: AnyProperty, dialect: DialectName): boolean {
   return p.name !== 'rate-limit' || dialectModel(dialect).spec.burst !== undefined;
 }
 
-/** The runs each property gets out of `runs`. */
-export function runsPerProperty(runs: number, name: FuzzPropertyName): number {
+/** The runs each property gets out of `runs`, split over the chosen properties by their shares. */
+export function runsPerProperty(runs: number, name: FuzzPropertyName, chosen: readonly FuzzPropertyName[] = FUZZ_PROPERTIES): number {
   if (name === 'eventually-stopped') return Math.min(3, Math.max(1, Math.floor(runs / 50)));
   // Each burst waits for the rate window to clear: a few runs, always the edges (10 and 25) among them by size.
   if (name === 'rate-limit') return Math.min(6, Math.max(2, Math.floor(runs / 40)));
   const spec = PROPERTIES.find((p) => p.name === name);
-  return Math.max(1, Math.round(runs * (spec?.share ?? 0)));
+  const total = PROPERTIES.filter((p) => chosen.includes(p.name)).reduce((n, p) => n + p.share, 0);
+  return Math.max(1, Math.round((runs * (spec?.share ?? 0)) / (total > 0 ? total : 1)));
 }
+
 
 function scopeOf(dialect: DialectName, p: AnyProperty): FindingScope {
   return { caseId: `fuzz.${p.name}`, dialect, level: p.level, docRef: p.docRef };
@@ -266,7 +267,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   for (const p of chosen) {
     const t0 = performance.now();
     const scope = scopeOf(dialect, p);
-    const numRuns = runsPerProperty(options.runs, p.name);
+    const numRuns = runsPerProperty(options.runs, p.name, chosen.map((c) => c.name));
     const budget = options.timeBudgetMs === undefined ? undefined : Math.max(1_000, Math.round(options.timeBudgetMs * (p.share === 0 ? 0.05 : p.share)));
     const property = fc.asyncProperty(p.arbitrary(dialect), async (c: unknown) => {
       const s = await runCase(options.target, p, c);
@@ -283,7 +284,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       results.push({ ...identity, status: 'passed', durationMs: Math.round(performance.now() - t0), findings: [] });
       continue;
     }
-    const findings = await replay(options.target, p, details.counterexample?.[0], details.errorInstance, scope);
+    const { findings, exchanges } = await replay(options.target, p, details.counterexample?.[0], details.errorInstance, scope);
     const replayLine = `vmconform fuzz --dialect ${dialect} --seed ${seed} --path ${details.counterexamplePath ?? ''} --property ${p.name}`;
     const shrunk = details.counterexample ? p.describe(details.counterexample[0]) : '(no counterexample)';
     findings.push(
@@ -295,13 +296,20 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       durationMs: Math.round(performance.now() - t0),
       message: findings.map((f) => `[${f.check}] ${f.message}`).join('\n'),
       findings,
+      exchanges,
     });
   }
   return { seed, results, requests, durationMs: Math.round(performance.now() - started) };
 }
 
-/** Replay the shrunk case once to collect its findings and the curl lines of every request it sent. */
-async function replay(target: FuzzTarget, p: AnyProperty, c: unknown, error: unknown, scope: FindingScope): Promise<Finding[]> {
+/** Replay the shrunk case once to collect its findings, its exchanges and the curl lines of every request it sent. */
+async function replay(
+  target: FuzzTarget,
+  p: AnyProperty,
+  c: unknown,
+  error: unknown,
+  scope: FindingScope,
+): Promise<{ findings: Finding[]; exchanges: readonly RecordedExchange[] }> {
   const s = new FuzzSession(target, dialectModel(target.dialect.name), scope);
   let thrown: unknown;
   try {
@@ -319,5 +327,11 @@ async function replay(target: FuzzTarget, p: AnyProperty, c: unknown, error: unk
     findings.push(makeFinding(scope, check, `the shrunk case did not fail again on replay; the first failure: ${why instanceof Error ? why.message : String(why)}`));
   }
   if (steps !== '') findings.push(makeFinding(scope, 'legal-outcome', `the shrunk case as curl lines, in order:\n${steps}`));
-  return findings;
+  const log = new ExchangeLog({ steps: [] }, target.dctx.credentials);
+  let at = Date.now();
+  s.exchanges.forEach((ex, i) => {
+    log.addExchange(i + 1, ex.call.operation === 'StopInstances' ? 'call' : 'status', ex, at);
+    at += ex.durationMs;
+  });
+  return { findings, exchanges: log.entries() };
 }
