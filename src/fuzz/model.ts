@@ -135,13 +135,15 @@ function idProblem(m: DialectModel, store: ModelStore, id: string): Problem | un
 /** The error outcome of a set of problems: any code that applies, unless a precedence pins the winner. */
 function errorWorld(m: DialectModel, problems: readonly Problem[]): World {
   const why = problems.map((p) => p.detail).join('; ');
-  if (problems.some((p) => p.rule.clientError)) return { kind: 'error', codes: 'any', why };
+  // The document's statuses bind only when one problem decides the answer (several: any that applies).
+  const statuses = problems.length === 1 ? problems[0]?.rule.httpStatus : undefined;
+  const withStatus = statuses && statuses.length > 0 ? { httpStatus: statuses } : {};
+  if (problems.some((p) => p.rule.clientError)) return { kind: 'error', codes: 'any', ...withStatus, why };
   let codes = [...new Set(problems.flatMap((p) => p.rule.codes ?? []))];
   for (const rule of m.spec.precedence ?? []) {
     if (codes.includes(rule.winner)) codes = codes.filter((c) => !rule.over.includes(c));
   }
-  const statuses = problems.length === 1 ? problems[0]?.rule.httpStatus : undefined;
-  return statuses && statuses.length > 0 ? { kind: 'error', codes, httpStatus: statuses, why } : { kind: 'error', codes, why };
+  return { kind: 'error', codes, ...withStatus, why };
 }
 
 /** A branch of the evaluation: the request as the target may take it (problems it may ignore, ignored or not). */

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { dialectModel, legalWorlds, type ModelStore, type World } from './model.ts';
+
+const store = (entries: Record<string, string | [string, boolean]>): ModelStore =>
+  new Map(Object.entries(entries).map(([id, v]) => [id, { words: [typeof v === 'string' ? v : v[0]], securityLocked: typeof v === 'string' ? false : v[1] }]));
+
+const brief = (w: World): string =>
+  w.kind === 'error'
+    ? `error ${w.codes === 'any' ? 'any' : w.codes.join('|')}`
+    : `success stops ${[...w.stops].join(',') || 'nothing'}${w.perInstance ? ` per-instance ${[...w.perInstance].map(([id, o]) => `${id}=${o.kind === 'success' ? 'ok' : o.codes.join('|')}`).join(' ')}` : ''}`;
+
+describe('the model of each dialect, from its spec', () => {
+  it('zenlayer: the recycle bin wins over NOT_RUNNING in one batch (DESIGN.md §3)', () => {
+    const m = dialectModel('zenlayer-vm');
+    expect(legalWorlds(m, store({ a: 'STOPPED', b: 'RECYCLING' }), { operation: 'StopInstances', instanceIds: ['a', 'b'] }).map(brief)).toEqual([
+      'error OPERATION_DENIED_INSTANCE_RECYCLED',
+    ]);
+    expect(legalWorlds(m, store({ a: 'RUNNING', b: 'RUNNING' }), { operation: 'StopInstances', instanceIds: ['a', 'b'] }).map(brief)).toEqual(['success stops a,b']);
+  });
+
+  it('tencent: several problems accept any documented code that applies; the live UnsupportedOperation pattern included', () => {
+    const m = dialectModel('tencent-cvm-api2');
+    const worlds = legalWorlds(m, store({ 'ins-aaaaaaaa': 'STOPPED' }), { operation: 'StopInstances', instanceIds: ['ins-aaaaaaaa', 'ins-bbbbbbbb'] });
+    expect(worlds.map(brief)).toEqual(['error InvalidInstance.NotSupported|UnsupportedOperation.InstanceState*|InvalidInstanceId.NotFound']);
+    // api2 cannot say "an empty list": no InstanceIds.N is the missing list.
+    expect(legalWorlds(m, store({}), { operation: 'StopInstances', instanceIds: [] }).map(brief)).toEqual(['error MissingParameter']);
+    expect(legalWorlds(m, store({}), { operation: 'StopInstances', instanceIds: ['ins-1122'] }).map(brief)).toEqual(['error InvalidInstanceId.Malformed']);
+  });
+
+  it('zenlayer: more than 100 ids, where no code is documented, is any client error', () => {
+    const m = dialectModel('zenlayer-bmc');
+    const ids = Array.from({ length: 101 }, (_, i) => `bm-${i}`);
+    const s = store(Object.fromEntries(ids.map((id) => [id, 'RUNNING'])));
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ids }).map(brief)).toEqual(['error any']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ids.slice(0, 100) }).map(brief)).toEqual([`success stops ${ids.slice(0, 100).join(',')}`]);
+  });
+
+  it('aliyun: SuccessFirst answers per instance (unknown and malformed ids with their codes), a dry run passes or answers the real error', () => {
+    const m = dialectModel('aliyun-ecs');
+    const s = store({ 'i-a': 'Running', 'i-b': 'Stopped', 'i-c': ['Running', true] });
+    const sf = legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a', 'i-b', 'i-x', 'x-bad'], params: { BatchOptimization: 'SuccessFirst' } });
+    expect(sf.map(brief)).toEqual([
+      'success stops i-a per-instance i-a=ok i-b=IncorrectInstanceStatus i-x=InvalidInstanceId.NotFound|InvalidInstanceIds.NotFound x-bad=Abs.InvalidInstanceIds.MalFormed|InvalidInstanceId.NotFound|InvalidInstanceIds.NotFound',
+    ]);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-b'], params: { BatchOptimization: 'SuccessFirst', DryRun: true } }).map(brief)).toEqual(['error DRYRUN.SUCCESS']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a'], params: { DryRun: true } }).map(brief)).toEqual(['error DRYRUN.SUCCESS']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a', 'i-b'], params: { DryRun: true } }).map(brief)).toEqual(['error IncorrectInstanceStatus']);
+    // A security-locked instance: 403, no code documented.
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-c'] })).toEqual([expect.objectContaining({ kind: 'error', codes: 'any', httpStatus: [403] })]);
+  });
+
+  it('problems a target may ignore fork the outcomes: refused as a client error, or taken as if absent', () => {
+    const m = dialectModel('zenlayer-vm');
+    const s = store({ a: 'RUNNING' });
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['a', 'a'] }).map(brief)).toEqual(['error any', 'success stops a']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['a'], params: { VmconformProbe: 'x' } }).map(brief)).toEqual(['error any', 'success stops a']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['a'], action: 'StopInstancez' }).map(brief)).toEqual(['error any']);
+    expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['a'], params: { forceShutdown: 'MAYBE' } }).map(brief)).toEqual(['error any']);
+  });
+});
