@@ -14,6 +14,7 @@ import { FUZZ_PROPERTIES, type FuzzPropertyName } from '../fuzz/names.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { reportRun } from '../../reporters/report-run.ts';
+import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
 import type { ExitSlot } from './main.ts';
 import { consoleOptions, parseDialect, parseHttpUrl, parseMs } from './run-command.ts';
 
@@ -49,6 +50,7 @@ interface FuzzCliOptions {
   reportDir: string;
   baseline?: string;
   level: 'must' | 'all';
+  allowRemote?: boolean;
 }
 
 /**
@@ -75,6 +77,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .option('--report-dir <dir>', 'where to write the reports', 'reports')
     .option('--baseline <file>', 'known failures (by fuzz.<property> id) that do not fail the run')
     .addOption(new Option('--level <level>', '"must" gates on MUST properties only').choices(['must', 'all']).default('all'))
+    .option('--allow-remote', ALLOW_REMOTE_HELP)
     .addHelpText(
       'after',
       `\nProperties: ${FUZZ_PROPERTIES.join(', ')} (rate-limit only where the spec documents a rate).\n` +
@@ -82,6 +85,8 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     )
     .action(async (opts: FuzzCliOptions) => {
       const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
+      const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
+      requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
       const startedAt = new Date();
       const dialect = getDialect(opts.dialect);
       const credentials = resolveCredentials(undefined, process.env);
@@ -93,7 +98,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
         target: {
           dialect,
           dctx: { baseUrl: opts.target, credentials, timeoutMs: opts.requestTimeout, ...(opts.region !== undefined ? { region: opts.region } : {}) },
-          statesUrl: opts.statesUrl ?? defaultStatesUrl(opts.target),
+          statesUrl,
           pacer: new WindowPacer(),
           pollTimeoutMs: opts.pollTimeout,
         },

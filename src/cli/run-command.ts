@@ -15,6 +15,7 @@ import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
+import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
 import type { ExitSlot } from './main.ts';
 
 /** Parse an http(s) URL option; commander turns the error into a usage error. */
@@ -103,6 +104,7 @@ interface RunOptions {
   concurrency: number;
   retries: number;
   failOnFlaky?: boolean;
+  allowRemote?: boolean;
 }
 
 /** Probe the target once; returns a problem line when it cannot be reached at all. */
@@ -141,6 +143,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     }, 16)
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
+    .option('--allow-remote', ALLOW_REMOTE_HELP)
     .addHelpText(
       'after',
       '\nCredentials: VMCONFORM_ACCESS_KEY_ID and VMCONFORM_ACCESS_KEY_SECRET, else fixed test credentials.\n' +
@@ -154,6 +157,8 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
         throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
       }
       const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
+      requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
+      const credentials = resolveCredentials(undefined, process.env);
       const problem = await probe(opts.target);
       if (problem !== undefined) {
         process.stderr.write(`vmconform: target ${opts.target} is unreachable (${problem}); every case will fail.\n`);
@@ -162,7 +167,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       const { launchSuite } = await import('../engine/launch.ts');
       const outcome = await launchSuite({
         runs: [{ dialect: opts.dialect, target: opts.target, statesUrl, ...(opts.region !== undefined ? { region: opts.region } : {}) }],
-        credentials: resolveCredentials(undefined, process.env),
+        credentials,
         ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
         pollTimeoutMs: opts.pollTimeout,
         requestTimeoutMs: opts.requestTimeout,

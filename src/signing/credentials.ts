@@ -3,6 +3,7 @@
  * the suite always signs). Secrets are never logged.
  */
 import type { Credentials } from '../dialects/types.ts';
+import { UsageError } from '../errors.ts';
 
 /** Environment variable holding the access key id (SecretId / AccessKeyId). */
 export const ENV_ACCESS_KEY_ID = 'VMCONFORM_ACCESS_KEY_ID';
@@ -19,7 +20,7 @@ export const TEST_CREDENTIALS: Credentials = Object.freeze({
  * Resolve the credentials to sign with.
  *
  * @example
- * resolveCredentials(undefined, process.env) // TEST_CREDENTIALS unless both env variables are set
+ * resolveCredentials(undefined, process.env) // TEST_CREDENTIALS unless both env variables are set; one alone is a UsageError
  */
 export function resolveCredentials(
   explicit: Credentials | undefined,
@@ -29,6 +30,9 @@ export function resolveCredentials(
   const id = env[ENV_ACCESS_KEY_ID];
   const secret = env[ENV_ACCESS_KEY_SECRET];
   if (id && secret) return { accessKeyId: id, accessKeySecret: secret };
+  // All or nothing: one without the other would sign with the test credentials without saying so.
+  if (id) throw new UsageError(`${ENV_ACCESS_KEY_ID} is set but ${ENV_ACCESS_KEY_SECRET} is not: set both, or neither for the fixed test credentials`);
+  if (secret) throw new UsageError(`${ENV_ACCESS_KEY_SECRET} is set but ${ENV_ACCESS_KEY_ID} is not: set both, or neither for the fixed test credentials`);
   return TEST_CREDENTIALS;
 }
 
