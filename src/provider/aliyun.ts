@@ -9,6 +9,7 @@ import { verifyRpc } from '../signing/aliyun-rpc.ts';
 import type { VerifyResult } from '../signing/server-request.ts';
 import { formParams, newRequestId, ParamBag, parseBooleanText, Refusal, type Incoming } from './common.ts';
 import { instanceProblem, stopAtomically, type ProviderContext } from './context.ts';
+import { textAnswer, type ProviderAnswer } from './exchange.ts';
 import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
 import type { ErrorKey } from './rules.ts';
 
@@ -51,7 +52,7 @@ interface InstanceResponseEntry {
  * @example
  * const response = handleAliyun(ctx, incoming);
  */
-export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleAliyun(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   const requestId = newRequestId(ctx.dialect);
   const acs3 = incoming.headers['x-acs-action'] !== undefined;
   let format: Format = acs3 ? 'JSON' : 'XML';
@@ -112,7 +113,7 @@ export function aliyunError(
   format: Format,
   incoming: Incoming | undefined,
   requestId?: string,
-): Response {
+): ProviderAnswer {
   const spec = ctx.rules.codes[key];
   return aliyunBody(spec.httpStatus, format, 'Error', {
     RequestId: requestId ?? newRequestId(ctx.dialect),
@@ -123,17 +124,9 @@ export function aliyunError(
 }
 
 /** A body in the asked format; XML wraps it in `root`. */
-function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): Response {
-  if (format === 'XML') {
-    return new Response(XML_DECLARATION + xml.build({ [root]: body }), {
-      status,
-      headers: { 'content-type': 'application/xml;charset=utf-8' },
-    });
-  }
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json;charset=utf-8' },
-  });
+function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): ProviderAnswer {
+  if (format === 'XML') return textAnswer(status, 'application/xml;charset=utf-8', XML_DECLARATION + xml.build({ [root]: body }));
+  return textAnswer(status, 'application/json;charset=utf-8', JSON.stringify(body));
 }
 
 /**

@@ -36,14 +36,6 @@ export function newRequestId(dialect: DialectName): string {
   return dialect === 'aliyun-ecs' ? id.toUpperCase() : id;
 }
 
-/** A JSON response with the given status. */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
-}
-
 /**
  * Query and form parameters with every value kept, so duplicates can be refused instead of silently picked.
  */

@@ -6,7 +6,6 @@ import { verifyTc3 } from '../signing/tc3.ts';
 import { verifyTencentV2 } from '../signing/tencent-v2.ts';
 import {
   formParams,
-  jsonResponse,
   newRequestId,
   ParamBag,
   parseBooleanText,
@@ -15,6 +14,7 @@ import {
   type Incoming,
 } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
+import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
 import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type IdListInput, type PageFormat } from './inputs.ts';
 import { isValidId, type ErrorKey } from './rules.ts';
 
@@ -51,7 +51,7 @@ interface TencentInput {
  * @example
  * const response = handleTencent(ctx, incoming);
  */
-export function handleTencent(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleTencent(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   const requestId = newRequestId(ctx.dialect);
   try {
     verifySignature(ctx, incoming);
@@ -77,9 +77,9 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Respons
         );
       }
       stop(ctx, input);
-      return jsonResponse(200, { Response: { RequestId: requestId } });
+      return jsonAnswer(200, { Response: { RequestId: requestId } });
     }
-    return jsonResponse(200, { Response: { ...describe(ctx, input), RequestId: requestId } });
+    return jsonAnswer(200, { Response: { ...describe(ctx, input), RequestId: requestId } });
   } catch (err: unknown) {
     if (err instanceof Refusal) return tencentError(ctx, err.key, err.message, requestId);
     throw err;
@@ -87,9 +87,9 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Respons
 }
 
 /** The Tencent error envelope: HTTP status from the rules (200), `Response.Error`. */
-export function tencentError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): Response {
+export function tencentError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): ProviderAnswer {
   const spec = ctx.rules.codes[key];
-  return jsonResponse(spec.httpStatus, {
+  return jsonAnswer(spec.httpStatus, {
     Response: { Error: { Code: spec.code, Message: message }, RequestId: requestId ?? newRequestId(ctx.dialect) },
   });
 }

@@ -3,8 +3,9 @@
  * `POST /api/v2/vm|bmc` with `X-ZC-Action`. Errors are HTTP 4xx `{"requestId","code","message"}`.
  */
 import { verifyZc2 } from '../signing/zc2.ts';
-import { jsonResponse, newRequestId, parseJsonObject, Refusal, type Incoming } from './common.ts';
+import { newRequestId, parseJsonObject, Refusal, type Incoming } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
+import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
 import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
 import type { ErrorKey } from './rules.ts';
 
@@ -25,7 +26,7 @@ const PAGE: PageFormat = { size: 'pageSize', start: { name: 'pageNum', kind: 'pa
  * @example
  * const response = handleZenlayer(ctx, incoming);
  */
-export function handleZenlayer(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleZenlayer(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   const requestId = newRequestId(ctx.dialect);
   try {
     verifySignature(ctx, incoming);
@@ -44,9 +45,9 @@ export function handleZenlayer(ctx: ProviderContext, incoming: Incoming): Respon
     const body = parseJsonObject(incoming);
     if (action === 'StopInstances') {
       stop(ctx, body);
-      return jsonResponse(200, { requestId, response: { requestId } });
+      return jsonAnswer(200, { requestId, response: { requestId } });
     }
-    return jsonResponse(200, { requestId, response: { requestId, ...describe(ctx, body) } });
+    return jsonAnswer(200, { requestId, response: { requestId, ...describe(ctx, body) } });
   } catch (err: unknown) {
     if (err instanceof Refusal) return zenlayerError(ctx, err.key, err.message, requestId);
     throw err;
@@ -54,9 +55,9 @@ export function handleZenlayer(ctx: ProviderContext, incoming: Incoming): Respon
 }
 
 /** The Zenlayer error envelope. */
-export function zenlayerError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): Response {
+export function zenlayerError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): ProviderAnswer {
   const spec = ctx.rules.codes[key];
-  return jsonResponse(spec.httpStatus, {
+  return jsonAnswer(spec.httpStatus, {
     requestId: requestId ?? newRequestId(ctx.dialect),
     code: spec.code,
     message,
