@@ -38,6 +38,8 @@ export interface CoreOptions {
   /** Only this origin (`http://ecs.test`), or any when `undefined`. */
   readonly origin: string | undefined;
   readonly maxBodyBytes: number;
+  /** Sees every request the core answers, with the answer; what it throws is ignored. */
+  readonly onExchange?: ((request: ProviderRequest, answer: ProviderAnswer) => void) | undefined;
 }
 
 /** One provider's logic: where it answers and what it answers. */
@@ -92,7 +94,22 @@ export function createCore(ctx: ProviderContext, options: CoreOptions): Provider
     );
   };
 
-  return { route, handle };
+  const { onExchange } = options;
+  if (!onExchange) return { route, handle };
+  return {
+    route,
+    handle: (request) => {
+      const answer = handle(request);
+      if (answer !== undefined) {
+        try {
+          onExchange(request, answer);
+        } catch {
+          // An observer's failure is not the client's problem.
+        }
+      }
+      return answer;
+    },
+  };
 }
 
 function toUrl(url: string | URL): URL | undefined {

@@ -73,6 +73,20 @@ describe('Provider.handle: plain data in, bytes out', () => {
     expect(provider.store.get('p-1')?.status).toBe('STOPPING');
   });
 
+  it('shows every answered request to onExchange, and a throwing observer changes no answer', () => {
+    const seen: [string, number][] = [];
+    const observed = createProvider('zenlayer-bmc', {
+      onExchange: (request, answer) => {
+        seen.push([String(request.url), answer.status]);
+        throw new Error('observer bug');
+      },
+    });
+    const ask = (url: string) => observed.handle({ method: 'POST', url, headers: { 'x-zc-action': 'StopInstances' }, body: new Uint8Array(0) });
+    expect(ask('http://o.test/api/v2/bmc')?.status).toBe(400);
+    expect(ask('http://o.test/elsewhere')).toBeUndefined();
+    expect(seen).toEqual([['http://o.test/api/v2/bmc', 400]]);
+  });
+
   it('leaves requests for another origin, base path or path unanswered', () => {
     expect(stop(['p-2'], 'http://other.test/zl/api/v2/vm')).toBeUndefined();
     expect(stop(['p-2'], 'http://plain.test/api/v2/vm')).toBeUndefined();

@@ -45,6 +45,12 @@ export interface ProviderOptions {
   basePath?: string;
   /** Only answer requests to this origin, e.g. `http://ecs.test` (default: any origin). */
   origin?: string;
+  /**
+   * Called with every request the provider answers and its answer, on both ways in (HTTP server and msw handlers):
+   * for logging or recording. What it throws is ignored; it must not keep `request.body` beyond the call unless it
+   * copies it.
+   */
+  onExchange?: (request: ProviderRequest, answer: ProviderAnswer) => void;
 }
 
 /** One provider: its handlers plus the parts tests and wrong-provider builders may want to reach. */
@@ -105,6 +111,7 @@ export function createProvider(dialect: DialectName, options: ProviderOptions = 
     basePath: normalizeBasePath(options.basePath),
     origin: options.origin ? new URL(options.origin).origin : undefined,
     maxBodyBytes,
+    onExchange: options.onExchange,
   });
   const routeOf = (request: Request): Route | undefined => {
     try {
