@@ -35,8 +35,12 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * @example
  * textAnswer(200, 'application/xml;charset=utf-8', '<?xml version="1.0"?><Error/>')
  */
-export function textAnswer(status: number, contentType: string, text: string, headers: Record<string, string> = {}): ProviderAnswer {
-  return { status, headers: { 'content-type': contentType, ...headers }, body: Buffer.from(text, 'utf8') };
+export function textAnswer(status: number, contentType: string, text: string, headers?: Record<string, string>): ProviderAnswer {
+  return {
+    status,
+    headers: headers === undefined ? { 'content-type': contentType } : { 'content-type': contentType, ...headers },
+    body: Buffer.from(text, 'utf8'),
+  };
 }
 
 /**
@@ -45,7 +49,7 @@ export function textAnswer(status: number, contentType: string, text: string, he
  * @example
  * jsonAnswer(404, { error: 'no such endpoint' })
  */
-export function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): ProviderAnswer {
+export function jsonAnswer(status: number, body: unknown, headers?: Record<string, string>): ProviderAnswer {
   return textAnswer(status, JSON_CONTENT_TYPE, JSON.stringify(body), headers);
 }
 
@@ -78,6 +82,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-en
  * // { 'content-type': 'application/json', 'x-zc-action': 'StopInstances' }
  */
 export function headersFromRaw(raw: readonly string[]): Record<string, string> {
+  // No prototype: a header named `constructor` or `__proto__` is a header like any other.
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] ?? '').toLowerCase();
@@ -91,13 +96,17 @@ export function headersFromRaw(raw: readonly string[]): Record<string, string> {
 
 const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
-/** A header value without leading and trailing HTTP whitespace (tab, line feed, carriage return, space), as Fetch keeps it. */
+/** Whether a character code is HTTP whitespace (space, tab, line feed, carriage return). */
+function isHttpWhitespace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** A header value without leading and trailing HTTP whitespace, as Fetch keeps it. */
 function trimHttpWhitespace(value: string): string {
   if (value === '') return value;
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  const edge = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
-  return edge(first) || edge(last) ? value.replace(EDGE_WHITESPACE, '') : value;
+  return isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(value.length - 1))
+    ? value.replace(EDGE_WHITESPACE, '')
+    : value;
 }
 
 /** Headers of a Fetch `Request`, names lower case. */

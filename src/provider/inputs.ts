@@ -54,16 +54,10 @@ export function readIdList(
   purpose: 'stop' | 'status',
 ): string[] | undefined {
   const { maxIds } = ctx.rules;
-  const absent = (): undefined => {
-    if (purpose === 'stop') throw new Refusal('missingParameter', format.missingMessage ?? `${format.name} is missing`);
-    return undefined;
-  };
-  const overLimit = (count: number): Refusal =>
-    new Refusal('limitExceeded', `${format.name} has ${count} ids; at most ${maxIds} are allowed`);
   let values: readonly unknown[];
   if (input.from === 'indexed') {
-    if (input.entries.length === 0) return absent();
-    if (input.entries.length > maxIds) throw overLimit(input.entries.length);
+    if (input.entries.length === 0) return absentList(format, purpose);
+    if (input.entries.length > maxIds) throw overLimit(format, input.entries.length, maxIds);
     const last = input.firstIndex + maxIds - 1;
     const outside = input.entries.find(([index]) => index > last);
     if (outside) {
@@ -74,7 +68,7 @@ export function readIdList(
     }
     values = [...input.entries].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   } else {
-    if (input.value === undefined) return absent();
+    if (input.value === undefined) return absentList(format, purpose);
     if (!Array.isArray(input.value)) {
       throw new Refusal('invalidParameterValue', `${format.name} must be an array, not ${typeName(input.value)}`);
     }
@@ -83,7 +77,7 @@ export function readIdList(
       if (purpose === 'status' && format.emptyQueryListsAll) return undefined;
       throw new Refusal('emptyIds', `${format.name} must not be empty`);
     }
-    if (values.length > maxIds) throw overLimit(values.length);
+    if (values.length > maxIds) throw overLimit(format, values.length, maxIds);
   }
   const bad = values.find((id) => typeof id !== 'string' || (id === '' && !format.emptyEntryOk));
   if (bad !== undefined) {
@@ -91,6 +85,16 @@ export function readIdList(
     throw new Refusal(format.badEntry, `${format.name} must hold ${what}, not ${JSON.stringify(bad)}`);
   }
   return uniqueIds(values as string[]);
+}
+
+/** No list: a StopInstances needs one, a status query lists everything. */
+function absentList(format: IdListFormat, purpose: 'stop' | 'status'): undefined {
+  if (purpose === 'stop') throw new Refusal('missingParameter', format.missingMessage ?? `${format.name} is missing`);
+  return undefined;
+}
+
+function overLimit(format: IdListFormat, count: number, maxIds: number): Refusal {
+  return new Refusal('limitExceeded', `${format.name} has ${count} ids; at most ${maxIds} are allowed`);
 }
 
 /** How a dialect names its paging parameters. */

@@ -58,12 +58,12 @@ export async function startProviderServer(options: ProviderServerOptions): Promi
   const server = createServer(
     handlers
       ? (req, res) => {
-          serveMsw(req, res, handlers, maxBodyBytes, origins.of(req.headers.host, fallbackOrigin)).catch((err: unknown) => failed(res, err));
+          serveMsw(req, res, handlers, maxBodyBytes, origins.of(hostHeader(req.rawHeaders), fallbackOrigin)).catch((err: unknown) => failed(res, err));
         }
       : (req, res) => {
           readCapped(req, maxBodyBytes, (body) => {
             try {
-              serveFast(req, res, provider as Provider, body, origins.of(req.headers.host, fallbackOrigin));
+              serveFast(req, res, provider as Provider, body, origins.of(hostHeader(req.rawHeaders), fallbackOrigin));
             } catch (err: unknown) {
               failed(res, err);
             }
@@ -155,7 +155,12 @@ function noSuchEndpoint(req: IncomingMessage): { error: string } {
 }
 
 function sendAnswer(res: ServerResponse, answer: ProviderAnswer): void {
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.byteLength) });
+  // A flat [name, value, ...] list: Node stores it in one plain loop (cheaper than copying the object per answer).
+  const flat: string[] = [];
+  const { headers } = answer;
+  for (const name in headers) if (name !== 'content-length') flat.push(name, headers[name] ?? '');
+  flat.push('content-length', String(answer.body.byteLength));
+  res.writeHead(answer.status, flat);
   res.end(answer.body);
 }
 
@@ -166,12 +171,6 @@ function sendAnswer(res: ServerResponse, answer: ProviderAnswer): void {
 function readCapped(req: IncomingMessage, cap: number, done: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   let kept = 0;
-  let finished = false;
-  const finish = (): void => {
-    if (finished) return;
-    finished = true;
-    done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-  };
   req.on('data', (chunk: Buffer) => {
     if (kept > cap) return;
     const room = cap + 1 - kept;
@@ -179,8 +178,19 @@ function readCapped(req: IncomingMessage, cap: number, done: (body: Buffer) => v
     chunks.push(piece);
     kept += piece.length;
   });
+  const finish = once(() => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
   req.on('end', finish);
   req.on('error', finish);
+}
+
+/** `run`, at most once however often the result is called. (Not a named closure: tsx names those at every call.) */
+function once(run: () => void): () => void {
+  let ran = false;
+  return () => {
+    if (ran) return;
+    ran = true;
+    run();
+  };
 }
 
 /** The request's absolute URL (an absolute-form target is taken as a path, as before); `undefined` when unparsable. */
@@ -211,6 +221,18 @@ function toFetchRequest(req: IncomingMessage, body: Buffer, origin: string): Req
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The first `Host` header, as `req.headers.host` gives it, read from the raw list (touching `req.headers` would make
+ * Node build a second copy of every header).
+ */
+function hostHeader(raw: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.length === 4 && name.toLowerCase() === 'host') return raw[i + 1];
+  }
+  return undefined;
 }
 
 /** The origin a request's `Host` header names (the server's own when absent or unparsable), remembered per header value. */

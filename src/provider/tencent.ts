@@ -41,8 +41,13 @@ interface TencentInput {
   readonly version: string | undefined;
   readonly region: string | undefined;
   readonly ids: IdListInput;
-  /** A parameter's value (`undefined` when absent). */
-  param(name: string): unknown;
+  /** Where the other parameters are: the JSON body, or the query and form parameters. */
+  readonly params: { readonly json: Record<string, unknown> } | { readonly bag: ParamBag };
+}
+
+/** A parameter's value (`undefined` when absent). */
+function param(input: TencentInput, name: string): unknown {
+  return 'json' in input.params ? input.params.json[name] : input.params.bag.single(name);
 }
 
 /**
@@ -121,7 +126,7 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
       version: incoming.headers['x-tc-version'],
       region: incoming.headers['x-tc-region'],
       ids: { from: 'json', value: body['InstanceIds'] },
-      param: (name) => body[name],
+      params: { json: body },
     };
   }
   const sources = [incoming.url.searchParams];
@@ -144,7 +149,7 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
     version: bag.single('Version') ?? (api3 ? incoming.headers['x-tc-version'] : undefined),
     region: bag.single('Region') ?? (api3 ? incoming.headers['x-tc-region'] : undefined),
     ids,
-    param: (name) => bag.single(name),
+    params: { bag },
   };
 }
 
@@ -166,15 +171,15 @@ function readEnum(value: unknown, name: string, allowed: readonly string[]): str
 
 function stop(ctx: ProviderContext, input: TencentInput): void {
   const ids = readIdList(ctx, input.ids, IDS, 'stop') ?? [];
-  readBoolean(input.param('ForceStop'), 'ForceStop');
-  readEnum(input.param('StopType'), 'StopType', TENCENT_STOP_TYPES);
-  readEnum(input.param('StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
+  readBoolean(param(input, 'ForceStop'), 'ForceStop');
+  readEnum(param(input, 'StopType'), 'StopType', TENCENT_STOP_TYPES);
+  readEnum(param(input, 'StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
   stopAtomically(ctx, ids);
 }
 
 function describe(ctx: ProviderContext, input: TencentInput): Record<string, unknown> {
   const ids = readIdList(ctx, input.ids, IDS, 'status');
-  const { offset, size } = readPage(ctx, input.param, PAGE);
+  const { offset, size } = readPage(ctx, (name) => param(input, name), PAGE);
   if (ids) {
     const malformed = ids.filter((id) => !isValidId(ctx.rules, id));
     if (malformed.length > 0) throw new Refusal('malformedId', `malformed instance id: ${malformed.join(', ')}`);
