@@ -4,11 +4,10 @@
  * same error key, and a refused request changes nothing. Ids are seeded RUNNING, so a limit that is not enforced
  * would stop them and answer success (a not-found error cannot pass for the limit).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../dialects/types.ts';
 import type { RulesOverride } from './rules.ts';
-import { startProviderServer, type RunningProvider } from './server.ts';
-import { aliCall, dig, indexedIds, queryCall, seed, tc2Call, tc3Call, zcCall, type RawAnswer } from './test-helpers.ts';
+import { aliCall, dig, indexedIds, providersPerDialect, queryCall, seed, tc2Call, tc3Call, zcCall, type RawAnswer } from './test-helpers.ts';
 
 const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs'] as const;
 const MAX_IDS = 3;
@@ -29,21 +28,7 @@ const RULES = (d: DialectName): RulesOverride => ({
   codes: testCodes(d),
 });
 
-const servers = new Map<DialectName, RunningProvider>();
-beforeAll(async () => {
-  for (const d of DIALECTS) {
-    servers.set(d, await startProviderServer({ dialect: d, rules: RULES(d), rateLimitPerSecond: false, transitionMs: 60_000 }));
-  }
-});
-afterAll(async () => {
-  await Promise.all([...servers.values()].map((s) => s.close()));
-});
-
-function url(d: DialectName): string {
-  const s = servers.get(d);
-  if (!s) throw new Error(d);
-  return s.url;
-}
+const url = providersPerDialect(DIALECTS, (d) => ({ rules: RULES(d), rateLimitPerSecond: false, transitionMs: 60_000 }));
 
 let counter = 0;
 function freshIds(d: DialectName, n: number): string[] {
