@@ -28,6 +28,8 @@ declare module 'autocannon' {
       total: number;
     }
     interface AutocannonResult {
+      /** How long the run took, seconds. */
+      duration: number;
       requests: Histogram;
       latency: Histogram;
       non2xx: number;

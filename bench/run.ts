@@ -10,8 +10,8 @@
  * A benchmark, never a test: it prints numbers and says which goals they meet; it fails only when something could
  * not be measured.
  *
- * Options: `--duration S` (seconds per measured load, default 3), `--rounds N` (loads per side, default 3),
- * `--warmup S` (default 1), `--connections N` (default 16), `--quick` (1 round of 2 s), `--only
+ * Options: `--duration S` (seconds per measured load, default 1.5), `--rounds N` (loads per side, default 6),
+ * `--warmup S` (default 1), `--connections N` (default 16), `--quick` (2 rounds of 1 s), `--only
  * throughput|suite|conformance` (repeatable).
  */
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
@@ -27,8 +27,8 @@ const SUITE_GOAL = 2;
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '1.5' },
+    rounds: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '16' },
     quick: { type: 'boolean', default: false },
@@ -36,8 +36,8 @@ const { values } = parseArgs({
   },
 });
 const only = new Set(values.only ?? ['throughput', 'suite', 'conformance']);
-const durationSeconds = values.quick ? 2 : Number(values.duration);
-const rounds = values.quick ? 1 : Number(values.rounds);
+const durationSeconds = values.quick ? 1 : Number(values.duration);
+const rounds = values.quick ? 2 : Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
 const connections = Number(values.connections);
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -69,7 +69,8 @@ if (throughput.length > 0) {
   out();
   out(
     `**Provider vs bare node:http.** autocannon, ${connections} connections, keep-alive, ${warmupSeconds} s warm-up, then ` +
-      `${rounds} alternating load${rounds === 1 ? '' : 's'} of ${durationSeconds} s per side (median shown). Both servers in one child ` +
+      `${rounds} rounds of two back-to-back loads of ${durationSeconds} s, alternating which side goes first; medians ` +
+      "shown, the ratio is the median of the rounds' ratios. Both servers in one child " +
       'process, the load generator in this one (they share the cores). Provider: fast path, signature checks and rate ' +
       "limit off; bare: reads the body, answers the provider's own answer bytes. One-id requests; every stop stops a " +
       'different RUNNING instance. CPU = the server process\'s user + system time per answered request.',

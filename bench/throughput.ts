@@ -3,8 +3,8 @@
  * in this process loads two servers in a child process (`server-child.ts`): the reference provider (fast path,
  * signature checks and rate limit off) and a bare `node:http` server answering the provider's own answer bytes. Same
  * connections, duration and warm-up for both; the loads alternate (provider, bare, bare, provider, ...) over several
- * rounds, and each side's median round is reported, so a burst of other work on the machine does not decide the
- * ratio. Reported per side: req/s, p99 latency, the server's CPU time per request (what the load generator does not
+ * short rounds, each round's two loads run back to back, and the ratio is the median of the rounds' ratios (each
+ * side's median round is shown), so other work coming and going on the machine does not decide the ratio. Reported per side: req/s, p99 latency, the server's CPU time per request (what the load generator does not
  * distort), answers that were not the dialect's success.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -31,7 +31,7 @@ export interface ThroughputRow {
   readonly operation: BenchOperation;
   readonly provider: SideResult;
   readonly bare: SideResult;
-  /** provider req/s ÷ bare req/s. */
+  /** Median over the rounds of provider req/s ÷ bare req/s (the two loads of a round run back to back). */
   readonly ratio: number;
   /** bare CPU per request ÷ provider CPU per request (1 = the provider costs no more than a bare server). */
   readonly cpuRatio: number;
@@ -138,7 +138,8 @@ async function measureRound(
   const after = (await child.ask({ cmd: 'cpu' })).cpuMicros ?? 0;
   const answered = result['2xx'] + result.non2xx;
   return {
-    reqPerSec: result.requests.average,
+    // Answers over the run's own duration (per-second samples are too few in a short load).
+    reqPerSec: answered / result.duration,
     p99Ms: result.latency.p99,
     cpuMicrosPerRequest: answered > 0 ? (after - before) / answered : Number.NaN,
     requests: answered,
@@ -196,7 +197,7 @@ async function measurePair(child: ServerChild, dialect: DialectName, operation: 
       operation,
       provider,
       bare,
-      ratio: provider.reqPerSec / bare.reqPerSec,
+      ratio: median(sides.provider.rounds.map((r, i) => r.reqPerSec / (sides.bare.rounds[i]?.reqPerSec ?? Number.NaN))),
       cpuRatio: bare.cpuMicrosPerRequest / provider.cpuMicrosPerRequest,
       warnings,
     };
