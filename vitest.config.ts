@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'scripts/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Some tests start several CLI processes at once (each loads vitest and tsx: seconds of CPU); on a 2-core machine
+    // with other work they need more than 30 s until the CLI starts fast.
+    testTimeout: 60_000,
     reporters: ['default', './scripts/closing-line-reporter.ts'],
     hookTimeout: 30_000,
   },

@@ -6,6 +6,13 @@
  */
 import type { Pacer } from './types.ts';
 
+/** Paced calls a window admits by default (below api3's documented 10 per second). */
+export const DEFAULT_PACED_PER_WINDOW = 8;
+/** The pacer's default window, ms. */
+export const DEFAULT_PACER_WINDOW_MS = 1000;
+/** The default quiet time before and after a burst, ms. */
+export const DEFAULT_BURST_COOLDOWN_MS = 1100;
+
 /** Options of {@link WindowPacer}. */
 export interface PacerOptions {
   /** Slots per rolling window (default 8, below api3's 10). */
@@ -39,9 +46,9 @@ export class WindowPacer implements Pacer {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: PacerOptions = {}) {
-    this.maxPerWindow = options.maxPerWindow ?? 8;
-    this.windowMs = options.windowMs ?? 1000;
-    this.cooldownMs = options.cooldownMs ?? 1100;
+    this.maxPerWindow = options.maxPerWindow ?? DEFAULT_PACED_PER_WINDOW;
+    this.windowMs = options.windowMs ?? DEFAULT_PACER_WINDOW_MS;
+    this.cooldownMs = options.cooldownMs ?? DEFAULT_BURST_COOLDOWN_MS;
     this.now = options.now ?? Date.now;
   }
 

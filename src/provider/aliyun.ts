@@ -7,18 +7,10 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { isAcs3Request, verifyAcs3 } from '../signing/acs3.ts';
 import { verifyRpc } from '../signing/aliyun-rpc.ts';
 import type { VerifyResult } from '../signing/server-request.ts';
-import {
-  formParams,
-  newRequestId,
-  ParamBag,
-  parseBooleanText,
-  parseCount,
-  Refusal,
-  uniqueIds,
-  withHost,
-  type Incoming,
-} from './common.ts';
+import { formParams, newRequestId, ParamBag, parseBooleanText, Refusal, type Incoming } from './common.ts';
 import { instanceProblem, stopAtomically, type ProviderContext } from './context.ts';
+import { textAnswer, type ProviderAnswer } from './exchange.ts';
+import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
 import type { ErrorKey } from './rules.ts';
 
 /** Path of the RPC API. */
@@ -30,6 +22,16 @@ export const ALIYUN_BATCH_MODES: readonly string[] = ['AllTogether', 'SuccessFir
 
 /** Aliyun accepts a Timestamp within 15 minutes of its clock. */
 const MAX_SKEW_SECONDS = 900;
+
+/** `InstanceId.N` (seeds/004:63 "Valid values of N: 1 to 100"): `InstanceId.0` or `.101` is refused, never processed. */
+const IDS: IdListFormat = {
+  name: 'InstanceId.N',
+  missingMessage: 'The input parameter "InstanceId.N" that is mandatory for processing this request is not supplied.',
+  emptyEntryOk: true,
+  badEntry: 'invalidParameterValue',
+  emptyQueryListsAll: false,
+};
+const PAGE: PageFormat = { size: 'PageSize', start: { name: 'PageNumber', kind: 'pageNumber' } };
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const xml = new XMLBuilder({ format: false });
 
@@ -50,7 +52,7 @@ interface InstanceResponseEntry {
  * @example
  * const response = handleAliyun(ctx, incoming);
  */
-export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleAliyun(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   const requestId = newRequestId(ctx.dialect);
   const acs3 = incoming.headers['x-acs-action'] !== undefined;
   let format: Format = acs3 ? 'JSON' : 'XML';
@@ -111,7 +113,7 @@ export function aliyunError(
   format: Format,
   incoming: Incoming | undefined,
   requestId?: string,
-): Response {
+): ProviderAnswer {
   const spec = ctx.rules.codes[key];
   return aliyunBody(spec.httpStatus, format, 'Error', {
     RequestId: requestId ?? newRequestId(ctx.dialect),
@@ -122,17 +124,9 @@ export function aliyunError(
 }
 
 /** A body in the asked format; XML wraps it in `root`. */
-function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): Response {
-  if (format === 'XML') {
-    return new Response(XML_DECLARATION + xml.build({ [root]: body }), {
-      status,
-      headers: { 'content-type': 'application/xml;charset=utf-8' },
-    });
-  }
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json;charset=utf-8' },
-  });
+function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): ProviderAnswer {
+  if (format === 'XML') return textAnswer(status, 'application/xml;charset=utf-8', XML_DECLARATION + xml.build({ [root]: body }));
+  return textAnswer(status, 'application/json;charset=utf-8', JSON.stringify(body));
 }
 
 /**
@@ -157,21 +151,13 @@ function readFormat(bag: ParamBag, fallback: Format): { format: Format; refusal?
 function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
   if (!ctx.credentials) return;
   const creds = ctx.credentials;
-  const request = {
-    method: incoming.method,
-    target: incoming.url.pathname + incoming.url.search,
-    headers: withHost(incoming),
-    body: incoming.bodyText,
-  };
+  const request = signedRequest(incoming);
   const lookup = (id: string): string | undefined => (id === creds.accessKeyId ? creds.accessKeySecret : undefined);
   const options = { now: ctx.now(), maxSkewSeconds: MAX_SKEW_SECONDS };
   const result: VerifyResult = isAcs3Request(request)
     ? verifyAcs3(request, lookup, options)
     : verifyRpc(request, lookup, options);
-  if (result.ok) return;
-  const key: ErrorKey =
-    result.reason === 'expired' ? 'signatureExpired' : result.reason === 'unknown-key' ? 'unknownAccessKey' : 'signatureFailure';
-  throw new Refusal(key, result.message);
+  if (!result.ok) throw signatureRefusal(result);
 }
 
 function readBoolean(bag: ParamBag, name: string): boolean | undefined {
@@ -189,19 +175,12 @@ function readEnum(bag: ParamBag, name: string, allowed: readonly string[]): stri
   return raw;
 }
 
-function readIds(ctx: ProviderContext, bag: ParamBag): string[] | undefined {
-  // seeds/004:63 "Valid values of N: 1 to 100": InstanceId.0 or InstanceId.101 is refused, never processed.
-  const ids = bag.indexed('InstanceId', 1, ctx.rules.maxIds);
-  if (ids === undefined) return undefined;
-  if (ids.length > ctx.rules.maxIds) {
-    throw new Refusal('limitExceeded', `InstanceId.N has ${ids.length} ids; at most ${ctx.rules.maxIds} are allowed`);
-  }
-  return uniqueIds(ids);
+function readIds(ctx: ProviderContext, bag: ParamBag, purpose: 'stop' | 'status'): string[] | undefined {
+  return readIdList(ctx, { from: 'indexed', prefix: 'InstanceId', firstIndex: 1, entries: bag.indexed('InstanceId', 1) }, IDS, purpose);
 }
 
 function stop(ctx: ProviderContext, bag: ParamBag): InstanceResponseEntry[] {
-  const ids = readIds(ctx, bag);
-  if (ids === undefined) throw new Refusal('missingParameter', 'The input parameter "InstanceId.N" that is mandatory for processing this request is not supplied.');
+  const ids = readIds(ctx, bag, 'stop') ?? [];
   const dryRun = readBoolean(bag, 'DryRun') ?? false;
   readBoolean(bag, 'ForceStop');
   readEnum(bag, 'StoppedMode', ALIYUN_STOPPED_MODES);
@@ -252,22 +231,13 @@ function entryMessage(key: ErrorKey, status: string | undefined): string {
 }
 
 function describe(ctx: ProviderContext, bag: ParamBag): Record<string, unknown> {
-  const ids = readIds(ctx, bag);
-  const { defaultSize, maxSize } = ctx.rules.statusPage;
-  const rawSize = bag.single('PageSize');
-  const pageSize = rawSize === undefined ? defaultSize : parseCount(rawSize);
-  if (pageSize === undefined || pageSize < 1 || (maxSize !== null && pageSize > maxSize)) {
-    throw new Refusal('invalidParameterValue', `PageSize must be an integer from 1${maxSize === null ? '' : ` to ${maxSize}`}`);
-  }
-  const rawNumber = bag.single('PageNumber');
-  const pageNumber = rawNumber === undefined ? 1 : parseCount(rawNumber);
-  if (pageNumber === undefined || pageNumber < 1) throw new Refusal('invalidParameterValue', 'PageNumber must be an integer from 1');
-  const offset = (pageNumber - 1) * pageSize;
-  const { total, page } = ctx.store.select(ids, offset, pageSize);
+  const ids = readIds(ctx, bag, 'status');
+  const { size, offset, pageNumber } = readPage(ctx, (name) => bag.single(name), PAGE);
+  const { total, page } = ctx.store.select(ids, offset, size);
   return {
     TotalCount: total,
     PageNumber: pageNumber,
-    PageSize: pageSize,
+    PageSize: size,
     InstanceStatuses: { InstanceStatus: page.map((v) => ({ InstanceId: v.id, Status: v.status })) },
   };
 }

@@ -36,14 +36,6 @@ export function newRequestId(dialect: DialectName): string {
   return dialect === 'aliyun-ecs' ? id.toUpperCase() : id;
 }
 
-/** A JSON response with the given status. */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
-}
-
 /**
  * Query and form parameters with every value kept, so duplicates can be refused instead of silently picked.
  */
@@ -82,12 +74,12 @@ export class ParamBag {
   }
 
   /**
-   * An indexed list (`InstanceIds.1`, `InstanceIds.2`...), ordered by index; `undefined` when no such parameter.
-   * Indexes below `firstIndex` are refused (a 0-based list sent to a 1-based dialect would lose an id), and so are
-   * indexes above `lastIndex` when given (seeds/004:63 "Valid values of N: 1 to 100"): more entries than the range
-   * holds -> `limitExceeded`, an index outside it -> `invalidParameter`.
+   * An indexed list (`InstanceIds.1`, `InstanceIds.2`...) as `[index, value]` entries in parameter order; empty when
+   * there is no such parameter. Indexes below `firstIndex` are refused (a 0-based list sent to a 1-based dialect
+   * would lose an id), and so is a non-numeric index or a name given twice. How many entries and which indexes the
+   * dialect allows is the id list's business (`readIdList`, driven by `rules.maxIds`).
    */
-  indexed(prefix: string, firstIndex: number, lastIndex?: number): string[] | undefined {
+  indexed(prefix: string, firstIndex: number): [number, string][] {
     const entries: [number, string][] = [];
     const lead = `${prefix}.`;
     for (const name of this.#values.keys()) {
@@ -102,19 +94,7 @@ export class ParamBag {
       }
       entries.push([index, this.single(name) ?? '']);
     }
-    if (entries.length === 0) return undefined;
-    if (lastIndex !== undefined) {
-      const capacity = lastIndex - firstIndex + 1;
-      if (entries.length > capacity) {
-        throw new Refusal('limitExceeded', `${prefix}.N has ${entries.length} entries; at most ${capacity} are allowed`);
-      }
-      const outside = entries.find(([index]) => index > lastIndex);
-      if (outside) {
-        throw new Refusal('invalidParameter', `parameter ${prefix}.${outside[0]}: the index must be from ${firstIndex} to ${lastIndex}`);
-      }
-    }
-    entries.sort((a, b) => a[0] - b[0]);
-    return entries.map(([, v]) => v);
+    return entries;
   }
 }
 

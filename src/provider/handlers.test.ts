@@ -54,6 +54,55 @@ describe('msw handlers in-process', () => {
   });
 });
 
+describe('Provider.handle: plain data in, bytes out', () => {
+  const provider = createProvider('zenlayer-vm', { origin: 'http://plain.test', basePath: '/zl', maxBodyBytes: 64 });
+  const stop = (ids: string[], url = 'http://plain.test/zl/api/v2/vm') =>
+    provider.handle({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', 'x-zc-action': 'StopInstances' },
+      body: Buffer.from(JSON.stringify({ instanceIds: ids })),
+    });
+
+  it('answers a stop and changes the store, without msw or Fetch objects', () => {
+    provider.store.put('p-1', 'RUNNING', false);
+    const answer = stop(['p-1']);
+    expect(answer?.status).toBe(200);
+    expect(answer?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(Buffer.from(answer?.body ?? new Uint8Array()).toString('utf8'))).toMatchObject({ requestId: expect.any(String) });
+    expect(provider.store.get('p-1')?.status).toBe('STOPPING');
+  });
+
+  it('shows every answered request to onExchange, and a throwing observer changes no answer', () => {
+    const seen: [string, number][] = [];
+    const observed = createProvider('zenlayer-bmc', {
+      onExchange: (request, answer) => {
+        seen.push([String(request.url), answer.status]);
+        throw new Error('observer bug');
+      },
+    });
+    const ask = (url: string) => observed.handle({ method: 'POST', url, headers: { 'x-zc-action': 'StopInstances' }, body: new Uint8Array(0) });
+    expect(ask('http://o.test/api/v2/bmc')?.status).toBe(400);
+    expect(ask('http://o.test/elsewhere')).toBeUndefined();
+    expect(seen).toEqual([['http://o.test/api/v2/bmc', 400]]);
+  });
+
+  it('leaves requests for another origin, base path or path unanswered', () => {
+    expect(stop(['p-2'], 'http://other.test/zl/api/v2/vm')).toBeUndefined();
+    expect(stop(['p-2'], 'http://plain.test/api/v2/vm')).toBeUndefined();
+    expect(stop(['p-2'], 'http://plain.test/zl/api/v2/bmc')).toBeUndefined();
+  });
+
+  it('refuses a body over maxBodyBytes, read or not, with the dialect error and no change', () => {
+    provider.store.put('p-3', 'RUNNING', false);
+    const long = stop(['p-3', 'x'.repeat(100)]);
+    expect(long?.status).toBe(413);
+    const unread = provider.handle({ method: 'POST', url: 'http://plain.test/zl/api/v2/vm', headers: {}, body: 'too-large' });
+    expect(unread?.status).toBe(413);
+    expect(provider.store.get('p-3')?.status).toBe('RUNNING');
+  });
+});
+
 describe('startProviderServer', () => {
   it('serves override handlers, 404 JSON for anything unmatched', async () => {
     const p = await startProviderServer({

@@ -1,19 +1,20 @@
 /**
  * The reference provider as msw 2 request handlers: one `providerHandlers` call is one provider with its own
- * store. The HTTP server (`server.ts`) runs these same handlers, so in-process tests and real HTTP agree.
+ * store. The handlers wrap the provider's plain logic (`core.ts`), which the HTTP server (`server.ts`) calls
+ * directly, so in-process tests and real HTTP agree.
  *
  * Dependency rule (DESIGN.md §1): nothing here imports cases, engine, suites or the client dialect modules.
  */
 import { http, type RequestHandler } from 'msw';
 import type { Credentials, DialectName } from '../dialects/types.ts';
-import { aliyunError, handleAliyun, ALIYUN_PATH } from './aliyun.ts';
-import { jsonResponse, type Incoming } from './common.ts';
+import type { Incoming } from './common.ts';
 import { SlidingWindowLimiter, type ProviderContext } from './context.ts';
+import { createCore, DIALECT_PATHS, errorAnswer, type Route } from './core.ts';
+import { headersFromFetch, toResponse, type ProviderAnswer, type ProviderRequest } from './exchange.ts';
 import { resolveRules, type DialectRules, type ErrorKey, type RulesOverride } from './rules.ts';
-import { handleProviderState, PROVIDER_STATES_PATH } from './states.ts';
 import { InstanceStore } from './store.ts';
-import { handleTencent, tencentError, TENCENT_API2_PATH, TENCENT_API3_PATH } from './tencent.ts';
-import { handleZenlayer, zenlayerError, ZENLAYER_BMC_PATH, ZENLAYER_VM_PATH } from './zenlayer.ts';
+
+export { DIALECT_PATHS };
 
 /** Default body cap: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -44,6 +45,12 @@ export interface ProviderOptions {
   basePath?: string;
   /** Only answer requests to this origin, e.g. `http://ecs.test` (default: any origin). */
   origin?: string;
+  /**
+   * Called with every request the provider answers and its answer, on both ways in (HTTP server and msw handlers):
+   * for logging or recording. What it throws is ignored; it must not keep `request.body` beyond the call unless it
+   * copies it.
+   */
+  onExchange?: (request: ProviderRequest, answer: ProviderAnswer) => void;
 }
 
 /** One provider: its handlers plus the parts tests and wrong-provider builders may want to reach. */
@@ -54,16 +61,16 @@ export interface Provider {
   readonly context: ProviderContext;
   /** `[API handler, provider-state handler]`; prepend your own to change one behaviour. */
   readonly handlers: RequestHandler[];
+  /**
+   * Answer one request with the provider's logic directly (no msw, no Fetch objects): what the HTTP server does.
+   * `undefined` when the request is not this provider's (another origin, outside `basePath`, a path it does not serve).
+   *
+   * @example
+   * provider.handle({ method: 'POST', url: 'http://x.test/api/v2/vm', headers: { 'x-zc-action': 'StopInstances',
+   *   'content-type': 'application/json' }, body: Buffer.from('{"instanceIds":["vm-1"]}') })
+   */
+  handle(request: ProviderRequest): ProviderAnswer | undefined;
 }
-
-/** The API paths each dialect serves, relative to the base (DESIGN.md §2). */
-export const DIALECT_PATHS: Readonly<Record<DialectName, readonly string[]>> = {
-  'tencent-cvm-api2': [TENCENT_API2_PATH],
-  'tencent-cvm-api3': [TENCENT_API3_PATH],
-  'zenlayer-vm': [ZENLAYER_VM_PATH],
-  'zenlayer-bmc': [ZENLAYER_BMC_PATH],
-  'aliyun-ecs': [ALIYUN_PATH],
-};
 
 function normalizeBasePath(basePath: string | undefined): string {
   if (!basePath || basePath === '/') return '';
@@ -99,48 +106,30 @@ export function createProvider(dialect: DialectName, options: ProviderOptions = 
     credentials: options.verifySignatures || undefined,
     stopLimiter: limit === undefined ? undefined : new SlidingWindowLimiter(limit, 1000, now),
   };
-  const basePath = normalizeBasePath(options.basePath);
-  const origin = options.origin ? new URL(options.origin).origin : undefined;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const apiPaths = DIALECT_PATHS[dialect];
-
-  const relative = (request: Request): string | undefined => {
-    let url: URL;
+  const core = createCore(context, {
+    basePath: normalizeBasePath(options.basePath),
+    origin: options.origin ? new URL(options.origin).origin : undefined,
+    maxBodyBytes,
+    onExchange: options.onExchange,
+  });
+  const routeOf = (request: Request): Route | undefined => {
     try {
-      url = new URL(request.url);
+      return core.route(new URL(request.url));
     } catch {
       return undefined;
     }
-    if (origin !== undefined && url.origin !== origin) return undefined;
-    if (basePath !== '' && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return undefined;
-    const rest = url.pathname.slice(basePath.length);
-    return rest === '' ? '/' : rest;
   };
-
-  const stateHandler = http.all(
-    ({ request }) => relative(request) === PROVIDER_STATES_PATH,
-    async ({ request }) => {
-      const incoming = await readIncoming(request, relative(request) ?? '/', maxBodyBytes);
-      if (incoming === 'too-large') {
-        return jsonResponse(413, { error: `the body exceeds ${maxBodyBytes} bytes` });
-      }
-      return guard(context, incoming, () => handleProviderState(context, incoming));
-    },
-  );
-  const apiHandler = http.all(
-    ({ request }) => {
-      const path = relative(request);
-      return path !== undefined && apiPaths.includes(path);
-    },
-    async ({ request }) => {
-      const incoming = await readIncoming(request, relative(request) ?? '/', maxBodyBytes);
-      if (incoming === 'too-large') {
-        return dialectError(context, undefined, 'bodyTooLarge', `the request body exceeds ${maxBodyBytes} bytes`);
-      }
-      return guard(context, incoming, () => dispatch(context, incoming));
-    },
-  );
-  return { dialect, rules, store, context, handlers: [apiHandler, stateHandler] };
+  const handler = (endpoint: Route['endpoint']): RequestHandler =>
+    http.all(
+      ({ request }) => routeOf(request)?.endpoint === endpoint,
+      async ({ request }) => {
+        const answer = core.handle(await fromFetchRequest(request, maxBodyBytes));
+        // The predicate matched this very URL, so the core answers it; `undefined` would leave it unhandled.
+        return answer === undefined ? undefined : toResponse(answer);
+      },
+    );
+  return { dialect, rules, store, context, handlers: [handler('api'), handler('states')], handle: core.handle };
 }
 
 /**
@@ -155,20 +144,7 @@ export function providerHandlers(dialect: DialectName, options?: ProviderOptions
   return createProvider(dialect, options).handlers;
 }
 
-function dispatch(ctx: ProviderContext, incoming: Incoming): Response {
-  switch (ctx.dialect) {
-    case 'tencent-cvm-api2':
-    case 'tencent-cvm-api3':
-      return handleTencent(ctx, incoming);
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc':
-      return handleZenlayer(ctx, incoming);
-    case 'aliyun-ecs':
-      return handleAliyun(ctx, incoming);
-  }
-}
-
-/** An error in the dialect's envelope (aliyun: in `format`, JSON unless said). */
+/** An error in the dialect's envelope (aliyun: in `format`, JSON unless said), as a Fetch `Response`. */
 export function dialectError(
   ctx: ProviderContext,
   incoming: Incoming | undefined,
@@ -177,44 +153,14 @@ export function dialectError(
   /** aliyun only: the body format (default JSON). */
   format: 'JSON' | 'XML' = 'JSON',
 ): Response {
-  switch (ctx.dialect) {
-    case 'tencent-cvm-api2':
-    case 'tencent-cvm-api3':
-      return tencentError(ctx, key, message);
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc':
-      return zenlayerError(ctx, key, message);
-    case 'aliyun-ecs':
-      return aliyunError(ctx, key, message, format, incoming);
-  }
+  return toResponse(errorAnswer(ctx, incoming, key, message, format));
 }
 
-/** Last line of defence: a bug answers the dialect's documented internal error instead of crashing. */
-function guard(ctx: ProviderContext, incoming: Incoming, run: () => Response): Response {
-  try {
-    return run();
-  } catch (err: unknown) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return jsonResponse(500, { error: `reference provider bug (${ctx.dialect}): ${detail}`, path: incoming.path });
-  }
-}
-
-async function readIncoming(request: Request, path: string, maxBodyBytes: number): Promise<Incoming | 'too-large'> {
+/** A Fetch request as a {@link ProviderRequest}; a declared or actual body over the cap is not kept. */
+async function fromFetchRequest(request: Request, maxBodyBytes: number): Promise<ProviderRequest> {
+  const base = { method: request.method, url: request.url, headers: headersFromFetch(request.headers) };
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (Number.isFinite(declared) && declared > maxBodyBytes) return 'too-large';
+  if (Number.isFinite(declared) && declared > maxBodyBytes) return { ...base, body: 'too-large' };
   const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : new Uint8Array(0);
-  if (bytes.byteLength > maxBodyBytes) return 'too-large';
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
-  });
-  const contentType = headers['content-type'] ?? '';
-  return {
-    method: request.method,
-    url: new URL(request.url),
-    path,
-    headers,
-    bodyText: new TextDecoder('utf-8').decode(bytes),
-    mediaType: (contentType.split(';')[0] ?? '').trim().toLowerCase(),
-  };
+  return { ...base, body: bytes };
 }

@@ -16,6 +16,7 @@ export {
   type Provider,
   type ProviderOptions,
 } from './handlers.ts';
+export { type ProviderAnswer, type ProviderRequest } from './exchange.ts';
 export { startProviderServer, type ProviderServerOptions, type RunningProvider } from './server.ts';
 export {
   defaultRules,

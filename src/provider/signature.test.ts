@@ -86,3 +86,25 @@ describe('unsigned requests are refused when verification is on', () => {
     expect(d.startsWith('tencent') ? res.status === 200 && text.includes('"Error"') : res.status >= 400).toBe(true);
   });
 });
+
+describe('every signature failure maps to the dialect code of one error key', () => {
+  const UNKNOWN_KEY: Record<DialectName, string> = {
+    'tencent-cvm-api2': 'AuthFailure.SecretIdNotFound',
+    'tencent-cvm-api3': 'AuthFailure.SecretIdNotFound',
+    'zenlayer-vm': 'AUTH_FAILURE_ACCESS_KEY_NOT_FOUND',
+    'zenlayer-bmc': 'AUTH_FAILURE_ACCESS_KEY_NOT_FOUND',
+    'aliyun-ecs': 'InvalidAccessKeyId.NotFound',
+  };
+  it.each(STYLES)('%s (%s style): an unknown access key id', async (d, style) => {
+    const stranger: Credentials = { accessKeyId: 'AKIDnotconfigured', accessKeySecret: 'whatever' };
+    const dialect = getDialect(d);
+    const out = await call(d, { operation: 'StopInstances', instanceIds: [dialect.instanceId('sgunknown')], style }, stranger);
+    expect(out.error?.code).toBe(UNKNOWN_KEY[d]);
+  });
+
+  it('tencent-cvm-api2: a missing common parameter is MissingParameter', async () => {
+    const res = await fetch(`${base('tencent-cvm-api2')}/v2/index.php?Action=StopInstances&Version=2017-03-12&Region=r&InstanceIds.1=ins-aaaaaaaa`);
+    const body = (await res.json()) as { Response?: { Error?: { Code?: string } } };
+    expect(body.Response?.Error?.Code).toBe('MissingParameter');
+  });
+});

@@ -2,8 +2,9 @@
  * The provider-state endpoint (DESIGN.md §4, Pact's convention): `POST {base}/_vmconform/provider-states` with
  * `{"action":"setup"|"teardown","state":"instances exist","params":{"instances":[...]}}`.
  */
-import { jsonResponse, type Incoming } from './common.ts';
+import type { Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
+import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
 import { isValidId } from './rules.ts';
 
 /** Path of the endpoint, relative to the provider's base. */
@@ -28,9 +29,9 @@ function bad(message: string): never {
  * without a state: a no-op), 400 `{"error": "..."}` for any other body, 405 for a method other than POST. Extra keys
  * (Pact's `consumer`, `states`) are ignored. Validation happens before any change, so a rejected setup changes nothing.
  */
-export function handleProviderState(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleProviderState(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   if (incoming.method.toUpperCase() !== 'POST') {
-    return jsonResponse(405, { error: `use POST for ${PROVIDER_STATES_PATH}` }, { allow: 'POST' });
+    return jsonAnswer(405, { error: `use POST for ${PROVIDER_STATES_PATH}` }, { allow: 'POST' });
   }
   try {
     let body: unknown;
@@ -43,7 +44,7 @@ export function handleProviderState(ctx: ProviderContext, incoming: Incoming): R
     const { action, state, params } = body as Record<string, unknown>;
     if (action !== 'setup' && action !== 'teardown') bad(`"action" must be "setup" or "teardown", not ${JSON.stringify(action)}`);
     // DESIGN.md §4: Pact's verifier posts `"state": ""` for an interaction without a state: a no-op.
-    if (state === '') return jsonResponse(200, {});
+    if (state === '') return jsonAnswer(200, {});
     if (state !== INSTANCES_EXIST_STATE) bad(`"state" must be "${INSTANCES_EXIST_STATE}", not ${JSON.stringify(state)}`);
     if (typeof params !== 'object' || params === null || Array.isArray(params)) bad('"params" must be an object');
     const instances = (params as Record<string, unknown>)['instances'];
@@ -58,9 +59,9 @@ export function handleProviderState(ctx: ProviderContext, incoming: Incoming): R
       if (action === 'setup') ctx.store.put(seed.id, seed.status, seed.securityLocked);
       else ctx.store.delete(seed.id);
     }
-    return jsonResponse(200, {});
+    return jsonAnswer(200, {});
   } catch (err: unknown) {
-    if (err instanceof StateRequestError) return jsonResponse(400, { error: err.message });
+    if (err instanceof StateRequestError) return jsonAnswer(400, { error: err.message });
     throw err;
   }
 }

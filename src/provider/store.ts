@@ -95,11 +95,12 @@ export class InstanceStore {
    */
   select(ids: readonly string[] | undefined, offset: number, limit: number): { total: number; page: InstanceView[] } {
     if (ids === undefined) return { total: this.size, page: this.page(offset, limit) };
-    const found = ids.flatMap((id) => {
+    const found: InstanceView[] = [];
+    for (const id of ids) {
       const view = this.get(id);
-      return view ? [view] : [];
-    });
-    return { total: found.length, page: found.slice(offset, offset + limit) };
+      if (view) found.push(view);
+    }
+    return { total: found.length, page: offset === 0 && limit >= found.length ? found : found.slice(offset, offset + limit) };
   }
 
   #settle(item: StoredInstance): void {

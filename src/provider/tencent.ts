@@ -6,19 +6,16 @@ import { verifyTc3 } from '../signing/tc3.ts';
 import { verifyTencentV2 } from '../signing/tencent-v2.ts';
 import {
   formParams,
-  jsonResponse,
   newRequestId,
   ParamBag,
   parseBooleanText,
-  parseCount,
   parseJsonObject,
   Refusal,
-  typeName,
-  uniqueIds,
-  withHost,
   type Incoming,
 } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
+import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
+import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type IdListInput, type PageFormat } from './inputs.ts';
 import { isValidId, type ErrorKey } from './rules.ts';
 
 /** Path of the API 2.0 gateway. */
@@ -34,15 +31,23 @@ export const TENCENT_STOPPED_MODES: readonly string[] = ['KEEP_CHARGING', 'STOP_
 /** Largest clock difference a signed request may have (Tencent: five minutes). */
 const MAX_SKEW_SECONDS = 300;
 
+/** `InstanceIds`: an explicit empty list is refused in both actions; entries must be strings. */
+const IDS: IdListFormat = { name: 'InstanceIds', emptyEntryOk: true, badEntry: 'invalidParameterValue', emptyQueryListsAll: false };
+const PAGE: PageFormat = { size: 'Limit', start: { name: 'Offset', kind: 'offset' } };
+
 /** The parameters of one request, whatever the wire style. */
 interface TencentInput {
   readonly action: string | undefined;
   readonly version: string | undefined;
   readonly region: string | undefined;
-  /** `undefined` when absent. Query styles give strings; JSON gives whatever was sent. */
-  readonly ids: unknown;
-  /** A parameter's value (`undefined` when absent). */
-  param(name: string): unknown;
+  readonly ids: IdListInput;
+  /** Where the other parameters are: the JSON body, or the query and form parameters. */
+  readonly params: { readonly json: Record<string, unknown> } | { readonly bag: ParamBag };
+}
+
+/** A parameter's value (`undefined` when absent). */
+function param(input: TencentInput, name: string): unknown {
+  return 'json' in input.params ? input.params.json[name] : input.params.bag.single(name);
 }
 
 /**
@@ -51,7 +56,7 @@ interface TencentInput {
  * @example
  * const response = handleTencent(ctx, incoming);
  */
-export function handleTencent(ctx: ProviderContext, incoming: Incoming): Response {
+export function handleTencent(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
   const requestId = newRequestId(ctx.dialect);
   try {
     verifySignature(ctx, incoming);
@@ -77,9 +82,9 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Respons
         );
       }
       stop(ctx, input);
-      return jsonResponse(200, { Response: { RequestId: requestId } });
+      return jsonAnswer(200, { Response: { RequestId: requestId } });
     }
-    return jsonResponse(200, { Response: { ...describe(ctx, input), RequestId: requestId } });
+    return jsonAnswer(200, { Response: { ...describe(ctx, input), RequestId: requestId } });
   } catch (err: unknown) {
     if (err instanceof Refusal) return tencentError(ctx, err.key, err.message, requestId);
     throw err;
@@ -87,21 +92,17 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Respons
 }
 
 /** The Tencent error envelope: HTTP status from the rules (200), `Response.Error`. */
-export function tencentError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): Response {
+export function tencentError(ctx: ProviderContext, key: ErrorKey, message: string, requestId?: string): ProviderAnswer {
   const spec = ctx.rules.codes[key];
-  return jsonResponse(spec.httpStatus, {
+  return jsonAnswer(spec.httpStatus, {
     Response: { Error: { Code: spec.code, Message: message }, RequestId: requestId ?? newRequestId(ctx.dialect) },
   });
 }
 
 function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
   if (!ctx.credentials) return;
-  const received = {
-    method: incoming.method,
-    url: incoming.url.pathname + incoming.url.search,
-    headers: withHost(incoming),
-    body: incoming.bodyText,
-  };
+  const { target, ...rest } = signedRequest(incoming);
+  const received = { ...rest, url: target };
   const options = { nowSeconds: Math.floor(ctx.now() / 1000), maxSkewSeconds: MAX_SKEW_SECONDS };
   const useTc3 =
     ctx.dialect === 'tencent-cvm-api3' &&
@@ -109,16 +110,7 @@ function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
   const check = useTc3
     ? verifyTc3(received, ctx.credentials, options)
     : verifyTencentV2(received, ctx.credentials, options);
-  if (check.ok) return;
-  const key: ErrorKey =
-    check.code === 'AuthFailure.SignatureExpire'
-      ? 'signatureExpired'
-      : check.code === 'AuthFailure.SecretIdNotFound'
-        ? 'unknownAccessKey'
-        : check.code === 'MissingParameter'
-          ? 'missingParameter'
-          : 'signatureFailure';
-  throw new Refusal(key, check.message);
+  if (!check.ok) throw signatureRefusal(check);
 }
 
 function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
@@ -133,8 +125,8 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
       action: incoming.headers['x-tc-action'],
       version: incoming.headers['x-tc-version'],
       region: incoming.headers['x-tc-region'],
-      ids: body['InstanceIds'],
-      param: (name) => body[name],
+      ids: { from: 'json', value: body['InstanceIds'] },
+      params: { json: body },
     };
   }
   const sources = [incoming.url.searchParams];
@@ -149,32 +141,16 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
   }
   const bag = ParamBag.from(...sources);
   // API 3.0 GET lists are 0-based (InstanceIds.0..99); API 2.0 lists are 1-based (InstanceIds.1..100; seeds/000:20,
-  // 000:53). An index outside the range is refused, so a stray `InstanceIds.999` is never processed.
-  const first = api3 ? 0 : 1;
-  const ids = bag.indexed('InstanceIds', first, first + ctx.rules.maxIds - 1);
+  // 000:53). An index outside the range is refused (readIdList), so a stray `InstanceIds.999` is never processed.
+  const firstIndex = api3 ? 0 : 1;
+  const ids: IdListInput = { from: 'indexed', prefix: 'InstanceIds', firstIndex, entries: bag.indexed('InstanceIds', firstIndex) };
   return {
     action: bag.single('Action') ?? (api3 ? incoming.headers['x-tc-action'] : undefined),
     version: bag.single('Version') ?? (api3 ? incoming.headers['x-tc-version'] : undefined),
     region: bag.single('Region') ?? (api3 ? incoming.headers['x-tc-region'] : undefined),
     ids,
-    param: (name) => bag.single(name),
+    params: { bag },
   };
-}
-
-/** Validate the id list of a request; returns the unique ids. */
-function readIds(ctx: ProviderContext, raw: unknown, required: boolean): string[] | undefined {
-  if (raw === undefined) {
-    if (required) throw new Refusal('missingParameter', 'InstanceIds is missing');
-    return undefined;
-  }
-  if (!Array.isArray(raw)) throw new Refusal('invalidParameterValue', `InstanceIds must be an array, not ${typeName(raw)}`);
-  if (raw.length === 0) throw new Refusal('emptyIds', 'InstanceIds must not be empty');
-  if (raw.length > ctx.rules.maxIds) {
-    throw new Refusal('limitExceeded', `InstanceIds has ${raw.length} ids; at most ${ctx.rules.maxIds} are allowed`);
-  }
-  const bad = raw.find((id) => typeof id !== 'string');
-  if (bad !== undefined) throw new Refusal('invalidParameterValue', `InstanceIds must hold strings, not ${typeName(bad)}`);
-  return uniqueIds(raw as string[]);
 }
 
 function readBoolean(value: unknown, name: string): boolean | undefined {
@@ -194,34 +170,21 @@ function readEnum(value: unknown, name: string, allowed: readonly string[]): str
 }
 
 function stop(ctx: ProviderContext, input: TencentInput): void {
-  const ids = readIds(ctx, input.ids, true) ?? [];
-  readBoolean(input.param('ForceStop'), 'ForceStop');
-  readEnum(input.param('StopType'), 'StopType', TENCENT_STOP_TYPES);
-  readEnum(input.param('StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
+  const ids = readIdList(ctx, input.ids, IDS, 'stop') ?? [];
+  readBoolean(param(input, 'ForceStop'), 'ForceStop');
+  readEnum(param(input, 'StopType'), 'StopType', TENCENT_STOP_TYPES);
+  readEnum(param(input, 'StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
   stopAtomically(ctx, ids);
 }
 
-function readPaging(ctx: ProviderContext, input: TencentInput): { offset: number; limit: number } {
-  const rawLimit = input.param('Limit');
-  const rawOffset = input.param('Offset');
-  const { defaultSize, maxSize } = ctx.rules.statusPage;
-  const limit = rawLimit === undefined ? defaultSize : parseCount(rawLimit);
-  if (limit === undefined || limit < 1 || (maxSize !== null && limit > maxSize)) {
-    throw new Refusal('invalidParameterValue', `Limit must be an integer from 1${maxSize === null ? '' : ` to ${maxSize}`}`);
-  }
-  const offset = rawOffset === undefined ? 0 : parseCount(rawOffset);
-  if (offset === undefined) throw new Refusal('invalidParameterValue', 'Offset must be a non-negative integer');
-  return { offset, limit };
-}
-
 function describe(ctx: ProviderContext, input: TencentInput): Record<string, unknown> {
-  const ids = readIds(ctx, input.ids, false);
-  const { offset, limit } = readPaging(ctx, input);
+  const ids = readIdList(ctx, input.ids, IDS, 'status');
+  const { offset, size } = readPage(ctx, (name) => param(input, name), PAGE);
   if (ids) {
     const malformed = ids.filter((id) => !isValidId(ctx.rules, id));
     if (malformed.length > 0) throw new Refusal('malformedId', `malformed instance id: ${malformed.join(', ')}`);
   }
-  const { total, page } = ctx.store.select(ids, offset, limit);
+  const { total, page } = ctx.store.select(ids, offset, size);
   return {
     TotalCount: total,
     InstanceStatusSet: page.map((v) => ({ InstanceId: v.id, InstanceState: v.status })),

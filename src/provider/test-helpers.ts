@@ -2,7 +2,32 @@
  * Helpers for the provider's own tests: raw HTTP calls in each dialect's wire style (fetch, no dialect module, so
  * the provider's tests do not depend on the client side) and provider-state seeding.
  */
+import { afterAll, beforeAll } from 'vitest';
+import type { DialectName } from '../dialects/types.ts';
+import { startProviderServer, type ProviderServerOptions, type RunningProvider } from './server.ts';
 import { PROVIDER_STATES_PATH } from './states.ts';
+
+/**
+ * One reference provider per dialect for a test file: started before all its tests, closed after. Returns the base
+ * URL of a dialect's provider.
+ */
+export function providersPerDialect(
+  dialects: readonly DialectName[],
+  options: (dialect: DialectName) => Omit<ProviderServerOptions, 'dialect'>,
+): (dialect: DialectName) => string {
+  const servers = new Map<DialectName, RunningProvider>();
+  beforeAll(async () => {
+    for (const dialect of dialects) servers.set(dialect, await startProviderServer({ dialect, ...options(dialect) }));
+  });
+  afterAll(async () => {
+    await Promise.all([...servers.values()].map((s) => s.close()));
+  });
+  return (dialect) => {
+    const s = servers.get(dialect);
+    if (!s) throw new Error(`no provider started for ${dialect}`);
+    return s.url;
+  };
+}
 
 /** A raw answer: status, content type, body text and the body parsed as JSON when it is JSON. */
 export interface RawAnswer {
