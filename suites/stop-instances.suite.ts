@@ -10,6 +10,7 @@ import { sharedPacer } from '../src/engine/pacer.ts';
 import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
 import { NOT_RUN_INTERRUPTED, SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
 import { runCaseWithRetries } from '../src/engine/attempts.ts';
+import { TransportBreaker } from '../src/engine/breaker.ts';
 
 const provided = inject(SUITE_CONFIG_KEY) as SuiteRunConfig | undefined;
 if (provided === undefined) {
@@ -29,6 +30,8 @@ for (const run of config.runs) {
     2 * config.requestTimeoutMs +
     5_000 +
     paced;
+  // One transport breaker per target: once it stopped answering, the remaining cases are skipped, not waited out.
+  const breaker = new TransportBreaker();
   describe.concurrent(run.dialect, () => {
     // Each retry gets the same backstop again.
     test.for(rows)('$id', { timeout: timeout * (1 + retries) }, async (row, { task }) => {
@@ -47,6 +50,8 @@ for (const run of config.runs) {
         pollTimeoutMs: config.pollTimeoutMs,
         requestTimeoutMs: config.requestTimeoutMs,
         pacer,
+        breaker,
+        ...(config.noStates ? { noStates: true } : {}),
       }, retries);
       task.meta.vmconform = result;
       if (result.status === 'failed') {

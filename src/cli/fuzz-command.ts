@@ -8,6 +8,7 @@ import { getDialect } from '../dialects/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
+import { preflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
 import { FUZZ_PROPERTIES, type FuzzPropertyName } from '../fuzz/names.ts';
@@ -16,7 +17,7 @@ import { formatSummaryBody } from '../../reporters/summary.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
 import type { ExitSlot } from './main.ts';
-import { consoleOptions, parseDialect, parseHttpUrl, parseMs } from './run-command.ts';
+import { consoleOptions, parseDialect, parseHttpUrl, parseMs, reportPreflightFailure } from './run-command.ts';
 
 function parseCount(max: number): (value: string) => number {
   return (value) => {
@@ -90,6 +91,20 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
       const startedAt = new Date();
       const dialect = getDialect(opts.dialect);
       const credentials = resolveCredentials(undefined, process.env);
+      const failed = await preflight({
+        dialect: opts.dialect,
+        target: opts.target,
+        statesUrl,
+        credentials,
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+        timeoutMs: opts.requestTimeout,
+        states: true,
+      });
+      const level = opts.level === 'must' ? 'MUST' : 'ALL';
+      if (failed !== undefined) {
+        exit.code = reportPreflightFailure(failed, [], { target: opts.target, reportDir: opts.reportDir, baseline, level });
+        return;
+      }
       const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
       process.stdout.write(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}\n`);
       // fast-check loads only for a fuzz run.
@@ -115,7 +130,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
         results: report.results,
         baseline,
         ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-        level: opts.level === 'must' ? 'MUST' : 'ALL',
+        level,
         reportDir: opts.reportDir,
       });
       process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));

@@ -91,11 +91,37 @@ describe('vmconform run', () => {
     expect(runs[5]?.stderr).toMatch(/milliseconds/);
   }, 120_000); // seven CLI processes start at once; each loads the TypeScript sources through tsx
 
-  it('an unreachable target is a failing run with clear messages, not a crash', async () => {
-    const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', 'http://127.0.0.1:1', '--grep', '^stop\\.single$', '--report-dir', join(dir, 'down')]);
+  it('an unreachable target fails the preflight: one diagnosis with a curl line, one failing preflight row, every case skipped', async () => {
+    const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', 'http://127.0.0.1:1', '--report-dir', join(dir, 'down')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/target http:\/\/127\.0\.0\.1:1 is unreachable \(.*ECONNREFUSED/);
-    expect(r.stdout).toMatch(/\[provider-state\] provider-state setup: expected an HTTP answer from http:\/\/127\.0\.0\.1:1\/_vmconform\/provider-states, received none: .*ECONNREFUSED/);
+    expect(r.stderr).toMatch(/^vmconform: preflight failed: the target does not answer HTTP: sent the zenlayer-vm status query to http:\/\/127\.0\.0\.1:1, received no answer \(.*ECONNREFUSED.*\)/);
+    expect(r.stderr).toMatch(/\n {2}curl -sS -X POST http:\/\/127\.0\.0\.1:1\/api\/v2\/vm /);
+    const doc = JSON.parse(readFileSync(join(dir, 'down', 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string; message?: string }[] }[] };
+    const cases = doc.runs[0]?.cases ?? [];
+    expect(cases[0]).toMatchObject({ id: 'preflight', status: 'failed' });
+    expect(cases.length).toBeGreaterThan(30);
+    expect(cases.slice(1).every((c) => c.status === 'skipped' && /^not run: the preflight failed/.test(c.message ?? ''))).toBe(true);
+    expect(readFileSync(join(dir, 'down', 'junit.xml'), 'utf8').match(/<failure /g)?.length).toBe(1);
+  });
+
+  it('a target without the provider-state endpoint fails the preflight saying what to implement; --no-states runs what needs none', async () => {
+    const bare = await startProviderServer({ dialect: 'zenlayer-vm', port: 0, host: '127.0.0.1', transitionMs: 100 });
+    try {
+      const statesUrl = `${bare.url}/no-such-endpoint`;
+      const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', bare.url, '--states-url', statesUrl, '--report-dir', join(dir, 'nostates')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/preflight failed: the provider-state endpoint does not work: provider-state setup: expected HTTP 200, received HTTP 404.*The target must implement POST .*no-such-endpoint \(DESIGN\.md §4.*or the run must use --no-states/);
+      const ok = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', bare.url, '--states-url', statesUrl, '--no-states', '--report-dir', join(dir, 'nostates2')]);
+      expect(ok.code).toBe(0);
+      const doc = JSON.parse(readFileSync(join(dir, 'nostates2', 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string; message?: string }[] }[] };
+      const cases = doc.runs[0]?.cases ?? [];
+      const passed = cases.filter((c) => c.status === 'passed').map((c) => c.id);
+      expect(passed).toEqual(expect.arrayContaining(['ids.unknown.rejected', 'ids.missing.rejected', 'action.unknown.rejected']));
+      expect(cases.find((c) => c.id === 'stop.single')).toMatchObject({ status: 'skipped', message: expect.stringMatching(/--no-states/) });
+      expect(cases.filter((c) => c.status === 'failed')).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('--level must gates on MUST cases only: a failing SHOULD case is reported but does not fail the run', async () => {

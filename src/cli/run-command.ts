@@ -4,12 +4,16 @@
  * itself failed, 130 when interrupted. An unreachable target is a failing run (every case says why), not a crash.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { sendWire } from '../dialects/transport.ts';
 import { isDialectName, DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { casesFor } from '../cases/index.ts';
-import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
+import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
+import { preflight, skippedByPreflight } from '../engine/preflight.ts';
+import type { CaseResult } from '../engine/types.ts';
+import type { CaseRow } from '../cases/types.ts';
+import { reportRun } from '../../reporters/report-run.ts';
+import { formatSummaryBody } from '../../reporters/summary.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
-import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/run-case.ts';
+import { caseIdentity, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
 import { selectRows } from '../engine/suite-config.ts';
 import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
@@ -105,12 +109,35 @@ interface RunOptions {
   retries: number;
   failOnFlaky?: boolean;
   allowRemote?: boolean;
+  /** `--no-states` sets it false. */
+  states?: boolean;
 }
 
-/** Probe the target once; returns a problem line when it cannot be reached at all. */
-async function probe(url: string): Promise<string | undefined> {
-  const sent = await sendWire({ method: 'GET', url: `${url}/`, headers: {} }, 5_000);
-  return sent.transportError;
+/**
+ * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
+ * same reports; prints the diagnosis and returns exit code 1.
+ */
+export function reportPreflightFailure(
+  failed: CaseResult,
+  rows: readonly CaseRow[],
+  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL' },
+): number {
+  const results = [failed, ...rows.map((r) => skippedByPreflight(caseIdentity(r), failed))];
+  const outcome = reportRun({
+    runId: newRunId(),
+    startedAt: new Date(),
+    targets: [{ dialect: failed.dialect, target: run.target }],
+    results,
+    baseline: run.baseline,
+    ...(run.baselineFile !== undefined ? { baselineFile: run.baselineFile } : {}),
+    level: run.level,
+    reportDir: run.reportDir,
+  });
+  const finding = failed.findings[0];
+  process.stderr.write(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`);
+  process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
+  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  return 1;
 }
 
 /**
@@ -144,6 +171,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
     .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--no-states', 'the target has no provider-state endpoint: run only the cases that need no seeded instance (unknown and malformed ids, limits, parameters, unknown actions...), skip the rest with the reason')
     .addHelpText(
       'after',
       '\nCredentials: VMCONFORM_ACCESS_KEY_ID and VMCONFORM_ACCESS_KEY_SECRET, else fixed test credentials.\n' +
@@ -159,9 +187,24 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
       requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
       const credentials = resolveCredentials(undefined, process.env);
-      const problem = await probe(opts.target);
-      if (problem !== undefined) {
-        process.stderr.write(`vmconform: target ${opts.target} is unreachable (${problem}); every case will fail.\n`);
+      const failed = await preflight({
+        dialect: opts.dialect,
+        target: opts.target,
+        statesUrl,
+        credentials,
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+        timeoutMs: opts.requestTimeout,
+        states: opts.states !== false,
+      });
+      if (failed !== undefined) {
+        exit.code = reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
+          target: opts.target,
+          reportDir: opts.reportDir,
+          baseline,
+          ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+          level: opts.level === 'must' ? 'MUST' : 'ALL',
+        });
+        return;
       }
       // vitest loads only for a run: `compare`, `report`, `--version`... start fast.
       const { launchSuite } = await import('../engine/launch.ts');
@@ -178,6 +221,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
         concurrency: opts.concurrency,
         retries: opts.retries,
         failOnFlaky: opts.failOnFlaky === true,
+        ...(opts.states === false ? { noStates: true } : {}),
         ...consoleOptions(),
       });
       if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);

@@ -37,6 +37,8 @@ export interface LaunchOptions {
   readonly level: 'MUST' | 'ALL';
   /** Run a failed case again up to this many times (`--retries`); default 0. */
   readonly retries?: number;
+  /** `--no-states`: only the rows that need no seeded instance run, without seeds. */
+  readonly noStates?: boolean;
   /** A case that passes only on a retry fails the run (`--fail-on-flaky`). */
   readonly failOnFlaky?: boolean;
   readonly runId?: string;
@@ -75,6 +77,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     pollTimeoutMs: options.pollTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
     retries: options.retries ?? 0,
+    ...(options.noStates ? { noStates: true } : {}),
     interruptFlag,
   };
   const reporter = new VmconformReporter({

@@ -30,6 +30,24 @@ describe('WindowPacer', () => {
     expect(most).toBe(1);
   });
 
+  it('a paced request that hangs holds the queue one window at most: hanging requests overlap, never queue end to end', async () => {
+    const pacer = new WindowPacer({ maxPerWindow: 100, windowMs: 50 });
+    const events: string[] = [];
+    const results = await Promise.all(
+      Array.from({ length: 3 }, (_, i) =>
+        pacer.paced(async () => {
+          events.push(`start ${i}`);
+          await sleep(400);
+          events.push(`end ${i}`);
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual([0, 1, 2]);
+    // The next one starts while the one before still hangs: each costs its own wait, in parallel.
+    expect(events.slice(0, 3)).toEqual(['start 0', 'start 1', 'start 2']);
+  });
+
   it('a burst runs alone: after the last paced request has cooled down, and holds the pacer for the cooldown after', async () => {
     const pacer = new WindowPacer({ maxPerWindow: 8, windowMs: 200, cooldownMs: 150 });
     const events: [string, number][] = [];

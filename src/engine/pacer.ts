@@ -25,6 +25,8 @@ export interface PacerOptions {
   readonly now?: () => number;
 }
 
+const noop = (): void => undefined;
+
 const sleep = (ms: number): Promise<void> =>
   ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
@@ -58,18 +60,25 @@ export class WindowPacer implements Pacer {
    * so any second of its clock holds at most `maxPerWindow + 1` of them, however late it processes them.
    */
   paced<T>(fn: () => Promise<T>): Promise<T> {
-    return this.enqueue(async () => {
+    let result: Promise<T> | undefined;
+    const slot = this.enqueue(async () => {
       for (;;) {
         const now = this.now();
         this.sent = this.sent.filter((t) => t > now - this.windowMs);
         const first = this.sent[0];
         if (this.sent.length < this.maxPerWindow || first === undefined) {
           this.sent.push(now);
-          return fn();
+          const mine = fn();
+          result = mine;
+          // Hold the queue until the answer, but a window at most: a target that hangs costs each paced call its own
+          // timeout in parallel, never one after another (its count is honest: the request arrived long before).
+          await Promise.race([mine.then(noop, noop), sleep(this.windowMs)]);
+          return;
         }
         await sleep(first + this.windowMs - now + 1);
       }
     });
+    return slot.then(() => result as Promise<T>);
   }
 
   /** Run `fn` alone: after the last paced slot has cooled down, and hold the pacer for a cooldown afterwards. */

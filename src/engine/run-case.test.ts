@@ -4,7 +4,8 @@ import { getDialect } from '../dialects/index.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { WindowPacer } from './pacer.ts';
-import { expandSeeds, isPacedCall, newRunId, runCase } from './run-case.ts';
+import { TransportBreaker } from './breaker.ts';
+import { expandSeeds, isPacedCall, newRunId, NOT_RUN_NO_STATES, rowNeedsStates, runCase } from './run-case.ts';
 import { startFakeZenlayer, type FakeTarget } from './testing/fake-zenlayer.ts';
 import type { RunContext } from './types.ts';
 
@@ -312,6 +313,42 @@ describe('reading statuses robustly (DESIGN.md §3: the status query is an instr
     const r = await runCase(wrongAfterPaging, ctx());
     // c is on the second page of the status query: the engine must have read it to see that it changed.
     expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^c \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPPING/)]);
+  });
+});
+
+describe('the transport breaker: a target that stopped answering is not waited out case after case', () => {
+  it('after the limit of cases in a row without an API answer, the next cases are skipped with the reason', async () => {
+    fake.fault = 'hang';
+    const breaker = new TransportBreaker(2);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await runCase(stopSingle, ctx({ requestTimeoutMs: 200, breaker })));
+    expect(results.map((r) => r.status)).toEqual(['failed', 'failed', 'skipped', 'skipped']);
+    expect(results[2]?.message).toMatch(/^not run: the target stopped answering \(2 cases in a row got no HTTP answer; the last: .*\)/);
+    expect(fake.instances.size).toBe(0);
+  });
+
+  it('an answer resets the count', async () => {
+    const breaker = new TransportBreaker(2);
+    fake.fault = 'hang';
+    await runCase(stopSingle, ctx({ requestTimeoutMs: 200, breaker }));
+    fake.fault = 'none';
+    await runCase(stopSingle, ctx({ breaker }));
+    fake.fault = 'hang';
+    expect((await runCase(stopSingle, ctx({ requestTimeoutMs: 200, breaker }))).status).toBe('failed');
+    expect(breaker.reason).toBeUndefined();
+  });
+});
+
+describe('--no-states', () => {
+  it('runs a row whose seeds are bystanders without seeding them, and skips a row that needs its instances', async () => {
+    const bystanderOnly: CaseRow = { ...unknownRejected, instances: [{ alias: 'bystander', status: 'RUNNING' }], steps: [{ kind: 'call', call: { operation: 'StopInstances', ids: [{ unknown: 'x' }] }, expect: { result: 'error', codes: ['INVALID_INSTANCE_NOT_FOUND'], stopped: [] } }] };
+    expect(rowNeedsStates(bystanderOnly)).toBe(false);
+    expect(rowNeedsStates(stopSingle)).toBe(true);
+    const ran = await runCase(bystanderOnly, ctx({ noStates: true }));
+    expect(ran.status).toBe('passed');
+    const skipped = await runCase(stopSingle, ctx({ noStates: true }));
+    expect([skipped.status, skipped.message]).toEqual(['skipped', NOT_RUN_NO_STATES]);
+    expect(fake.stateCalls).toEqual([]);
   });
 });
 

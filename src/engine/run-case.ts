@@ -18,6 +18,7 @@ import {
   type FindingScope,
   type InstanceStateExpectation,
 } from './checks.ts';
+import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
 import type { CaseIdentity, CaseResult, Finding, RunContext } from './types.ts';
@@ -37,6 +38,20 @@ export function newRunId(): string {
 /** Whether the engine paces this call: the dialect documents a rate limit for its operation (DESIGN.md §3). */
 export function isPacedCall(dialect: Dialect, call: OperationCall): boolean {
   return dialect.rateLimit !== undefined && dialect.rateLimit.operation === call.operation;
+}
+
+/** The skip reason of a row that needs seeded instances in a `--no-states` run. */
+export const NOT_RUN_NO_STATES = 'not run: the case needs seeded instances, and the run has no provider states (--no-states)';
+
+/**
+ * Whether a row needs seeded instances: a step names one (or a burst stops its own). A row whose seeds are only
+ * bystanders (checked for "nothing changed") runs with `--no-states` without them.
+ *
+ * @example
+ * rowNeedsStates(casesFor('zenlayer-vm').find((r) => r.id === 'ids.unknown.rejected')!) // false
+ */
+export function rowNeedsStates(row: CaseRow): boolean {
+  return row.steps.some((step) => step.kind === 'burst' || (step.call.ids ?? []).some((ref) => typeof ref === 'string'));
 }
 
 /** Seeds of the row with `{n}` aliases expanded for the row's bursts (0-based request index). */
@@ -150,6 +165,10 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
   if (row.dialect !== ctx.dialect) {
     return { ...base, status: 'skipped', durationMs: 0, message: `row is for ${row.dialect}, the run is for ${ctx.dialect}`, findings: [] };
   }
+  if (ctx.breaker?.reason !== undefined) return { ...base, status: 'skipped', durationMs: 0, message: ctx.breaker.reason, findings: [] };
+  if (ctx.noStates && rowNeedsStates(row)) {
+    return { ...base, status: 'skipped', durationMs: 0, message: NOT_RUN_NO_STATES, findings: [] };
+  }
   const findings: Finding[] = [];
   const dialect = getDialect(row.dialect);
   const dctx: DialectContext = {
@@ -159,12 +178,16 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     timeoutMs: ctx.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   };
   const ids = new IdMap(dialect, `${ctx.runId}.${row.dialect}.${row.id}`);
-  const seeds = expandSeeds(row);
+  // With --no-states a row runs only when its seeds are bystanders, and then without them.
+  const seeds = ctx.noStates ? [] : expandSeeds(row);
   const seedIds = seeds.map((s) => ids.alias(s.alias));
   const requestTimeout = ctx.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   /** Set once the case is over (its steps ended, or it timed out): steps still in flight stop at their next turn. */
   let caseOver = false;
   const pacerWait = new PacerWait();
+  /** Whether any request of the case got an HTTP answer, and the last transport error (for the breaker). */
+  const transport = { answered: false, lastError: 'no request sent' };
+  let skippedBy: string | undefined;
 
   const body = async (): Promise<void> => {
     if (seeds.length > 0) {
@@ -178,16 +201,25 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
           })),
           requestTimeout,
         );
+        transport.answered = true;
       } catch (err: unknown) {
+        if (err instanceof ProviderStateCallError && err.httpStatus !== undefined) transport.answered = true;
+        else transport.lastError = err instanceof Error ? err.message : String(err);
         findings.push(providerStateFinding(scope, 'setup', err));
         return;
       }
     }
     const runner = new StepRunner({ row, run: ctx, dialect, dctx, ids, seeds, scope, findings, isCaseOver: () => caseOver, pacerWait });
-    for (const step of row.steps) {
-      if (caseOver) return;
-      const goOn = step.kind === 'call' ? await runner.call(step) : await runner.burst(step);
-      if (!goOn) return;
+    try {
+      for (const step of row.steps) {
+        if (caseOver) return;
+        const goOn = step.kind === 'call' ? await runner.call(step) : await runner.burst(step);
+        if (!goOn) return;
+      }
+    } finally {
+      // The API's own answers decide (a target whose API hangs while its provider states answer is gone too).
+      transport.answered = runner.exchanges.length === 0 ? transport.answered : runner.exchanges.some((ex) => ex.response !== undefined);
+      for (const ex of runner.exchanges) if (!ex.response) transport.lastError = ex.transportError ?? transport.lastError;
     }
     if (dialect.uniqueRequestIds) findings.push(...STEP_CHECKS['request-id-unique']({ scope, exchanges: runner.exchanges }));
   };
@@ -207,7 +239,9 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
       }),
     ]);
   } catch (err: unknown) {
-    if (err instanceof CaseTimeout) {
+    if (err instanceof BreakerOpen) {
+      skippedBy = err.message;
+    } else if (err instanceof CaseTimeout) {
       findings.push(makeFinding(scope, 'case-timeout', `expected the case to finish within ${caseTimeout} ms, it did not (a request or a poll hung)`));
     } else {
       findings.push(makeFinding(scope, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`));
@@ -223,12 +257,16 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
       }
     }
   }
+  if (skippedBy === undefined) ctx.breaker?.record(transport.answered, transport.lastError);
   const safe = findings.map((f) => ({
     ...f,
     message: redactSecret(f.message, ctx.credentials),
     curl: f.curl === undefined ? undefined : redactSecret(f.curl, ctx.credentials),
   }));
   const durationMs = Math.round(performance.now() - started);
+  if (skippedBy !== undefined && safe.every((f) => f.check === 'provider-state')) {
+    return { ...base, status: 'skipped', durationMs, message: skippedBy, findings: safe };
+  }
   return safe.length === 0
     ? { ...base, status: 'passed', durationMs, findings: [] }
     : { ...base, status: 'failed', durationMs, message: safe.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings: safe };
@@ -277,6 +315,7 @@ class StepRunner {
    * (a throttled refusal changes nothing), each attempt through the pacer when the call is paced.
    */
   private async send(call: OperationCall, kind: 'call' | 'burst'): Promise<Exchange> {
+    this.c.run.breaker?.check();
     const pacer = this.c.run.pacer;
     if (kind === 'burst') {
       const ex = await callTarget(this.c.dialect, call, this.c.dctx);
@@ -284,7 +323,11 @@ class StepRunner {
       return ex;
     }
     const attempts: Exchange[] = [];
-    const go = (): Promise<Exchange> => callTarget(this.c.dialect, call, this.c.dctx);
+    const go = (): Promise<Exchange> => {
+      // A paced call may have queued while the breaker opened: it is not sent.
+      this.c.run.breaker?.check();
+      return callTarget(this.c.dialect, call, this.c.dctx);
+    };
     const once = (): Promise<Exchange> => (isPacedCall(this.c.dialect, call) ? this.c.pacerWait.through((fn) => pacer.paced(fn), go) : go());
     const ex = await retryWhileThrottled(once, attempts);
     this.exchanges.push(...attempts);

@@ -26,6 +26,8 @@ export interface SuiteRunConfig {
   readonly requestTimeoutMs: number;
   /** How often a failed case is run again (`--retries N`); a pass on a retry makes it flaky. Default 0. */
   readonly retries?: number;
+  /** `--no-states`: only the rows that need no seeded instance run, without seeds. */
+  readonly noStates?: boolean;
   /** A file the CLI creates when the run is interrupted: from then on no case starts (those running finish). */
   readonly interruptFlag?: string;
 }

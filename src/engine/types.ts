@@ -4,6 +4,7 @@
  */
 import type { CaseRow, Level } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
+import type { TransportBreaker } from './breaker.ts';
 import type { CallCheckName, StepCheckName } from './checks.ts';
 
 /** Paces the engine's own calls that a target rate-limits (tencent-cvm-api3 StopInstances, DESIGN.md §3). */
@@ -32,10 +33,14 @@ export interface RunContext {
   readonly requestTimeoutMs?: number;
   /** The pacer shared by every case of the process (see `sharedPacer()`). */
   readonly pacer: Pacer;
+  /** `--no-states`: rows that need seeded instances are skipped; the others run without seeding any. */
+  readonly noStates?: boolean;
+  /** The run's transport breaker for this target: once open, cases are skipped instead of sent. */
+  readonly breaker?: TransportBreaker;
 }
 
 /** The engine's own failure kinds: not checks of the target's answers, but why a case could not be judged. */
-export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine';
+export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine' | 'preflight';
 
 /** The fuzzer's own check (`src/fuzz/`): an answer among the outcomes the dialect's model allows. */
 export type FuzzCheckName = 'legal-outcome';
