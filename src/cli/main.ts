@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../../reporters/results-json.ts';
 import { registerCasesCommand } from './cases-command.ts';
+import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
@@ -57,11 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`vmconform: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    if (err instanceof VmconformError) {
-      process.stderr.write(`vmconform: ${err.message}\n`);
-      return EXIT_INTERNAL;
-    }
-    process.stderr.write(`vmconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(internalErrorLine(err, argv, toolVersion()));
     return EXIT_INTERNAL;
   }
 }
