@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { describe, inject, test } from 'vitest';
 import { casesFor } from '../src/cases/index.ts';
 import { getDialect } from '../src/dialects/index.ts';
+import { configureTransport } from '../src/dialects/transport.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
 import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
 import { NOT_RUN_INTERRUPTED, SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
@@ -17,6 +18,8 @@ if (provided === undefined) {
   throw new Error('this suite needs its run configuration: start it with `vmconform run` or `vmconform conformance`');
 }
 const config: SuiteRunConfig = provided;
+// This worker reaches targets the way the command line said (extra CAs; the proxy environment is read again here).
+configureTransport(config.caFiles ? { caFiles: config.caFiles } : {});
 const pacer = sharedPacer();
 const retries = config.retries ?? 0;
 

@@ -16,6 +16,7 @@ import { resolveCredentials } from '../signing/credentials.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
+import { configureTransport } from '../dialects/transport.ts';
 import type { ExitSlot } from './main.ts';
 import { consoleOptions, parseDialect, parseHttpUrl, parseMs, reportPreflightFailure } from './run-command.ts';
 
@@ -52,6 +53,7 @@ interface FuzzCliOptions {
   baseline?: string;
   level: 'must' | 'all';
   allowRemote?: boolean;
+  ca?: string[];
 }
 
 /**
@@ -79,6 +81,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .option('--baseline <file>', 'known failures (by fuzz.<property> id) that do not fail the run')
     .addOption(new Option('--level <level>', '"must" gates on MUST properties only').choices(['must', 'all']).default('all'))
     .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .addHelpText(
       'after',
       `\nProperties: ${FUZZ_PROPERTIES.join(', ')} (rate-limit only where the spec documents a rate).\n` +
@@ -91,6 +94,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
       const startedAt = new Date();
       const dialect = getDialect(opts.dialect);
       const credentials = resolveCredentials(undefined, process.env);
+      configureTransport(opts.ca ? { caFiles: opts.ca } : {});
       const failed = await preflight({
         dialect: opts.dialect,
         target: opts.target,

@@ -20,6 +20,7 @@ import { paintFor, type Paint } from '../../reporters/color.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
 import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
+import { configureTransport } from '../dialects/transport.ts';
 import type { ExitSlot } from './main.ts';
 
 /** Parse an http(s) URL option; commander turns the error into a usage error. */
@@ -109,6 +110,7 @@ interface RunOptions {
   retries: number;
   failOnFlaky?: boolean;
   allowRemote?: boolean;
+  ca?: string[];
   /** `--no-states` sets it false. */
   states?: boolean;
 }
@@ -171,6 +173,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
     .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .option('--no-states', 'the target has no provider-state endpoint: run only the cases that need no seeded instance (unknown and malformed ids, limits, parameters, unknown actions...), skip the rest with the reason')
     .addHelpText(
       'after',
@@ -187,6 +190,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
       requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
       const credentials = resolveCredentials(undefined, process.env);
+      configureTransport(opts.ca ? { caFiles: opts.ca } : {});
       const failed = await preflight({
         dialect: opts.dialect,
         target: opts.target,
@@ -222,6 +226,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
         retries: opts.retries,
         failOnFlaky: opts.failOnFlaky === true,
         ...(opts.states === false ? { noStates: true } : {}),
+        ...(opts.ca ? { caFiles: opts.ca } : {}),
         ...consoleOptions(),
       });
       if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);

@@ -2,13 +2,70 @@
  * Sends a {@link WireRequest} over real HTTP (undici) and captures the raw answer. Never throws for anything the
  * target does: refused connections, resets, timeouts and oversized bodies come back as `transportError`.
  */
-import { Agent, request } from 'undici';
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { UsageError } from '../errors.ts';
 import type { WireRequest, WireResponse } from './types.ts';
 
 /** Largest body the suite reads from a target (a hostile target cannot exhaust memory). */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-const agent = new Agent({ keepAliveTimeout: 4_000, connections: 64 });
+/** How the suite reaches targets: extra trusted CAs (`--ca`), and the proxy environment. */
+export interface TransportOptions {
+  /** PEM files of CAs to trust besides the system's (and `NODE_EXTRA_CA_CERTS`, which Node adds by itself). */
+  readonly caFiles?: readonly string[];
+  /** The environment the proxy settings come from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Loopback is never proxied: the reference provider and local mocks stay direct whatever the environment says. */
+const LOOPBACK_NO_PROXY = 'localhost,127.0.0.1,::1,[::1]';
+
+/**
+ * The dispatcher for the given options: `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (either case) honoured through
+ * undici's `EnvHttpProxyAgent`, loopback always direct; extra CAs added to the system's.
+ *
+ * @example
+ * const dispatcher = makeDispatcher({ caFiles: ['corp-ca.pem'] });
+ */
+export function makeDispatcher(options: TransportOptions = {}): Dispatcher {
+  const env = options.env ?? process.env;
+  const extra: string[] = [];
+  for (const file of [...(options.caFiles ?? []), ...(options.caFiles?.length && env['NODE_EXTRA_CA_CERTS'] ? [env['NODE_EXTRA_CA_CERTS']] : [])]) {
+    try {
+      extra.push(readFileSync(file, 'utf8'));
+    } catch (err: unknown) {
+      throw new UsageError(`cannot read the CA file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  // An explicit `ca` replaces Node's default roots: keep the system's next to the extra ones.
+  const connect = extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {};
+  const base = { keepAliveTimeout: 4_000, connections: 64, connect };
+  const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'];
+  if (proxy === undefined || proxy === '') return new Agent(base);
+  const noProxy = [env['NO_PROXY'] ?? env['no_proxy'] ?? '', LOOPBACK_NO_PROXY].filter((x) => x !== '').join(',');
+  return new EnvHttpProxyAgent({
+    ...base,
+    ...(env['HTTP_PROXY'] ?? env['http_proxy'] ? { httpProxy: env['HTTP_PROXY'] ?? env['http_proxy'] } : {}),
+    ...(env['HTTPS_PROXY'] ?? env['https_proxy'] ? { httpsProxy: env['HTTPS_PROXY'] ?? env['https_proxy'] } : {}),
+    noProxy,
+    ...(extra.length > 0 ? { requestTls: connect, proxyTls: connect } : {}),
+  });
+}
+
+let agent: Dispatcher = makeDispatcher();
+
+/**
+ * Configure how this process reaches targets (the CLI calls it once, and the suite in its worker): extra CAs, and the
+ * proxy environment read again.
+ *
+ * @example
+ * configureTransport({ caFiles: [opts.ca] });
+ */
+export function configureTransport(options: TransportOptions): void {
+  agent = makeDispatcher(options);
+}
 
 /** Result of one HTTP round trip. */
 export interface SendResult {

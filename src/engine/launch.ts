@@ -39,6 +39,8 @@ export interface LaunchOptions {
   readonly retries?: number;
   /** `--no-states`: only the rows that need no seeded instance run, without seeds. */
   readonly noStates?: boolean;
+  /** `--ca`: PEM files of CAs to trust besides the system's. */
+  readonly caFiles?: readonly string[];
   /** A case that passes only on a retry fails the run (`--fail-on-flaky`). */
   readonly failOnFlaky?: boolean;
   readonly runId?: string;
@@ -78,6 +80,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     requestTimeoutMs: options.requestTimeoutMs,
     retries: options.retries ?? 0,
     ...(options.noStates ? { noStates: true } : {}),
+    ...(options.caFiles && options.caFiles.length > 0 ? { caFiles: options.caFiles } : {}),
     interruptFlag,
   };
   const reporter = new VmconformReporter({

@@ -28,6 +28,8 @@ export interface SuiteRunConfig {
   readonly retries?: number;
   /** `--no-states`: only the rows that need no seeded instance run, without seeds. */
   readonly noStates?: boolean;
+  /** `--ca`: PEM files of CAs to trust besides the system's. */
+  readonly caFiles?: readonly string[];
   /** A file the CLI creates when the run is interrupted: from then on no case starts (those running finish). */
   readonly interruptFlag?: string;
 }
