@@ -54,6 +54,7 @@ for (const run of config.runs) {
         requestTimeoutMs: config.requestTimeoutMs,
         pacer,
         breaker,
+        ...(config.redactSignatures ? { redactSignatures: true } : {}),
         ...(config.noStates ? { noStates: true } : {}),
       }, retries);
       task.meta.vmconform = result;

@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { getDialect } from '../dialects/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
+import { withoutSignatures } from '../engine/attempts.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import { preflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
@@ -54,6 +55,7 @@ interface FuzzCliOptions {
   level: 'must' | 'all';
   allowRemote?: boolean;
   ca?: string[];
+  redactSignatures?: boolean;
 }
 
 /**
@@ -81,6 +83,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .option('--baseline <file>', 'known failures (by fuzz.<property> id) that do not fail the run')
     .addOption(new Option('--level <level>', '"must" gates on MUST properties only').choices(['must', 'all']).default('all'))
     .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)')
     .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .addHelpText(
       'after',
@@ -131,7 +134,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
         runId: newRunId(),
         startedAt,
         targets: [{ dialect: opts.dialect, target: opts.target }],
-        results: report.results,
+        results: opts.redactSignatures ? report.results.map(withoutSignatures) : report.results,
         baseline,
         ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
         level,

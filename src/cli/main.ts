@@ -30,6 +30,37 @@ export interface ExitSlot {
  * process.exitCode = await main(['run', '--dialect', 'aliyun-ecs', '--target', 'http://127.0.0.1:8080']);
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  const restore = hideSecretFromConsole(process.env['VMCONFORM_ACCESS_KEY_SECRET']);
+  try {
+    return await runMain(argv);
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Defence in depth: while a command runs, the configured secret never reaches the console, whatever echoes it (an
+ * option value typed by mistake, an error quoting its input). Returns the function that undoes it.
+ */
+export function hideSecretFromConsole(secret: string | undefined): () => void {
+  if (secret === undefined || secret.length < 4) return () => undefined;
+  const wrap = (stream: NodeJS.WriteStream): (() => void) => {
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
+      return (original as (c: string, ...r: unknown[]) => boolean)(text.split(secret).join('<redacted>'), ...rest);
+    }) as typeof stream.write;
+    return () => {
+      stream.write = original as typeof stream.write;
+    };
+  };
+  const undo = [wrap(process.stdout), wrap(process.stderr)];
+  return () => {
+    for (const u of undo) u();
+  };
+}
+
+async function runMain(argv: readonly string[]): Promise<number> {
   const exit: ExitSlot = { code: EXIT_OK };
   const program = new Command('vmconform')
     .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')

@@ -111,6 +111,7 @@ interface RunOptions {
   failOnFlaky?: boolean;
   allowRemote?: boolean;
   ca?: string[];
+  redactSignatures?: boolean;
   /** `--no-states` sets it false. */
   states?: boolean;
 }
@@ -173,6 +174,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
     .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)')
     .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .option('--no-states', 'the target has no provider-state endpoint: run only the cases that need no seeded instance (unknown and malformed ids, limits, parameters, unknown actions...), skip the rest with the reason')
     .addHelpText(
@@ -227,6 +229,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
         failOnFlaky: opts.failOnFlaky === true,
         ...(opts.states === false ? { noStates: true } : {}),
         ...(opts.ca ? { caFiles: opts.ca } : {}),
+        ...(opts.redactSignatures ? { redactSignatures: true } : {}),
         ...consoleOptions(),
       });
       if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);

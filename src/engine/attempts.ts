@@ -4,6 +4,7 @@
  * its start time, its exchanges and the failed attempts before it (a pass after a failure is flaky, see `gate`).
  */
 import type { CaseRow } from '../cases/types.ts';
+import { redactSignatures } from '../signing/credentials.ts';
 import { ExchangeLog } from './exchange-log.ts';
 import { runCase } from './run-case.ts';
 import type { CaseAttempt, CaseResult, RunContext } from './types.ts';
@@ -21,11 +22,31 @@ export async function runCaseWithRetries(row: CaseRow, ctx: RunContext, retries 
     const startedAt = new Date().toISOString();
     // A retry seeds fresh ids: an instance a failed attempt left behind (its teardown refused) cannot disturb it.
     const runId = attempt === 0 ? ctx.runId : `${ctx.runId}.retry${attempt}`;
-    const result: CaseResult = { ...(await log.run(() => runCase(row, { ...ctx, runId }))), startedAt, exchanges: log.entries() };
+    const raw: CaseResult = { ...(await log.run(() => runCase(row, { ...ctx, runId }))), startedAt, exchanges: log.entries() };
+    const result = ctx.redactSignatures ? withoutSignatures(raw) : raw;
     if (result.status !== 'failed' || attempt >= retries) {
       return previous.length > 0 ? { ...result, previousAttempts: previous } : result;
     }
     const { status, durationMs, message, findings, exchanges } = result;
     previous.push({ status, durationMs, ...(message !== undefined ? { message } : {}), findings, startedAt, exchanges });
   }
+}
+
+/** A result with every request signature masked (`--redact-signatures`): findings' curl lines and the recorded requests. */
+export function withoutSignatures(r: CaseResult): CaseResult {
+  const mask = (text: string): string => redactSignatures(text);
+  return {
+    ...r,
+    findings: r.findings.map((f) => ({ ...f, message: mask(f.message), curl: f.curl === undefined ? undefined : mask(f.curl) })),
+    ...(r.message !== undefined ? { message: mask(r.message) } : {}),
+    exchanges: (r.exchanges ?? []).map((ex) => ({
+      ...ex,
+      request: {
+        ...ex.request,
+        url: mask(ex.request.url),
+        headers: Object.fromEntries(Object.entries(ex.request.headers).map(([k, v]) => [k, mask(v)])),
+        ...(ex.request.body !== undefined ? { body: mask(ex.request.body) } : {}),
+      },
+    })),
+  };
 }

@@ -41,6 +41,8 @@ export interface LaunchOptions {
   readonly noStates?: boolean;
   /** `--ca`: PEM files of CAs to trust besides the system's. */
   readonly caFiles?: readonly string[];
+  /** `--redact-signatures`: mask request signatures in curl lines and recorded exchanges. */
+  readonly redactSignatures?: boolean;
   /** A case that passes only on a retry fails the run (`--fail-on-flaky`). */
   readonly failOnFlaky?: boolean;
   readonly runId?: string;
@@ -81,6 +83,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     retries: options.retries ?? 0,
     ...(options.noStates ? { noStates: true } : {}),
     ...(options.caFiles && options.caFiles.length > 0 ? { caFiles: options.caFiles } : {}),
+    ...(options.redactSignatures ? { redactSignatures: true } : {}),
     interruptFlag,
   };
   const reporter = new VmconformReporter({

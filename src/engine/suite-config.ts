@@ -30,6 +30,8 @@ export interface SuiteRunConfig {
   readonly noStates?: boolean;
   /** `--ca`: PEM files of CAs to trust besides the system's. */
   readonly caFiles?: readonly string[];
+  /** `--redact-signatures`: mask request signatures in curl lines and recorded exchanges. */
+  readonly redactSignatures?: boolean;
   /** A file the CLI creates when the run is interrupted: from then on no case starts (those running finish). */
   readonly interruptFlag?: string;
 }

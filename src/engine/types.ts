@@ -37,6 +37,8 @@ export interface RunContext {
   readonly noStates?: boolean;
   /** The run's transport breaker for this target: once open, cases are skipped instead of sent. */
   readonly breaker?: TransportBreaker;
+  /** `--redact-signatures`: mask request signatures in curl lines and recorded exchanges. */
+  readonly redactSignatures?: boolean;
 }
 
 /** The engine's own failure kinds: not checks of the target's answers, but why a case could not be judged. */

@@ -41,3 +41,14 @@ export function redactSecret(text: string, credentials: Credentials): string {
   const secret = credentials.accessKeySecret;
   return secret.length >= 4 ? text.split(secret).join('<redacted>') : text;
 }
+
+/**
+ * Mask every request signature in a text (`Signature=...` in a query, a form body or an Authorization header):
+ * `--redact-signatures`. A curl line keeps its signature by default, since reproducing the request needs it.
+ *
+ * @example
+ * redactSignatures("curl 'http://h/?Action=X&Signature=abc%3D&SignatureNonce=1'") // "...&Signature=<redacted>&SignatureNonce=1'"
+ */
+export function redactSignatures(text: string): string {
+  return text.replace(/(\bSignature=)[^&\s',"]+/g, '$1<redacted>');
+}
