@@ -1,19 +1,16 @@
 /**
  * The vitest 4 reporter of vmconform. It only consumes what the suite left in `task.meta.vmconform` (the engine's
- * {@link CaseResult}); it never re-runs or re-judges a case. At the end of the run it writes `results.json`,
- * `junit.xml` and `summary.txt`, prints the summary and keeps the verdict for the CLI.
+ * {@link CaseResult}); it never re-runs or re-judges a case. At the end of the run it writes the report files
+ * (`reportRun`: `results.json`, `junit.xml`, `summary.txt`), prints the summary and keeps the verdict for the CLI.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
-import { gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
+import type { Baseline, GateResult } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
-import { writeJUnitXml } from './junit.ts';
-import { buildResults, writeResultsJson, type ResultsDocument } from './results-json.ts';
-import { formatSummary } from './summary.ts';
+import type { ResultsDocument } from './results-json.ts';
+import { reportRun } from './write-reports.ts';
 
 /** Options of {@link VmconformReporter}. */
 export interface VmconformReporterOptions {
@@ -98,25 +95,17 @@ export class VmconformReporter implements Reporter {
     }
     for (const e of unhandledErrors) this.errors.push(`unhandled: ${errorText(e)}`);
     if (reason === 'interrupted') this.errors.push('the run was interrupted');
-    const doc = buildResults({
+    const { doc, verdict, summary, files } = reportRun({
       runId: this.options.runId,
       startedAt: this.startedAt,
       finishedAt: new Date(),
       targets: this.options.targets,
       results: this.results,
       errors: this.errors,
+      baseline: this.options.baseline,
+      level: this.options.level,
+      ...(this.options.reportDir !== undefined ? { reportDir: this.options.reportDir } : {}),
     });
-    const verdict = gate(this.results, this.options.baseline, this.options.level);
-    const summary = formatSummary(doc, verdict);
-    const files: string[] = [];
-    const dir = this.options.reportDir;
-    if (dir !== undefined) {
-      files.push(writeResultsJson(dir, doc), writeJUnitXml(dir, doc));
-      mkdirSync(dir, { recursive: true });
-      const summaryPath = join(dir, 'summary.txt');
-      writeFileSync(summaryPath, summary);
-      files.push(summaryPath);
-    }
     (this.options.print ?? ((t: string) => process.stdout.write(t)))(summary);
     this.result = { doc, verdict, files };
   }
