@@ -37,8 +37,17 @@ export interface RunContext {
 /** The engine's own failure kinds: not checks of the target's answers, but why a case could not be judged. */
 export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine';
 
-/** The name of a finding's source: a call check, a step check (`src/engine/checks.ts`) or an engine failure kind. */
-export type CheckName = CallCheckName | StepCheckName | EngineFindingKind;
+/**
+ * What Pact's verifier found about one interaction (`vmconform pact verify`): the status, a header or the body did not
+ * match the contract, or the request got no answer.
+ */
+export type PactCheckName = 'pact-status' | 'pact-header' | 'pact-body' | 'pact-request';
+
+/**
+ * The name of a finding's source: a call check, a step check (`src/engine/checks.ts`), an engine failure kind, or
+ * what Pact's verifier found.
+ */
+export type CheckName = CallCheckName | StepCheckName | EngineFindingKind | PactCheckName;
 
 /**
  * One problem found about the target, in the one shape every check uses.
