@@ -22,3 +22,12 @@ export class UsageError extends Error {
 export class VmconformError extends Error {
   override readonly name: string = 'VmconformError';
 }
+
+/** Exit code: nothing failed beyond the baseline (DESIGN.md §6). */
+export const EXIT_OK = 0;
+/** Exit code: a case failed beyond the baseline. */
+export const EXIT_FAILED = 1;
+/** Exit code: a usage or configuration error ({@link UsageError}). */
+export const EXIT_USAGE = 2;
+/** Exit code: vmconform itself failed ({@link VmconformError}, an internal error, a run that did not complete). */
+export const EXIT_INTERNAL = 3;

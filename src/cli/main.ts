@@ -1,21 +1,18 @@
 /**
- * The `vmconform` command line: `run`, `mock`, `conformance`, `coverage` and `cases` (DESIGN.md §6). Each subcommand lives in its own
- * module and returns its exit code: 0 nothing failed beyond the baseline, 1 something did, 2 usage/configuration.
+ * The `vmconform` command line: `run`, `mock`, `conformance`, `coverage`, `cases` and `pact` (DESIGN.md §6). Each
+ * subcommand lives in its own module and returns its exit code: 0 nothing failed beyond the baseline, 1 something
+ * did, 2 usage/configuration, 3 vmconform itself failed.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
+import { registerPactCommand } from './pact-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
-/** Exit code when nothing failed beyond the baseline. */
-export const EXIT_OK = 0;
-/** Exit code when a case failed beyond the baseline. */
-export const EXIT_FAILED = 1;
-/** Exit code for a usage or configuration error. */
-export const EXIT_USAGE = 2;
+export { EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from '../errors.ts';
 
 /** Where a subcommand stores the exit code it wants; commander actions cannot return one. */
 export interface ExitSlot {
@@ -40,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerConformanceCommand(program, exit);
   registerCoverageCommand(program, exit);
   registerCasesCommand(program, exit);
+  registerPactCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;
@@ -52,7 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`vmconform: ${err.message}\n`);
       return EXIT_USAGE;
     }
+    if (err instanceof VmconformError) {
+      process.stderr.write(`vmconform: ${err.message}\n`);
+      return EXIT_INTERNAL;
+    }
     process.stderr.write(`vmconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_USAGE;
+    return EXIT_INTERNAL;
   }
 }

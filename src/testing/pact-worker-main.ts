@@ -1,13 +1,17 @@
 /**
- * The child process of `pact-worker.ts`: runs each verification it is sent and answers with the outcome or the
- * error. Started by `startPactWorker` only (it needs an IPC channel).
+ * The child process of `pact-worker.ts`: runs each verification (or command line) it is sent and answers with the
+ * outcome (or exit code) or the error. Started by `startPactWorker` only (it needs an IPC channel).
  */
 import { verifyContract } from '../pact/verify.ts';
 import type { PactWorkerReply, PactWorkerRequest } from './pact-worker.ts';
 
 process.on('message', (message: PactWorkerRequest) => {
-  verifyContract(message.options).then(
-    (outcome) => process.send?.({ id: message.id, outcome } satisfies PactWorkerReply),
+  const job: Promise<PactWorkerReply> =
+    'argv' in message
+      ? import('../cli/main.ts').then(({ main }) => main(message.argv)).then((exitCode) => ({ id: message.id, exitCode }))
+      : verifyContract(message.options).then((outcome) => ({ id: message.id, outcome }));
+  job.then(
+    (reply) => process.send?.(reply),
     (err: unknown) =>
       process.send?.({
         id: message.id,
