@@ -246,8 +246,8 @@ function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
   const text = (path: string): string => `${path}['#text']`;
   if (expect.result === 'error' || expect.result === 'client-error') {
     const code = codeRule(expect);
-    b.rule(text('$.Error.RequestId'), NON_EMPTY).rule(text('$.Error.Code'), code.rule);
-    return `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>${EXAMPLE_REQUEST_ID}</RequestId><Code>${code.example}</Code></Error>`;
+    b.rule(text('$.Error.RequestId'), NON_EMPTY).rule(text('$.Error.Code'), code.rule).rule(text('$.Error.HostId'), ANY_STRING).rule(text('$.Error.Message'), ANY_STRING);
+    return `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>${EXAMPLE_REQUEST_ID}</RequestId><HostId>ecs.aliyuncs.com</HostId><Code>${code.example}</Code><Message>example</Message></Error>`;
   }
   if (call.operation === 'DescribeStatus') {
     ctx.gaps.add('xml-entries');
