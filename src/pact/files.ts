@@ -21,7 +21,7 @@ function dialectSection(dialect: DialectName, plans: readonly CasePlan[]): strin
   const out = [
     `## ${dialect}`,
     '',
-    `[\`${contractFileName(dialect)}\`](${contractFileName(dialect)}): ${interactions} interactions from ${plans.length - whole.length} of ${plans.length} cases.`,
+    `\`contracts/${contractFileName(dialect)}\`: ${interactions} interactions from ${plans.length - whole.length} of ${plans.length} cases.`,
     '',
   ];
   if (whole.length > 0) {
@@ -38,16 +38,16 @@ function dialectSection(dialect: DialectName, plans: readonly CasePlan[]): strin
 }
 
 /**
- * Markdown: what the contracts of every dialect leave to `vmconform run`, per case, with a legend of the reasons.
- * `coverage.md` includes the same tables (`pactCoverageSection`).
+ * Markdown: what the contracts of these dialects leave to `vmconform run`, per case, with a legend of the reasons
+ * (dialect headings at `headingLevel`). `contracts/README.md` and `coverage.md` show the same tables.
  */
-export function pactGapTables(headingLevel: 2 | 3 = 2): string[] {
+export function pactGapTables(headingLevel: 2 | 3 = 2, dialects: readonly DialectName[] = DIALECT_NAMES): string[] {
   const shift = (line: string): string => (headingLevel === 3 && line.startsWith('## ') ? `#${line}` : line);
   const out: string[] = ['Legend of what an interaction cannot express:', ''];
   for (const [key, text] of Object.entries(PACT_GAPS)) out.push(`- \`${key}\`: ${text}`);
   out.push('', 'And for every interaction:', '');
   for (const text of GENERAL_PACT_GAPS) out.push(`- ${text}`);
-  for (const d of DIALECT_NAMES) out.push('', ...dialectSection(d, planContract(d)).map(shift));
+  for (const d of dialects) out.push('', ...dialectSection(d, planContract(d)).map(shift));
   return out;
 }
 
