@@ -6,11 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DialectName } from '../src/dialects/types.ts';
 import { gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
-import type { CaseResult } from '../src/engine/types.ts';
 import { toJUnitXml } from './junit.ts';
-import { buildResults, type ResultsDocument } from './results-json.ts';
+import { buildResults, type BuildResultsInput, type ResultsDocument } from './results-json.ts';
 import { formatSummary } from './summary.ts';
 
 /** The report files of a run, by name, each made from the results document and the gate verdict alone. */
@@ -35,16 +33,8 @@ export function writeReports(dir: string, doc: ResultsDocument, verdict?: GateRe
   });
 }
 
-/** What {@link reportRun} needs: the run's identity and targets, its results, and how to gate them. */
-export interface ReportRunInput {
-  readonly runId: string;
-  readonly startedAt: Date;
-  readonly finishedAt: Date;
-  /** The targets in run order; results are grouped under them by dialect. */
-  readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
-  readonly results: readonly CaseResult[];
-  /** Problems outside any case (the run cannot be trusted). */
-  readonly errors?: readonly string[];
+/** What {@link reportRun} needs: the run's identity, targets, results and errors, and how to gate them. */
+export interface ReportRunInput extends Omit<BuildResultsInput, 'version'> {
   readonly baseline: Baseline;
   /** `MUST`: only MUST cases gate the run. */
   readonly level: 'MUST' | 'ALL';
@@ -68,16 +58,10 @@ export interface RunReport {
  *   baseline: EMPTY_BASELINE, level: 'ALL', reportDir: 'reports' });
  */
 export function reportRun(input: ReportRunInput): RunReport {
-  const doc = buildResults({
-    runId: input.runId,
-    startedAt: input.startedAt,
-    finishedAt: input.finishedAt,
-    targets: input.targets,
-    results: input.results,
-    errors: input.errors ?? [],
-  });
-  const verdict = gate(input.results, input.baseline, input.level);
+  const { baseline, level, reportDir, ...run } = input;
+  const doc = buildResults(run);
+  const verdict = gate(input.results, baseline, level);
   const summary = formatSummary(doc, verdict);
-  const files = input.reportDir === undefined ? [] : writeReports(input.reportDir, doc, verdict);
+  const files = reportDir === undefined ? [] : writeReports(reportDir, doc, verdict);
   return { doc, verdict, summary, files };
 }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { reportRun } from '../../reporters/write-reports.ts';
 import type { DialectName } from '../dialects/types.ts';
-import { DIALECT_NAMES } from '../dialects/types.ts';
 import { EMPTY_BASELINE } from '../engine/baseline.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
@@ -19,7 +18,7 @@ import { contractFiles, PACKAGE_CONTRACTS_DIR, writeContracts } from '../pact/fi
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
 import { requireLoopback } from './loopback.ts';
 import type { ExitSlot } from './main.ts';
-import { parseDialect, parseHttpUrl, parseMs } from './run-command.ts';
+import { addTargetOptions, parseMs } from './run-command.ts';
 
 /** Options of `vmconform pact verify` after parsing. */
 interface VerifyOptions {
@@ -66,13 +65,7 @@ export function registerPactCommand(program: Command, exit: ExitSlot): void {
       for (const path of writeContracts(dir)) process.stdout.write(`${path}\n`);
       exit.code = 0;
     });
-  pact
-    .command('verify')
-    .description("Verify contracts/<dialect>.json against a target with Pact's verifier; report per case like `run`.")
-    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
-    .option('--report-dir <dir>', 'where to write results.json, junit.xml and summary.txt', 'reports')
+  addTargetOptions(pact.command('verify').description("Verify contracts/<dialect>.json against a target with Pact's verifier; report per case like `run`."))
     .option('--request-timeout <ms>', 'timeout of each HTTP request to the target', parseMs, DEFAULT_REQUEST_TIMEOUT_MS)
     .option('--allow-remote', 'allow a target (or states URL) that is not on loopback: StopInstances stops real machines', false)
     .addHelpText(

@@ -62,6 +62,21 @@ export function parseGrep(value: string): string {
   return value;
 }
 
+/**
+ * Add the options every command that judges a target shares (`run`, `pact verify`): `--dialect`, `--target`,
+ * `--states-url` and `--report-dir`.
+ *
+ * @example
+ * addTargetOptions(program.command('run')).option('--baseline <file>', '...')
+ */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
+    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
+    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
+    .option('--report-dir <dir>', 'where to write results.json, junit.xml and summary.txt', 'reports');
+}
+
 /** Options of `vmconform run` after parsing. */
 interface RunOptions {
   dialect: DialectName;
@@ -90,13 +105,9 @@ async function probe(url: string): Promise<string | undefined> {
  * registerRunCommand(program, exit); // vmconform run --dialect zenlayer-vm --target http://127.0.0.1:8080
  */
 export function registerRunCommand(program: Command, exit: ExitSlot): void {
-  program
-    .command('run')
-    .description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.')
-    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
-    .option('--report-dir <dir>', 'where to write results.json, junit.xml and summary.txt', 'reports')
+  addTargetOptions(
+    program.command('run').description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.'),
+  )
     .option('--baseline <file>', 'JSON file of known failures {"version":1,"known":[{"dialect","id","reason"}]}; they do not fail the run')
     .addOption(
       new Option('--level <level>', 'which failures fail the run: "must" gates on MUST cases only, "all" on every case')
