@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { getDialect } from '../dialects/index.ts';
-import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import type { DialectName } from '../dialects/types.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { withoutSignatures } from '../engine/attempts.ts';
 import { WindowPacer } from '../engine/pacer.ts';
@@ -16,10 +16,10 @@ import { FUZZ_PROPERTIES, type FuzzPropertyName } from '../fuzz/names.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { reportRun } from '../../reporters/report-run.ts';
-import { ALLOW_REMOTE_HELP, requireConsent } from './consent.ts';
+import { requireConsent } from './consent.ts';
 import { configureTransport } from '../dialects/transport.ts';
 import type { ExitSlot } from './main.ts';
-import { consoleOptions, parseDialect, parseHttpUrl, parseMs, reportPreflightFailure } from './run-command.ts';
+import { addSafetyOptions, addTargetOptions, consoleOptions, parseMs, reportPreflightFailure } from './run-command.ts';
 
 function parseCount(max: number): (value: string) => number {
   return (value) => {
@@ -65,12 +65,11 @@ interface FuzzCliOptions {
  * registerFuzzCommand(program, exit); // vmconform fuzz --dialect aliyun-ecs --target http://127.0.0.1:8084 --runs 200
  */
 export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
-  program
-    .command('fuzz')
-    .description("Generated StopInstances requests and sequences against a target, judged by the dialect's model from its spec.")
-    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
+  addSafetyOptions(
+    addTargetOptions(
+      program.command('fuzz').description("Generated StopInstances requests and sequences against a target, judged by the dialect's model from its spec."),
+    ),
+  )
     .option('--runs <n>', 'generated cases in all (each a request or a sequence), split over the properties', parseCount(100_000), 100)
     .option('--seed <n>', 'fast-check seed (default: random; printed, so a run can be replayed)', parseSeed)
     .option('--path <path>', 'replay one failure: the path a failed run printed (with its --seed and --property)', parsePath)
@@ -79,12 +78,8 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .option('--poll-timeout <ms>', 'how long a stopped instance may take to read the stopped status', parseMs, DEFAULT_POLL_TIMEOUT_MS)
     .option('--request-timeout <ms>', 'timeout of each HTTP request to the target', parseMs, DEFAULT_REQUEST_TIMEOUT_MS)
     .option('--region <region>', "region sent with each request (tencent Region, aliyun RegionId); default: the dialect's")
-    .option('--report-dir <dir>', 'where to write the reports', 'reports')
     .option('--baseline <file>', 'known failures (by fuzz.<property> id) that do not fail the run')
     .addOption(new Option('--level <level>', '"must" gates on MUST properties only').choices(['must', 'all']).default('all'))
-    .option('--allow-remote', ALLOW_REMOTE_HELP)
-    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)')
-    .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .addHelpText(
       'after',
       `\nProperties: ${FUZZ_PROPERTIES.join(', ')} (rate-limit only where the spec documents a rate).\n` +

@@ -1,10 +1,11 @@
 /**
- * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `compare`,
- * `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed beyond the baseline,
- * 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
+/**
+ * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `pact`,
+ * `compare`, `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
+ * beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from '../errors.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../../reporters/results-json.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
@@ -13,6 +14,7 @@ import { registerBaselineCommand, registerCompareCommand, registerReportCommand 
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
+import { registerPactCommand } from './pact-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
 /** The exit codes (defined with the error classes they map from). */
@@ -74,6 +76,7 @@ async function runMain(argv: readonly string[]): Promise<number> {
   registerCoverageCommand(program, exit);
   registerCasesCommand(program, exit);
   registerFuzzCommand(program, exit);
+  registerPactCommand(program, exit);
   registerCompareCommand(program, exit);
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);
@@ -88,6 +91,10 @@ async function runMain(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`vmconform: ${err.message}\n`);
       return EXIT_USAGE;
+    }
+    if (err instanceof VmconformError) {
+      process.stderr.write(`vmconform: ${err.message}\n`);
+      return EXIT_INTERNAL;
     }
     process.stderr.write(internalErrorLine(err, argv, toolVersion()));
     return EXIT_INTERNAL;

@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('no secret anywhere', () => {
-  it('run, fuzz, conformance, usage errors and mock: no output and no written file holds the secret', async () => {
+  it('run, fuzz, pact verify, conformance, usage errors and mock: no output and no written file holds the secret', async () => {
     const found: string[] = [];
     const baselineWithSecret = join(root, 'baseline.json');
     writeFileSync(baselineWithSecret, JSON.stringify({ schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'stop.single', reason: 'r', token: MARKER }] }));
@@ -47,6 +47,7 @@ describe('no secret anywhere', () => {
       ['run', ['run', '--dialect', 'aliyun-ecs', '--target', aliyun.url, '--grep', '^(stop\\.single|ids\\.unknown\\.rejected|aliyun\\.format\\.xml-error)$', '--report-dir', join(root, 'run')]],
       ['run failing', ['run', '--dialect', 'zenlayer-bmc', '--target', wrong.url, '--grep', '^state\\.', '--report-dir', join(root, 'run-failing')]],
       ['fuzz', ['fuzz', '--dialect', 'zenlayer-bmc', '--target', wrong.url, '--runs', '60', '--seed', '3', '--property', 'requests-boundary', '--report-dir', join(root, 'fuzz')]],
+      ['pact verify', ['pact', 'verify', '--dialect', 'zenlayer-bmc', '--target', wrong.url, '--report-dir', join(root, 'pact')]],
       ['conformance', ['conformance', '--dialect', 'zenlayer-vm', '--grep', '^stop\\.single$', '--report-dir', join(root, 'conformance')]],
       ['baseline with the secret', ['run', '--dialect', 'aliyun-ecs', '--target', aliyun.url, '--baseline', baselineWithSecret, '--report-dir', join(root, 'bad-baseline')]],
       ['secret in the target URL', ['run', '--dialect', 'aliyun-ecs', '--target', aliyun.url.replace('http://', `http://user:${MARKER}@`)]],
@@ -58,6 +59,7 @@ describe('no secret anywhere', () => {
       'run: 0',
       'run failing: 1',
       'fuzz: 1',
+      'pact verify: 1',
       'conformance: 0',
       'baseline with the secret: 2',
       'secret in the target URL: 2',

@@ -94,6 +94,36 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
   return { live: tty, paint: paintFor(tty) };
 }
 
+/**
+ * Add the options every command that judges a target shares (`run`, `pact verify`): `--dialect`, `--target`,
+ * `--states-url` and `--report-dir`.
+ *
+ * @example
+ * addTargetOptions(program.command('run')).option('--baseline <file>', '...')
+ */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
+    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
+    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
+    .option('--report-dir <dir>', 'where to write the reports (results.json, junit.xml, summaries, report.html, exchanges.har)', 'reports');
+}
+
+/**
+ * Add the options of safety on real targets that `run`, `fuzz` and `pact verify` share: `--allow-remote`,
+ * `--redact-signatures` and, where vmconform's own client sends the requests, `--ca`.
+ *
+ * @example
+ * addSafetyOptions(addTargetOptions(program.command('fuzz')))
+ */
+export function addSafetyOptions(command: Command, { ca = true }: { ca?: boolean } = {}): Command {
+  command
+    .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)');
+  if (ca) command.option('--ca <file...>', "PEM file(s) of CAs to trust besides the system's (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)");
+  return command;
+}
+
 /** Options of `vmconform run` after parsing. */
 interface RunOptions {
   dialect: DialectName;
@@ -150,13 +180,11 @@ export function reportPreflightFailure(
  * registerRunCommand(program, exit); // vmconform run --dialect zenlayer-vm --target http://127.0.0.1:8080
  */
 export function registerRunCommand(program: Command, exit: ExitSlot): void {
-  program
-    .command('run')
-    .description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.')
-    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
-    .option('--report-dir <dir>', 'where to write the reports (results.json, junit.xml, summaries, report.html, exchanges.har)', 'reports')
+  addSafetyOptions(
+    addTargetOptions(
+      program.command('run').description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.'),
+    ),
+  )
     .option('--baseline <file>', 'JSON file of known failures {"version":1,"known":[{"dialect","id","reason"}]}; they do not fail the run')
     .addOption(
       new Option('--level <level>', 'which failures fail the run: "must" gates on MUST cases only, "all" on every case')
@@ -173,9 +201,6 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     }, 16)
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
-    .option('--allow-remote', ALLOW_REMOTE_HELP)
-    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)')
-    .option('--ca <file...>', 'PEM file(s) of CAs to trust besides the system\'s (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)')
     .option('--no-states', 'the target has no provider-state endpoint: run only the cases that need no seeded instance (unknown and malformed ids, limits, parameters, unknown actions...), skip the rest with the reason')
     .addHelpText(
       'after',

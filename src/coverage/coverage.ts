@@ -6,6 +6,7 @@ import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { ruleFlips } from '../rule-flips/index.ts';
+import { pactGapTables } from '../pact/files.ts';
 import { ruleInventory, type Rule } from '../specs/inventory.ts';
 
 /** One rule and the ids of the rows that check it. */
@@ -73,7 +74,8 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 
 /**
  * The coverage reports as Markdown: a summary table, then per dialect the uncovered rules, the untestable rules
- * with their reason, and every rule with the rows that check it.
+ * with their reason, and every rule with the rows that check it; last, per case, what the Pact contracts cannot
+ * express (and `vmconform run` alone checks).
  *
  * @example
  * process.stdout.write(formatCoverage(coverageReports()))
@@ -118,5 +120,14 @@ export function formatCoverage(reports: readonly CoverageReport[]): string {
       out.push(`| \`${cell(c.rule.id)}\` | ${testable} | ${cases} | ${flips} |`);
     }
   }
+  out.push(
+    '',
+    '## What the Pact contracts leave to `vmconform run`',
+    '',
+    'The Pact V4 contracts (`contracts/<dialect>.json`, verified by `npx vmconform pact verify`) hold every call a case',
+    'makes that Pact can express. What a Pact interaction cannot express stays covered by `vmconform run` only:',
+    '',
+    ...pactGapTables(3, reports.map((r) => r.dialect)),
+  );
   return `${out.join('\n')}\n`;
 }

@@ -68,8 +68,14 @@ export function expandSeeds(row: CaseRow): InstanceSeed[] {
   return out;
 }
 
-/** Maps a case's aliases and unknown refs to fresh valid ids of the dialect, unique per run, dialect and case. */
-class IdMap {
+/**
+ * Maps a case's aliases and unknown refs to fresh valid ids of the dialect, unique per prefix (the engine's prefix is
+ * run, dialect and case; the Pact contracts use a fixed one, so their ids are deterministic).
+ *
+ * @example
+ * new IdMap(getDialect('zenlayer-vm'), 'pact.zenlayer-vm.stop.single').alias('a') // 'vm-' + 16 hex digits
+ */
+export class IdMap {
   private readonly byKey = new Map<string, string>();
   private readonly used = new Set<string>();
   constructor(
@@ -87,10 +93,12 @@ class IdMap {
     return id;
   }
 
+  /** The id of a seeded alias. */
   alias(alias: string): string {
     return this.fresh(`alias:${alias}`);
   }
 
+  /** The id an {@link IdRef} stands for (`n`: a burst request's index for `{n}` aliases). */
   ref(ref: IdRef, n?: number): string {
     const subst = (s: string): string => (n === undefined ? s : s.split('{n}').join(String(n)));
     if (typeof ref === 'string') return this.alias(subst(ref));

@@ -47,8 +47,17 @@ export type EngineFindingKind = 'provider-state' | 'case-timeout' | 'engine' | '
 /** The fuzzer's own check (`src/fuzz/`): an answer among the outcomes the dialect's model allows. */
 export type FuzzCheckName = 'legal-outcome';
 
-/** The name of a finding's source: a call check, a step check (`src/engine/checks.ts`), the fuzzer's, or an engine failure kind. */
-export type CheckName = CallCheckName | StepCheckName | FuzzCheckName | EngineFindingKind;
+/**
+ * What Pact's verifier found about one interaction (`vmconform pact verify`): the status, a header or the body did not
+ * match the contract, or the request got no answer.
+ */
+export type PactCheckName = 'pact-status' | 'pact-header' | 'pact-body' | 'pact-request';
+
+/**
+ * The name of a finding's source: a call check, a step check (`src/engine/checks.ts`), the fuzzer's, an engine failure
+ * kind, or what Pact's verifier found.
+ */
+export type CheckName = CallCheckName | StepCheckName | FuzzCheckName | EngineFindingKind | PactCheckName;
 
 /**
  * One problem found about the target, in the one shape every check uses.

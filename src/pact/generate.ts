@@ -1,0 +1,418 @@
+/**
+ * Pact V4 contracts generated from the case catalog (DESIGN.md §6): `contracts/<dialect>.json`, consumer `vmconform`,
+ * provider the dialect, one `Synchronous/HTTP` interaction per call step Pact can express, keyed `<case id>#<step>`,
+ * with the provider state `instances exist` carrying exactly the instances the case seeds (DESIGN.md §4). Ids are
+ * deterministic (derived from the case id and alias like the engine's, with a fixed prefix), so the same catalog
+ * gives the same bytes. Matching rules let every legal answer pass: any non-empty request id, extra fields anywhere,
+ * any order of list entries, any of the codes a row accepts, content types with parameters, the status range a row
+ * allows. What Pact cannot express is listed per case ({@link planContract}, `gaps.ts`).
+ */
+import { casesFor } from '../cases/index.ts';
+import type { CallStep, CaseRow, Expectation, IdRef, InstanceExpectation } from '../cases/types.ts';
+import { getDialect } from '../dialects/index.ts';
+import type { DialectName, OperationCall } from '../dialects/types.ts';
+import { STATE_NAME } from '../engine/provider-states.ts';
+import { expandSeeds, IdMap } from '../engine/run-case.ts';
+import { statusForCodeOf } from '../engine/spec-status.ts';
+import { PACT_GAPS, WHOLE_STEP_GAPS, type PactGap } from './gaps.ts';
+import type { PactFile, PactInteraction, PactMatcher, PactResponse, PactResponseRules, PactRuleList } from './model.ts';
+import { unsignedRequest } from './wire.ts';
+
+/** The consumer name of every contract (DESIGN.md §6). */
+export const PACT_CONSUMER = 'vmconform';
+
+/**
+ * The request header that names the interaction a request belongs to. `vmconform pact verify` reads it to map each
+ * request to its case and removes it before the request reaches the target; another verifier sends it along, and a
+ * target ignores it like any unknown header.
+ */
+export const INTERACTION_HEADER = 'x-vmconform-interaction';
+
+/** The prefix of every contract instance id: fixed, so contracts are deterministic (the engine's is per run). */
+const ID_PREFIX = 'pact';
+
+const EXAMPLE_REQUEST_ID = '7b2c1d9e-5f3a-4c8b-9e6d-0a1b2c3d4e5f';
+const JSON_CONTENT_TYPE = '(?i)^application/([\\w.+-]+\\+)?json\\s*(;.*)?$';
+const XML_CONTENT_TYPE = '(?i)^(application|text)/([\\w.+-]+\\+)?xml\\s*(;.*)?$';
+/** Any key but `Error` (Rust's regex engine has no look-ahead, so the complement is spelled out). */
+const NOT_ERROR_KEY = '^(|[^E].*|E([^r].*)?|Er([^r].*)?|Err([^o].*)?|Erro([^r].*)?|Error.+)$';
+
+const and = (...matchers: PactMatcher[]): PactRuleList => ({ combine: 'AND', matchers });
+const NON_EMPTY: PactRuleList = and({ match: 'type' }, { match: 'notEmpty' });
+const ANY_STRING: PactRuleList = and({ match: 'type' });
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A regex accepting exactly these codes or words; a code ending in `*` accepts every code with that prefix and at
+ * least one more character (the engine's `codeMatches`).
+ *
+ * @example
+ * alternativesRegex(['InvalidInstance.NotSupported', 'UnsupportedOperation.InstanceState*'])
+ * // '^(?:InvalidInstance\.NotSupported|UnsupportedOperation\.InstanceState.+)$'
+ */
+export function alternativesRegex(values: readonly string[]): string {
+  const parts = values.map((v) => (v.endsWith('*') ? `${escapeRegex(v.slice(0, -1))}.+` : escapeRegex(v)));
+  return `^(?:${parts.join('|')})$`;
+}
+
+/** An example value that matches {@link alternativesRegex} of `values`. */
+function exampleOf(values: readonly string[]): string {
+  const first = values.find((v) => !v.endsWith('*')) ?? `${(values[0] ?? 'X*').slice(0, -1)}Example`;
+  return first;
+}
+
+/** Per-instance `Code` of a stopped instance: "200" or "success" in any letter case (the engine's `matchesCode`). */
+const SUCCESS_CODE = '^(?:200|[Ss][Uu][Cc][Cc][Ee][Ss][Ss])$';
+
+const words = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value);
+
+/** Body example and rules built together. */
+class BodyBuilder {
+  readonly rules: Record<string, PactRuleList> = {};
+  rule(path: string, list: PactRuleList): this {
+    this.rules[path] = list;
+    return this;
+  }
+}
+
+/** What the expected response of one step needs to know besides the row. */
+interface StepContext {
+  readonly dialect: DialectName;
+  readonly call: OperationCall;
+  readonly expect: Expectation;
+  readonly ids: IdMap;
+  /** Seeded aliases with their ids and statuses (for status-query answers). */
+  readonly seeded: readonly { readonly alias: string; readonly id: string; readonly status: string }[];
+  /** Where gaps of this step go. */
+  readonly gaps: Set<PactGap>;
+}
+
+/** The HTTP status example and rule of a step (DESIGN.md §2-§3: tencent errors are HTTP 200, the others 4xx). */
+function statusOf(ctx: StepContext): { status: number; rule?: PactRuleList } {
+  const { dialect, expect } = ctx;
+  if (getDialect(dialect).errorsAsHttp200 || expect.result === 'success') return { status: 200 };
+  const codeStatus = (list: readonly number[]): { status: number; rule?: PactRuleList } =>
+    list.length === 1 ? { status: list[0] as number } : { status: list[0] as number, rule: and({ match: 'statusCode', status: list }) };
+  switch (expect.result) {
+    case 'error': {
+      if (expect.httpStatus && expect.httpStatus.length > 0) return codeStatus([...expect.httpStatus].sort((a, b) => a - b));
+      const lookup = statusForCodeOf(dialect);
+      const perCode = (expect.codes ?? []).map((c) => lookup(c) ?? []);
+      const all = [...new Set(perCode.flat())].sort((a, b) => a - b);
+      if (all.length === 0) return { status: 400, rule: and({ match: 'statusCode', status: 'error' }) };
+      if (all.length > 1) ctx.gaps.add('status-per-code');
+      return codeStatus(all);
+    }
+    case 'client-error': {
+      const allowed = (expect.httpStatus ?? []).filter((s) => s >= 400 && s < 500);
+      if (allowed.length > 0) return codeStatus([...allowed].sort((a, b) => a - b));
+      return { status: 400, rule: and({ match: 'statusCode', status: 'clientError' }) };
+    }
+    case 'not-5xx':
+      return { status: 200, rule: { combine: 'OR', matchers: [{ match: 'statusCode', status: [200] }, { match: 'statusCode', status: 'clientError' }] } };
+  }
+}
+
+/** The error code rule of an `error` (listed codes) or `client-error` (any non-empty code) expectation. */
+function codeRule(expect: Expectation): { example: string; rule: PactRuleList } {
+  const codes = expect.codes ?? [];
+  if (expect.result === 'error' && codes.length > 0) {
+    return { example: exampleOf(codes), rule: and({ match: 'regex', regex: alternativesRegex(codes) }) };
+  }
+  return { example: 'AnyClientErrorCode', rule: NON_EMPTY };
+}
+
+/** An `arrayContains` over per-instance expectations (aliyun SuccessFirst), keyed like `Expectation.instances`. */
+function instanceResponses(ctx: StepContext, instances: Readonly<Record<string, InstanceExpectation>>): { example: unknown[]; rule: PactRuleList } {
+  ctx.gaps.add('per-instance-exact');
+  const example: unknown[] = [];
+  const variants = Object.entries(instances).map(([key, want], index) => {
+    const id = ctx.ids.key(key);
+    const entry: Record<string, string> = { InstanceId: id, Code: want.code === 'success' ? '200' : exampleOf(want.code), Message: 'example' };
+    const rules: Record<string, PactRuleList> = {
+      '$.Code': and({ match: 'regex', regex: want.code === 'success' ? SUCCESS_CODE : alternativesRegex(want.code) }),
+      '$.Message': ANY_STRING,
+    };
+    if (want.previousStatus !== undefined) {
+      entry['PreviousStatus'] = exampleOf(words(want.previousStatus));
+      rules['$.PreviousStatus'] = and({ match: 'regex', regex: alternativesRegex(words(want.previousStatus)) });
+    }
+    if (want.currentStatus !== undefined) {
+      entry['CurrentStatus'] = exampleOf(words(want.currentStatus));
+      rules['$.CurrentStatus'] = and({ match: 'regex', regex: alternativesRegex(words(want.currentStatus)) });
+    }
+    example.push(entry);
+    return { index, rules };
+  });
+  return { example, rule: and({ match: 'arrayContains', variants }) };
+}
+
+/** Status entries of a status query (the seeded instances it names read as seeded), order-free. */
+function statusEntries(ctx: StepContext, idKey: string, statusKey: string): { example: unknown[]; rule: PactRuleList } | undefined {
+  const named = new Set((ctx.call.instanceIds ?? []));
+  const entries = ctx.seeded.filter((s) => named.has(s.id));
+  if (entries.length === 0) return undefined;
+  return {
+    example: entries.map((s) => ({ [idKey]: s.id, [statusKey]: s.status })),
+    rule: and({ match: 'arrayContains', variants: entries.map((_, index) => ({ index, rules: {} })) }),
+  };
+}
+
+/** The JSON body (example and rules) a tencent answer must have. */
+function tencentBody(ctx: StepContext, b: BodyBuilder): unknown {
+  const { expect, call } = ctx;
+  if (expect.result === 'error' || expect.result === 'client-error') {
+    const code = codeRule(expect);
+    b.rule('$.Response.Error.Code', code.rule).rule('$.Response.Error.Message', ANY_STRING).rule('$.Response.RequestId', NON_EMPTY);
+    return { Response: { Error: { Code: code.example, Message: 'example' }, RequestId: EXAMPLE_REQUEST_ID } };
+  }
+  b.rule('$.Response.RequestId', NON_EMPTY);
+  if (expect.result === 'not-5xx') {
+    ctx.gaps.add('either-envelope');
+    return { Response: { RequestId: EXAMPLE_REQUEST_ID } };
+  }
+  // A success: HTTP 200 like an error, told apart by the absence of Response.Error (the spec's `"Error": false`).
+  b.rule('$.Response', and({ match: 'eachKey', rules: [{ match: 'regex', regex: NOT_ERROR_KEY }] }));
+  ctx.gaps.add('tencent-required-keys');
+  const response: Record<string, unknown> = { RequestId: EXAMPLE_REQUEST_ID };
+  if (call.operation === 'DescribeStatus') {
+    const entries = statusEntries(ctx, 'InstanceId', 'InstanceState');
+    if (entries) {
+      response['InstanceStatusSet'] = entries.example;
+      b.rule('$.Response.InstanceStatusSet', entries.rule);
+    } else {
+      response['InstanceStatusSet'] = [];
+      b.rule('$.Response.InstanceStatusSet', and({ match: 'type' }));
+    }
+  }
+  return { Response: response };
+}
+
+/** The JSON body a zenlayer answer must have. */
+function zenlayerBody(ctx: StepContext, b: BodyBuilder): unknown {
+  const { expect, call } = ctx;
+  b.rule('$.requestId', NON_EMPTY);
+  if (expect.result === 'error' || expect.result === 'client-error') {
+    const code = codeRule(expect);
+    b.rule('$.code', code.rule).rule('$.message', ANY_STRING);
+    return { requestId: EXAMPLE_REQUEST_ID, code: code.example, message: 'example' };
+  }
+  if (expect.result === 'not-5xx') {
+    ctx.gaps.add('either-envelope');
+    return { requestId: EXAMPLE_REQUEST_ID };
+  }
+  b.rule('$.response.requestId', NON_EMPTY);
+  const response: Record<string, unknown> = { requestId: EXAMPLE_REQUEST_ID };
+  if (call.operation === 'DescribeStatus') {
+    const entries = statusEntries(ctx, 'instanceId', 'instanceStatus');
+    response['dataSet'] = entries?.example ?? [];
+    b.rule('$.response.dataSet', entries?.rule ?? and({ match: 'type' }));
+  }
+  return { requestId: EXAMPLE_REQUEST_ID, response };
+}
+
+/** The JSON body an aliyun answer must have. */
+function aliyunJsonBody(ctx: StepContext, b: BodyBuilder): unknown {
+  const { expect, call } = ctx;
+  b.rule('$.RequestId', NON_EMPTY);
+  if (expect.result === 'error' || expect.result === 'client-error') {
+    const code = codeRule(expect);
+    b.rule('$.Code', code.rule).rule('$.HostId', ANY_STRING).rule('$.Message', ANY_STRING);
+    return { RequestId: EXAMPLE_REQUEST_ID, HostId: 'ecs.aliyuncs.com', Code: code.example, Message: 'example' };
+  }
+  if (expect.result === 'not-5xx') {
+    ctx.gaps.add('either-envelope');
+    return { RequestId: EXAMPLE_REQUEST_ID };
+  }
+  const body: Record<string, unknown> = { RequestId: EXAMPLE_REQUEST_ID };
+  if (call.operation === 'DescribeStatus') {
+    const entries = statusEntries(ctx, 'InstanceId', 'Status');
+    body['InstanceStatuses'] = { InstanceStatus: entries?.example ?? [] };
+    b.rule('$.InstanceStatuses.InstanceStatus', entries?.rule ?? and({ match: 'type' }));
+  } else if (expect.instances) {
+    const list = instanceResponses(ctx, expect.instances);
+    body['InstanceResponses'] = { InstanceResponse: list.example };
+    b.rule('$.InstanceResponses.InstanceResponse', list.rule);
+  }
+  return body;
+}
+
+/** The XML body an aliyun `Format=XML` answer must have (root element, request id, code; entries by type only). */
+function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
+  const { expect, call } = ctx;
+  const text = (path: string): string => `${path}['#text']`;
+  if (expect.result === 'error' || expect.result === 'client-error') {
+    const code = codeRule(expect);
+    b.rule(text('$.Error.RequestId'), NON_EMPTY).rule(text('$.Error.Code'), code.rule).rule(text('$.Error.HostId'), ANY_STRING).rule(text('$.Error.Message'), ANY_STRING);
+    return `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>${EXAMPLE_REQUEST_ID}</RequestId><HostId>ecs.aliyuncs.com</HostId><Code>${code.example}</Code><Message>example</Message></Error>`;
+  }
+  if (call.operation === 'DescribeStatus') {
+    ctx.gaps.add('xml-entries');
+    const root = '$.DescribeInstanceStatusResponse';
+    // No rule on the InstanceStatus element itself: a type rule there would refuse extra child elements.
+    b.rule(text(`${root}.RequestId`), NON_EMPTY)
+      .rule(text(`${root}.InstanceStatuses.InstanceStatus.InstanceId`), NON_EMPTY)
+      .rule(text(`${root}.InstanceStatuses.InstanceStatus.Status`), and({ match: 'regex', regex: alternativesRegex(getDialect('aliyun-ecs').statusWords) }));
+    const entry = ctx.seeded[0];
+    return (
+      `<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceStatusResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId>` +
+      `<InstanceStatuses><InstanceStatus><InstanceId>${entry?.id ?? 'i-example'}</InstanceId><Status>${entry?.status ?? 'Running'}</Status></InstanceStatus></InstanceStatuses>` +
+      `</DescribeInstanceStatusResponse>`
+    );
+  }
+  b.rule(text('$.StopInstancesResponse.RequestId'), NON_EMPTY);
+  return `<?xml version="1.0" encoding="UTF-8"?><StopInstancesResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId></StopInstancesResponse>`;
+}
+
+/** The expected response of a call step, with its matching rules. */
+function expectedResponse(ctx: StepContext): PactResponse {
+  const { status, rule } = statusOf(ctx);
+  const b = new BodyBuilder();
+  const xml = ctx.expect.format === 'xml';
+  let content: unknown;
+  if (ctx.dialect === 'tencent-cvm-api2' || ctx.dialect === 'tencent-cvm-api3') content = tencentBody(ctx, b);
+  else if (ctx.dialect === 'zenlayer-vm' || ctx.dialect === 'zenlayer-bmc') content = zenlayerBody(ctx, b);
+  else content = xml ? aliyunXmlBody(ctx, b) : aliyunJsonBody(ctx, b);
+  const contentType = xml ? 'application/xml' : 'application/json';
+  const matchingRules: PactResponseRules = {
+    body: b.rules,
+    header: { 'Content-Type': and({ match: 'regex', regex: xml ? XML_CONTENT_TYPE : JSON_CONTENT_TYPE }) },
+    ...(rule !== undefined ? { status: rule } : {}),
+  };
+  return {
+    status,
+    headers: { 'Content-Type': [contentType] },
+    body: { contentType, encoded: false, content },
+    matchingRules,
+  };
+}
+
+/** The call of a step with every id resolved (the engine's `toCall`, with the contract's fixed ids). */
+function resolveCall(step: CallStep, ids: IdMap): OperationCall {
+  const { ids: refs, ...rest } = step.call;
+  return refs === undefined ? { ...rest } : { ...rest, instanceIds: refs.map((r: IdRef) => ids.ref(r)) };
+}
+
+/** Gaps that make a step inexpressible, before any interaction is built for it. */
+function wholeStepGap(row: CaseRow, stepIndex: number): PactGap | undefined {
+  const step = row.steps[stepIndex];
+  if (!step || step.kind === 'burst') return 'burst';
+  if (step.call.rawBody !== undefined) return 'malformed-body';
+  return undefined;
+}
+
+/** One case as its contract holds it: its interactions and what they do not express. */
+export interface CasePlan {
+  readonly row: CaseRow;
+  /** One per expressible call step; empty when no step is expressible. */
+  readonly interactions: readonly PactInteraction[];
+  /** The call each interaction makes, by interaction key (to decode the target's answer). */
+  readonly calls: ReadonlyMap<string, OperationCall>;
+  /** What the contract does not express about this case (every reason once, in {@link PACT_GAPS} order). */
+  readonly gaps: readonly PactGap[];
+}
+
+/** The contract plan of one row. */
+export function planCase(row: CaseRow): CasePlan {
+  const dialect = row.dialect;
+  const ids = new IdMap(getDialect(dialect), `${ID_PREFIX}.${dialect}.${row.id}`);
+  const seeds = expandSeeds(row);
+  const seeded = seeds.map((s) => ({ alias: s.alias, id: ids.alias(s.alias), status: s.status }));
+  const gaps = new Set<PactGap>();
+  const interactions: PactInteraction[] = [];
+  const calls = new Map<string, OperationCall>();
+  row.steps.forEach((step, index) => {
+    const whole = wholeStepGap(row, index);
+    if (whole !== undefined || step.kind !== 'call') {
+      gaps.add(whole ?? 'burst');
+      return;
+    }
+    const call = resolveCall(step, ids);
+    const stepGaps = new Set<PactGap>();
+    if (seeded.length > 0) stepGaps.add('state-after-call');
+    const stops = step.expect.result === 'not-5xx' ? call.operation === 'StopInstances' : (step.expect.stopped ?? []).length > 0;
+    if (stops) stepGaps.add('eventually-stopped');
+    const response = expectedResponse({ dialect, call, expect: step.expect, ids, seeded, gaps: stepGaps });
+    const key = `${row.id}#${index + 1}`;
+    const request = unsignedRequest(dialect, call);
+    for (const g of stepGaps) gaps.add(g);
+    calls.set(key, call);
+    interactions.push({
+      type: 'Synchronous/HTTP',
+      key,
+      description: `${key}: ${row.title}`,
+      pending: false,
+      ...(seeds.length > 0
+        ? {
+            providerStates: [
+              {
+                name: STATE_NAME,
+                params: { instances: seeds.map((s, i) => ({ id: seeded[i]?.id ?? '', status: s.status, securityLocked: s.securityLocked ?? false })) },
+              },
+            ],
+          }
+        : {}),
+      comments: {
+        testname: row.id,
+        text: [
+          `${row.level}: ${row.title}`,
+          `docRef: ${row.docRef}`,
+          ...[...stepGaps].map((g) => `not expressed here (checked by vmconform run): ${PACT_GAPS[g]}`),
+        ],
+      },
+      request: { ...request, headers: { ...request.headers, [INTERACTION_HEADER]: [key] } },
+      response,
+    });
+  });
+  const order = Object.keys(PACT_GAPS) as PactGap[];
+  return { row, interactions, calls, gaps: order.filter((g) => gaps.has(g)) };
+}
+
+/** The plans of every row of a dialect, in catalog order. */
+export function planContract(dialect: DialectName): CasePlan[] {
+  return casesFor(dialect).map(planCase);
+}
+
+/** Whether a plan has no interaction at all (every step is a {@link WHOLE_STEP_GAPS} gap). */
+export function isInexpressible(plan: CasePlan): boolean {
+  return plan.interactions.length === 0 && plan.gaps.some((g) => WHOLE_STEP_GAPS.has(g));
+}
+
+/**
+ * The contract of a dialect (DESIGN.md §6).
+ *
+ * @example
+ * buildContract('zenlayer-vm').interactions[0]?.key // 'stop.single#1'
+ */
+export function buildContract(dialect: DialectName): PactFile {
+  const plans = planContract(dialect);
+  const interactions = plans.flatMap((p) => p.interactions);
+  return {
+    consumer: { name: PACT_CONSUMER },
+    provider: { name: dialect },
+    interactions,
+    metadata: {
+      pactSpecification: { version: '4.0' },
+      vmconform: {
+        generatedBy: 'npx vmconform pact generate',
+        source: 'the case catalog (npx vmconform cases)',
+        cases: plans.length,
+        casesWithInteractions: plans.filter((p) => p.interactions.length > 0).length,
+        interactions: interactions.length,
+      },
+    },
+  };
+}
+
+/** The exact text of `contracts/<dialect>.json` (two-space JSON and a final newline). */
+export function contractText(dialect: DialectName): string {
+  return `${JSON.stringify(buildContract(dialect), null, 2)}\n`;
+}
+
+/** The file name of a dialect's contract inside `contracts/`. */
+export function contractFileName(dialect: DialectName): string {
+  return `${dialect}.json`;
+}
