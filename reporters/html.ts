@@ -4,6 +4,7 @@
  * dialect, and per case its findings, the docRef with the quoted document lines, and every exchange (request,
  * response, timing, curl). The page script (`html/report.js`) renders from the embedded results; nothing here judges.
  */
+import { safeJson, terminalSafe } from './safe-text.ts';
 import { readFileSync } from 'node:fs';
 import { toCurl } from '../src/dialects/curl.ts';
 import type { WireRequest } from '../src/dialects/types.ts';
@@ -78,10 +79,10 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
 
 /** JSON that is safe inside a `<script>` element (no `</script>`, no `<!--`). */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return safeJson(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string): string => terminalSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The HTML text of the report for one run or several merged.

@@ -12,14 +12,15 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { Finding } from '../src/engine/types.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
+import { terminalSafe } from './safe-text.ts';
 
 // Characters outside XML 1.0's Char production (and lone surrogates) cannot be escaped, only replaced.
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Replace characters XML 1.0 cannot represent with U+FFFD. */
+/** Control characters shown escaped (`\u001b`, as everywhere); what XML 1.0 still cannot represent becomes U+FFFD. */
 export function xmlSafe(text: string): string {
-  return text.replace(INVALID_XML, '\uFFFD');
+  return terminalSafe(text).replace(INVALID_XML, '\uFFFD');
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);

@@ -6,6 +6,7 @@
  */
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
+import { terminalSafe } from './safe-text.ts';
 
 /** The size summary.md never reaches. */
 export const MAX_SUMMARY_MD_BYTES = 1024 * 1024;
@@ -16,7 +17,7 @@ const RESERVE_BYTES = 4 * 1024;
 /** Escape text for Markdown (and the HTML GitHub lets through): no markup, tables or links from a target's answer. */
 export function mdText(text: string, max = 1000): string {
   const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
-  return cut
+  return terminalSafe(cut)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -25,7 +26,8 @@ export function mdText(text: string, max = 1000): string {
 }
 
 /** A fenced code block whose fence no line of `text` can close. */
-function codeBlock(text: string, lang = ''): string {
+function codeBlock(raw: string, lang = ''): string {
+  const text = terminalSafe(raw);
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;

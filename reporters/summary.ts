@@ -3,6 +3,7 @@
  * and score, each failure with id, gate, docRef, expected vs received and the curl line, then the gate's verdict.
  * Plain text over a results document; every gate word comes from the document (the engine's verdict).
  */
+import { terminalSafe } from './safe-text.ts';
 import { formatShare } from '../src/engine/score.ts';
 import { type Paint, plain } from './color.ts';
 import type { ResultsDocument, ResultsCase } from './results-json.ts';
@@ -49,14 +50,6 @@ export function headerOf(doc: ResultsDocument): SummaryHeader {
     failOnFlaky: doc.gate.failOnFlaky,
     ...(doc.gate.baseline !== undefined ? { baseline: doc.gate.baseline } : {}),
   };
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Text from a target, safe for a terminal: control characters (escape sequences) shown as `\u001b`, never sent. */
-export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The tag after a failed case's id: what the gate made of it. */

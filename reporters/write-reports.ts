@@ -9,17 +9,18 @@ import { toHar } from './har.ts';
 import { toHtmlReport } from './html.ts';
 import { toJUnitXml } from './junit.ts';
 import type { ResultsDocument } from './results-json.ts';
+import { safeJson } from './safe-text.ts';
 import { formatSummary } from './summary.ts';
 import { toSummaryMarkdown } from './summary-md.ts';
 
 /** The report files of one run, by name, each made from the results document alone. */
 export const REPORT_FILES: Readonly<Record<string, (doc: ResultsDocument) => string>> = {
-  'results.json': (doc) => `${JSON.stringify(doc)}\n`,
+  'results.json': (doc) => `${safeJson(doc)}\n`,
   'junit.xml': toJUnitXml,
   'summary.txt': (doc) => formatSummary(doc),
   'summary.md': (doc) => toSummaryMarkdown([doc]),
   'report.html': (doc) => toHtmlReport([doc]),
-  'exchanges.har': (doc) => JSON.stringify(toHar([doc])),
+  'exchanges.har': (doc) => safeJson(toHar([doc])),
 };
 
 /** The report files of several runs merged. */

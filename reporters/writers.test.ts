@@ -192,8 +192,8 @@ describe('junit.xml agrees with the gate', () => {
     expect(strictXml.testsuites['@_failures']).toBe('1');
   });
 
-  it('replaces characters XML cannot carry', () => {
-    expect(xmlSafe('a\u0000b\u0007c\uFFFEd')).toBe('a\uFFFDb\uFFFDc\uFFFDd');
+  it('shows control characters escaped (as every report does) and replaces what XML still cannot carry', () => {
+    expect(xmlSafe('a\u0000b\u0007c\uFFFEd\u009b')).toBe('a\\u0000b\\u0007c\uFFFDd\\u009b');
     expect(xmlSafe('ok \u00e9 \u{1F600}')).toBe('ok \u00e9 \u{1F600}');
   });
 });

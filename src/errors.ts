@@ -23,6 +23,11 @@ export class VmconformError extends Error {
   override readonly name: string = 'VmconformError';
 }
 
+/** The user interrupted the run (Ctrl-C, SIGTERM): not a failure of anyone; the command reports what it has, exit 130. */
+export class RunInterrupted extends Error {
+  override readonly name: string = 'RunInterrupted';
+}
+
 /** Exit code: nothing failed beyond the baseline (DESIGN.md §6). */
 export const EXIT_OK = 0;
 /** Exit code: a case failed beyond the baseline. */

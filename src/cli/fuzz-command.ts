@@ -14,6 +14,8 @@ import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
 import { FUZZ_PROPERTIES, type FuzzPropertyName } from '../fuzz/names.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
+import { watchInterrupts } from '../engine/interrupt.ts';
+import { EXIT_INTERRUPTED } from '../errors.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { requireConsent } from './consent.ts';
@@ -83,7 +85,8 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .addHelpText(
       'after',
       `\nProperties: ${FUZZ_PROPERTIES.join(', ')} (rate-limit only where the spec documents a rate).\n` +
-        'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed.',
+        'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed,\n' +
+        '130 interrupted (Ctrl-C: the running case finishes and tears down, partial reports are written).',
     )
     .action(async (opts: FuzzCliOptions) => {
       const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
@@ -111,6 +114,7 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
       process.stdout.write(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}\n`);
       // fast-check loads only for a fuzz run.
       const { runFuzz } = await import('../fuzz/properties.ts');
+      const interrupts = watchInterrupts('finishing the running case and its teardown');
       const report = await runFuzz({
         target: {
           dialect,
@@ -124,7 +128,9 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
         ...(opts.path !== undefined ? { path: opts.path } : {}),
         ...(opts.property !== undefined ? { only: opts.property } : {}),
         ...(opts.timeBudget !== undefined ? { timeBudgetMs: opts.timeBudget * 1000 } : {}),
-      });
+        signal: interrupts.signal,
+      }).finally(() => interrupts.dispose());
+      const interrupted = interrupts.signal.aborted;
       const outcome = reportRun({
         runId: newRunId(),
         startedAt,
@@ -134,11 +140,12 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
         ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
         level,
         reportDir: opts.reportDir,
+        interrupted,
       });
       process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
       const perSecond = report.durationMs > 0 ? Math.round((report.requests * 1000) / report.durationMs) : report.requests;
       process.stdout.write(`fuzz: ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s (${perSecond}/s), seed ${report.seed}\n`);
       if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
-      exit.code = outcome.verdict.failed ? 1 : 0;
+      exit.code = interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
     });
 }

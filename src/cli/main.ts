@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../../reporters/results-json.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
@@ -89,11 +90,11 @@ async function runMain(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`vmconform: ${err.message}\n`);
+      process.stderr.write(`vmconform: ${terminalSafe(err.message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof VmconformError) {
-      process.stderr.write(`vmconform: ${err.message}\n`);
+      process.stderr.write(`vmconform: ${terminalSafe(err.message)}\n`);
       return EXIT_INTERNAL;
     }
     process.stderr.write(internalErrorLine(err, argv, toolVersion()));

@@ -14,8 +14,13 @@ import type { DialectName } from '../dialects/types.ts';
 import { EMPTY_BASELINE } from '../engine/baseline.ts';
 import { withoutSignatures } from '../engine/attempts.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
-import { VmconformError } from '../errors.ts';
+import { caseIdentity, DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
+import { EXIT_INTERRUPTED, RunInterrupted, VmconformError } from '../errors.ts';
+import { watchInterrupts } from '../engine/interrupt.ts';
+import { NOT_RUN_INTERRUPTED } from '../engine/suite-config.ts';
+import type { CaseResult } from '../engine/types.ts';
+import { contractFileName, planContract } from '../pact/generate.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
 import { contractFiles, PACKAGE_CONTRACTS_DIR, writeContracts } from '../pact/files.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, resolveCredentials } from '../signing/credentials.ts';
 import { requireConsent } from './consent.ts';
@@ -77,24 +82,39 @@ export function registerPactCommand(program: Command, exit: ExitSlot): void {
     .addHelpText(
       'after',
       `\nCredentials: ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET}, else fixed test credentials; every request is signed as it is sent.\n` +
-        'Exit status: 0 no case failed, 1 a case failed, 2 usage or configuration error, 3 the verifier could not run.',
+        'Exit status: 0 no case failed, 1 a case failed, 2 usage or configuration error, 3 the verifier could not run,\n' +
+        '130 interrupted (the instances set up so far are torn down, partial reports are written).',
     )
     .action(async (opts: VerifyOptions) => {
       const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
       requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
-      process.env['PACT_DO_NOT_TRACK'] = 'true';
-      const { defaultContractPath, verifyContract } = await import('../pact/verify.ts');
-      const contractPath = defaultContractPath(opts.dialect);
+      const contractPath = join(PACKAGE_CONTRACTS_DIR, contractFileName(opts.dialect));
       if (!existsSync(contractPath)) throw new VmconformError(`the contract ${contractPath} is missing (npx vmconform pact generate writes it)`);
       const startedAt = new Date();
-      const { results } = await verifyContract({
-        dialect: opts.dialect,
-        target: opts.target,
-        statesUrl,
-        credentials: resolveCredentials(undefined, process.env),
-        contractPath,
-        requestTimeoutMs: opts.requestTimeout,
-      });
+      // Pact's verifier runs in a child process: its own console report (raw bytes of the target) never reaches the
+      // terminal; the same report is printed here from its JSON, escaped.
+      const { verifyInChild } = await import('../pact/isolated.ts');
+      const interrupts = watchInterrupts('tearing down the instances set up so far');
+      let results: readonly CaseResult[];
+      let interrupted = false;
+      try {
+        const outcome = await verifyInChild({
+          dialect: opts.dialect,
+          target: opts.target,
+          statesUrl,
+          credentials: resolveCredentials(undefined, process.env),
+          contractPath,
+          requestTimeoutMs: opts.requestTimeout,
+        }, interrupts.signal);
+        process.stdout.write(`${outcome.output.map(terminalSafe).join('\n')}\n`);
+        results = outcome.results;
+      } catch (err: unknown) {
+        if (!(err instanceof RunInterrupted)) throw err;
+        interrupted = true;
+        results = planContract(opts.dialect).map((plan) => ({ ...caseIdentity(plan.row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
+      } finally {
+        interrupts.dispose();
+      }
       const { doc, verdict, files } = reportRun({
         runId: newRunId(),
         startedAt,
@@ -103,11 +123,12 @@ export function registerPactCommand(program: Command, exit: ExitSlot): void {
         baseline: EMPTY_BASELINE,
         level: 'ALL',
         reportDir: opts.reportDir,
+        interrupted,
       });
       process.stdout.write(`\npact verify ${contractPath}\n${formatSummaryBody(doc, consoleOptions().paint)}`);
       if (files.length > 0) process.stdout.write(`reports: ${files.join(', ')}\n`);
       const unjudged = results.flatMap((r) => r.findings).filter((f) => f.check === 'engine');
       if (unjudged.length > 0) throw new VmconformError(`the verification is incomplete: ${unjudged.map((f) => f.message).join('; ')}`);
-      exit.code = verdict.failed ? 1 : 0;
+      exit.code = interrupted ? EXIT_INTERRUPTED : verdict.failed ? 1 : 0;
     });
 }

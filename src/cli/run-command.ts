@@ -11,6 +11,7 @@ import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import type { CaseResult } from '../engine/types.ts';
 import type { CaseRow } from '../cases/types.ts';
 import { reportRun } from '../../reporters/report-run.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { caseIdentity, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, newRunId } from '../engine/run-case.ts';
@@ -167,7 +168,7 @@ export function reportPreflightFailure(
     reportDir: run.reportDir,
   });
   const finding = failed.findings[0];
-  process.stderr.write(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`);
+  process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
   if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
   return 1;

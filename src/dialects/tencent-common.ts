@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts';
 import { encodeQueryPairs, signTencentV2, type ParamPair } from '../signing/tencent-v2.ts';
 import { schemaValidator } from '../specs/validator.ts';
 import { STATUS_WORDS } from './vocabulary.ts';
+import { parseJson } from './wire-util.ts';
 import type {
   DialectContext,
   DialectName,
@@ -205,17 +206,16 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
   if (response.bodyText.trim() === '') {
     return { ...base, format: 'empty', body: undefined, decodeProblems: ['empty body, expected a JSON {"Response": ...} envelope'] };
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(response.bodyText);
-  } catch {
+  const parsed = parseJson(response.bodyText);
+  if (!parsed.ok) {
     return {
       ...base,
       format: 'unparseable',
       body: undefined,
-      decodeProblems: [`body is not JSON (content-type ${contentType ?? 'absent'}): ${excerpt(response.bodyText)}`],
+      decodeProblems: [`${parsed.problem.replace(/^body is not JSON: .*/s, 'body is not JSON')} (content-type ${contentType ?? 'absent'}): ${excerpt(response.bodyText)}`],
     };
   }
+  const body = parsed.value;
   const problems: string[] = [];
   const envelope = isRecord(body) ? body['Response'] : undefined;
   if (!isRecord(envelope)) {

@@ -8,8 +8,12 @@ import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { UsageError } from '../errors.ts';
 import type { WireRequest, WireResponse } from './types.ts';
 
-/** Largest body the suite reads from a target (a hostile target cannot exhaust memory). */
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/**
+ * Largest body the suite reads from a target, so a hostile target cannot exhaust memory: 1 MiB, several times the
+ * largest answer any document describes (a status page of 100 instances, zenlayer-bmc's DescribeInstances with full
+ * details, is a few hundred KB). A longer answer is a transport error, never read whole.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** How the suite reaches targets: extra trusted CAs (`--ca`), and the proxy environment. */
 export interface TransportOptions {
@@ -92,6 +96,16 @@ export async function sendWire(req: WireRequest, timeoutMs = 10_000): Promise<Se
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    const tooLong = (): SendResult => ({
+      response: undefined,
+      transportError: `response body exceeds ${MAX_RESPONSE_BYTES} bytes`,
+      durationMs: performance.now() - started,
+    });
+    const declared = Number(res.headers['content-length'] ?? 0);
+    if (declared > MAX_RESPONSE_BYTES) {
+      res.body.destroy();
+      return tooLong();
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -99,11 +113,7 @@ export async function sendWire(req: WireRequest, timeoutMs = 10_000): Promise<Se
       size += buf.length;
       if (size > MAX_RESPONSE_BYTES) {
         res.body.destroy();
-        return {
-          response: undefined,
-          transportError: `response body exceeds ${MAX_RESPONSE_BYTES} bytes`,
-          durationMs: performance.now() - started,
-        };
+        return tooLong();
       }
       chunks.push(buf);
     }

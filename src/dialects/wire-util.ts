@@ -63,8 +63,37 @@ export function contentTypeOf(response: WireResponse): string | undefined {
   return response.headers['content-type'];
 }
 
-/** Parse JSON without throwing. */
+/**
+ * How deep a target's JSON may nest before vmconform declines to parse it. Every documented answer nests fewer than 10
+ * levels; a hostile answer of 100,000 levels would cost hundreds of MB to parse, validate and report.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether JSON text nests objects and arrays deeper than `max` (a linear scan that skips strings; no parse).
+ *
+ * @example
+ * nestsDeeperThan('[[1]]', 1) // true
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** Parse JSON without throwing; JSON nested deeper than {@link MAX_JSON_DEPTH} is refused unparsed. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, problem: `body nests deeper than ${MAX_JSON_DEPTH} levels; not parsed` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err: unknown) {

@@ -22,7 +22,7 @@ export async function runCaseWithRetries(row: CaseRow, ctx: RunContext, retries 
     const startedAt = new Date().toISOString();
     // A retry seeds fresh ids: an instance a failed attempt left behind (its teardown refused) cannot disturb it.
     const runId = attempt === 0 ? ctx.runId : `${ctx.runId}.retry${attempt}`;
-    const raw: CaseResult = { ...(await log.run(() => runCase(row, { ...ctx, runId }))), startedAt, exchanges: log.entries() };
+    const raw: CaseResult = detached({ ...(await log.run(() => runCase(row, { ...ctx, runId }))), startedAt, exchanges: log.entries() });
     const result = ctx.redactSignatures ? withoutSignatures(raw) : raw;
     if (result.status !== 'failed' || attempt >= retries) {
       return previous.length > 0 ? { ...result, previousAttempts: previous } : result;
@@ -30,6 +30,18 @@ export async function runCaseWithRetries(row: CaseRow, ctx: RunContext, retries 
     const { status, durationMs, message, findings, exchanges } = result;
     previous.push({ status, durationMs, ...(message !== undefined ? { message } : {}), findings, startedAt, exchanges });
   }
+}
+
+/**
+ * A deep copy of a JSON value made of fresh strings. An excerpt of a target's answer (a finding's message, a recorded
+ * body cut at 64 KiB) is a slice of the whole answer to V8, and keeps all of it alive: a result kept until the end of
+ * the run would hold every megabyte a hostile target sent. The copy holds only what it shows.
+ *
+ * @example
+ * results.push(detached(result));
+ */
+export function detached<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** A result with every request signature masked (`--redact-signatures`): findings' curl lines and the recorded requests. */

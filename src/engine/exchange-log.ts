@@ -13,7 +13,7 @@ import type { Credentials, Exchange, WireRequest, WireResponse } from '../dialec
 import { redactSecret } from '../signing/credentials.ts';
 import type { ExchangeStep, RecordedBody, RecordedExchange } from './types.ts';
 
-/** Bodies longer than this (in characters) are recorded cut, with their length (a hostile target may send 8 MiB). */
+/** Bodies longer than this (in characters) are recorded cut, with their length (a hostile target may send up to MAX_RESPONSE_BYTES). */
 export const MAX_RECORDED_BODY_CHARS = 64 * 1024;
 
 const current = new AsyncLocalStorage<ExchangeLog>();

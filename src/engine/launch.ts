@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import type { Credentials } from '../dialects/types.ts';
-import { EXIT_INTERRUPTED, VmconformError } from '../errors.ts';
+import { VmconformError } from '../errors.ts';
+import { watchInterrupts } from './interrupt.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
 import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
@@ -123,22 +124,15 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
   // down, the reports are written. A second signal ends the process at once. vitest's own handlers would end the
   // process on the first signal (and its cancel stops the workers mid-case, before teardown): ours replace them.
   for (const sig of signals) for (const l of process.listeners(sig)) if (!ownListeners.has(l)) process.off(sig, l);
-  let interrupted = false;
-  const interrupt = (): void => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    process.stderr.write('\nvmconform: interrupted: finishing the running cases and their teardown (again to quit at once)\n');
+  const interrupts = watchInterrupts('finishing the running cases and their teardown', () => {
     writeFileSync(interruptFlag, '');
     reporter.interrupt();
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  });
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);
     await vitest.start([SUITE_FILE]);
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    interrupts.dispose();
     await vitest.close();
     rmSync(flagDir, { recursive: true, force: true });
   }

@@ -17,6 +17,9 @@ import { dialectModel } from './model.ts';
 import { FuzzFailure, FuzzSession, type FuzzTarget } from './session.ts';
 
 import { FUZZ_PROPERTIES, type FuzzPropertyName } from './names.ts';
+import { NOT_RUN_INTERRUPTED } from '../engine/suite-config.ts';
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export { FUZZ_PROPERTIES, type FuzzPropertyName };
 
@@ -33,6 +36,11 @@ export interface FuzzOptions {
   readonly only?: readonly FuzzPropertyName[];
   /** Stop generating after this long (each property gets its share); the cases run so far still count. */
   readonly timeBudgetMs?: number;
+  /**
+   * Ctrl-C: once aborted, no new case sends a request (the one running finishes and tears down), the property running
+   * is reported `skipped` unless it already failed, and the properties not started are `skipped`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link runFuzz} returns: a result row per property, and how it went. */
@@ -264,12 +272,22 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const chosen = PROPERTIES.filter((p) => appliesTo(p, dialect) && (!options.only || options.only.includes(p.name)));
   let requests = 0;
   const results: CaseResult[] = [];
+  const signal = options.signal;
   for (const p of chosen) {
     const t0 = performance.now();
     const scope = scopeOf(dialect, p);
+    const identity = { id: scope.caseId, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [] as string[] };
+    if (signal?.aborted) {
+      results.push({ ...identity, status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] });
+      continue;
+    }
     const numRuns = runsPerProperty(options.runs, p.name, chosen.map((c) => c.name));
     const budget = options.timeBudgetMs === undefined ? undefined : Math.max(1_000, Math.round(options.timeBudgetMs * (p.share === 0 ? 0.05 : p.share)));
+    let ran = 0;
     const property = fc.asyncProperty(p.arbitrary(dialect), async (c: unknown) => {
+      // Interrupted: the remaining generated cases pass at once without a request (fast-check has no abort).
+      if (signal?.aborted) return;
+      ran++;
       const s = await runCase(options.target, p, c);
       requests += s.exchanges.length;
     });
@@ -279,12 +297,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       ...(options.path !== undefined ? { path: options.path } : {}),
       ...(budget !== undefined ? { interruptAfterTimeLimit: budget } : {}),
     });
-    const identity = { id: scope.caseId, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [] as string[] };
     if (!details.failed) {
-      results.push({ ...identity, status: 'passed', durationMs: Math.round(performance.now() - t0), findings: [] });
+      results.push(
+        signal?.aborted
+          ? { ...identity, status: 'skipped', durationMs: Math.round(performance.now() - t0), message: `${NOT_RUN_INTERRUPTED} after ${ran} of ${numRuns} generated case(s), none of which failed`, findings: [] }
+          : { ...identity, status: 'passed', durationMs: Math.round(performance.now() - t0), findings: [] },
+      );
       continue;
     }
-    const { findings, exchanges } = await replay(options.target, p, details.counterexample?.[0], details.errorInstance, scope);
+    // Interrupted: no replay (it would send requests); the failure as fast-check saw it.
+    const { findings, exchanges } = signal?.aborted
+      ? { findings: [makeFinding(scope, 'legal-outcome', `the failure (not replayed: the run was interrupted): ${errorText(details.errorInstance)}`)], exchanges: [] }
+      : await replay(options.target, p, details.counterexample?.[0], details.errorInstance, scope);
     const replayLine = `vmconform fuzz --dialect ${dialect} --seed ${seed} --path ${details.counterexamplePath ?? ''} --property ${p.name}`;
     const shrunk = details.counterexample ? p.describe(details.counterexample[0]) : '(no counterexample)';
     findings.push(

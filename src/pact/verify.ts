@@ -21,7 +21,7 @@ import type { Credentials, DialectName, WireRequest, WireResponse } from '../dia
 import { joinUrl } from '../dialects/wire-util.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import type { CaseResult } from '../engine/types.ts';
-import { VmconformError } from '../errors.ts';
+import { RunInterrupted, VmconformError } from '../errors.ts';
 import { PACKAGE_CONTRACTS_DIR } from './files.ts';
 import { contractFileName, INTERACTION_HEADER, planContract } from './generate.ts';
 import { caseResultsFromVerification, parseVerifierOutput, type InteractionRecords, type StateCall } from './results.ts';
@@ -39,6 +39,11 @@ export interface PactVerifyOptions {
   readonly contractPath?: string;
   /** Per-request timeout in ms (the verifier's and the relay's); default 10 000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Ctrl-C: the relay refuses further setups, tears down every instance set up and not yet torn down, and
+   * {@link verifyContract} rejects with {@link RunInterrupted} (Pact's verifier cannot be stopped; end the process).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a verification produced: one result per case of the dialect, and the verifier's own words. */
@@ -185,26 +190,51 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
+/** The relay: its URL, a way to tear down what was set up and not torn down (interrupts), and close. */
+interface StatesRelay {
+  readonly url: string;
+  teardownOutstanding(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The loopback relay in front of the provider-state URL (see the module comment). */
-async function startStatesRelay(options: PactVerifyOptions, records: InteractionRecords): Promise<{ url: string; close: () => Promise<void> }> {
+async function startStatesRelay(options: PactVerifyOptions, records: InteractionRecords): Promise<StatesRelay> {
   const keys = keysByInstanceId(options.dialect);
   const timeout = options.requestTimeoutMs ?? 10_000;
+  const stateRequest = (body: string): WireRequest => ({
+    method: 'POST',
+    url: options.statesUrl,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body,
+  });
+  // Setups the target accepted and no teardown has followed yet, by their params: what an interrupt tears down.
+  const outstanding = new Map<string, Record<string, unknown>>();
+  let closing = false;
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const body = await readBody(req);
       let action = 'setup';
       let key: string | undefined;
+      let parsed: { state?: unknown; action?: unknown; params?: { instances?: { id?: unknown }[] } } | undefined;
       try {
-        const parsed = JSON.parse(body) as { action?: unknown; params?: { instances?: { id?: unknown }[] } };
-        if (typeof parsed.action === 'string') action = parsed.action;
-        const first = parsed.params?.instances?.[0]?.id;
+        parsed = JSON.parse(body) as typeof parsed;
+        if (typeof parsed?.action === 'string') action = parsed.action;
+        const first = parsed?.params?.instances?.[0]?.id;
         if (typeof first === 'string') key = keys.get(first);
       } catch {
         // not JSON: passed through as it is; the target answers it
       }
-      const request: WireRequest = { method: 'POST', url: options.statesUrl, headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
+      if (closing && action !== 'teardown') {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'vmconform: the run was interrupted; no further setup' }));
+        return;
+      }
+      const request = stateRequest(body);
       const startedMs = Date.now();
       const sent = await sendWire(request, timeout);
+      const params = JSON.stringify(parsed?.params ?? null);
+      if (action === 'teardown') outstanding.delete(params);
+      else if (sent.response && sent.response.status < 300 && parsed?.params !== undefined) outstanding.set(params, { ...parsed, action: 'teardown' });
       const call: StateCall = {
         action,
         curl: toCurl(request),
@@ -234,7 +264,17 @@ async function startStatesRelay(options: PactVerifyOptions, records: Interaction
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/provider-states`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async teardownOutstanding() {
+      closing = true;
+      const bodies = [...outstanding.values()];
+      outstanding.clear();
+      await Promise.all(bodies.map((b) => sendWire(stateRequest(JSON.stringify(b)), timeout)));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -271,7 +311,7 @@ export async function verifyContract(options: PactVerifyOptions): Promise<PactVe
       logLevel: 'error',
       timeout: options.requestTimeoutMs ?? 10_000,
     });
-    raw = await verifier.verifyProvider().then(
+    const verified = verifier.verifyProvider().then(
       (ok) => ok,
       (err: unknown) => {
         // A failed verification rejects with the same JSON document as a passing one resolves with.
@@ -279,7 +319,18 @@ export async function verifyContract(options: PactVerifyOptions): Promise<PactVe
         throw err;
       },
     );
+    const signal = options.signal;
+    const interrupted =
+      signal === undefined
+        ? undefined
+        : new Promise<never>((_resolve, reject) => {
+            const stop = (): void => void relay.teardownOutstanding().finally(() => reject(new RunInterrupted('the verification was interrupted')));
+            if (signal.aborted) stop();
+            else signal.addEventListener('abort', stop, { once: true });
+          });
+    raw = await (interrupted ? Promise.race([verified, interrupted]) : verified);
   } catch (err: unknown) {
+    if (err instanceof RunInterrupted) throw err;
     throw new VmconformError(`Pact's verifier could not run: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     await relay.close();

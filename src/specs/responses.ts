@@ -5,6 +5,7 @@
  */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { DialectName } from '../dialects/types.ts';
+import { parseJson } from '../dialects/wire-util.ts';
 import { documentAjv } from './check.ts';
 import { specExtension, type SpecError } from './extension.ts';
 import { loadSpec } from './load.ts';
@@ -93,11 +94,9 @@ export function checkDeclaredAnswer(dialect: DialectName, answer: AnswerToJudge)
     pointer = `${schemaAt}/contentSchema`;
     if (value === undefined) return [`${where}: the body is not XML`];
   } else if (mediaType.endsWith('json')) {
-    try {
-      value = JSON.parse(answer.bodyText) as unknown;
-    } catch {
-      return [`${where}: the body is not JSON`];
-    }
+    const parsed = parseJson(answer.bodyText);
+    if (!parsed.ok) return [`${where}: ${parsed.problem.startsWith('body is not JSON') ? 'the body is not JSON' : `the ${parsed.problem}`}`];
+    value = parsed.value;
   } else {
     value = answer.bodyText;
   }

@@ -1,0 +1,99 @@
+/**
+ * Ctrl-C for the commands beside `run` (whose interrupt test is in reporters/reports.e2e.test.ts): `fuzz` and
+ * `pact verify`, interrupted the way a terminal does it (SIGINT to the whole process group, Pact's child process
+ * included) while instances are seeded on the target. Each exits 130 with partial reports marked interrupted, and
+ * leaves nothing seeded behind.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { BIN } from '../testing/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vmconform-interrupts-'));
+let fuzzTarget: RunningProvider;
+let pactTarget: RunningProvider;
+
+beforeAll(async () => {
+  // Slow transitions keep each generated case busy long enough to be interrupted in the middle of it.
+  [fuzzTarget, pactTarget] = await Promise.all([
+    startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 400 }),
+    startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 400 }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([fuzzTarget.close(), pactTarget.close()]);
+});
+
+interface Interrupted {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Start the command in its own process group; once `ready` holds, Ctrl-C the group; wait for the end. */
+async function interruptWhen(args: readonly string[], ready: (stdout: string) => boolean): Promise<Interrupted> {
+  const child = spawn(process.execPath, [BIN, ...args], { detached: true, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const wait = setInterval(() => {
+      if (ready(stdout)) {
+        clearInterval(wait);
+        resolve();
+      }
+    }, 5);
+    void closed.then(() => {
+      clearInterval(wait);
+      reject(new Error(`ended before it could be interrupted: ${stdout}\n${stderr}`));
+    });
+  });
+  process.kill(-(child.pid ?? 0), 'SIGINT');
+  return { code: await closed, stdout, stderr };
+}
+
+interface Doc {
+  interrupted: boolean;
+  runs: { cases: { id: string; status: string; message?: string }[] }[];
+}
+
+describe('Ctrl-C', () => {
+  it('fuzz: the running case finishes and tears down, no new one starts, partial reports, exit 130', async () => {
+    const reportDir = join(dir, 'fuzz');
+    const r = await interruptWhen(
+      ['fuzz', '--dialect', 'zenlayer-vm', '--target', fuzzTarget.url, '--runs', '400', '--seed', '5', '--property', 'sequences', 'requests', '--report-dir', reportDir],
+      // After the preflight (the seed line), while a generated case has instances seeded.
+      (out) => /seed 5/.test(out) && (fuzzTarget.provider?.store.size ?? 0) > 0,
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: finishing the running case and its teardown/);
+    const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
+    expect(doc.interrupted).toBe(true);
+    const cases = doc.runs[0]?.cases ?? [];
+    expect(cases.map((c) => c.id)).toEqual(['fuzz.requests', 'fuzz.sequences']);
+    expect(cases.every((c) => c.status === 'skipped' && /^not run: the run was interrupted/.test(c.message ?? ''))).toBe(true);
+    expect(r.stdout).toMatch(/RESULT: INTERRUPTED/);
+    expect(fuzzTarget.provider?.store.size).toBe(0);
+  }, 120_000);
+
+  it('pact verify: Pact\'s child tears down what it set up, every case reported not run, exit 130', async () => {
+    const reportDir = join(dir, 'pact');
+    const r = await interruptWhen(
+      ['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', pactTarget.url, '--report-dir', reportDir],
+      () => (pactTarget.provider?.store.size ?? 0) > 0,
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: tearing down the instances set up so far/);
+    const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
+    expect(doc.interrupted).toBe(true);
+    const cases = doc.runs[0]?.cases ?? [];
+    expect(cases.length).toBe(34);
+    expect(cases.every((c) => c.status === 'skipped')).toBe(true);
+    expect(pactTarget.provider?.store.size).toBe(0);
+  }, 120_000);
+});
