@@ -119,6 +119,8 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
       maxConcurrency: options.concurrency ?? 16,
       pool: 'threads',
       passWithNoTests: true,
+      // No results cache: one suite file has nothing to order, and an installed package may be read-only.
+      cache: false,
       // The suite's own per-case timeouts apply; these are backstops for the hooks vitest runs itself.
       hookTimeout: 60_000,
       teardownTimeout: 10_000,
