@@ -3,19 +3,14 @@
  * preflight, the properties (fast-check loads only here, after the preflight passed), the reports.
  */
 import { getDialect } from '../dialects/index.ts';
-import { configureTransport } from '../dialects/transport.ts';
 import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
-import { preflight } from '../engine/preflight.ts';
-import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { newRunId } from '../engine/run-case.ts';
-import { resolveCredentials } from '../signing/credentials.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
-import { requireConsent } from './consent.ts';
 import type { FuzzCliOptions } from './fuzz-command.ts';
-import { consoleOptions, reportPreflightFailure } from './run-action.ts';
+import { approachTarget, consoleOptions, reportPreflightFailure } from './run-action.ts';
 
 /**
  * Fuzz a target (`vmconform fuzz`) and return the exit code.
@@ -25,21 +20,9 @@ import { consoleOptions, reportPreflightFailure } from './run-action.ts';
  */
 export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
-  requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
   const startedAt = new Date();
   const dialect = getDialect(opts.dialect);
-  const credentials = resolveCredentials(undefined, process.env);
-  configureTransport(opts.ca ? { caFiles: opts.ca } : {});
-  const failed = await preflight({
-    dialect: opts.dialect,
-    target: opts.target,
-    statesUrl,
-    credentials,
-    ...(opts.region !== undefined ? { region: opts.region } : {}),
-    timeoutMs: opts.requestTimeout,
-    states: true,
-  });
+  const { statesUrl, credentials, failed } = await approachTarget(opts, true);
   const level = opts.level === 'must' ? 'MUST' : 'ALL';
   if (failed !== undefined) {
     return reportPreflightFailure(failed, [], { target: opts.target, reportDir: opts.reportDir, baseline, level });

@@ -5,6 +5,7 @@
  */
 import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
+import type { Credentials, DialectName } from '../dialects/types.ts';
 import { configureTransport } from '../dialects/transport.ts';
 import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
 import { preflight, skippedByPreflight } from '../engine/preflight.ts';
@@ -67,17 +68,29 @@ export function reportPreflightFailure(
   return 1;
 }
 
+/** The options of a command that sends requests to a target (`run`, `fuzz`) that {@link approachTarget} reads. */
+export interface TargetCommandOptions {
+  readonly dialect: DialectName;
+  readonly target: string;
+  readonly statesUrl?: string;
+  readonly allowRemote?: boolean;
+  readonly ca?: readonly string[];
+  readonly region?: string;
+  readonly requestTimeout: number;
+}
+
 /**
- * Run the cases of one dialect against a target (`vmconform run`) and return the exit code.
+ * The start `run` and `fuzz` share before any case: consent for a target off loopback, the credentials, the
+ * transport (`--ca`), and the preflight (`states`: whether it checks the provider-state endpoint). `failed` is the
+ * preflight's failing row, when it failed.
  *
  * @example
- * exit.code = await runAction(opts); // opts as commander parsed them
+ * const { statesUrl, credentials, failed } = await approachTarget(opts, true);
  */
-export async function runAction(opts: RunOptions): Promise<number> {
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
-    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
-  }
+export async function approachTarget(
+  opts: TargetCommandOptions,
+  states: boolean,
+): Promise<{ statesUrl: string; credentials: Credentials; failed: CaseResult | undefined }> {
   const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
   requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
   const credentials = resolveCredentials(undefined, process.env);
@@ -89,8 +102,23 @@ export async function runAction(opts: RunOptions): Promise<number> {
     credentials,
     ...(opts.region !== undefined ? { region: opts.region } : {}),
     timeoutMs: opts.requestTimeout,
-    states: opts.states !== false,
+    states,
   });
+  return { statesUrl, credentials, failed };
+}
+
+/**
+ * Run the cases of one dialect against a target (`vmconform run`) and return the exit code.
+ *
+ * @example
+ * exit.code = await runAction(opts); // opts as commander parsed them
+ */
+export async function runAction(opts: RunOptions): Promise<number> {
+  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
+  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
+    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
+  }
+  const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
     return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
       target: opts.target,
