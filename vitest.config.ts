@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** Vitest config for vmconform's own tests (the conformance suites under suites/ are run by the CLI). */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'reporters/**/*.test.ts', 'scripts/**/*.test.ts', 'bin/**/*.test.ts'],
     // Some tests start several CLI processes at once (each loads vitest and tsx: seconds of CPU); on a 2-core machine
     // with other work they need more than 30 s until the CLI starts fast.
     testTimeout: 60_000,

@@ -5,18 +5,21 @@
  * 1. the reference provider vs a bare `node:http` server on the same request (`throughput.ts`);
  * 2. the suite's time per exchange vs a raw undici loop of the same requests (`suite.ts`);
  * 3. `npm run conformance` wall time vs its floor, the time the api3 pacing forces (`suite.ts`);
- * 4. `pact verify` vs `run`: a slot, until Pact contracts and the `pact` command exist.
+ * 4. `pact verify` vs `run`: a slot, until Pact contracts and the `pact` command exist;
+ * 5. the command line's start: `vmconform --version` and `--help` vs `node -e 0`, and `--help`'s peak memory
+ *    (`cli-start.ts`, on the build).
  *
  * A benchmark, never a test: it prints numbers and says which goals they meet; it fails only when something could
  * not be measured.
  *
  * Options: `--duration S` (seconds per measured load, default 1.5), `--rounds N` (loads per side, default 6),
  * `--warmup S` (default 1), `--connections N` (default 16), `--quick` (2 rounds of 1 s), `--only
- * throughput|suite|conformance` (repeatable).
+ * throughput|suite|conformance|cli` (repeatable).
  */
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DIALECT_NAMES } from '../src/dialects/types.ts';
+import { CLI_RSS_GOAL_MB, CLI_START_GOAL, measureCliStart, type CliStartResult } from './cli-start.ts';
 import { measureConformance, measureSuite, type ConformanceResult, type SuiteRow } from './suite.ts';
 import { measureThroughput, type ThroughputRow } from './throughput.ts';
 
@@ -35,7 +38,7 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true },
   },
 });
-const only = new Set(values.only ?? ['throughput', 'suite', 'conformance']);
+const only = new Set(values.only ?? ['cli', 'throughput', 'suite', 'conformance']);
 const durationSeconds = values.quick ? 1 : Number(values.duration);
 const rounds = values.quick ? 2 : Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
@@ -47,6 +50,8 @@ const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
 const loadBefore = load();
 const started = new Date();
 
+// First: it builds dist/, so the suite and conformance parts run the built command too.
+const cliStart: CliStartResult | undefined = only.has('cli') ? await measureCliStart({ rounds: values.quick ? 5 : 15, progress }) : undefined;
 const throughput: ThroughputRow[] = only.has('throughput')
   ? await measureThroughput({ dialects: DIALECT_NAMES, operations: ['status', 'stop'], durationSeconds, warmupSeconds, rounds, connections, progress })
   : [];
@@ -115,6 +120,19 @@ if (conformance) {
   );
 }
 
+if (cliStart) {
+  out();
+  out(
+    `**CLI start vs node -e 0.** The built command (\`node bin/vmconform.js\`, dist/), ${cliStart.rounds} rounds of \`node -e 0\`, ` +
+      '`--version` and `--help` in turn; median times, the ratio is the median of the rounds\' ratios. Peak RSS: ' +
+      "`process.resourceUsage().maxRSS` at exit, median of 3 runs.",
+  );
+  out();
+  out('| command | median ms | **ratio** | peak RSS MB |');
+  out('|---|---:|---:|---:|');
+  for (const r of cliStart.rows) out(`| \`${r.label}\` | ${fixed(r.medianMs, 0)} | **${fixed(r.ratio, 2)}** | ${fixed(r.maxRssMb, 0)} |`);
+}
+
 const providerRatio = Math.min(...throughput.map((r) => r.ratio));
 const suiteRatios = suite.map((r) => r.ratio);
 out();
@@ -142,6 +160,15 @@ if (conformance) {
   );
 }
 out('| pact verify / run | n/a | | not measured yet: no Pact contracts and no `pact` command |');
+if (cliStart) {
+  const version = cliStart.rows.find((r) => r.label.endsWith('--version'));
+  const help = cliStart.rows.find((r) => r.label.endsWith('--help'));
+  for (const r of [version, help]) {
+    if (r === undefined) continue;
+    out(`| \`${r.label}\` / \`node -e 0\` (start to exit) | **${fixed(r.ratio, 2)}** | ≤ ${CLI_START_GOAL} | ${r.ratio <= CLI_START_GOAL ? 'met' : 'missed'} |`);
+  }
+  if (help) out(`| \`vmconform --help\` peak RSS, MB | **${fixed(help.maxRssMb, 0)}** | < ${CLI_RSS_GOAL_MB} | ${help.maxRssMb < CLI_RSS_GOAL_MB ? 'met' : 'missed'} |`);
+}
 
 process.stdout.write(`${lines.join('\n')}\n`);
 const failed = suite.some((r) => r.exitCode !== 0) || (conformance !== undefined && conformance.exitCode !== 0);

@@ -8,13 +8,15 @@ import { safeJson, terminalSafe } from './safe-text.ts';
 import { readFileSync } from 'node:fs';
 import { toCurl } from '../src/dialects/curl.ts';
 import type { WireRequest } from '../src/dialects/types.ts';
+import { packagePath } from '../src/package-root.ts';
 import { familiesOf } from '../src/engine/score.ts';
 import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
 import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
 import type { ResultsCase, ResultsDocument } from './results-json.ts';
 import { runLabels } from './summary-md.ts';
 
-const asset = (name: string): string => readFileSync(new URL(`html/${name}`, import.meta.url), 'utf8');
+// The page's assets stay beside the sources (reporters/html/), also for the build in dist/: found from the package root.
+const asset = (name: string): string => readFileSync(packagePath('reporters', 'html', name), 'utf8');
 
 /** An exchange as the page shows it: the recorded one and its curl line. */
 type PageExchange = RecordedExchange & { readonly curl: string };

@@ -3,12 +3,12 @@
  * {@link CaseResult}s and its gate verdict only, never re-judged. Every other report (JUnit, summaries, HTML, HAR,
  * compare) reads this document.
  */
-import { readFileSync } from 'node:fs';
 import type { DialectName } from '../src/dialects/types.ts';
 import type { CaseGate, GateResult } from '../src/engine/baseline.ts';
 import { checkVersioned, readJsonFile, type VersionedKind } from '../src/engine/json-file.ts';
 import { scoreOf, type RunScore } from '../src/engine/score.ts';
 import type { CaseAttempt, CaseResult, Finding, RecordedExchange } from '../src/engine/types.ts';
+import { toolVersion } from '../src/package-root.ts';
 
 /** The results.json schemaVersion this vmconform writes and reads. */
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -87,14 +87,7 @@ export interface ResultsDocument {
 }
 
 /** The package version (from package.json). */
-export function toolVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+export { toolVersion };
 
 /** Inputs of {@link buildResults}. */
 export interface BuildResultsInput {

@@ -1,12 +1,14 @@
 /**
  * The dependency rules of DESIGN.md §1, enforced: the provider never imports the judge (cases, engine, suites) nor the
  * client-side dialect modules; dialects never import cases, engine or provider (they never decide verdicts); cases
- * never touch the wire; reporters only read results.
+ * never touch the wire; reporters only read results. And the command line starts light: `--help` and `--version`
+ * load the command registrations and commander, nothing a command runs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadedModules } from './testing/loaded-modules.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,5 +86,40 @@ describe('dependency rules (DESIGN.md §1)', () => {
     const importers = all.filter((file) => staticImports(file).includes('src/pact/verify.ts'));
     // verify-child.ts is the entry of the child process that src/pact/isolated.ts forks: Pact loads only there.
     expect(importers.filter((file) => !file.startsWith('src/testing/'))).toEqual(['src/pact/verify-child.ts']);
+  });
+});
+
+describe('an instant command line (issue 12): --help and --version load no command', () => {
+  /** Packages only a command's action may load. */
+  const HEAVY = ['vitest', 'vite', '@vitest', 'msw', '@mswjs', 'ajv', 'yaml', 'undici', 'fast-xml-parser', 'fast-check', '@pact-foundation', 'graphql'];
+  /** The project's modules a registration may load (sources or their build in dist/), by path without the extension. */
+  const LIGHT = new Set([
+    'bin/vmconform',
+    'src/errors',
+    'src/package-root',
+    'src/dialects/types',
+    'src/engine/defaults',
+    'src/fuzz/names',
+    'src/signing/credentials',
+    'src/cli/main',
+    'src/cli/options',
+    'src/cli/consent',
+    'src/cli/internal-error',
+    'reporters/safe-text',
+    ...['run', 'mock', 'conformance', 'coverage', 'cases', 'fuzz', 'pact'].map((c) => `src/cli/${c}-command`),
+    'src/cli/results-commands',
+  ]);
+
+  it.for(['--help', '--version', 'run --help', 'pact verify --help'])('vmconform %s', async (line) => {
+    const loaded = await loadedModules(line.split(' '));
+    const ours = loaded
+      .filter((file) => !file.includes('/node_modules/') && file.startsWith(`${ROOT}/`))
+      .map((file) => relative(ROOT, file).replace(/^dist\//, '').replace(/\.(ts|js)$/, ''));
+    const packages = new Set(loaded.flatMap((file) => (/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file) ?? []).slice(1)));
+    // The scan sees what it should: the entry point, the CLI and commander.
+    expect(ours).toContain('src/cli/main');
+    expect(packages.has('commander')).toBe(true);
+    expect(ours.filter((m) => !LIGHT.has(m))).toEqual([]);
+    expect([...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { EMPTY_BASELINE, gate } from '../engine/baseline.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, VmconformError } from '../errors.ts';
 import { main } from './main.ts';
-import { exitCodeOf } from './run-command.ts';
+import { exitCodeOf } from './run-action.ts';
 
 function outcome(status: CaseResult['status'], extra: { errors?: string[]; interrupted?: boolean } = {}): ReporterOutcome {
   const results: CaseResult[] = [{ id: 'a', dialect: 'aliyun-ecs', level: 'MUST', title: 'a', docRef: 'x', rules: [], status, durationMs: 1, findings: [] }];

@@ -1,12 +1,13 @@
 /**
-/**
  * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `pact`,
  * `compare`, `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
  * beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
+ * Registering the commands loads commander and a few constants only: a command loads what it runs when its action
+ * starts, so `--help` and `--version` start fast (an architecture test lists what they load).
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
-import { toolVersion } from '../../reporters/results-json.ts';
+import { toolVersion } from '../package-root.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';

@@ -6,7 +6,7 @@ import { buildResults, type ResultsDocument } from '../../reporters/results-json
 import { EMPTY_BASELINE, gate } from '../engine/baseline.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { UsageError } from '../errors.ts';
-import { baselineFrom, collectResults } from './results-commands.ts';
+import { baselineFrom, collectResults } from './results-actions.ts';
 
 const result = (id: string, status: CaseResult['status']): CaseResult => ({ id, dialect: 'aliyun-ecs', level: 'MUST', title: id, docRef: 'x:1 y', rules: [], status, durationMs: 1, findings: [] });
 function doc(runId: string, startedAt: number, cases: readonly [string, CaseResult['status']][]): ResultsDocument {

@@ -4,11 +4,13 @@
  * not JSON, another kind of file, no or a newer `schemaVersion`, or the schema's complaints (each said once).
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { UsageError } from '../errors.ts';
+import { packagePath } from '../package-root.ts';
 
 /** The folder of the shipped JSON Schemas. */
-export const SCHEMAS_DIR: URL = new URL('../../schemas/', import.meta.url);
+export const SCHEMAS_DIR: URL = pathToFileURL(`${packagePath('schemas')}/`);
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const compiled = new Map<string, ValidateFunction>();

@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
@@ -18,11 +18,17 @@ import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from '.
 import { newRunId } from './run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
 
-/** The package root (holds `suites/`). */
-export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The folder vitest runs in, the one holding `suites/`: the package root for the sources, `dist/` for the build
+ * (the suite is found next to this module, whichever of the two runs).
+ */
+export const SUITE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The suite file, relative to the package root. */
-export const SUITE_FILE = 'suites/stop-instances.suite.ts';
+/**
+ * The suite file, relative to {@link SUITE_ROOT}: `suites/stop-instances.suite.ts` from the sources, the built
+ * `suites/stop-instances.suite.js` from `dist/` (so an installed package needs no TypeScript transform).
+ */
+export const SUITE_FILE = `suites/stop-instances.suite${extname(fileURLToPath(import.meta.url))}`;
 
 /** Options of {@link launchSuite}. */
 export interface LaunchOptions {
@@ -107,13 +113,15 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     'test',
     {
       config: false,
-      root: PACKAGE_ROOT,
+      root: SUITE_ROOT,
       include: [SUITE_FILE],
       watch: false,
       reporters: [reporter],
       maxConcurrency: options.concurrency ?? 16,
       pool: 'threads',
       passWithNoTests: true,
+      // No results cache: one suite file has nothing to order, and an installed package may be read-only.
+      cache: false,
       // The suite's own per-case timeouts apply; these are backstops for the hooks vitest runs itself.
       hookTimeout: 60_000,
       teardownTimeout: 10_000,

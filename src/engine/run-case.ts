@@ -22,13 +22,10 @@ import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
 import type { CaseIdentity, CaseResult, Finding, RunContext } from './types.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.ts';
 
-/** Default bound for a stopped instance to read the stopped word. */
-export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
-/** Default per-request timeout. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Default per-case timeout (CaseRow.timeoutMs). */
-export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
+/** The engine's default bounds (defined in `defaults.ts`, which the command line reads without loading the engine). */
+export { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS };
 
 /** A fresh run id (short, URL- and id-safe). */
 export function newRunId(): string {

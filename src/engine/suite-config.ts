@@ -6,6 +6,9 @@
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
 import type { CaseIdentity, CaseResult } from './types.ts';
+// Anchors the augmentation below to vitest's types whatever order a program loads its files in (without it the build
+// from src/cli/main.ts did not see the TaskMeta fields). Type-only: nothing loads at run time.
+import type {} from 'vitest';
 
 /** One dialect against one target. */
 export interface SuiteTarget {

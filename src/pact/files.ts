@@ -4,13 +4,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import { packagePath } from '../package-root.ts';
 import { GENERAL_PACT_GAPS, PACT_GAPS } from './gaps.ts';
 import { contractFileName, contractText, INTERACTION_HEADER, isInexpressible, planContract, type CasePlan } from './generate.ts';
 
 /** The package's own `contracts/` directory (what `pact generate` writes and `pact verify` reads by default). */
-export const PACKAGE_CONTRACTS_DIR: string = fileURLToPath(new URL('../../contracts/', import.meta.url));
+export const PACKAGE_CONTRACTS_DIR: string = `${packagePath('contracts')}/`;
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 

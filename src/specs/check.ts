@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { parseDocRefPart } from './doc-ref.ts';
-import { PACKAGE_ROOT } from './load.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { formatAjvError } from './validator.ts';
 import { parseAliyunXml } from './xml.ts';
 

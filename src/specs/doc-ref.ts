@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from './load.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** The folder of the vendor documents. */
 export const SOURCES_DIR: string = join(PACKAGE_ROOT, 'specs', 'sources');

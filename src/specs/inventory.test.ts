@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { specExtension } from './extension.ts';
 import { formatInventory, ruleInventory } from './inventory.ts';
-import { PACKAGE_ROOT } from './load.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 const ID = /^(param|enum|default|error|limit|state|transition|envelope|resolution):\S(.*\S)?$/;
 
@@ -177,7 +178,7 @@ describe('formatInventory and the --print script', () => {
 
   it('runs as `npx tsx src/specs/inventory.ts --print [dialect]`', () => {
     const script = fileURLToPath(new URL('./inventory.ts', import.meta.url));
-    const tsx = `${PACKAGE_ROOT}node_modules/.bin/tsx`;
+    const tsx = join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx');
     const ok = spawnSync(tsx, [script, '--print', 'aliyun-ecs'], { encoding: 'utf8', cwd: '/' });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('`error:DRYRUN.SUCCESS`');

@@ -1,23 +1,20 @@
 /**
  * Loads the per-dialect OpenAPI 3.1 documents in `specs/` (DESIGN.md §6). The package root is found from this
- * module's URL, never from the working directory.
+ * module's URL (`src/package-root.ts`), never from the working directory.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { parse } from 'yaml';
 import type { DialectName } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
-
-/** Absolute path of the package root (the folder holding `package.json` and `specs/`). */
-export const PACKAGE_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
+import { packagePath } from '../package-root.ts';
 
 /**
  * Absolute path of a dialect's OpenAPI document.
  * @example specPath('aliyun-ecs') // '/…/vmconform/specs/aliyun-ecs.yaml'
  */
 export function specPath(dialect: DialectName): string {
-  return fileURLToPath(new URL(`../../specs/${dialect}.yaml`, import.meta.url));
+  return packagePath('specs', `${dialect}.yaml`);
 }
 
 const cache = new Map<DialectName, OpenAPIV3_1.Document>();

@@ -1,0 +1,154 @@
+/**
+ * What `vmconform run` does once its options are parsed (loaded by `run-command.ts` when the command starts), and
+ * the pieces the other commands that judge a target share: the console's look, the exit code of a launch, and a run
+ * stopped by its preflight.
+ */
+import { casesFor } from '../cases/index.ts';
+import type { CaseRow } from '../cases/types.ts';
+import type { Credentials, DialectName } from '../dialects/types.ts';
+import { configureTransport } from '../dialects/transport.ts';
+import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
+import { preflight, skippedByPreflight } from '../engine/preflight.ts';
+import { defaultStatesUrl } from '../engine/provider-states.ts';
+import { caseIdentity, newRunId } from '../engine/run-case.ts';
+import { selectRows } from '../engine/suite-config.ts';
+import type { CaseResult } from '../engine/types.ts';
+import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
+import { resolveCredentials } from '../signing/credentials.ts';
+import { paintFor, type Paint } from '../../reporters/color.ts';
+import { reportRun } from '../../reporters/report-run.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
+import { formatSummaryBody } from '../../reporters/summary.ts';
+import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
+import { requireConsent } from './consent.ts';
+import type { RunOptions } from './run-command.ts';
+
+/**
+ * The exit code of a finished launch: 130 interrupted, 1 when the gate failed, else 0. A run that did not complete
+ * cleanly (the suite failed to load, a case without a result) is vmconform's failure: {@link VmconformError}, exit 3.
+ *
+ * @example
+ * exit.code = exitCodeOf(await launchSuite(options));
+ */
+export function exitCodeOf(outcome: ReporterOutcome): number {
+  if (outcome.doc.interrupted) return EXIT_INTERRUPTED;
+  if (outcome.doc.errors.length > 0) throw new VmconformError(`the suite did not run cleanly: ${outcome.doc.errors.join('; ')}`);
+  return outcome.verdict.failed ? 1 : 0;
+}
+
+/** How the console looks: progress as a live line and colour on a terminal (NO_COLOR / FORCE_COLOR respected). */
+export function consoleOptions(): { live: boolean; paint: Paint } {
+  const tty = process.stdout.isTTY === true;
+  return { live: tty, paint: paintFor(tty) };
+}
+
+/**
+ * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
+ * same reports; prints the diagnosis and returns exit code 1.
+ */
+export function reportPreflightFailure(
+  failed: CaseResult,
+  rows: readonly CaseRow[],
+  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL' },
+): number {
+  const results = [failed, ...rows.map((r) => skippedByPreflight(caseIdentity(r), failed))];
+  const outcome = reportRun({
+    runId: newRunId(),
+    startedAt: new Date(),
+    targets: [{ dialect: failed.dialect, target: run.target }],
+    results,
+    baseline: run.baseline,
+    ...(run.baselineFile !== undefined ? { baselineFile: run.baselineFile } : {}),
+    level: run.level,
+    reportDir: run.reportDir,
+  });
+  const finding = failed.findings[0];
+  process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
+  process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
+  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  return 1;
+}
+
+/** The options of a command that sends requests to a target (`run`, `fuzz`) that {@link approachTarget} reads. */
+export interface TargetCommandOptions {
+  readonly dialect: DialectName;
+  readonly target: string;
+  readonly statesUrl?: string;
+  readonly allowRemote?: boolean;
+  readonly ca?: readonly string[];
+  readonly region?: string;
+  readonly requestTimeout: number;
+}
+
+/**
+ * The start `run` and `fuzz` share before any case: consent for a target off loopback, the credentials, the
+ * transport (`--ca`), and the preflight (`states`: whether it checks the provider-state endpoint). `failed` is the
+ * preflight's failing row, when it failed.
+ *
+ * @example
+ * const { statesUrl, credentials, failed } = await approachTarget(opts, true);
+ */
+export async function approachTarget(
+  opts: TargetCommandOptions,
+  states: boolean,
+): Promise<{ statesUrl: string; credentials: Credentials; failed: CaseResult | undefined }> {
+  const statesUrl = opts.statesUrl ?? defaultStatesUrl(opts.target);
+  requireConsent([{ option: '--target', url: opts.target }, { option: '--states-url', url: statesUrl }], opts.allowRemote === true);
+  const credentials = resolveCredentials(undefined, process.env);
+  configureTransport(opts.ca ? { caFiles: opts.ca } : {});
+  const failed = await preflight({
+    dialect: opts.dialect,
+    target: opts.target,
+    statesUrl,
+    credentials,
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    timeoutMs: opts.requestTimeout,
+    states,
+  });
+  return { statesUrl, credentials, failed };
+}
+
+/**
+ * Run the cases of one dialect against a target (`vmconform run`) and return the exit code.
+ *
+ * @example
+ * exit.code = await runAction(opts); // opts as commander parsed them
+ */
+export async function runAction(opts: RunOptions): Promise<number> {
+  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
+  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
+    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
+  }
+  const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
+  if (failed !== undefined) {
+    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
+      target: opts.target,
+      reportDir: opts.reportDir,
+      baseline,
+      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+      level: opts.level === 'must' ? 'MUST' : 'ALL',
+    });
+  }
+  // vitest loads only once the preflight passed.
+  const { launchSuite } = await import('../engine/launch.ts');
+  const outcome = await launchSuite({
+    runs: [{ dialect: opts.dialect, target: opts.target, statesUrl, ...(opts.region !== undefined ? { region: opts.region } : {}) }],
+    credentials,
+    ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
+    pollTimeoutMs: opts.pollTimeout,
+    requestTimeoutMs: opts.requestTimeout,
+    reportDir: opts.reportDir,
+    baseline,
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    level: opts.level === 'must' ? 'MUST' : 'ALL',
+    concurrency: opts.concurrency,
+    retries: opts.retries,
+    failOnFlaky: opts.failOnFlaky === true,
+    ...(opts.states === false ? { noStates: true } : {}),
+    ...(opts.ca ? { caFiles: opts.ca } : {}),
+    ...(opts.redactSignatures ? { redactSignatures: true } : {}),
+    ...consoleOptions(),
+  });
+  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  return exitCodeOf(outcome);
+}

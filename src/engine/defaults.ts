@@ -1,0 +1,11 @@
+/**
+ * The engine's default bounds, in a module of their own (no imports) so that the command line can show them in
+ * `--help` without loading the engine.
+ */
+
+/** Default bound for a stopped instance to read the stopped word. */
+export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
+/** Default per-request timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Default per-case timeout (CaseRow.timeoutMs). */
+export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
