@@ -2,11 +2,11 @@
  * `pact verify` next to `vmconform run` and a raw loop of the same requests, on the same dialect and the same kind
  * of target (a fresh reference provider each), in this process.
  *
- * Run: `npx tsx bench/pact-verify.ts [dialect=zenlayer-vm|all] [rounds=3]`. Not part of `npm test`. Pact's Rust core
- * prints its report to standard output: send it to /dev/null (`> /dev/null`); the table goes to standard error.
+ * `npm run bench` runs it (`--only pact`); alone: `npx tsx bench/pact-verify.ts [dialect=zenlayer-vm|all] [rounds=3]`
+ * prints the table. Not part of `npm test`.
  *
- * - `pact verify`: `verifyContract` (Pact's verifier over `contracts/<dialect>.json`, signing filter, state relay,
- *   mapping to cases).
+ * - `pact verify`: what the command runs, `verifyInChild` (Pact's verifier over `contracts/<dialect>.json` in its
+ *   child process, signing filter, state relay, mapping to cases).
  * - `vmconform run`: `launchSuite`, what `vmconform run` runs after parsing its options (vitest, every case with
  *   its status reads and its wait for STOPPED, 16 cases at once).
  * - raw loop: every interaction of the contract as plain HTTP, one after another like the verifier: provider-state
@@ -15,6 +15,7 @@
  * - our share inside `pact verify`: signing every request of the contract and mapping the verifier's report to cases.
  */
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { sendWire } from '../src/dialects/transport.ts';
 import { DIALECT_NAMES, isDialectName, type DialectName } from '../src/dialects/types.ts';
 import { EMPTY_BASELINE } from '../src/engine/baseline.ts';
@@ -23,15 +24,11 @@ import { WindowPacer } from '../src/engine/pacer.ts';
 import { planContract } from '../src/pact/generate.ts';
 import type { PactInteraction } from '../src/pact/model.ts';
 import { caseResultsFromVerification, parseVerifierOutput } from '../src/pact/results.ts';
-import { verifyContract } from '../src/pact/verify.ts';
+import { verifyInChild } from '../src/pact/isolated.ts';
 import { signArriving, type ArrivingRequest } from '../src/pact/wire.ts';
 import { startProviderServer, type RunningProvider } from '../src/provider/server.ts';
 import { TEST_CREDENTIALS } from '../src/signing/credentials.ts';
 
-const which = process.argv[2] ?? 'zenlayer-vm';
-const rounds = Number(process.argv[3] ?? '3');
-const dialects: readonly DialectName[] = which === 'all' ? DIALECT_NAMES : isDialectName(which) ? [which] : [];
-if (dialects.length === 0) throw new Error(`unknown dialect ${which}`);
 const TRANSITION_MS = 100;
 
 const statesOf = (url: string): string => `${url}/_vmconform/provider-states`;
@@ -69,7 +66,7 @@ async function rawLoop(dialect: DialectName, p: RunningProvider): Promise<void> 
   }
 }
 
-async function timed(dialect: DialectName, run: (p: RunningProvider) => Promise<unknown>): Promise<number> {
+async function timed(dialect: DialectName, rounds: number, run: (p: RunningProvider) => Promise<unknown>): Promise<number> {
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const p = await startProviderServer({ dialect, transitionMs: TRANSITION_MS });
@@ -84,47 +81,77 @@ async function timed(dialect: DialectName, run: (p: RunningProvider) => Promise<
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
 }
 
-const rows: string[] = [];
-for (const dialect of dialects) {
-  const plans = planContract(dialect);
-  const interactions = plans.flatMap((p) => p.interactions);
-  let lastRaw = '';
-  const pact = await timed(dialect, async (p) => {
-    const out = await verifyContract({ dialect, target: p.url, statesUrl: statesOf(p.url), credentials: TEST_CREDENTIALS });
-    lastRaw = JSON.stringify({ result: true, output: [], interactionResults: out.results.map((r) => ({ interactionKey: `${r.id}#1`, description: r.title, result: 'OK' })), errors: [] });
-    if (out.results.some((r) => r.status === 'failed')) throw new Error(`${dialect}: pact verify failed against the reference provider`);
-  });
-  const run = await timed(dialect, async (p) => {
-    const { verdict } = await launchSuite({
-      runs: [{ dialect, target: p.url, statesUrl: statesOf(p.url) }],
-      credentials: TEST_CREDENTIALS,
-      pollTimeoutMs: 10_000,
-      requestTimeoutMs: 10_000,
-      baseline: EMPTY_BASELINE,
-      level: 'ALL',
-      print: () => undefined,
-    });
-    if (verdict.failed) throw new Error(`${dialect}: vmconform run failed against the reference provider`);
-  });
-  const raw = await timed(dialect, (p) => rawLoop(dialect, p));
-  // Our share: signing every request and mapping a report of this size to cases.
-  const signStart = performance.now();
-  for (const i of interactions) signArriving(dialect, arriving(i), { baseUrl: 'http://127.0.0.1:1', credentials: TEST_CREDENTIALS, nowMs: Date.now() });
-  const signMs = performance.now() - signStart;
-  const mapStart = performance.now();
-  caseResultsFromVerification(dialect, plans, parseVerifierOutput(lastRaw), new Map(), TEST_CREDENTIALS);
-  const mapMs = performance.now() - mapStart;
-  rows.push(
-    `| ${dialect} | ${interactions.length} | ${(pact / 1000).toFixed(2)} s | ${(run / 1000).toFixed(2)} s | ${(raw / 1000).toFixed(2)} s | ${(pact / raw).toFixed(1)}x | ${(run / raw).toFixed(1)}x | ${(pact / run).toFixed(2)}x | ${signMs.toFixed(1)} ms + ${mapMs.toFixed(1)} ms |`,
-  );
+/** One dialect's times, medians of the rounds. */
+export interface PactRow {
+  readonly dialect: DialectName;
+  readonly interactions: number;
+  readonly pactMs: number;
+  readonly runMs: number;
+  readonly rawMs: number;
+  /** Our share inside `pact verify`: signing every request of the contract, and mapping a report of its size. */
+  readonly signMs: number;
+  readonly mapMs: number;
 }
 
-process.stderr.write(
-  [
+/**
+ * `pact verify`, `vmconform run` and a raw loop of the contract's requests per dialect, each against a fresh
+ * reference provider per round; fails when either command fails against it.
+ */
+export async function measurePactVerify(dialects: readonly DialectName[], rounds: number, progress: (line: string) => void): Promise<PactRow[]> {
+  const rows: PactRow[] = [];
+  for (const dialect of dialects) {
+    progress(`pact: ${dialect}`);
+    const plans = planContract(dialect);
+    const interactions = plans.flatMap((p) => p.interactions);
+    let lastRaw = '';
+    const pactMs = await timed(dialect, rounds, async (p) => {
+      const out = await verifyInChild({ dialect, target: p.url, statesUrl: statesOf(p.url), credentials: TEST_CREDENTIALS });
+      lastRaw = JSON.stringify({ result: true, output: [], interactionResults: out.results.map((r) => ({ interactionKey: `${r.id}#1`, description: r.title, result: 'OK' })), errors: [] });
+      if (out.results.some((r) => r.status === 'failed')) throw new Error(`${dialect}: pact verify failed against the reference provider`);
+    });
+    const runMs = await timed(dialect, rounds, async (p) => {
+      const { verdict } = await launchSuite({
+        runs: [{ dialect, target: p.url, statesUrl: statesOf(p.url) }],
+        credentials: TEST_CREDENTIALS,
+        pollTimeoutMs: 10_000,
+        requestTimeoutMs: 10_000,
+        baseline: EMPTY_BASELINE,
+        level: 'ALL',
+        print: () => undefined,
+      });
+      if (verdict.failed) throw new Error(`${dialect}: vmconform run failed against the reference provider`);
+    });
+    const rawMs = await timed(dialect, rounds, (p) => rawLoop(dialect, p));
+    const signStart = performance.now();
+    for (const i of interactions) signArriving(dialect, arriving(i), { baseUrl: 'http://127.0.0.1:1', credentials: TEST_CREDENTIALS, nowMs: Date.now() });
+    const signMs = performance.now() - signStart;
+    const mapStart = performance.now();
+    caseResultsFromVerification(dialect, plans, parseVerifierOutput(lastRaw), new Map(), TEST_CREDENTIALS);
+    const mapMs = performance.now() - mapStart;
+    rows.push({ dialect, interactions: interactions.length, pactMs, runMs, rawMs, signMs, mapMs });
+  }
+  return rows;
+}
+
+/** The Markdown table of {@link measurePactVerify}'s rows. */
+export function pactTable(rows: readonly PactRow[], rounds: number): string[] {
+  return [
     `median of ${rounds} rounds, a fresh reference provider per round (transition ${TRANSITION_MS} ms)`,
-    '| dialect | interactions | pact verify | vmconform run | raw loop | pact / raw | run / raw | pact / run | our share in pact verify (signing + mapping) |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows,
     '',
-  ].join('\n'),
-);
+    '| dialect | interactions | pact verify | vmconform run | raw loop | pact / raw | run / raw | **pact / run** | our share in pact verify (signing + mapping) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.dialect} | ${r.interactions} | ${(r.pactMs / 1000).toFixed(2)} s | ${(r.runMs / 1000).toFixed(2)} s | ${(r.rawMs / 1000).toFixed(2)} s | ${(r.pactMs / r.rawMs).toFixed(1)} | ${(r.runMs / r.rawMs).toFixed(1)} | **${(r.pactMs / r.runMs).toFixed(2)}** | ${r.signMs.toFixed(1)} ms + ${r.mapMs.toFixed(1)} ms |`,
+    ),
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const which = process.argv[2] ?? 'zenlayer-vm';
+  const rounds = Number(process.argv[3] ?? '3');
+  const dialects: readonly DialectName[] = which === 'all' ? DIALECT_NAMES : isDialectName(which) ? [which] : [];
+  if (dialects.length === 0) throw new Error(`unknown dialect ${which}`);
+  const rows = await measurePactVerify(dialects, rounds, (line) => void process.stderr.write(`${line}\n`));
+  process.stdout.write(`${pactTable(rows, rounds).join('\n')}\n`);
+}

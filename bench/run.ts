@@ -5,7 +5,7 @@
  * 1. the reference provider vs a bare `node:http` server on the same request (`throughput.ts`);
  * 2. the suite's time per exchange vs a raw undici loop of the same requests (`suite.ts`);
  * 3. `npm run conformance` wall time vs its floor, the time the api3 pacing forces (`suite.ts`);
- * 4. `pact verify` vs `run`: a slot, until Pact contracts and the `pact` command exist;
+ * 4. `pact verify` vs `run` (and both vs a raw loop of the contract's requests) per dialect (`pact-verify.ts`);
  * 5. the command line's start: `vmconform --version` and `--help` vs `node -e 0`, and `--help`'s peak memory
  *    (`cli-start.ts`, on the build).
  *
@@ -14,12 +14,13 @@
  *
  * Options: `--duration S` (seconds per measured load, default 1.5), `--rounds N` (loads per side, default 6),
  * `--warmup S` (default 1), `--connections N` (default 16), `--quick` (2 rounds of 1 s), `--only
- * throughput|suite|conformance|cli` (repeatable).
+ * throughput|suite|conformance|pact|cli` (repeatable), `--pact-rounds N` (default 1).
  */
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DIALECT_NAMES } from '../src/dialects/types.ts';
 import { CLI_RSS_GOAL_MB, CLI_START_GOAL, measureCliStart, type CliStartResult } from './cli-start.ts';
+import { measurePactVerify, pactTable, type PactRow } from './pact-verify.ts';
 import { measureConformance, measureSuite, type ConformanceResult, type SuiteRow } from './suite.ts';
 import { measureThroughput, type ThroughputRow } from './throughput.ts';
 
@@ -36,9 +37,11 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     quick: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
+    'pact-rounds': { type: 'string', default: '1' },
   },
 });
-const only = new Set(values.only ?? ['cli', 'throughput', 'suite', 'conformance']);
+const only = new Set(values.only ?? ['cli', 'throughput', 'suite', 'conformance', 'pact']);
+const pactRounds = Number(values['pact-rounds']);
 const durationSeconds = values.quick ? 1 : Number(values.duration);
 const rounds = values.quick ? 2 : Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
@@ -57,6 +60,7 @@ const throughput: ThroughputRow[] = only.has('throughput')
   : [];
 const suite: SuiteRow[] = only.has('suite') ? await measureSuite(DIALECT_NAMES, progress) : [];
 const conformance: ConformanceResult | undefined = only.has('conformance') ? await measureConformance(progress) : undefined;
+const pact: PactRow[] = only.has('pact') ? await measurePactVerify(DIALECT_NAMES, pactRounds, progress) : [];
 
 const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const thousands = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
@@ -120,6 +124,18 @@ if (conformance) {
   );
 }
 
+if (pact.length > 0) {
+  out();
+  out(
+    '**pact verify vs run.** `pact verify` (Pact\'s Rust verifier in its child process: one interaction at a time, each ' +
+      'with its own provider-state setup and teardown) next to `vmconform run` (every case with its status reads and its ' +
+      'wait for STOPPED, 16 cases at once) and a raw loop of the contract\'s requests sent one after another like the ' +
+      'verifier (setup, signed request, teardown; api3 paced), ' + pactTable(pact, pactRounds)[0] + '.',
+  );
+  out();
+  for (const line of pactTable(pact, pactRounds).slice(2)) out(line);
+}
+
 if (cliStart) {
   out();
   out(
@@ -159,7 +175,10 @@ if (conformance) {
     `| npm run conformance wall / floor: ${fixed(conformance.wallMs / 1000, 1)} s / ${fixed(conformance.floorMs / 1000, 1)} s | **${fixed(conformance.wallMs / conformance.floorMs, 2)}** | | |`,
   );
 }
-out('| pact verify / run | n/a | | not measured yet: no Pact contracts and no `pact` command |');
+if (pact.length > 0) {
+  const ratios = pact.map((r) => r.pactMs / r.runMs);
+  out(`| pact verify / run, ${pact.map((r) => `${r.dialect} ${fixed(r.pactMs / r.runMs, 2)}`).join(', ')} | **${fixed(Math.max(...ratios), 2)}** | | |`);
+}
 if (cliStart) {
   const version = cliStart.rows.find((r) => r.label.endsWith('--version'));
   const help = cliStart.rows.find((r) => r.label.endsWith('--help'));
