@@ -146,6 +146,19 @@ function xmlSafe(value: unknown): unknown {
 }
 
 /**
+ * The format the query alone asks for: XML when it holds exactly one `Format` and that says XML (in any case), JSON
+ * otherwise. For answers given before the body is read (a body over the cap), where an RPC default cannot be told
+ * from a `Format` in the unread body.
+ *
+ * @example
+ * aliyunQueryFormat(new URL('http://ecs.test/?Action=StopInstances&Format=xml')) // 'XML'
+ */
+export function aliyunQueryFormat(url: URL): Format {
+  const asked = url.searchParams.getAll('Format');
+  return asked.length === 1 && asked[0]?.toUpperCase() === 'XML' ? 'XML' : 'JSON';
+}
+
+/**
  * The answer format. A repeated `Format` is refused like every other repeated parameter; since the asked format is
  * then ambiguous, that refusal is written in JSON (the format the suite and ACS3 use), never silently in XML.
  * An unknown value is refused in the default format (XML for RPC, JSON for ACS3).
