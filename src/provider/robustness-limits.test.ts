@@ -13,6 +13,7 @@ import { getDialect } from '../dialects/index.ts';
 import { DIALECT_NAMES, type DialectContext, type DialectName, type Outcome } from '../dialects/types.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { rawExchange, writeFilled, type RawAnswer } from '../testing/raw-http.ts';
+import { frame, fromWire, type StormRequest } from '../testing/request-storm.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './handlers.ts';
 import { providersPerDialect, seed } from './test-helpers.ts';
 
@@ -244,14 +245,12 @@ describe('a body that never arrives whole', () => {
     const d = getDialect(dialect);
     const ids = [d.instanceId('limits/truncated'), d.instanceId('limits/broken-chunk')];
     await seed(urlOf(dialect), ids.map((id) => ({ id, status: d.lifecycle.running })));
-    const [truncated, broken] = ids.map((id) => {
-      const wire = d.encode({ operation: 'StopInstances', instanceIds: [id], style: d.styles.includes('form-post') ? 'form-post' : d.styles[0] }, ctxOf(dialect));
-      const url = new URL(wire.url);
-      return { head: `${wire.method} ${url.pathname + url.search} HTTP/1.1\r\n${[`Host: ${url.host}`, ...Object.entries(wire.headers).map(([n, v]) => `${n}: ${v}`)].join('\r\n')}`, body: wire.body ?? '' };
-    }) as [{ head: string; body: string }, { head: string; body: string }];
-    await rawExchange(portOf(dialect), `${truncated.head}\r\nContent-Length: ${Buffer.byteLength(truncated.body) + 10}\r\n\r\n${truncated.body}`);
-    const first = broken.body === '' ? ' ' : broken.body;
-    await rawExchange(portOf(dialect), `${broken.head}\r\nTransfer-Encoding: chunked\r\n\r\n${Buffer.byteLength(first).toString(16)}\r\n${first}\r\nZZ\r\n`);
+    const [truncated, broken] = ids.map((id) =>
+      fromWire(d.encode({ operation: 'StopInstances', instanceIds: [id], style: d.styles.includes('form-post') ? 'form-post' : d.styles[0] }, ctxOf(dialect))),
+    ) as [StormRequest, StormRequest];
+    const host = `127.0.0.1:${portOf(dialect)}`;
+    await rawExchange(portOf(dialect), frame(truncated, host, 'truncated-body'));
+    await rawExchange(portOf(dialect), frame(broken, host, 'bad-chunk-after-good'));
     const read = await queryStatuses(d, ids, ctxOf(dialect));
     expect(ids.map((id) => read.statuses.get(id))).toEqual([d.lifecycle.running, d.lifecycle.running]);
   });
