@@ -134,7 +134,8 @@ function serveFast(req: IncomingMessage, res: ServerResponse, provider: Provider
     method,
     url,
     headers: headersFromRaw(req.rawHeaders),
-    body: read.over ? 'too-large' : method === 'GET' || method === 'HEAD' ? NO_BODY : read.bytes,
+    // A GET's or HEAD's body is never read (a body sent with one is ignored, however long: the connection then closes).
+    body: method === 'GET' || method === 'HEAD' ? NO_BODY : read.over ? 'too-large' : read.bytes,
   });
   if (!answer) {
     sendPlain(res, 404, noSuchEndpoint(req), read.over);
@@ -294,9 +295,11 @@ function toFetchRequest(req: IncomingMessage, read: ReadBody, origin: string): R
       // A header the Fetch API refuses is dropped; it cannot matter to the handlers.
     }
   }
-  if (read.over && read.declared !== undefined) headers.set('content-length', String(read.declared));
   const body = read.bytes;
-  const hasBody = method !== 'GET' && method !== 'HEAD' && body.length > 0;
+  const bodyless = method === 'GET' || method === 'HEAD';
+  const hasBody = !bodyless && body.length > 0;
+  // A GET's body is ignored as on the fast path; another's declared length over the cap is what refuses it.
+  if (!bodyless && read.over && read.declared !== undefined) headers.set('content-length', String(read.declared));
   try {
     return new Request(url, { method, headers, body: hasBody ? body : undefined });
   } catch {
