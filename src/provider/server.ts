@@ -179,7 +179,8 @@ function sendAnswer(res: ServerResponse, answer: ProviderAnswer, close = false):
   // A flat [name, value, ...] list: Node stores it in one plain loop (cheaper than copying the object per answer).
   const flat: string[] = [];
   const { headers } = answer;
-  for (const name in headers) if (name !== 'content-length' && name !== 'connection') flat.push(name, headers[name] ?? '');
+  // A `connection` the answer carries is kept (a provider may close every connection), unless this one must close.
+  for (const name in headers) if (name !== 'content-length' && !(close && name === 'connection')) flat.push(name, headers[name] ?? '');
   flat.push('content-length', String(answer.body.byteLength));
   if (close) flat.push('connection', 'close');
   res.writeHead(answer.status, flat);
