@@ -205,6 +205,21 @@ describe('aliyun-ecs XML', () => {
     const doc = parser.parse(res.text) as Record<string, unknown>;
     expect(dig(doc, 'DescribeInstanceStatusResponse', 'InstanceStatuses', 'InstanceStatus')).toEqual({ InstanceId: id, Status: 'Stopped' });
   });
+
+  it('never writes a character XML 1.0 forbids, whatever the request echoes (ids, action, Format)', async () => {
+    const id = freshId();
+    await seed(ali.url, [{ id, status: 'Running' }]);
+    const answers = await Promise.all([
+      aliCall(ali.url, 'StopInstances', stopParams([id, 'i-\u0001\u001f', '\uFFFE'], [['BatchOptimization', 'SuccessFirst'], ['DryRun', 'false']]), { format: 'XML' }),
+      aliCall(ali.url, 'Stop\u0000\u000b', [], { format: 'XML' }),
+      aliCall(ali.url, 'StopInstances', [], { format: '\u0001' as 'XML' }),
+    ]);
+    for (const a of answers) {
+      expect(a.contentType).toMatch(/^application\/xml/);
+      expect(a.text).not.toMatch(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u);
+    }
+    expect(answers[0]?.text).toContain(`<InstanceId>i-\uFFFD\uFFFD</InstanceId>`);
+  });
 });
 
 describe('aliyun-ecs DescribeInstanceStatus paging', () => {

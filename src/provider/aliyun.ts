@@ -125,8 +125,37 @@ export function aliyunError(
 
 /** A body in the asked format; XML wraps it in `root`. */
 function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): ProviderAnswer {
-  if (format === 'XML') return textAnswer(status, 'application/xml;charset=utf-8', XML_DECLARATION + xml.build({ [root]: body }));
+  if (format === 'XML') return textAnswer(status, 'application/xml;charset=utf-8', XML_DECLARATION + xml.build({ [root]: xmlSafe(body) }));
   return textAnswer(status, 'application/json;charset=utf-8', JSON.stringify(body));
+}
+
+/** Characters XML 1.0 does not allow anywhere in a document (its `Char` production), even escaped. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * The body with every character XML 1.0 forbids replaced by U+FFFD: an id or action echoed from the request
+ * (`InstanceId.1=%01`) must not make the answer a document no XML parser reads.
+ */
+function xmlSafe(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(NOT_XML_CHAR, '\uFFFD');
+  if (Array.isArray(value)) return value.map(xmlSafe);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, xmlSafe(v)]));
+  }
+  return value;
+}
+
+/**
+ * The format the query alone asks for: XML when it holds exactly one `Format` and that says XML (in any case), JSON
+ * otherwise. For answers given before the body is read (a body over the cap), where an RPC default cannot be told
+ * from a `Format` in the unread body.
+ *
+ * @example
+ * aliyunQueryFormat(new URL('http://ecs.test/?Action=StopInstances&Format=xml')) // 'XML'
+ */
+export function aliyunQueryFormat(url: URL): Format {
+  const asked = url.searchParams.getAll('Format');
+  return asked.length === 1 && asked[0]?.toUpperCase() === 'XML' ? 'XML' : 'JSON';
 }
 
 /**

@@ -158,6 +158,44 @@ export function parseJsonObject(incoming: Incoming): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** How much of a client's value a message repeats: characters, and entries and levels of arrays and objects. */
+const PREVIEW = { chars: 80, entries: 10, depth: 3 } as const;
+
+/**
+ * A value the client sent, written for a message: JSON as `JSON.stringify` writes it for small values, cut to an
+ * excerpt (`...`) past {@link PREVIEW}'s characters, entries or levels. It never walks deeper than a few levels, so a
+ * body nested 500,000 levels deep is described as cheaply as `[]` (`JSON.stringify` would exhaust the stack).
+ *
+ * @example
+ * preview('MAYBE') // '"MAYBE"'
+ * preview([[[[[1]]]]]) // '[[[[...]]]]'
+ */
+export function preview(value: unknown): string {
+  const text = previewJson(value, PREVIEW.depth);
+  return text.length > PREVIEW.chars ? `${text.slice(0, PREVIEW.chars)}...` : text;
+}
+
+function previewJson(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > PREVIEW.chars ? `${value.slice(0, PREVIEW.chars)}...` : value);
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
+  const array = Array.isArray(value);
+  if (depth === 0) return array ? '[...]' : '{...}';
+  const parts: string[] = [];
+  if (array) {
+    for (const item of value.slice(0, PREVIEW.entries)) parts.push(previewJson(item, depth - 1));
+    if (value.length > PREVIEW.entries) parts.push('...');
+    return `[${parts.join(',')}]`;
+  }
+  for (const key in value) {
+    if (parts.length === PREVIEW.entries) {
+      parts.push('...');
+      break;
+    }
+    parts.push(`${previewJson(key, 0)}:${previewJson((value as Record<string, unknown>)[key], depth - 1)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** Describe a JSON value's type for messages. */
 export function typeName(value: unknown): string {
   if (value === null) return 'null';

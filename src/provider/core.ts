@@ -6,7 +6,7 @@
  * Dependency rule (DESIGN.md §1): nothing here imports cases, engine, suites or the client dialect modules.
  */
 import type { DialectName } from '../dialects/types.ts';
-import { aliyunError, handleAliyun, ALIYUN_PATH } from './aliyun.ts';
+import { aliyunError, aliyunQueryFormat, handleAliyun, ALIYUN_PATH } from './aliyun.ts';
 import type { Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
 import { bodyText, jsonAnswer, type ProviderAnswer, type ProviderRequest } from './exchange.ts';
@@ -75,20 +75,22 @@ export function createCore(ctx: ProviderContext, options: CoreOptions): Provider
     const where = url && route(url);
     if (!url || !where) return undefined;
     const { body } = request;
-    if (body === 'too-large' || body.byteLength > maxBodyBytes) {
-      return where.endpoint === 'states'
-        ? jsonAnswer(413, { error: `the body exceeds ${maxBodyBytes} bytes` })
-        : errorAnswer(ctx, undefined, 'bodyTooLarge', `the request body exceeds ${maxBodyBytes} bytes`);
-    }
+    const tooLarge = body === 'too-large' || body.byteLength > maxBodyBytes;
     const contentType = request.headers['content-type'] ?? '';
     const incoming: Incoming = {
       method: request.method,
       url,
       path: where.path,
       headers: request.headers,
-      bodyText: bodyText(body),
+      bodyText: tooLarge ? '' : bodyText(body),
       mediaType: mediaTypeOf(contentType),
     };
+    if (tooLarge) {
+      // The body is unread, so only the query can ask for aliyun's XML.
+      return where.endpoint === 'states'
+        ? jsonAnswer(413, { error: `the body exceeds ${maxBodyBytes} bytes` })
+        : errorAnswer(ctx, incoming, 'bodyTooLarge', `the request body exceeds ${maxBodyBytes} bytes`, aliyunQueryFormat(url));
+    }
     return guard(ctx, incoming, () =>
       where.endpoint === 'states' ? handleProviderState(ctx, incoming) : dispatch(ctx, incoming),
     );

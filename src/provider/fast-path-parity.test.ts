@@ -50,7 +50,8 @@ async function startRig(dialect: DialectName, verifySignatures: ProviderOptions[
   let frozen = Date.now();
   const options: ProviderOptions = { transitionMs: 100, verifySignatures, maxBodyBytes: 64 * 1024, now: () => frozen };
   const fast = await startProviderServer({ dialect, ...options });
-  const viaMsw = await startProviderServer({ dialect, handlers: createProvider(dialect, options).handlers });
+  // The same cap on the msw server too, so a body over it is refused by its reader (not only by the handlers).
+  const viaMsw = await startProviderServer({ dialect, maxBodyBytes: options.maxBodyBytes, handlers: createProvider(dialect, options).handlers });
   const tee = await startTeeServer([fast.url, viaMsw.url], { beforeEach: () => void (frozen = Date.now()) });
   return { tee, fast, viaMsw };
 }
@@ -118,6 +119,9 @@ const ODD_REQUESTS: readonly { readonly method: string; readonly path: string; r
   { method: 'POST', path: '/api/v2/vm', headers: { 'content-type': 'application/json', 'x-zc-action': 'StopInstances', 'x-custom': '  padded\t' }, body: '{"instanceIds":["a"]}\u00ff' },
   { method: 'HEAD', path: '/' },
   { method: 'OPTIONS', path: '/api/v2/vm' },
+  // Bodies over the rigs' 64 KiB cap (declared by fetch): refused by both paths alike.
+  { method: 'POST', path: '/api/v2/vm', headers: { 'content-type': 'application/json', 'x-zc-action': 'StopInstances' }, body: `{"instanceIds":["${'a'.repeat(64 * 1024)}"]}` },
+  { method: 'POST', path: '/?Action=StopInstances&Format=XML', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-tc-action': 'StopInstances' }, body: `Pad=${'x'.repeat(64 * 1024)}` },
 ];
 
 describe.each(DIALECT_NAMES.map((d) => [d]))('%s: fast path and msw path answer alike', (dialect) => {

@@ -4,7 +4,7 @@
  * modules only say how their parameters are spelled.
  */
 import type { ServerRequest } from '../signing/server-request.ts';
-import { Refusal, parseCount, typeName, uniqueIds, withHost, type Incoming } from './common.ts';
+import { preview, Refusal, parseCount, typeName, uniqueIds, withHost, type Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
 import type { ErrorKey } from './rules.ts';
 
@@ -82,7 +82,7 @@ export function readIdList(
   const bad = values.find((id) => typeof id !== 'string' || (id === '' && !format.emptyEntryOk));
   if (bad !== undefined) {
     const what = format.emptyEntryOk ? 'strings' : 'non-empty strings';
-    throw new Refusal(format.badEntry, `${format.name} must hold ${what}, not ${JSON.stringify(bad)}`);
+    throw new Refusal(format.badEntry, `${format.name} must hold ${what}, not ${preview(bad)}`);
   }
   return uniqueIds(values as string[]);
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../dialects/types.ts';
 import { startProviderServer, type RunningProvider } from './server.ts';
-import { aliCall, dig, readAnswer, seed, tc2Call, tc3Call, zcCall, type RawAnswer } from './test-helpers.ts';
+import { aliCall, dig, providersPerDialect, readAnswer, seed, tc2Call, tc3Call, zcCall, type RawAnswer } from './test-helpers.ts';
 
 const servers = new Map<DialectName, RunningProvider>();
 const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs'] as const;
@@ -67,24 +67,24 @@ function errorCode(d: DialectName, a: RawAnswer): unknown {
 }
 
 /** Read one instance's status via the dialect's status query. */
-async function statusOf(d: DialectName, id: string): Promise<unknown> {
+async function statusOf(d: DialectName, id: string, base = url(d)): Promise<unknown> {
   switch (d) {
     case 'tencent-cvm-api2': {
-      const a = await tc2Call(url(d), 'DescribeInstancesStatus', [['InstanceIds.1', id]]);
+      const a = await tc2Call(base, 'DescribeInstancesStatus', [['InstanceIds.1', id]]);
       return dig(a.json, 'Response', 'InstanceStatusSet', 0, 'InstanceState');
     }
     case 'tencent-cvm-api3': {
-      const a = await tc3Call(url(d), 'DescribeInstancesStatus', { InstanceIds: [id] });
+      const a = await tc3Call(base, 'DescribeInstancesStatus', { InstanceIds: [id] });
       return dig(a.json, 'Response', 'InstanceStatusSet', 0, 'InstanceState');
     }
     case 'zenlayer-vm':
     case 'zenlayer-bmc': {
       const kind = d === 'zenlayer-vm' ? 'vm' : 'bmc';
-      const a = await zcCall(url(d), kind, kind === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances', { instanceIds: [id] });
+      const a = await zcCall(base, kind, kind === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances', { instanceIds: [id] });
       return dig(a.json, 'response', 'dataSet', 0, 'instanceStatus');
     }
     case 'aliyun-ecs': {
-      const a = await aliCall(url(d), 'DescribeInstanceStatus', [['InstanceId.1', id]]);
+      const a = await aliCall(base, 'DescribeInstanceStatus', [['InstanceId.1', id]]);
       return dig(a.json, 'InstanceStatuses', 'InstanceStatus', 0, 'Status');
     }
   }
@@ -204,5 +204,37 @@ describe.each(DIALECTS.map((d) => [d]))('%s robustness', (d) => {
     const after = await statusOf(d, id);
     // Either refused (unchanged) or stopped once.
     expect(succeeded(d, a) ? after !== RUNNING[d] : after === RUNNING[d]).toBe(true);
+  });
+});
+
+/** Providers with the default body cap (1 MiB), so a deeply nested body reaches the parsers. */
+const deepUrl = providersPerDialect(DIALECTS, () => ({ rateLimitPerSecond: false, transitionMs: 60_000 }));
+
+describe.each(DIALECTS.map((d) => [d]))('%s deep values', (d) => {
+  it('a value nested 200,000 levels deep is refused in the envelope, never a 5xx (the API and the provider-state endpoint)', async () => {
+    const id = idFor(d, 6);
+    await seed(deepUrl(d), [{ id, status: RUNNING[d] }]);
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const states = await fetch(`${deepUrl(d)}/_vmconform/provider-states`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"action":${deep},"state":${deep}}`,
+    });
+    expect(states.status).toBe(400);
+    expect(dig((await readAnswer(states)).json, 'error')).toMatch(/\[\[\[\[\.\.\.\]\]\]\]/);
+    if (d === 'tencent-cvm-api3') {
+      for (const body of [`{"InstanceIds":[${deep}]}`, `{"InstanceIds":["${id}"],"ForceStop":${deep}}`, `{"InstanceIds":["${id}"],"StopType":${deep}}`]) {
+        const a = await tc3Call(deepUrl(d), 'StopInstances', body);
+        expect([a.status, errorCode(d, a)]).toEqual([200, 'InvalidParameterValue']);
+      }
+    } else if (d.startsWith('zenlayer')) {
+      const kind = d === 'zenlayer-vm' ? 'vm' : 'bmc';
+      const bodies = [`{"instanceIds":${deep}}`, ...(kind === 'vm' ? [`{"instanceIds":["${id}"],"forceShutdown":${deep}}`] : [])];
+      for (const body of bodies) {
+        const a = await zcCall(deepUrl(d), kind, 'StopInstances', body);
+        expect([a.status, errorCode(d, a)]).toEqual([400, 'INVALID_PARAMETER']);
+      }
+    }
+    expect(await statusOf(d, id, deepUrl(d))).toBe(RUNNING[d]);
   });
 });

@@ -2,7 +2,7 @@
  * The provider-state endpoint (DESIGN.md §4, Pact's convention): `POST {base}/_vmconform/provider-states` with
  * `{"action":"setup"|"teardown","state":"instances exist","params":{"instances":[...]}}`.
  */
-import type { Incoming } from './common.ts';
+import { preview, type Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
 import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
 import { isValidId } from './rules.ts';
@@ -42,10 +42,10 @@ export function handleProviderState(ctx: ProviderContext, incoming: Incoming): P
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) bad('the body must be a JSON object');
     const { action, state, params } = body as Record<string, unknown>;
-    if (action !== 'setup' && action !== 'teardown') bad(`"action" must be "setup" or "teardown", not ${JSON.stringify(action)}`);
+    if (action !== 'setup' && action !== 'teardown') bad(`"action" must be "setup" or "teardown", not ${preview(action)}`);
     // DESIGN.md §4: Pact's verifier posts `"state": ""` for an interaction without a state: a no-op.
     if (state === '') return jsonAnswer(200, {});
-    if (state !== INSTANCES_EXIST_STATE) bad(`"state" must be "${INSTANCES_EXIST_STATE}", not ${JSON.stringify(state)}`);
+    if (state !== INSTANCES_EXIST_STATE) bad(`"state" must be "${INSTANCES_EXIST_STATE}", not ${preview(state)}`);
     if (typeof params !== 'object' || params === null || Array.isArray(params)) bad('"params" must be an object');
     const instances = (params as Record<string, unknown>)['instances'];
     if (!Array.isArray(instances)) bad('"params.instances" must be an array');
@@ -71,11 +71,11 @@ function readSeed(ctx: ProviderContext, item: unknown, index: number, setup: boo
   if (typeof item !== 'object' || item === null || Array.isArray(item)) bad(`${where} must be an object`);
   const { id, status, securityLocked } = item as Record<string, unknown>;
   if (!isValidId(ctx.rules, id)) {
-    bad(`${where}.id ${JSON.stringify(id)} is not a valid ${ctx.dialect} instance id`);
+    bad(`${where}.id ${preview(id)} is not a valid ${ctx.dialect} instance id`);
   }
   if (!setup) return { id, status: '', securityLocked: false };
   if (typeof status !== 'string' || !ctx.rules.statusWords.includes(status)) {
-    bad(`${where}.status ${JSON.stringify(status)} is not a ${ctx.dialect} status word (${ctx.rules.statusWords.join(', ')})`);
+    bad(`${where}.status ${preview(status)} is not a ${ctx.dialect} status word (${ctx.rules.statusWords.join(', ')})`);
   }
   if (securityLocked !== undefined && typeof securityLocked !== 'boolean') {
     bad(`${where}.securityLocked must be a boolean`);

@@ -10,6 +10,7 @@ import {
   ParamBag,
   parseBooleanText,
   parseJsonObject,
+  preview,
   Refusal,
   type Incoming,
 } from './common.ts';
@@ -160,13 +161,13 @@ function readBoolean(value: unknown, name: string): boolean | undefined {
     const parsed = parseBooleanText(value);
     if (parsed !== undefined) return parsed;
   }
-  throw new Refusal('invalidParameterValue', `${name} must be TRUE or FALSE, not ${JSON.stringify(value)}`);
+  throw new Refusal('invalidParameterValue', `${name} must be TRUE or FALSE, not ${preview(value)}`);
 }
 
 function readEnum(value: unknown, name: string, allowed: readonly string[]): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && allowed.includes(value)) return value;
-  throw new Refusal('invalidParameterValue', `${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+  throw new Refusal('invalidParameterValue', `${name} must be one of ${allowed.join(', ')}, not ${preview(value)}`);
 }
 
 function stop(ctx: ProviderContext, input: TencentInput): void {

@@ -3,7 +3,7 @@
  * `POST /api/v2/vm|bmc` with `X-ZC-Action`. Errors are HTTP 4xx `{"requestId","code","message"}`.
  */
 import { verifyZc2 } from '../signing/zc2.ts';
-import { newRequestId, parseJsonObject, Refusal, type Incoming } from './common.ts';
+import { newRequestId, parseJsonObject, preview, Refusal, type Incoming } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
 import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
 import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
@@ -81,7 +81,7 @@ function stop(ctx: ProviderContext, body: Record<string, unknown>): void {
   if (ctx.dialect === 'zenlayer-vm' && 'forceShutdown' in body && typeof body['forceShutdown'] !== 'boolean') {
     throw new Refusal(
       'invalidParameterValue',
-      `forceShutdown must be a boolean, not ${JSON.stringify(body['forceShutdown'])}`,
+      `forceShutdown must be a boolean, not ${preview(body['forceShutdown'])}`,
     );
   }
   stopAtomically(ctx, ids);
