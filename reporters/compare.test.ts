@@ -53,11 +53,29 @@ describe('compareRuns', () => {
     expect(compareRuns([old, old]).broke).toBe(false);
     const text = formatComparison(c);
     expect(text).toContain('  broken (1):\n    a [MUST] passed -> failed: [error-code] expected A | received <B>');
-    expect(text).toContain('1 broken, 1 fixed, 1 new, 1 removed, 1 still failing');
+    expect(text).toContain('1 broken, 0 no longer run, 1 fixed, 1 new, 1 removed, 1 still failing');
     expect(text).toContain('RESULT: BROKEN');
     const md = comparisonMarkdown(c);
     expect(md).toContain('| broken | `a` | MUST | passed | failed | \\[error-code\\] expected A \\| received \\<B\\> |');
     expect(md).not.toContain('<B>');
+  });
+
+  it('a run that no longer runs a passing case (preflight failed, interrupted, fewer cases) or adds a failing one broke', () => {
+    const good = run('g1', [['zenlayer-vm', 'a', 'passed'], ['zenlayer-vm', 'b', 'passed']]);
+    const stopped = run('g2', [['zenlayer-vm', 'preflight', 'failed'], ['zenlayer-vm', 'a', 'skipped'], ['zenlayer-vm', 'b', 'skipped']]);
+    const c = compareRuns([good, stopped]);
+    expect(c.dialects[0]?.notRun.map((x) => x.id)).toEqual(['a', 'b']);
+    expect(c.dialects[0]?.added.map((x) => [x.id, x.after])).toEqual([['preflight', 'failed']]);
+    expect(c.broke).toBe(true);
+    expect(formatComparison(c)).toContain('  no longer run (2):\n    a [MUST] passed -> skipped');
+    expect(comparisonMarkdown(c)).toContain('| no longer run | `a` | MUST | passed | skipped |');
+    // A new case that passes, or one skipped before and after, breaks nothing.
+    const more = run('g3', [['zenlayer-vm', 'a', 'passed'], ['zenlayer-vm', 'b', 'passed'], ['zenlayer-vm', 'c', 'passed']]);
+    expect(compareRuns([good, more]).broke).toBe(false);
+    const interrupted = { ...stopped, doc: { ...run('g4', [['zenlayer-vm', 'a', 'passed'], ['zenlayer-vm', 'b', 'skipped']]).doc, interrupted: true } };
+    const ci = compareRuns([good, interrupted]);
+    expect(ci.broke).toBe(true);
+    expect(formatComparison(ci)).toMatch(/-> run g4 \([^)]*, interrupted\)/);
   });
 
   it('compares each dialect between the two latest runs that have it (a CI matrix of jobs per dialect)', () => {

@@ -1,6 +1,7 @@
 /**
  * Compares runs from their results.json documents (wpt.fyi-style run diffs, Allure-style history): per dialect, the
- * cases fixed (failed -> passed), broken (passed -> failed), new, removed and still failing between the two latest
+ * cases fixed (failed -> passed), broken (passed -> failed), no longer run (passed -> skipped: the newer run was
+ * interrupted, stopped by its preflight or ran fewer cases), new, removed and still failing between the two latest
  * runs of that dialect, and with more runs each case's history, newest last, marking cases whose status flips.
  * Reads documents only; never re-judges.
  */
@@ -32,10 +33,12 @@ export interface CaseChange {
 export interface DialectComparison {
   readonly dialect: DialectName;
   /** The two runs compared (older, newer); `older` is absent when only one run has this dialect. */
-  readonly older?: { readonly runId: string; readonly startedAt: string; readonly source: string; readonly target: string };
-  readonly newer: { readonly runId: string; readonly startedAt: string; readonly source: string; readonly target: string };
+  readonly older?: RunRef;
+  readonly newer: RunRef;
   readonly fixed: readonly CaseChange[];
   readonly broken: readonly CaseChange[];
+  /** Passed before, skipped now: no longer verified. */
+  readonly notRun: readonly CaseChange[];
   readonly added: readonly CaseChange[];
   readonly removed: readonly CaseChange[];
   readonly stillFailing: readonly CaseChange[];
@@ -43,6 +46,16 @@ export interface DialectComparison {
   readonly history: readonly CaseHistory[];
   /** How many runs the history covers. */
   readonly runs: number;
+}
+
+/** One run of a comparison. */
+export interface RunRef {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly source: string;
+  readonly target: string;
+  /** The run was interrupted (Ctrl-C): the cases it did not run read skipped. */
+  readonly interrupted?: boolean;
 }
 
 /** One case across runs. */
@@ -56,7 +69,10 @@ export interface CaseHistory {
 /** The whole comparison. */
 export interface Comparison {
   readonly dialects: readonly DialectComparison[];
-  /** True when a case broke (passed -> failed) in some dialect: `vmconform compare` exits 1. */
+  /**
+   * True when, in some dialect, a case broke (passed -> failed), no longer runs (passed -> skipped), or is new and
+   * fails (the preflight row of a run it stopped, a case a newer catalog added): `vmconform compare` exits 1.
+   */
   readonly broke: boolean;
 }
 
@@ -125,13 +141,20 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
             return { id, statuses, flipping: isFlipping(statuses) };
           })
         : [];
-    const at = (s: (typeof seq)[number]) => ({ runId: s.doc.runId, startedAt: s.doc.startedAt, source: s.source, target: s.run.target });
+    const at = (s: (typeof seq)[number]): RunRef => ({
+      runId: s.doc.runId,
+      startedAt: s.doc.startedAt,
+      source: s.source,
+      target: s.run.target,
+      ...(s.doc.interrupted === true ? { interrupted: true } : {}),
+    });
     return {
       dialect,
       ...(older ? { older: at(older) } : {}),
       newer: at(newer),
       fixed: pick((c) => c.before === 'failed' && c.after === 'passed'),
       broken: pick((c) => c.before === 'passed' && c.after === 'failed'),
+      notRun: pick((c) => c.before === 'passed' && c.after === 'skipped'),
       added: pick((c) => c.before === 'absent'),
       removed: pick((c) => c.after === 'absent'),
       stillFailing: pick((c) => c.before === 'failed' && c.after === 'failed'),
@@ -139,7 +162,7 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
       runs: seq.length,
     };
   });
-  return { dialects: out, broke: out.some((d) => d.broken.length > 0) };
+  return { dialects: out, broke: out.some((d) => d.broken.length + d.notRun.length + d.added.filter((c) => c.after === 'failed').length > 0) };
 }
 
 const MARK: Readonly<Record<HistoryStatus, string>> = { passed: 'P', failed: 'F', skipped: 'S', absent: '-' };
@@ -165,18 +188,20 @@ const line = (c: CaseChange): string => `${c.id} [${c.level}] ${c.before} -> ${c
 export function formatComparison(c: Comparison): string {
   const out: string[] = [];
   for (const d of c.dialects) {
-    out.push(`${d.dialect}: ${d.older ? `run ${d.older.runId} (${d.older.startedAt}) -> run ${d.newer.runId} (${d.newer.startedAt})` : `only run ${d.newer.runId} (${d.newer.source}): nothing to compare`}`);
+    const run = (r: RunRef): string => `run ${r.runId} (${r.startedAt}${r.interrupted ? ', interrupted' : ''})`;
+    out.push(`${d.dialect}: ${d.older ? `${run(d.older)} -> ${run(d.newer)}` : `only ${run(d.newer)} ${d.newer.source}: nothing to compare`}`);
     const section = (title: string, list: readonly CaseChange[]): void => {
       if (list.length === 0) return;
       out.push(`  ${title} (${list.length}):`);
       for (const x of list) out.push(`    ${line(x)}`);
     };
     section('broken', d.broken);
+    section('no longer run', d.notRun);
     section('fixed', d.fixed);
     section('new', d.added);
     section('removed', d.removed);
     section('still failing', d.stillFailing);
-    if (d.older && d.broken.length + d.fixed.length + d.added.length + d.removed.length + d.stillFailing.length === 0) out.push('  no change, nothing failing');
+    if (d.older && d.broken.length + d.notRun.length + d.fixed.length + d.added.length + d.removed.length + d.stillFailing.length === 0) out.push('  no change, nothing failing');
     if (d.history.length > 0) {
       const shown = notAlwaysPassing(d);
       out.push(`  history over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent): ${d.history.length - shown.length} case(s) passed in every run`);
@@ -186,11 +211,11 @@ export function formatComparison(c: Comparison): string {
   const total = (pick: (d: DialectComparison) => number): number => c.dialects.reduce((n, d) => n + pick(d), 0);
   out.push('');
   out.push(
-    `${total((d) => d.broken.length)} broken, ${total((d) => d.fixed.length)} fixed, ${total((d) => d.added.length)} new, ` +
+    `${total((d) => d.broken.length)} broken, ${total((d) => d.notRun.length)} no longer run, ${total((d) => d.fixed.length)} fixed, ${total((d) => d.added.length)} new, ` +
       `${total((d) => d.removed.length)} removed, ${total((d) => d.stillFailing.length)} still failing` +
       (c.dialects.some((d) => d.history.length > 0) ? `, ${total((d) => d.history.filter((h) => h.flipping).length)} flipping` : ''),
   );
-  out.push(c.broke ? 'RESULT: BROKEN (a case that passed now fails)' : 'RESULT: nothing broke');
+  out.push(c.broke ? 'RESULT: BROKEN (a case that passed now fails or no longer runs, or a new one fails)' : 'RESULT: nothing broke');
   return `${out.join('\n')}\n`;
 }
 
@@ -204,15 +229,16 @@ const md = (s: string): string => s.replace(/[|\\`*_<>[\]]/g, (ch) => `\\${ch}`)
  */
 export function comparisonMarkdown(c: Comparison): string {
   const out: string[] = [`## vmconform compare: ${c.broke ? 'BROKEN' : 'nothing broke'}`, ''];
-  out.push('| dialect | runs | broken | fixed | new | removed | still failing | flipping |', '|---|---|---|---|---|---|---|---|');
+  out.push('| dialect | runs | broken | no longer run | fixed | new | removed | still failing | flipping |', '|---|---|---|---|---|---|---|---|---|');
   for (const d of c.dialects) {
     out.push(
-      `| ${d.dialect} | ${d.older ? `${md(d.older.runId)} -> ${md(d.newer.runId)}` : md(d.newer.runId)} | ${d.broken.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
+      `| ${d.dialect} | ${d.older ? `${md(d.older.runId)} -> ${md(d.newer.runId)}` : md(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
     );
   }
   for (const d of c.dialects) {
     const rows = [
       ...d.broken.map((x) => ['broken', x] as const),
+      ...d.notRun.map((x) => ['no longer run', x] as const),
       ...d.fixed.map((x) => ['fixed', x] as const),
       ...d.added.map((x) => ['new', x] as const),
       ...d.removed.map((x) => ['removed', x] as const),

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { PREFLIGHT_ID } from '../engine/defaults.ts';
 import { BASELINE_SCHEMA_VERSION, loadBaseline, type Baseline, type KnownFailure } from '../engine/baseline.ts';
 import { UsageError } from '../errors.ts';
 import { compareRuns, comparisonMarkdown, formatComparison, type SourcedResults } from '../../reporters/compare.ts';
@@ -27,6 +28,13 @@ function resultsFilesUnder(dir: string): string[] {
  */
 export function collectResults(paths: readonly string[]): SourcedResults[] {
   const out: SourcedResults[] = [];
+  const seen = new Set<string>();
+  const add = (found: SourcedResults): void => {
+    // The same run named twice (a file and its directory, a directory given twice) counts once.
+    if (seen.has(found.doc.runId)) return;
+    seen.add(found.doc.runId);
+    out.push(found);
+  };
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
     if (statSync(path).isDirectory()) {
@@ -34,9 +42,9 @@ export function collectResults(paths: readonly string[]): SourcedResults[] {
       if (files.length === 0) throw new UsageError(`no results.json below ${path}`);
       const docs = files.map((f) => ({ source: f, doc: readResultsJson(f) }));
       docs.sort((a, b) => a.doc.startedAt.localeCompare(b.doc.startedAt));
-      out.push(...docs);
+      docs.forEach(add);
     } else {
-      out.push({ source: path, doc: readResultsJson(path) });
+      add({ source: path, doc: readResultsJson(path) });
     }
   }
   return out;
@@ -56,7 +64,7 @@ export function baselineFrom(runs: readonly SourcedResults[], previous?: Baselin
     for (const run of doc.runs) {
       for (const c of run.cases) {
         const key = `${run.dialect}/${c.id}`;
-        if (c.status !== 'failed' || known.has(key)) continue;
+        if (c.status !== 'failed' || c.id === PREFLIGHT_ID || known.has(key)) continue;
         known.set(key, { dialect: run.dialect, id: c.id, reason: reasons.get(key) ?? `recorded from run ${doc.runId}` });
       }
     }
@@ -73,6 +81,12 @@ export function baselineFrom(runs: readonly SourcedResults[], previous?: Baselin
 export function compareAction(paths: readonly string[], opts: { md?: string }): number {
   const runs = collectResults(paths);
   if (runs.length < 2) throw new UsageError(`compare needs two runs or more, found ${runs.length} in ${paths.join(', ')}`);
+  for (let i = 1; i < runs.length; i++) {
+    const [a, b] = [runs[i - 1], runs[i]];
+    if (a && b && b.doc.startedAt < a.doc.startedAt) {
+      process.stderr.write(`vmconform: warning: ${b.source} started before ${a.source}; compare takes the runs oldest first (OLD NEW)\n`);
+    }
+  }
   const comparison = compareRuns(runs);
   process.stdout.write(formatComparison(comparison));
   if (opts.md !== undefined) {

@@ -24,6 +24,8 @@ describe('collectResults', () => {
     writeFileSync(join(dir, 'runs', 'other.json'), '{}'); // not named results.json: ignored
     expect(collectResults([join(dir, 'runs')]).map((r) => r.doc.runId)).toEqual(['run-c/deeper', 'run-b', 'run-a']);
     expect(collectResults([join(dir, 'runs', 'a', 'results.json'), join(dir, 'runs', 'b', 'results.json')]).map((r) => r.doc.runId)).toEqual(['run-a', 'run-b']);
+    // The same run named twice (a directory given twice, a file and its directory) counts once.
+    expect(collectResults([join(dir, 'runs'), join(dir, 'runs', 'a', 'results.json'), join(dir, 'runs')]).map((r) => r.doc.runId)).toEqual(['run-c/deeper', 'run-b', 'run-a']);
     mkdirSync(join(dir, 'empty'));
     expect(() => collectResults([join(dir, 'empty')])).toThrow(UsageError);
     expect(() => collectResults([join(dir, 'nope')])).toThrow(/no such file or directory/);
@@ -31,8 +33,8 @@ describe('collectResults', () => {
 });
 
 describe('baselineFrom', () => {
-  it('lists every failed case of the runs once, keeping the reasons of a previous baseline for those still failing', () => {
-    const r = { source: 'r.json', doc: doc('r9', 0, [['a', 'failed'], ['b', 'failed'], ['c', 'passed']]) };
+  it('lists every failed case of the runs once (never the preflight), keeping the reasons of a previous baseline for those still failing', () => {
+    const r = { source: 'r.json', doc: doc('r9', 0, [['preflight', 'failed'], ['a', 'failed'], ['b', 'failed'], ['c', 'passed']]) };
     const b = baselineFrom([r, r], { schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'b', reason: 'OPS-7' }, { dialect: 'aliyun-ecs', id: 'c', reason: 'old' }] });
     expect(b).toEqual({
       schemaVersion: 1,

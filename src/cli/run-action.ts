@@ -44,7 +44,7 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
 
 /**
  * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
- * same reports; prints the diagnosis and returns exit code 1.
+ * same reports; prints the diagnosis and returns the gate's exit code (1: no baseline can list the preflight).
  */
 export function reportPreflightFailure(
   failed: CaseResult,
@@ -66,7 +66,7 @@ export function reportPreflightFailure(
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
   if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
-  return 1;
+  return outcome.verdict.failed ? 1 : 0;
 }
 
 /** The options of a command that sends requests to a target (`run`, `fuzz`) that {@link approachTarget} reads. */

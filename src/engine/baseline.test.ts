@@ -93,6 +93,13 @@ describe('gate', () => {
     expect(v2.newFailures.map((r) => r.id)).toEqual(['new.fail']);
   });
 
+  it('no baseline hides a failed preflight (a target that stopped the run is never a known failure)', () => {
+    const listed = parseBaseline({ schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'preflight', reason: 'recorded' }] });
+    const v = gate([result('preflight', 'failed'), result('a', 'skipped')], listed);
+    expect(v.failed).toBe(true);
+    expect(v.newFailures.map((r) => r.id)).toEqual(['preflight']);
+  });
+
   it('the same id in another dialect is not covered', () => {
     const other: CaseResult = { ...result('known.fails', 'failed'), dialect: 'zenlayer-vm' };
     expect(gate([other], baseline).failed).toBe(true);

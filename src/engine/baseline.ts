@@ -7,6 +7,7 @@
 import { casesFor } from '../cases/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
+import { PREFLIGHT_ID } from './defaults.ts';
 import { checkVersioned, readJsonFile, type VersionedKind } from './json-file.ts';
 import type { CaseResult } from './types.ts';
 
@@ -147,7 +148,8 @@ export function gate(results: readonly CaseResult[], baseline: Baseline, options
   const flaky: CaseResult[] = [];
   const fixed: KnownFailure[] = [];
   const verdicts = results.map((r) => {
-    const entry = known.get(`${r.dialect}/${r.id}`);
+    // The preflight is never a known failure: a baseline cannot hide a target that stopped the run.
+    const entry = r.id === PREFLIGHT_ID ? undefined : known.get(`${r.dialect}/${r.id}`);
     const v = caseVerdict(r, entry, options);
     if (v.gate === 'new') newFailures.push(r);
     else if (v.gate === 'known') knownFailures.push(r);

@@ -9,10 +9,11 @@ import { getDialect } from '../dialects/index.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
 import { makeFinding } from './checks.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
+import { PREFLIGHT_ID } from './defaults.ts';
 import type { CaseIdentity, CaseResult } from './types.ts';
 
-/** The id of the preflight's result row. */
-export const PREFLIGHT_ID = 'preflight';
+/** The id of the preflight's result row (see defaults.ts). */
+export { PREFLIGHT_ID };
 
 /** What the preflight needs. */
 export interface PreflightInput {
