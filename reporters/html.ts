@@ -94,7 +94,7 @@ const escapeHtml = (s: string): string => terminalSafe(s).replace(/&/g, '&amp;')
  */
 export function toHtmlReport(docs: readonly ResultsDocument[]): string {
   const failed = docs.some((d) => d.gate.failed);
-  const title = `vmconform ${failed ? 'FAILED' : 'PASSED'}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
+  const title = `vmconform ${docs.some((d) => d.interrupted === true) ? 'INTERRUPTED' : failed ? 'FAILED' : 'PASSED'}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
   return `<!doctype html>
 <html lang="en">
 <head>

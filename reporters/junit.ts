@@ -103,13 +103,26 @@ function counts(run: ResultsRun): { failures: number; skipped: number } {
  * writeFileSync('junit.xml', toJUnitXml(doc));
  */
 export function toJUnitXml(doc: ResultsDocument): string {
+  const interrupted = doc.interrupted === true;
   const suites = doc.runs.map((run) => {
     const n = counts(run);
+    const notRun = run.cases.filter((c) => c.status === 'skipped').length;
+    // An interrupted run exits 130: one <error> per run says so, so that no JUnit reader shows it green.
+    const interruption = interrupted
+      ? [
+          {
+            '@_classname': `vmconform.${run.dialect}`,
+            '@_name': 'run interrupted',
+            '@_time': '0',
+            error: { '@_message': `the run was interrupted (exit 130): ${notRun} case(s) not run or skipped`, '@_type': 'vmconform.interrupted' },
+          },
+        ]
+      : [];
     return {
       '@_name': xmlSafe(`vmconform ${run.dialect}`),
-      '@_tests': String(run.cases.length),
+      '@_tests': String(run.cases.length + interruption.length),
       '@_failures': String(n.failures),
-      '@_errors': '0',
+      '@_errors': String(interruption.length),
       '@_skipped': String(n.skipped),
       '@_time': seconds(wallTimeMs(run)),
       '@_timestamp': run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt,
@@ -124,7 +137,7 @@ export function toJUnitXml(doc: ResultsDocument): string {
           prop('score.should', run.score.should.percent === null ? 'n/a' : String(run.score.should.percent)),
         ],
       },
-      testcase: run.cases.map((c) => testcase(run, c)),
+      testcase: [...run.cases.map((c) => testcase(run, c)), ...interruption],
     };
   });
   const all = doc.runs.map(counts);
@@ -139,9 +152,9 @@ export function toJUnitXml(doc: ResultsDocument): string {
   const body = builder.build({
     testsuites: {
       '@_name': 'vmconform',
-      '@_tests': String(doc.runs.reduce((n, r) => n + r.cases.length, 0)),
+      '@_tests': String(doc.runs.reduce((n, r) => n + r.cases.length + (interrupted ? 1 : 0), 0)),
       '@_failures': String(all.reduce((n, c) => n + c.failures, 0)),
-      '@_errors': String(doc.errors.length),
+      '@_errors': String(doc.errors.length + (interrupted ? doc.runs.length : 0)),
       '@_skipped': String(all.reduce((n, c) => n + c.skipped, 0)),
       '@_time': seconds(doc.durationMs),
       '@_timestamp': doc.startedAt,

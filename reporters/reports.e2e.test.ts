@@ -154,7 +154,7 @@ describe('vmconform compare', () => {
     expect(broke.code, broke.stderr).toBe(1);
     expect(broke.stdout).toMatch(/zenlayer-vm: run \w+ \(.+\) -> run \w+/);
     expect(broke.stdout).toMatch(/ {2}broken \(2\):\n {4}state\.RECYCLE\.rejected \[MUST\] passed -> failed: \[/);
-    expect(broke.stdout).toContain('2 broken, 0 fixed, 0 new, 0 removed, 0 still failing');
+    expect(broke.stdout).toContain('2 broken, 0 no longer run, 0 fixed, 0 new, 0 removed, 0 still failing');
     expect(readFileSync(join(dir, 'compare.md'), 'utf8')).toContain('| broken | `state.RECYCLE.rejected` | MUST | passed | failed |');
     expect(fixed.code).toBe(0);
     expect(fixed.stdout).toMatch(/ {2}fixed \(2\):\n {4}state\.RECYCLE\.rejected \[MUST\] failed -> passed/);
@@ -261,10 +261,11 @@ describe('the command line', () => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    // Interrupt while a case is in flight (it has seeded its instances on the provider).
+    // Interrupt while a case is in flight (it has seeded its instances on the provider), after the preflight (whose
+    // own setup seeds one too): the header prints when the cases start.
     await new Promise<void>((resolve) => {
       const wait = setInterval(() => {
-        if ((good.provider?.store.size ?? 0) > 0) {
+        if (/ gate: /.test(stdout) && (good.provider?.store.size ?? 0) > 0) {
           clearInterval(wait);
           resolve();
         }
@@ -285,5 +286,11 @@ describe('the command line', () => {
     // Every case that ran tore its instances down.
     expect(done.every((c) => c.exchanges.at(-1)?.step === 'teardown' || c.exchanges.length === 0)).toBe(true);
     expect(good.provider?.store.size).toBe(0);
+    // Every report says interrupted, none says passed: JUnit carries an <error> per run, so no reader shows it green.
+    const junit = readFileSync(join(reportDir, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="vmconform\.zenlayer-vm" name="run interrupted" time="0">\s*<error message="the run was interrupted \(exit 130\): \d+ case\(s\) not run or skipped" type="vmconform\.interrupted"/);
+    expect(junit).toMatch(/<testsuites name="vmconform" tests="\d+" failures="0" errors="1"/);
+    expect(readFileSync(join(reportDir, 'summary.md'), 'utf8')).toMatch(/^## vmconform: ⚠️ INTERRUPTED/m);
+    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('<title>vmconform INTERRUPTED: zenlayer-vm</title>');
   });
 });

@@ -106,8 +106,8 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   const failed = docs.some((d) => d.gate.failed);
   const interrupted = docs.some((d) => d.interrupted);
   const errors = docs.flatMap((d) => d.errors);
-  const verdict = failed ? '❌ FAILED' : '✅ PASSED';
-  b.force(`## vmconform: ${verdict}${interrupted ? ' (interrupted)' : ''}${errors.length > 0 ? ' (incomplete run)' : ''}`);
+  const verdict = interrupted ? '⚠️ INTERRUPTED' : failed ? '❌ FAILED' : '✅ PASSED';
+  b.force(`## vmconform: ${verdict}${interrupted && failed ? ' (failures so far)' : ''}${errors.length > 0 ? ' (incomplete run)' : ''}`);
   b.force('');
   for (const d of docs) {
     const gate = [`level ${d.gate.level === 'MUST' ? 'must' : 'all'}`, d.gate.baseline !== undefined ? `baseline \`${mdText(d.gate.baseline, 200)}\`` : 'no baseline', `retries ${d.gate.retries}${d.gate.failOnFlaky ? ', flaky fails' : ''}`];

@@ -12,7 +12,7 @@ import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/d
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { selectRows, type SuiteTarget } from '../engine/suite-config.ts';
 import { UsageError } from '../errors.ts';
-import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { resolveCredentials } from '../signing/credentials.ts';
 import type { ConformanceOptions } from './conformance-command.ts';
 import { consoleOptions, exitCodeOf } from './run-action.ts';
 
@@ -30,6 +30,9 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
   // Dialects with no case matching --grep are left out (no provider, no empty run).
   const dialects = [...new Set(opts.dialect ?? DIALECT_NAMES)].filter((d) => selectRows(casesFor(d), opts.grep).length > 0);
   if (dialects.length === 0) throw new UsageError(`no case matches --grep ${JSON.stringify(opts.grep ?? '')}`);
+  // VMCONFORM_ACCESS_KEY_ID / _SECRET (both, or neither for the test credentials): the suite signs with them and the
+  // reference providers check them.
+  const credentials = resolveCredentials(undefined, process.env);
   const { startProviderServer } = await import('../provider/server.ts');
   const providers: { close(): Promise<void> }[] = [];
   try {
@@ -40,7 +43,7 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
         port: 0,
         host: '127.0.0.1',
         transitionMs: CONFORMANCE_TRANSITION_MS,
-        verifySignatures: TEST_CREDENTIALS,
+        verifySignatures: credentials,
       });
       providers.push(p);
       runs.push({ dialect, target: p.url, statesUrl: defaultStatesUrl(p.url) });
@@ -49,7 +52,7 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
     const { launchSuite } = await import('../engine/launch.ts');
     const outcome = await launchSuite({
       runs,
-      credentials: TEST_CREDENTIALS,
+      credentials,
       ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
       pollTimeoutMs: DEFAULT_POLL_TIMEOUT_MS,
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,

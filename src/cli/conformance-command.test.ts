@@ -23,4 +23,15 @@ describe('vmconform conformance', () => {
     expect(readFileSync(join(dir, 'coverage.md'), 'utf8')).toContain('# vmconform rule coverage');
     expect(r.stdout).toMatch(/coverage aliyun-ecs: \d+\/\d+ rules covered, \d+ not testable black-box, 0 uncovered/);
   });
+
+  it('signs with VMCONFORM_ACCESS_KEY_ID / _SECRET and its providers check them; one without the other is exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-conformance-'));
+    const keys = { VMCONFORM_ACCESS_KEY_ID: 'AKIDconformanceKEY01', VMCONFORM_ACCESS_KEY_SECRET: 'conformance-secret-0123456789' };
+    const both = await runCli(['conformance', '--dialect', 'zenlayer-vm', '--grep', '^stop\\.single$', '--report-dir', dir], keys);
+    expect(both.code, both.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'exchanges.har'), 'utf8')).toContain('AKIDconformanceKEY01');
+    const half = await runCli(['conformance', '--dialect', 'zenlayer-vm', '--report-dir', dir], { VMCONFORM_ACCESS_KEY_ID: 'AKIDconformanceKEY01' });
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/VMCONFORM_ACCESS_KEY_ID is set but VMCONFORM_ACCESS_KEY_SECRET is not/);
+  });
 });

@@ -2,14 +2,17 @@
  * Ctrl-C for the commands beside `run` (whose interrupt test is in reporters/reports.e2e.test.ts): `fuzz` and
  * `pact verify`, interrupted the way a terminal does it (SIGINT to the whole process group, Pact's child process
  * included) while instances are seeded on the target. Each exits 130 with partial reports marked interrupted, and
- * leaves nothing seeded behind.
+ * leaves nothing seeded behind. And `run` interrupted before its cases start (during the preflight), and `run`
+ * whose parent process ends (what `npx` does at a signal: it ends without passing the signal on).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { http } from 'msw';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { actionOf, isStatesRequest, startWithHandler } from '../provider-variants/build.ts';
 import { BIN } from '../testing/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmconform-interrupts-'));
@@ -71,7 +74,7 @@ describe('Ctrl-C', () => {
       (out) => /seed 5/.test(out) && (fuzzTarget.provider?.store.size ?? 0) > 0,
     );
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/interrupted: finishing the running case and its teardown/);
+    expect(r.stderr).toMatch(/interrupted \(SIGINT\): finishing the running case and its teardown/);
     const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
     expect(doc.interrupted).toBe(true);
     const cases = doc.runs[0]?.cases ?? [];
@@ -88,12 +91,98 @@ describe('Ctrl-C', () => {
       () => (pactTarget.provider?.store.size ?? 0) > 0,
     );
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/interrupted: tearing down the instances set up so far/);
+    expect(r.stderr).toMatch(/interrupted \(SIGINT\): tearing down the instances set up so far/);
     const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
     expect(doc.interrupted).toBe(true);
     const cases = doc.runs[0]?.cases ?? [];
     expect(cases.length).toBe(34);
     expect(cases.every((c) => c.status === 'skipped')).toBe(true);
     expect(pactTarget.provider?.store.size).toBe(0);
+  }, 120_000);
+
+  it('run: a Ctrl-C during the preflight is remembered, not fatal: no case starts, every case reported not run, exit 130', async () => {
+    // The preflight's status query is held until the test has sent Ctrl-C, then answered normally.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    let store: { readonly size: number } | undefined;
+    const target = await startWithHandler('zenlayer-vm', (forward, provider) => {
+      store = provider.store;
+      return http.all('*', async ({ request }) => {
+        if (!held && !isStatesRequest(request) && (await actionOf(request.clone())) !== 'StopInstances') {
+          held = true;
+          await released;
+        }
+        return forward(request);
+      });
+    })({ transitionMs: 100 });
+    try {
+      const reportDir = join(dir, 'early');
+      const pending = interruptWhen(['run', '--dialect', 'zenlayer-vm', '--target', target.url, '--report-dir', reportDir], () => held);
+      setTimeout(release, 1500);
+      const r = await pending;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/interrupted \(SIGINT\): no case will start/);
+      const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
+      expect(doc.interrupted).toBe(true);
+      const cases = doc.runs[0]?.cases ?? [];
+      expect(cases.length).toBe(34);
+      expect(cases.every((c) => c.status === 'skipped' && c.message === 'not run: the run was interrupted')).toBe(true);
+      expect(store?.size).toBe(0); // the preflight tore down its own instance
+    } finally {
+      release();
+      await target.close();
+    }
+  }, 120_000);
+
+  it('run: when its parent process ends (npx at a Ctrl-C), the running cases finish and tear down, reports say interrupted', async () => {
+    const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 400 });
+    const reportDir = join(dir, 'orphan');
+    const out = openSync(join(dir, 'orphan.out'), 'w');
+    try {
+      // The parent: starts vmconform with its output in a file, says its pid, then is killed as npm would end.
+      const parent = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const c = require('node:child_process').spawn(process.execPath, ${JSON.stringify([BIN, 'run', '--dialect', 'zenlayer-vm', '--target', target.url, '--concurrency', '1', '--report-dir', reportDir])}, { stdio: ['ignore', 3, 3] }); console.log(c.pid); setInterval(() => {}, 1000);`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit', out] },
+      );
+      const parentEnded = new Promise<void>((resolve) => parent.on('exit', () => resolve()));
+      const pid = await new Promise<number>((resolve) => parent.stdout?.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));
+      await new Promise<void>((resolve, reject) => {
+        const wait = setInterval(() => {
+          if ((target.provider?.store.size ?? 0) > 0 && / gate: /.test(readFileSync(join(dir, 'orphan.out'), 'utf8'))) {
+            clearInterval(wait);
+            resolve();
+          }
+        }, 5);
+        void parentEnded.then(() => {
+          clearInterval(wait);
+          reject(new Error(`the parent ended first: ${readFileSync(join(dir, 'orphan.out'), 'utf8')}`));
+        });
+      });
+      parent.kill('SIGKILL');
+      const alive = (): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 600 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive()).toBe(false);
+      expect(readFileSync(join(dir, 'orphan.out'), 'utf8')).toMatch(/interrupted \(the parent process ended\): finishing the running cases/);
+      expect(existsSync(join(reportDir, 'results.json'))).toBe(true);
+      const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
+      expect(doc.interrupted).toBe(true);
+      expect((doc.runs[0]?.cases ?? []).some((c) => c.message === 'not run: the run was interrupted')).toBe(true);
+      expect(target.provider?.store.size).toBe(0);
+    } finally {
+      closeSync(out);
+      await target.close();
+    }
   }, 120_000);
 });

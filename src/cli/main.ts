@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '../errors.ts';
 import { toolVersion } from '../package-root.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
+import { guardStartup } from '../engine/interrupt.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
@@ -35,9 +36,13 @@ export interface ExitSlot {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const restore = hideSecretFromConsole(process.env['VMCONFORM_ACCESS_KEY_SECRET']);
+  // Commands that send requests: a Ctrl-C before their work begins is remembered, not fatal (src/engine/interrupt.ts).
+  const sends = ['run', 'conformance', 'fuzz'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
+  const release = sends ? guardStartup() : () => undefined;
   try {
     return await runMain(argv);
   } finally {
+    release();
     restore();
   }
 }

@@ -10,6 +10,7 @@ import { configureTransport } from '../dialects/transport.ts';
 import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
 import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
+import { interruptedEarly } from '../engine/interrupt.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
@@ -52,6 +53,7 @@ export function reportPreflightFailure(
   run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL' },
 ): number {
   const results = [failed, ...rows.map((r) => skippedByPreflight(caseIdentity(r), failed))];
+  const interrupted = interruptedEarly();
   const outcome = reportRun({
     runId: newRunId(),
     startedAt: new Date(),
@@ -61,12 +63,13 @@ export function reportPreflightFailure(
     ...(run.baselineFile !== undefined ? { baselineFile: run.baselineFile } : {}),
     level: run.level,
     reportDir: run.reportDir,
+    ...(interrupted ? { interrupted } : {}),
   });
   const finding = failed.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
   if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
-  return outcome.verdict.failed ? 1 : 0;
+  return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
 
 /** The options of a command that sends requests to a target (`run`, `fuzz`) that {@link approachTarget} reads. */

@@ -1,7 +1,11 @@
 /**
  * Ctrl-C and SIGTERM the way every command that sends requests handles them (DESIGN.md §6): the first signal asks
  * for a clean stop (no new case starts, the running ones finish and tear down, partial reports, exit 130); a second
- * one exits 130 at once.
+ * one exits 130 at once. The parent process ending counts as the first signal: `npx` and `npm exec` end at a signal
+ * without passing it on, leaving the command running on its own (its parent becomes another process).
+ *
+ * From the start of such a command ({@link guardStartup}) until the work begins ({@link watchInterrupts}), a signal
+ * is remembered rather than fatal: the work then starts interrupted (nothing runs, every case reported not run).
  */
 import { EXIT_INTERRUPTED } from '../errors.ts';
 
@@ -11,29 +15,85 @@ export interface InterruptWatch {
   dispose(): void;
 }
 
+/** How often the parent process is checked. */
+const PARENT_CHECK_MS = 500;
+
+const parentAtStart = process.ppid;
+let early: string | undefined;
+let guard: InterruptWatch | undefined;
+
+/** Call `onSignal` at SIGINT, SIGTERM or when the parent process has ended (once for that); returns the remover. */
+function listen(onSignal: (why: string) => void): () => void {
+  const bySignal = (sig: NodeJS.Signals): void => onSignal(sig);
+  let parentGone = false;
+  const timer = setInterval(() => {
+    if (parentGone || process.ppid === parentAtStart) return;
+    parentGone = true;
+    onSignal('the parent process ended');
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  process.on('SIGINT', bySignal);
+  process.on('SIGTERM', bySignal);
+  return () => {
+    clearInterval(timer);
+    process.off('SIGINT', bySignal);
+    process.off('SIGTERM', bySignal);
+  };
+}
+
 /**
- * Watch SIGINT and SIGTERM: the first prints `message` on stderr, aborts `signal` and calls `onFirst`; the second
- * exits 130 at once.
+ * From now on a first signal (or the parent ending) is remembered, not fatal, until {@link watchInterrupts} takes
+ * over; a second one exits 130 at once. For the commands that send requests, as early as they start. Returns the
+ * function that ends it (and forgets a remembered signal) when the command is done.
+ *
+ * @example
+ * const release = ['run', 'fuzz'].includes(argv[0] ?? '') ? guardStartup() : () => undefined;
+ */
+export function guardStartup(): () => void {
+  if (guard === undefined) {
+    const controller = new AbortController();
+    const remove = listen((why) => {
+      if (early !== undefined) process.exit(EXIT_INTERRUPTED);
+      early = why;
+      process.stderr.write(`\nvmconform: interrupted (${why}): no case will start (again to quit at once)\n`);
+      controller.abort();
+    });
+    guard = { signal: controller.signal, dispose: remove };
+  }
+  return () => {
+    guard?.dispose();
+    guard = undefined;
+    early = undefined;
+  };
+}
+
+/** Whether a signal arrived before the work began (see {@link guardStartup}). */
+export function interruptedEarly(): boolean {
+  return early !== undefined;
+}
+
+/**
+ * Watch SIGINT, SIGTERM and the parent process: the first prints `message` on stderr, aborts `signal` and calls
+ * `onFirst`; the second exits 130 at once. When a signal already arrived since {@link guardStartup}, the watch starts
+ * aborted (and `onFirst` runs at once).
  *
  * @example
  * const watch = watchInterrupts('finishing the running case and its teardown');
  * try { await work(watch.signal); } finally { watch.dispose(); }
  */
 export function watchInterrupts(message: string, onFirst?: () => void): InterruptWatch {
+  guard?.dispose();
+  guard = undefined;
   const controller = new AbortController();
-  const handler = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write(`\nvmconform: interrupted: ${message} (again to quit at once)\n`);
+  const first = (): void => {
     controller.abort();
     onFirst?.();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
+  const remove = listen((why) => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write(`\nvmconform: interrupted (${why}): ${message} (again to quit at once)\n`);
+    first();
+  });
+  if (early !== undefined) first();
+  return { signal: controller.signal, dispose: remove };
 }

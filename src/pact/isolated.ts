@@ -30,6 +30,7 @@ const CHILD = fileURLToPath(new URL(`./verify-child.${FROM_SOURCES ? 'ts' : 'js'
  * const { results, output } = await verifyInChild({ dialect, target, statesUrl, credentials }, watch.signal);
  */
 export function verifyInChild(options: Omit<PactVerifyOptions, 'signal'>, signal?: AbortSignal): Promise<PactVerifyOutcome> {
+  if (signal?.aborted) return Promise.reject(new RunInterrupted('the verification was interrupted before it started'));
   const child = fork(CHILD, [], {
     execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
