@@ -107,6 +107,7 @@ export async function approachTarget(
     ...(opts.region !== undefined ? { region: opts.region } : {}),
     timeoutMs: opts.requestTimeout,
     states,
+    warn: (line) => void process.stderr.write(terminalSafe(`vmconform: warning: ${line}\n`)),
   });
   return { statesUrl, credentials, failed };
 }

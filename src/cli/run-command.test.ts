@@ -127,6 +127,21 @@ describe('vmconform run', () => {
     }
   });
 
+  it('a target that refuses the credentials: the preflight warns once which variables to check (and never fails for it)', async () => {
+    const strict = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 100, verifySignatures: { accessKeyId: 'AKIDotherKEY', accessKeySecret: 'other-secret-0123456789' } });
+    try {
+      const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', strict.url, '--grep', '^stop\\.single$', '--report-dir', join(dir, 'creds')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^vmconform: warning: the preflight's status query was refused \(HTTP 401, AUTH_FAILURE\w*\): .*VMCONFORM_ACCESS_KEY_ID \/ VMCONFORM_ACCESS_KEY_SECRET/m);
+      expect(r.stderr.match(/warning: the preflight/g)).toHaveLength(1);
+    } finally {
+      await strict.close();
+    }
+    // With the right credentials nothing is said.
+    const ok = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', provider.url, '--grep', '^stop\\.single$', '--report-dir', join(dir, 'creds-ok')]);
+    expect(ok.stderr).toBe('');
+  });
+
   it('--level must gates on MUST cases only: a failing SHOULD case is reported but does not fail the run', async () => {
     // The reference provider with its rate limit turned off fails the SHOULD rate-limit case and nothing else.
     const lenient = await startProviderServer({ dialect: 'tencent-cvm-api3', port: 0, host: '127.0.0.1', transitionMs: 100, rateLimitPerSecond: false });

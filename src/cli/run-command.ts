@@ -44,7 +44,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
       program.command('run').description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.'),
     ),
   )
-    .option('--baseline <file>', 'JSON file of known failures {"version":1,"known":[{"dialect","id","reason"}]}; they do not fail the run')
+    .option('--baseline <file>', 'JSON file of known failures {"schemaVersion":1,"known":[{"dialect","id","reason"}]} (vmconform baseline writes one); they do not fail the run')
     .addOption(
       new Option('--level <level>', 'which failures fail the run: "must" gates on MUST cases only, "all" on every case')
         .choices(['must', 'all'])
@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command, exit: ExitSlot): void {
     }, 16)
     .option('--retries <n>', 'run a failed case again up to n times; a case that then passes is reported flaky', parseRetries, 0)
     .option('--fail-on-flaky', 'a flaky case (passed only on a retry) fails the run')
-    .option('--no-states', 'the target has no provider-state endpoint: run only the cases that need no seeded instance (unknown and malformed ids, limits, parameters, unknown actions...), skip the rest with the reason')
+    .option('--no-states', 'the target has no provider-state endpoint: run only the cases that seed no instance (missing, empty, unknown and malformed ids, the error envelope), skip the rest with the reason')
     .addHelpText(
       'after',
       '\nCredentials: VMCONFORM_ACCESS_KEY_ID and VMCONFORM_ACCESS_KEY_SECRET, else fixed test credentials.\n' +

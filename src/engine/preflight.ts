@@ -26,7 +26,12 @@ export interface PreflightInput {
   readonly timeoutMs: number;
   /** Check the provider-state endpoint too (false with `--no-states`). */
   readonly states: boolean;
+  /** Where a warning goes (one line, no newline): the status query looked refused for its credentials. */
+  readonly warn?: (line: string) => void;
 }
+
+/** Error codes that read as refused credentials or signatures, whatever the dialect spells them. */
+const CREDENTIALS_CODE = /auth|signature|access.?key|secret.?id|credential|token/i;
 
 /** The preflight's row identity (a row of its own in the reports). */
 export function preflightIdentity(dialect: DialectName): CaseIdentity {
@@ -65,6 +70,16 @@ export async function preflight(input: PreflightInput): Promise<CaseResult | und
     return fail(
       `the target does not answer HTTP: sent the ${dialect.name} status query to ${input.target}, received no answer (${ex.transportError ?? 'no response'}). Check --target (the base URL; the dialect's paths are appended) and that the target is up.`,
       toCurl(ex.request),
+    );
+  }
+  // No document lists the vendors' authentication errors, so this never fails the preflight (a legal target may
+  // answer the probe 401/403 for another reason): it warns, so that a run whose every case fails for its credentials
+  // says why once.
+  const code = ex.outcome?.error?.code ?? '';
+  if (ex.response.status === 401 || ex.response.status === 403 || CREDENTIALS_CODE.test(code)) {
+    input.warn?.(
+      `the preflight's status query was refused (HTTP ${ex.response.status}${code !== '' ? `, ${code}` : ''}): if the target checks signatures, ` +
+        'check VMCONFORM_ACCESS_KEY_ID / VMCONFORM_ACCESS_KEY_SECRET (unset, the suite signs with fixed test credentials)',
     );
   }
   if (!input.states) return undefined;
