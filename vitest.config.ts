@@ -7,6 +7,9 @@ export default defineConfig({
     // Some tests start several CLI processes at once (each loads vitest and tsx: seconds of CPU); on a 2-core machine
     // with other work they need more than 30 s until the CLI starts fast.
     testTimeout: 60_000,
+    // Two test files at once even on 2 cores (vitest's default there is one): most of the slow files wait on HTTP,
+    // child processes and api3's pacing rather than compute, so a second file fills the idle time.
+    maxWorkers: 2,
     reporters: ['default', './scripts/closing-line-reporter.ts'],
     hookTimeout: 30_000,
   },

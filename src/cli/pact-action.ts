@@ -85,6 +85,8 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     results = outcome.results;
   } catch (err: unknown) {
     if (!(err instanceof RunInterrupted)) throw err;
+    // The child can answer before this process has seen the same Ctrl-C (they share the terminal's process group).
+    if (!interrupts.signal.aborted) process.stderr.write("\nvmconform: interrupted (in Pact's verifier process): the instances set up so far are torn down\n");
     interrupted = true;
     results = planContract(opts.dialect).map((plan) => ({ ...caseIdentity(plan.row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
   } finally {
