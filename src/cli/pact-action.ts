@@ -65,6 +65,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   const startedAt = new Date();
   // Pact's verifier runs in a child process: its own console report (raw bytes of the target) never reaches the
   // terminal; the same report is printed here from its JSON, escaped.
+  process.stdout.write(`pact verify ${contractPath} against ${opts.target} (states ${statesUrl})\n`);
   const { verifyInChild } = await import('../pact/isolated.ts');
   const interrupts = watchInterrupts('tearing down the instances set up so far');
   let results: readonly CaseResult[];
@@ -102,7 +103,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     reportDir: opts.reportDir,
     interrupted,
   });
-  process.stdout.write(`\npact verify ${contractPath}\n${formatSummaryBody(doc, consoleOptions().paint)}`);
+  process.stdout.write(`\n${formatSummaryBody(doc, consoleOptions().paint)}`);
   if (files.length > 0) process.stdout.write(`reports: ${files.join(', ')}\n`);
   const unjudged = results.flatMap((r) => r.findings).filter((f) => f.check === 'engine');
   if (unjudged.length > 0) throw new VmconformError(`the verification is incomplete: ${unjudged.map((f) => f.message).join('; ')}`);

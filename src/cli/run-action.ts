@@ -19,7 +19,7 @@ import { resolveCredentials } from '../signing/credentials.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
-import { formatSummaryBody } from '../../reporters/summary.ts';
+import { formatSummary } from '../../reporters/summary.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
 import type { RunOptions } from './run-command.ts';
@@ -67,7 +67,8 @@ export function reportPreflightFailure(
   });
   const finding = failed.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
-  process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
+  // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint));
   if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }

@@ -102,6 +102,9 @@ describe('vmconform run', () => {
     expect(cases.length).toBeGreaterThan(30);
     expect(cases.slice(1).every((c) => c.status === 'skipped' && /^not run: the preflight failed/.test(c.message ?? ''))).toBe(true);
     expect(readFileSync(join(dir, 'down', 'junit.xml'), 'utf8').match(/<failure /g)?.length).toBe(1);
+    // The header prints as for any run, then the summary.
+    expect(r.stdout).toMatch(/^vmconform \S+ {2}run \S+ {2}started \S+\n {2}zenlayer-vm {2}http:\/\/127\.0\.0\.1:1\n/);
+    expect(r.stdout).toMatch(/RESULT: FAILED/);
   });
 
   it('a target without the provider-state endpoint fails the preflight saying what to implement; --no-states runs what needs none', async () => {
