@@ -136,7 +136,7 @@ describe('Ctrl-C', () => {
     }
   }, 120_000);
 
-  it('run: when its parent process ends (npx at a Ctrl-C), the running cases finish and tear down, reports say interrupted', async () => {
+  it('run under npm: when its parent process ends (npx at a Ctrl-C), the running cases finish and tear down, reports say interrupted', async () => {
     const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 400 });
     const reportDir = join(dir, 'orphan');
     const out = openSync(join(dir, 'orphan.out'), 'w');
@@ -148,7 +148,8 @@ describe('Ctrl-C', () => {
           '-e',
           `const c = require('node:child_process').spawn(process.execPath, ${JSON.stringify([BIN, 'run', '--dialect', 'zenlayer-vm', '--target', target.url, '--concurrency', '1', '--report-dir', reportDir])}, { stdio: ['ignore', 3, 3] }); console.log(c.pid); setInterval(() => {}, 1000);`,
         ],
-        { stdio: ['ignore', 'pipe', 'inherit', out] },
+        // npx sets npm_command=exec for what it runs; only under npm does the parent's end count as a signal.
+        { stdio: ['ignore', 'pipe', 'inherit', out], env: { ...process.env, npm_command: 'exec' } },
       );
       const parentEnded = new Promise<void>((resolve) => parent.on('exit', () => resolve()));
       const pid = await new Promise<number>((resolve) => parent.stdout?.once('data', (c: Buffer) => resolve(Number(c.toString().trim()))));

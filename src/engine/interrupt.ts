@@ -1,8 +1,10 @@
 /**
  * Ctrl-C and SIGTERM the way every command that sends requests handles them (DESIGN.md §6): the first signal asks
  * for a clean stop (no new case starts, the running ones finish and tear down, partial reports, exit 130); a second
- * one exits 130 at once. The parent process ending counts as the first signal: `npx` and `npm exec` end at a signal
- * without passing it on, leaving the command running on its own (its parent becomes another process).
+ * one exits 130 at once. Under npm (`npx`, `npm exec`, `npm run`: npm sets `npm_command`), the parent process ending
+ * counts as the first signal: `npx` and `npm exec` end at a signal without passing it on, leaving the command running
+ * on its own (its parent becomes another process). Elsewhere a parent may end on purpose (`nohup ... &` from a shell
+ * that then exits): the run goes on.
  *
  * From the start of such a command ({@link guardStartup}) until the work begins ({@link watchInterrupts}), a signal
  * is remembered rather than fatal: the work then starts interrupted (nothing runs, every case reported not run).
@@ -22,16 +24,19 @@ const parentAtStart = process.ppid;
 let early: string | undefined;
 let guard: InterruptWatch | undefined;
 
-/** Call `onSignal` at SIGINT, SIGTERM or when the parent process has ended (once for that); returns the remover. */
+/** Call `onSignal` at SIGINT, SIGTERM or, under npm, when the parent process has ended (once for that); returns the remover. */
 function listen(onSignal: (why: string) => void): () => void {
   const bySignal = (sig: NodeJS.Signals): void => onSignal(sig);
   let parentGone = false;
-  const timer = setInterval(() => {
-    if (parentGone || process.ppid === parentAtStart) return;
-    parentGone = true;
-    onSignal('the parent process ended');
-  }, PARENT_CHECK_MS);
-  timer.unref();
+  const timer =
+    process.env['npm_command'] === undefined
+      ? undefined
+      : setInterval(() => {
+          if (parentGone || process.ppid === parentAtStart) return;
+          parentGone = true;
+          onSignal('the parent process ended');
+        }, PARENT_CHECK_MS);
+  timer?.unref();
   process.on('SIGINT', bySignal);
   process.on('SIGTERM', bySignal);
   return () => {
