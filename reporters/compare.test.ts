@@ -56,7 +56,7 @@ describe('compareRuns', () => {
     expect(text).toContain('1 broken, 0 no longer run, 1 fixed, 1 new, 1 removed, 1 still failing');
     expect(text).toContain('RESULT: BROKEN');
     const md = comparisonMarkdown(c);
-    expect(md).toContain('| broken | `a` | MUST | passed | failed | \\[error-code\\] expected A \\| received \\<B\\> |');
+    expect(md).toContain('| broken | `a` | MUST | passed | failed | \\[error-code\\] expected A \\| received &lt;B&gt; |');
     expect(md).not.toContain('<B>');
   });
 
@@ -98,6 +98,24 @@ describe('compareRuns', () => {
     expect(h).toEqual({ a: ['P F P', true], b: ['F P P', false], c: ['F F F', false], gone: ['P - -', false], added: ['- F -', false] });
     expect(formatComparison(c)).toContain('    P F P  a  flipping');
     expect(comparisonMarkdown(c)).toContain('| `a` | P F P | flipping |');
+  });
+
+  it('a target\'s bytes in a results file reach neither the terminal nor compare.md raw', () => {
+    const attack = '\u001b]0;pwned\u0007\u001b[2J';
+    const a = run('h1', [['zenlayer-vm', 'x', 'passed']]);
+    const b = run('h2', [['zenlayer-vm', 'x', 'failed']]);
+    const doc = { ...b.doc, runs: b.doc.runs.map((r) => ({ ...r, cases: r.cases.map((c) => ({ ...c, id: `x`, findings: c.findings.map((f) => ({ ...f, message: `bad ${attack}` })) })) })) };
+    const evil = { ...a.doc, runId: `r${attack}` };
+    const c = compareRuns([{ source: 'a.json', doc: evil }, { source: 'b.json', doc }]);
+    const text = formatComparison(c);
+    const md = comparisonMarkdown(c);
+    for (const out of [text, md]) {
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(out).toContain('\\u001b');
+    }
+    // An id that is not a plain id is escaped text, not a code span it could close.
+    const odd = run('h3', [['zenlayer-vm', 'a`|b', 'failed']]);
+    expect(comparisonMarkdown(compareRuns([run('h0', [['zenlayer-vm', 'a`|b', 'passed']]), odd]))).toContain('| broken | a\\`\\|b |');
   });
 
   it('flipping is two changes between passed and failed; absent and skipped runs do not count', () => {

@@ -7,6 +7,7 @@
  */
 import type { DialectName } from '../src/dialects/types.ts';
 import type { ResultsCase, ResultsDocument } from './results-json.ts';
+import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
 /** A results document and where it came from. */
 export interface SourcedResults {
@@ -216,10 +217,10 @@ export function formatComparison(c: Comparison): string {
       (c.dialects.some((d) => d.history.length > 0) ? `, ${total((d) => d.history.filter((h) => h.flipping).length)} flipping` : ''),
   );
   out.push(c.broke ? 'RESULT: BROKEN (a case that passed now fails or no longer runs, or a new one fails)' : 'RESULT: nothing broke');
-  return `${out.join('\n')}\n`;
+  // Findings, ids and sources come from results files, so from targets: never raw to a terminal.
+  return `${terminalSafe(out.join('\n'))}\n`;
 }
 
-const md = (s: string): string => s.replace(/[|\\`*_<>[\]]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
 
 /**
  * The comparison as Markdown (`vmconform compare --md FILE`).
@@ -232,7 +233,7 @@ export function comparisonMarkdown(c: Comparison): string {
   out.push('| dialect | runs | broken | no longer run | fixed | new | removed | still failing | flipping |', '|---|---|---|---|---|---|---|---|---|');
   for (const d of c.dialects) {
     out.push(
-      `| ${d.dialect} | ${d.older ? `${md(d.older.runId)} -> ${md(d.newer.runId)}` : md(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
+      `| ${d.dialect} | ${d.older ? `${mdText(d.older.runId)} -> ${mdText(d.newer.runId)}` : mdText(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
     );
   }
   for (const d of c.dialects) {
@@ -249,12 +250,12 @@ export function comparisonMarkdown(c: Comparison): string {
     out.push('', `### ${d.dialect}`, '');
     if (rows.length > 0) {
       out.push('| change | case | level | before | after | finding |', '|---|---|---|---|---|---|');
-      for (const [kind, x] of rows) out.push(`| ${kind} | \`${x.id}\` | ${x.level} | ${x.before} | ${x.after} | ${md((x.finding ?? '').slice(0, 300))} |`);
+      for (const [kind, x] of rows) out.push(`| ${kind} | ${mdId(x.id)} | ${x.level} | ${x.before} | ${x.after} | ${mdText(x.finding ?? '', 300)} |`);
     }
     if (shown.length > 0) {
       out.push('', `History over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent):`, '');
       out.push('| case | trend | |', '|---|---|---|');
-      for (const h of shown) out.push(`| \`${h.id}\` | ${trend(h.statuses)} | ${h.flipping ? 'flipping' : ''} |`);
+      for (const h of shown) out.push(`| ${mdId(h.id)} | ${trend(h.statuses)} | ${h.flipping ? 'flipping' : ''} |`);
     }
   }
   return `${out.join('\n')}\n`;

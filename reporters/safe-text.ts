@@ -33,3 +33,25 @@ export function terminalSafe(text: string): string {
 export function safeJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(JSON_RAW_CONTROL, escaped);
 }
+
+/** Escape text for Markdown (and the HTML GitHub lets through): no markup, tables or links from a target's answer. */
+export function mdText(text: string, max = 1000): string {
+  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+  return terminalSafe(cut)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+/**
+ * A case id for Markdown: in a code span when it is a plain id (letters, digits, `.`, `_`, `-`), else escaped text
+ * (results files can be edited; nothing in one may become markup).
+ *
+ * @example
+ * mdId('stop.single') // '`stop.single`'
+ */
+export function mdId(id: string): string {
+  return /^[\w.-]+$/.test(id) ? `\`${id}\`` : mdText(id);
+}

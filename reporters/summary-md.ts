@@ -6,24 +6,13 @@
  */
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
-import { terminalSafe } from './safe-text.ts';
+import { mdText, terminalSafe } from './safe-text.ts';
 
 /** The size summary.md never reaches. */
 export const MAX_SUMMARY_MD_BYTES = 1024 * 1024;
 
 /** Room kept for the truncation note and the closing lines. */
 const RESERVE_BYTES = 4 * 1024;
-
-/** Escape text for Markdown (and the HTML GitHub lets through): no markup, tables or links from a target's answer. */
-export function mdText(text: string, max = 1000): string {
-  const cut = text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
-  return terminalSafe(cut)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
 
 /** A fenced code block whose fence no line of `text` can close. */
 function codeBlock(raw: string, lang = ''): string {
