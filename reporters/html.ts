@@ -12,7 +12,7 @@ import { packagePath } from '../src/package-root.ts';
 import { familiesOf } from '../src/engine/score.ts';
 import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
 import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
-import type { ResultsCase, ResultsDocument } from './results-json.ts';
+import { verdictOf, type ResultsCase, type ResultsDocument } from './results-json.ts';
 import { runLabels } from './summary-md.ts';
 
 // The page's assets stay beside the sources (reporters/html/), also for the build in dist/: found from the package root.
@@ -73,6 +73,7 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
   );
   return {
     generatedAt: generatedAt.toISOString(),
+    verdict: verdictOf(docs),
     docs: docs.map((d) => ({ runId: d.runId, version: d.version, startedAt: d.startedAt, durationMs: d.durationMs, gate: d.gate, interrupted: d.interrupted === true, errors: d.errors })),
     runs,
     docRefs,
@@ -93,8 +94,7 @@ const escapeHtml = (s: string): string => terminalSafe(s).replace(/&/g, '&amp;')
  * writeFileSync('report.html', toHtmlReport([doc]));
  */
 export function toHtmlReport(docs: readonly ResultsDocument[]): string {
-  const failed = docs.some((d) => d.gate.failed);
-  const title = `vmconform ${docs.some((d) => d.interrupted === true) ? 'INTERRUPTED' : failed ? 'FAILED' : 'PASSED'}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
+  const title = `vmconform ${verdictOf(docs).toUpperCase()}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
   return `<!doctype html>
 <html lang="en">
 <head>

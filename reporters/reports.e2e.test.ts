@@ -291,6 +291,8 @@ describe('the command line', () => {
     expect(junit).toMatch(/<testcase classname="vmconform\.zenlayer-vm" name="run interrupted" time="0">\s*<error message="the run was interrupted \(exit 130\): \d+ case\(s\) not run or skipped" type="vmconform\.interrupted"/);
     expect(junit).toMatch(/<testsuites name="vmconform" tests="\d+" failures="0" errors="1"/);
     expect(readFileSync(join(reportDir, 'summary.md'), 'utf8')).toMatch(/^## vmconform: ⚠️ INTERRUPTED/m);
-    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('<title>vmconform INTERRUPTED: zenlayer-vm</title>');
+    const html = readFileSync(join(reportDir, 'report.html'), 'utf8');
+    expect(html).toContain('<title>vmconform INTERRUPTED: zenlayer-vm</title>');
+    expect(html).toContain('"verdict":"interrupted"'); // the page's badge reads it (report.js)
   });
 });

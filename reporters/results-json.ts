@@ -195,3 +195,19 @@ export function parseResults(value: unknown, source = 'results.json'): ResultsDo
 export function readResultsJson(path: string): ResultsDocument {
   return parseResults(readJsonFile(path, 'results.json'), path);
 }
+
+/** The one-word verdict of one run or several merged, as every report names it. */
+export type RunVerdict = 'passed' | 'failed' | 'interrupted';
+
+/**
+ * The verdict the reports show, read from the documents (the engine's gate decided it): interrupted when any run was
+ * (its exit code is 130 whatever failed), else failed when any gate failed, else passed.
+ *
+ * @example
+ * verdictOf([doc]) // 'failed'
+ */
+export function verdictOf(docs: readonly ResultsDocument[]): RunVerdict {
+  if (docs.some((d) => d.interrupted === true)) return 'interrupted';
+  return docs.some((d) => d.gate.failed) ? 'failed' : 'passed';
+}
+

@@ -5,7 +5,9 @@
  * summary limit is 1 MiB): details that do not fit are left out with a note saying how many.
  */
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
-import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
+import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
+
+const VERDICT_MD: Readonly<Record<RunVerdict, string>> = { passed: '✅ PASSED', failed: '❌ FAILED', interrupted: '⚠️ INTERRUPTED' };
 import { mdText, terminalSafe } from './safe-text.ts';
 
 /** The size summary.md never reaches. */
@@ -93,10 +95,9 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   const b = new Budget(limitBytes - RESERVE_BYTES);
   const labels = runLabels(docs);
   const failed = docs.some((d) => d.gate.failed);
-  const interrupted = docs.some((d) => d.interrupted);
   const errors = docs.flatMap((d) => d.errors);
-  const verdict = interrupted ? '⚠️ INTERRUPTED' : failed ? '❌ FAILED' : '✅ PASSED';
-  b.force(`## vmconform: ${verdict}${interrupted && failed ? ' (failures so far)' : ''}${errors.length > 0 ? ' (incomplete run)' : ''}`);
+  const verdict = verdictOf(docs);
+  b.force(`## vmconform: ${VERDICT_MD[verdict]}${verdict === 'interrupted' && failed ? ' (failures so far)' : ''}${errors.length > 0 ? ' (incomplete run)' : ''}`);
   b.force('');
   for (const d of docs) {
     const gate = [`level ${d.gate.level === 'MUST' ? 'must' : 'all'}`, d.gate.baseline !== undefined ? `baseline \`${mdText(d.gate.baseline, 200)}\`` : 'no baseline', `retries ${d.gate.retries}${d.gate.failOnFlaky ? ', flaky fails' : ''}`];

@@ -6,7 +6,7 @@
 import { terminalSafe } from './safe-text.ts';
 import { formatShare } from '../src/engine/score.ts';
 import { type Paint, plain } from './color.ts';
-import type { ResultsDocument, ResultsCase } from './results-json.ts';
+import { verdictOf, type ResultsDocument, type ResultsCase, type RunVerdict } from './results-json.ts';
 
 /** What the header shows: known before the first case runs. */
 export interface SummaryHeader {
@@ -116,13 +116,12 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain): s
   if (ungated > 0) out.push(`${ungated} SHOULD failure(s) not gated (--level must)`);
   if (g.flaky > 0) out.push(`${g.flaky} flaky case(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
   const failing = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.failsRun).length, 0);
-  out.push(
-    doc.interrupted
-      ? paint('red', `RESULT: INTERRUPTED (the cases not run are missing; ${failing} failure(s) beyond the baseline among those run)`)
-      : doc.gate.failed
-      ? paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline)`)
-      : paint('green', 'RESULT: PASSED (nothing failed beyond the baseline)'),
-  );
+  const result: Readonly<Record<RunVerdict, string>> = {
+    interrupted: paint('red', `RESULT: INTERRUPTED (the cases not run are missing; ${failing} failure(s) beyond the baseline among those run)`),
+    failed: paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline)`),
+    passed: paint('green', 'RESULT: PASSED (nothing failed beyond the baseline)'),
+  };
+  out.push(result[verdictOf([doc])]);
   return `${out.join('\n')}\n`;
 }
 

@@ -35,7 +35,6 @@
 
   // ---------- header ----------
   const failed = data.docs.some((d) => d.gate.failed);
-  const interrupted = data.docs.some((d) => d.interrupted);
   const errors = data.docs.flatMap((d) => d.errors);
   const totals = { cases: 0, passed: 0, failed: 0, skipped: 0 };
   for (const r of data.runs) for (const k of ['passed', 'failed', 'skipped']) totals[k] += r.summary[k];
@@ -43,8 +42,9 @@
   app.append(
     el('header', {},
       el('h1', {}, 'vmconform report',
-        el('span', { class: 'verdict ' + (failed ? 'failed' : 'passed'), id: 'verdict', text: failed ? 'FAILED' : 'PASSED' }),
-        interrupted ? el('span', { class: 'verdict failed', text: 'interrupted' }) : null),
+        // The verdict as the engine's gate decided it (verdictOf in results-json.ts): never re-judged here.
+        el('span', { class: 'verdict ' + (data.verdict === 'passed' ? 'passed' : 'failed'), id: 'verdict', text: data.verdict.toUpperCase() }),
+        data.verdict === 'interrupted' && failed ? el('span', { class: 'verdict failed', text: 'failures so far' }) : null),
       el('p', { class: 'meta' },
         data.docs.map((d) => 'run ' + d.runId + ' · vmconform ' + d.version + ' · ' + d.startedAt + ' · ' + (d.durationMs / 1000).toFixed(1) + ' s · level ' + (d.gate.level === 'MUST' ? 'must' : 'all') +
           (d.gate.baseline ? ' · baseline ' + d.gate.baseline : '') + ' · retries ' + d.gate.retries).join(' | ')),
