@@ -45,6 +45,10 @@ describe('the model of each dialect, from its spec', () => {
     expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-b'], params: { BatchOptimization: 'SuccessFirst', DryRun: true } }).map(brief)).toEqual(['error DRYRUN.SUCCESS']);
     expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a'], params: { DryRun: true } }).map(brief)).toEqual(['error DRYRUN.SUCCESS']);
     expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a', 'i-b'], params: { DryRun: true } }).map(brief)).toEqual(['error IncorrectInstanceStatus']);
+    // An id named twice: one entry per distinct id, or one per naming (nothing documents duplicates).
+    const twice = legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-a', 'i-a', 'i-b'], params: { BatchOptimization: 'SuccessFirst' } });
+    const listed = twice.flatMap((w) => (w.kind === 'success' && w.listed ? [[...w.listed]] : []));
+    expect(listed).toContainEqual([['i-a', 2], ['i-b', 1]]);
     // A security-locked instance: 403, no code documented.
     expect(legalWorlds(m, s, { operation: 'StopInstances', instanceIds: ['i-c'] })).toEqual([expect.objectContaining({ kind: 'error', codes: 'any', httpStatus: [403] })]);
   });

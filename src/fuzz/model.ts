@@ -31,6 +31,11 @@ export type World =
       readonly stops: ReadonlySet<string>;
       /** For a per-instance batch: what each requested id's entry must say. */
       readonly perInstance?: ReadonlyMap<string, InstanceOutcome>;
+      /**
+       * How often the request named each id: an id named twice may get an entry per naming (nothing documents
+       * duplicates; DESIGN.md §3 allows ignoring them, so one entry per distinct id is legal too).
+       */
+      readonly listed?: ReadonlyMap<string, number>;
       readonly why: string;
     }
   | {
@@ -245,7 +250,9 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
         perInstance.set(id, { kind: 'error', codes: p.rule.clientError ? [] : (p.rule.codes ?? []) });
       }
     }
-    return [{ kind: 'success', stops, perInstance, why: 'a per-instance batch: each id answered on its own' }];
+    const listed = new Map<string, number>();
+    for (const id of call.instanceIds ?? []) listed.set(id, (listed.get(id) ?? 0) + 1);
+    return [{ kind: 'success', stops, perInstance, listed, why: 'a per-instance batch: each id answered on its own' }];
   }
   if (idProblems.length > 0) return [errorWorld(m, idProblems)];
   if (dryRun) return [passed];

@@ -145,10 +145,14 @@ export class FuzzSession {
       const entries = o.instances ?? [];
       for (const [id, want] of world.perInstance) {
         const mine = entries.filter((e) => e.instanceId === id);
-        if (mine.length !== 1) return false;
-        const code = (mine[0] as { code?: string }).code ?? '';
-        const ok = want.kind === 'success' ? code === '200' || code.toLowerCase() === 'success' : want.codes.length === 0 ? code !== '200' : anyCodeMatches(want.codes, code);
-        if (!ok) return false;
+        // One entry per id; an id the request named twice may get one per naming (see World.listed).
+        if (mine.length === 0 || mine.length > (world.listed?.get(id) ?? 1)) return false;
+        const ok = (e: { code?: string }): boolean => {
+          const code = e.code ?? '';
+          return want.kind === 'success' ? code === '200' || code.toLowerCase() === 'success' : want.codes.length === 0 ? code !== '200' : anyCodeMatches(want.codes, code);
+        };
+        // A stoppable id named twice: one entry says it stopped, a later one may refuse the instance it already stops.
+        if (want.kind === 'success' ? !mine.some(ok) : !mine.every(ok)) return false;
       }
       return entries.every((e) => world.perInstance?.has(e.instanceId));
     }
