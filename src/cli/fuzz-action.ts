@@ -27,7 +27,14 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   const { statesUrl, credentials, failed } = await approachTarget(opts, true);
   const level = opts.level === 'must' ? 'MUST' : 'ALL';
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, [], { target: opts.target, reportDir: opts.reportDir, baseline, level });
+    return reportPreflightFailure(failed, [], {
+      target: opts.target,
+      reportDir: opts.reportDir,
+      baseline,
+      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+      level,
+      redactSignatures: opts.redactSignatures === true,
+    });
   }
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}\n`);

@@ -104,5 +104,12 @@ describe('no secret anywhere', () => {
     expect(maskedJson).toContain('Signature=<redacted>');
     expect(readFileSync(join(root, 'masked', 'exchanges.har'), 'utf8')).not.toMatch(/Signature=[0-9a-f]{16}/);
     expect(masked.stdout).toContain('Signature=<redacted>');
+    // A run the preflight stopped keeps the promise too: its curl line goes to results.json and stderr.
+    const down = await runCli(['run', '--dialect', 'zenlayer-bmc', '--target', 'http://127.0.0.1:1', '--redact-signatures', '--report-dir', join(root, 'down')], env);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('Signature=<redacted>');
+    const downJson = readFileSync(join(root, 'down', 'results.json'), 'utf8');
+    expect(downJson).toContain('Signature=<redacted>');
+    expect(downJson).not.toMatch(/Signature=[0-9a-f]{16}/);
   }, 120_000);
 });

@@ -7,6 +7,7 @@ import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
 import { configureTransport } from '../dialects/transport.ts';
+import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
 import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
@@ -50,9 +51,10 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
 export function reportPreflightFailure(
   failed: CaseResult,
   rows: readonly CaseRow[],
-  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL' },
+  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean },
 ): number {
-  const results = [failed, ...rows.map((r) => skippedByPreflight(caseIdentity(r), failed))];
+  const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
+  const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
   const interrupted = interruptedEarly();
   const outcome = reportRun({
     runId: newRunId(),
@@ -65,8 +67,8 @@ export function reportPreflightFailure(
     reportDir: run.reportDir,
     ...(interrupted ? { interrupted } : {}),
   });
-  const finding = failed.findings[0];
-  process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? failed.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
+  const finding = shown.findings[0];
+  process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
   process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint));
   if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
@@ -132,6 +134,7 @@ export async function runAction(opts: RunOptions): Promise<number> {
       baseline,
       ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
       level: opts.level === 'must' ? 'MUST' : 'ALL',
+      redactSignatures: opts.redactSignatures === true,
     });
   }
   // vitest loads only once the preflight passed.
