@@ -7,7 +7,7 @@
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
-import { caseVerdict, type Baseline } from '../src/engine/baseline.ts';
+import { baselineEntryOf, caseVerdict, type Baseline, type KnownFailure } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
 import { plain, type Paint } from './color.ts';
@@ -82,12 +82,12 @@ export class VmconformReporter implements Reporter {
   private readonly print: (text: string) => void;
   private readonly paint: Paint;
   private readonly progress: Progress;
-  private readonly known: ReadonlyMap<string, Baseline['known'][number]>;
+  private readonly entryOf: (r: Pick<CaseResult, 'dialect' | 'id'>) => KnownFailure | undefined;
 
   constructor(private readonly options: VmconformReporterOptions) {
     this.print = options.print ?? ((t: string) => void process.stdout.write(t));
     this.paint = options.paint ?? plain;
-    this.known = new Map(options.baseline.known.map((k) => [`${k.dialect}/${k.id}`, k]));
+    this.entryOf = baselineEntryOf(options.baseline);
     this.progress = new Progress({
       total: options.total ?? 0,
       live: options.live === true,
@@ -137,7 +137,7 @@ export class VmconformReporter implements Reporter {
   onTestCaseResult(testCase: TestCase): void {
     const r = caseResultOf(testCase);
     if (!r) return;
-    const v = caseVerdict(r, this.known.get(`${r.dialect}/${r.id}`), this.gateOptions());
+    const v = caseVerdict(r, this.entryOf(r), this.gateOptions());
     this.progress.finished(r.dialect, r.status === 'failed', v.failsRun);
   }
 

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ENV_ACCESS_KEY_SECRET } from '../signing/credentials.ts';
+import { ENV_ACCESS_KEY_SECRET, redactSecret } from '../signing/credentials.ts';
 
 /** The log's file name. */
 export const INTERNAL_ERROR_LOG = 'vmconform-error.log';
@@ -27,8 +27,7 @@ export function reportDirOf(argv: readonly string[]): string | undefined {
  * process.stderr.write(internalErrorLine(err, argv, version)); return EXIT_INTERNAL;
  */
 export function internalErrorLine(err: unknown, argv: readonly string[], version: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const secret = env[ENV_ACCESS_KEY_SECRET];
-  const scrub = (text: string): string => (secret && secret.length >= 4 ? text.split(secret).join('<redacted>') : text);
+  const scrub = (text: string): string => redactSecret(text, env[ENV_ACCESS_KEY_SECRET]);
   const message = scrub(err instanceof Error ? err.message : String(err));
   const body = [
     `vmconform ${version} internal error at ${new Date().toISOString()}`,

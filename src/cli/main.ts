@@ -10,6 +10,7 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, VmconformError } from '
 import { toolVersion } from '../package-root.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { guardStartup } from '../engine/interrupt.ts';
+import { ENV_ACCESS_KEY_SECRET, redactSecret } from '../signing/credentials.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
@@ -35,7 +36,7 @@ export interface ExitSlot {
  * process.exitCode = await main(['run', '--dialect', 'aliyun-ecs', '--target', 'http://127.0.0.1:8080']);
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const restore = hideSecretFromConsole(process.env['VMCONFORM_ACCESS_KEY_SECRET']);
+  const restore = hideSecretFromConsole(process.env[ENV_ACCESS_KEY_SECRET]);
   // Commands that send requests: a Ctrl-C before their work begins is remembered, not fatal (src/engine/interrupt.ts).
   const sends = ['run', 'conformance', 'fuzz'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
   const release = sends ? guardStartup() : () => undefined;
@@ -57,7 +58,7 @@ export function hideSecretFromConsole(secret: string | undefined): () => void {
     const original = stream.write.bind(stream);
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk);
-      return (original as (c: string, ...r: unknown[]) => boolean)(text.split(secret).join('<redacted>'), ...rest);
+      return (original as (c: string, ...r: unknown[]) => boolean)(redactSecret(text, secret), ...rest);
     }) as typeof stream.write;
     return () => {
       stream.write = original as typeof stream.write;

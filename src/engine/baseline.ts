@@ -133,6 +133,18 @@ export function caseVerdict(r: CaseResult, entry: KnownFailure | undefined, opti
 }
 
 /**
+ * The baseline entry that names a result's case, if any: the one lookup the gate and the live reporter share. The
+ * preflight is never a known failure (a baseline cannot hide a target that stopped the run).
+ *
+ * @example
+ * const entryOf = baselineEntryOf(baseline); caseVerdict(result, entryOf(result));
+ */
+export function baselineEntryOf(baseline: Baseline): (r: Pick<CaseResult, 'dialect' | 'id'>) => KnownFailure | undefined {
+  const known = new Map(baseline.known.map((k) => [`${k.dialect}/${k.id}`, k]));
+  return (r) => (r.id === PREFLIGHT_ID ? undefined : known.get(`${r.dialect}/${r.id}`));
+}
+
+/**
  * Gate results against a baseline: the one place the run's verdict is decided (console, reports and exit code
  * all read it).
  *
@@ -141,15 +153,14 @@ export function caseVerdict(r: CaseResult, entry: KnownFailure | undefined, opti
  * process.exitCode = verdict.failed ? 1 : 0;
  */
 export function gate(results: readonly CaseResult[], baseline: Baseline, options: GateOptions = {}): GateResult {
-  const known = new Map(baseline.known.map((k) => [`${k.dialect}/${k.id}`, k]));
+  const entryOf = baselineEntryOf(baseline);
   const newFailures: CaseResult[] = [];
   const knownFailures: CaseResult[] = [];
   const ignoredShould: CaseResult[] = [];
   const flaky: CaseResult[] = [];
   const fixed: KnownFailure[] = [];
   const verdicts = results.map((r) => {
-    // The preflight is never a known failure: a baseline cannot hide a target that stopped the run.
-    const entry = r.id === PREFLIGHT_ID ? undefined : known.get(`${r.dialect}/${r.id}`);
+    const entry = entryOf(r);
     const v = caseVerdict(r, entry, options);
     if (v.gate === 'new') newFailures.push(r);
     else if (v.gate === 'known') knownFailures.push(r);

@@ -36,10 +36,17 @@ export function resolveCredentials(
   return TEST_CREDENTIALS;
 }
 
-/** Replace every occurrence of the secret in a text (defence in depth for messages built from target answers). */
-export function redactSecret(text: string, credentials: Credentials): string {
-  const secret = credentials.accessKeySecret;
-  return secret.length >= 4 ? text.split(secret).join('<redacted>') : text;
+/**
+ * Replace every occurrence of the secret (of `credentials`, or given as text) by `<redacted>`: defence in depth for
+ * messages built from target answers, the console guard and the internal-error log. A secret shorter than 4
+ * characters is left alone (it would mask ordinary text).
+ *
+ * @example
+ * redactSecret('key=s3cr3tXYZ', process.env['VMCONFORM_ACCESS_KEY_SECRET']) // 'key=<redacted>' when that is the secret
+ */
+export function redactSecret(text: string, secretOf: Credentials | string | undefined): string {
+  const secret = typeof secretOf === 'string' ? secretOf : secretOf?.accessKeySecret;
+  return secret !== undefined && secret.length >= 4 ? text.split(secret).join('<redacted>') : text;
 }
 
 /**
