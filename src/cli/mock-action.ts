@@ -6,6 +6,7 @@ import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/type
 import { UsageError } from '../errors.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
+import { isLoopbackUrl } from './consent.ts';
 import type { MockCommandOptions } from './mock-command.ts';
 
 /**
@@ -19,7 +20,8 @@ export async function startMockProviders(options: MockCommandOptions): Promise<R
     throw new UsageError(`unknown dialect "${options.dialect}" (use one of ${DIALECT_NAMES.join(', ')} or all)`);
   }
   if (options.host.trim() === '') throw new UsageError('--host must name an address to bind');
-  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
+  const bracketed = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+  if (!isLoopbackUrl(`http://${bracketed}/`)) {
     process.stderr.write(
       `warning: binding the mock to ${options.host}: it has no access control${options.verifySignatures ? '' : ' (not even signature checks)'}; anyone who can reach it can change its instances\n`,
     );

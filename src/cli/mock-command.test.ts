@@ -106,21 +106,30 @@ describe('vmconform mock', () => {
     expect((await m.exit).code).toBe(0);
   }, 40_000);
 
-  it('binds another address when asked, with a warning that the mock has no access control', async () => {
-    // 127.0.0.2 is loopback too, but not one of the names the mock treats as "local only".
-    const m = spawnMock(['--dialect', 'zenlayer-bmc', '--port', '0', '--host', '127.0.0.2'], 1);
+  it('binds another address when asked, with a warning that the mock has no access control (none for another loopback address)', async () => {
+    // 0.0.0.0: every interface, so reachable from elsewhere.
+    const m = spawnMock(['--dialect', 'zenlayer-bmc', '--port', '0', '--host', '0.0.0.0'], 1);
     try {
       const [line] = await m.lines;
-      expect(line).toMatch(/^zenlayer-bmc http:\/\/127\.0\.0\.2:\d+$/);
-      const url = line?.split(' ')[1] ?? '';
-      const res = await fetch(`${url}/_vmconform/provider-states`, { method: 'POST', body: '{}' });
+      expect(line).toMatch(/^zenlayer-bmc http:\/\/0\.0\.0\.0:\d+$/);
+      const port = (line ?? '').split(':').at(-1) ?? '';
+      const res = await fetch(`http://127.0.0.1:${port}/_vmconform/provider-states`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(400);
     } finally {
       m.child.kill('SIGTERM');
     }
     const exit = await m.exit;
     expect(exit.code).toBe(0);
-    expect(exit.stderr).toMatch(/warning: binding the mock to 127\.0\.0\.2: it has no access control \(not even signature checks\)/);
+    expect(exit.stderr).toMatch(/warning: binding the mock to 0\.0\.0\.0: it has no access control \(not even signature checks\)/);
+    // 127.0.0.2 is loopback (127.0.0.0/8, as consent judges it): reachable from this machine only, no warning.
+    const local = spawnMock(['--dialect', 'zenlayer-bmc', '--port', '0', '--host', '127.0.0.2'], 1);
+    try {
+      const [line] = await local.lines;
+      expect(line).toMatch(/^zenlayer-bmc http:\/\/127\.0\.0\.2:\d+$/);
+    } finally {
+      local.child.kill('SIGTERM');
+    }
+    expect((await local.exit).stderr).not.toMatch(/warning/);
   }, 40_000);
 
   it('exits 2 for an unknown dialect', async () => {

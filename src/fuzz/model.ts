@@ -259,18 +259,6 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
   return [{ kind: 'success', stops: new Set(ids ?? []), why: 'every id may be stopped' }];
 }
 
-/** The store after an outcome: the ids it stops read the stopping or stopped word; everything else is unchanged. */
-export function applyWorld(m: DialectModel, store: ModelStore, world: World): Map<string, ModelInstance> {
-  const next = new Map(store);
-  if (world.kind === 'success') {
-    for (const id of world.stops) {
-      const inst = next.get(id);
-      if (inst) next.set(id, { ...inst, words: [m.words.stopping, m.words.stopped] });
-    }
-  }
-  return next;
-}
-
 /** The outcome when a StopInstances call answered with the throttle code of a rate-limited dialect: nothing changed. */
 export function throttledWorld(m: DialectModel): World | undefined {
   const rule = m.spec.situations['rate-limited'];

@@ -108,6 +108,15 @@ export const DEFAULT_PROBLEM_PRECEDENCE: readonly ErrorKey[] = Object.freeze([
   'wrongState',
 ]);
 
+/**
+ * The reference order with the recycle bin last, so NOT_RUNNING wins over it in a batch: what DESIGN.md §3 forbids
+ * (the recycle bin takes precedence). For the wrong provider and the rule flip that break that rule.
+ */
+export const RECYCLED_LAST_PRECEDENCE: readonly ErrorKey[] = Object.freeze([
+  ...DEFAULT_PROBLEM_PRECEDENCE.filter((k) => k !== 'recycled'),
+  'recycled',
+]);
+
 /** Tencent answers errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
 function tc(code: string): ErrorSpec {
   return { code, httpStatus: 200 };

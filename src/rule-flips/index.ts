@@ -9,10 +9,11 @@
 import type { DialectName } from '../dialects/types.ts';
 import type { Provider, ProviderOptions } from '../provider/handlers.ts';
 import { instanceProblem } from '../provider/context.ts';
-import { defaultRules, type CodeTable, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
+import { defaultRules, RECYCLED_LAST_PRECEDENCE, type CodeTable, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
 import { ruleInventory, type ParamFacts, type Rule } from '../specs/inventory.ts';
 import {
   actionOf,
+  aliyunFormat,
   everyRequest,
   isStatesRequest,
   mapObjects,
@@ -339,7 +340,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       { how: 'stopped-stoppable', description: 'STOPPED instances may be stopped too', start: startWithOptions(dialect, { rules: { stoppableWords: ['RUNNING', 'STOPPED'] } }) },
     ],
     'resolution:recycle-bin-precedence': [
-      { how: 'not-running-first', description: 'in a batch, NOT_RUNNING wins over the recycle bin', start: startWithOptions(dialect, { rules: { problemPrecedence: ['malformedId', 'notFound', 'securityLocked', 'notReady', 'wrongState', 'recycled'] } }) },
+      { how: 'not-running-first', description: 'in a batch, NOT_RUNNING wins over the recycle bin', start: startWithOptions(dialect, { rules: { problemPrecedence: RECYCLED_LAST_PRECEDENCE } }) },
       { how: 'no-recycle-bin', description: 'RECYCLE and RECYCLING are answered NOT_RUNNING', start: startWithOptions(dialect, { rules: { recycledWords: [] } }) },
     ],
     'resolution:instance-id-any-string': [
@@ -470,9 +471,8 @@ function envelopeFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
   const bend = (body: unknown): unknown =>
     mapObjects(body, (obj) => Object.fromEntries(Object.entries(obj).map(([k, v]) => [map[k] ?? k, v])));
   const when = async (request: Request): Promise<boolean> => {
-    const format = (await queryParams(request)).get('Format');
-    const wantsXml = format === 'XML' || (dialect === 'aliyun-ecs' && format === null && !request.headers.has('x-acs-action'));
-    if (xml !== wantsXml && dialect === 'aliyun-ecs') return false;
+    // The answer format as the provider decides it (aliyunFormat: Format in any case, XML by default, JSON for ACS3).
+    if (dialect === 'aliyun-ecs' && xml !== ((await aliyunFormat(request)) === 'XML')) return false;
     return kind === 'status' ? isStatus(request) : kind === 'success' ? isStop(request) : true;
   };
   const start = onApi(dialect, async (request, forward) => {

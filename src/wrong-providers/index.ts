@@ -8,7 +8,7 @@
  */
 import { http } from 'msw';
 import type { DialectName } from '../dialects/types.ts';
-import { defaultRules, type CodeTable, type ErrorKey } from '../provider/rules.ts';
+import { defaultRules, RECYCLED_LAST_PRECEDENCE, type CodeTable, type ErrorKey } from '../provider/rules.ts';
 import type { RunningProvider } from '../provider/server.ts';
 import {
   queryParams,
@@ -199,7 +199,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       expectFailing: ['state.mixed-recycled-stopped.rejected'],
       alsoFails: {},
     },
-    { rules: { problemPrecedence: ['malformedId', 'notFound', 'securityLocked', 'notReady', 'wrongState', 'recycled'] } },
+    { rules: { problemPrecedence: RECYCLED_LAST_PRECEDENCE } },
   ),
   byOptions(
     {
