@@ -212,7 +212,7 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
       ...base,
       format: 'unparseable',
       body: undefined,
-      decodeProblems: [`${parsed.problem.replace(/^body is not JSON: .*/s, 'body is not JSON')} (content-type ${contentType ?? 'absent'}): ${excerpt(response.bodyText)}`],
+      decodeProblems: [`${parsed.kind === 'syntax' ? 'body is not JSON' : parsed.problem} (content-type ${contentType ?? 'absent'}): ${excerpt(response.bodyText)}`],
     };
   }
   const body = parsed.value;

@@ -9,8 +9,8 @@ describe('parseJson', () => {
       value: { Response: { InstanceStatusSet: [{ InstanceId: 'ins-1' }] } },
     });
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    expect(parseJson(deep)).toEqual({ ok: false, problem: `body nests deeper than ${MAX_JSON_DEPTH} levels; not parsed` });
-    expect(parseJson('{"a":').ok).toBe(false);
+    expect(parseJson(deep)).toEqual({ ok: false, kind: 'depth', problem: `body nests deeper than ${MAX_JSON_DEPTH} levels; not parsed` });
+    expect(parseJson('{"a":')).toMatchObject({ ok: false, kind: 'syntax' });
   });
 
   it('counts nesting outside strings only, escaped quotes included', () => {

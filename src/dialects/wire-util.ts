@@ -92,12 +92,12 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 }
 
 /** Parse JSON without throwing; JSON nested deeper than {@link MAX_JSON_DEPTH} is refused unparsed. */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, problem: `body nests deeper than ${MAX_JSON_DEPTH} levels; not parsed` };
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; kind: 'depth' | 'syntax'; problem: string } {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, kind: 'depth', problem: `body nests deeper than ${MAX_JSON_DEPTH} levels; not parsed` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (err: unknown) {
-    return { ok: false, problem: `body is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, kind: 'syntax', problem: `body is not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
