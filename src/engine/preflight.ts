@@ -85,12 +85,12 @@ export async function preflight(input: PreflightInput): Promise<CaseResult | und
   if (!input.states) return undefined;
   const id = dialect.instanceId(`${token}.seed`);
   try {
-    await setupInstances(input.statesUrl, [{ id, status: dialect.lifecycle.running }], input.timeoutMs);
-    await teardownInstances(input.statesUrl, [id], input.timeoutMs);
+    const assigned = await setupInstances(input.statesUrl, [{ id, status: dialect.lifecycle.running }], input.timeoutMs);
+    await teardownInstances(input.statesUrl, [assigned.get(id) ?? id], input.timeoutMs);
   } catch (err: unknown) {
     const what = err instanceof Error ? err.message : String(err);
     return fail(
-      `the provider-state endpoint does not work: ${what}. The target must implement POST ${input.statesUrl} (DESIGN.md §4: {"action":"setup"|"teardown","state":"instances exist","params":{"instances":[{"id","status"}]}} -> 200 and a JSON object), or the run must use --no-states (only the cases that need no seeded instance).`,
+      `the provider-state endpoint does not work: ${what}. The target must implement POST ${input.statesUrl} (DESIGN.md §4: {"action":"setup"|"teardown","state":"instances exist","params":{"instances":[{"id","status"}]}} -> any 2xx), or the run must use --no-states (only the cases that need no seeded instance).`,
       err instanceof ProviderStateCallError ? err.curl : undefined,
     );
   }

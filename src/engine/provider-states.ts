@@ -5,7 +5,7 @@
  */
 import { toCurl } from '../dialects/curl.ts';
 import { sendWire } from '../dialects/transport.ts';
-import type { WireRequest } from '../dialects/types.ts';
+import type { WireRequest, WireResponse } from '../dialects/types.ts';
 import { ProviderStateError } from '../errors.ts';
 import { currentExchangeLog } from './exchange-log.ts';
 
@@ -52,8 +52,55 @@ function truncate(text: string, max = 500): string {
   return text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text;
 }
 
-async function post(url: string, payload: unknown, timeoutMs: number): Promise<void> {
-  const action = (payload as { action: string }).action;
+/**
+ * The ids a target created for the ids a setup requested (DESIGN.md §4: a target that cannot take an id from the
+ * caller may answer `{"instances": [{"requested": "ins-ab12cd34", "id": "ins-9zz8yy77"}]}`). Requested ids the reply
+ * does not map keep their own id.
+ */
+export type IdAssignments = ReadonlyMap<string, string>;
+
+/**
+ * Read the optional id map of a setup reply (DESIGN.md §4): entries `{requested, id}` naming a requested id, each
+ * with a non-empty string id. Anything else in the body is ignored (any body is a legal reply), except a map that
+ * cannot be used: two requested ids given the same id, or an id given to a requested id that another requested id
+ * already is.
+ *
+ * @example
+ * readIdMap('{"instances":[{"requested":"ins-aaaaaaaa","id":"ins-bbbbbbbb"}]}', ['ins-aaaaaaaa']) // { ok: true, map: Map { 'ins-aaaaaaaa' => 'ins-bbbbbbbb' } }
+ */
+export function readIdMap(bodyText: string, requested: readonly string[]): { readonly ok: true; readonly map: IdAssignments } | { readonly ok: false; readonly problem: string } {
+  const map = new Map<string, string>();
+  let parsed: unknown;
+  try {
+    parsed = bodyText.trim() === '' ? undefined : JSON.parse(bodyText);
+  } catch {
+    return { ok: true, map };
+  }
+  const list = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)['instances'] : undefined;
+  if (!Array.isArray(list)) return { ok: true, map };
+  const wanted = new Set(requested);
+  for (const entry of list) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
+    const e = entry as Record<string, unknown>;
+    const from = e['requested'];
+    const to = e['id'];
+    if (typeof from !== 'string' || typeof to !== 'string' || to === '' || !wanted.has(from)) continue;
+    map.set(from, to);
+  }
+  const taken = new Map<string, string>();
+  for (const id of requested) {
+    const actual = map.get(id) ?? id;
+    const other = taken.get(actual);
+    if (other !== undefined) {
+      return { ok: false, problem: `the setup reply gives ${JSON.stringify(actual)} to both ${JSON.stringify(other)} and ${JSON.stringify(id)}` };
+    }
+    taken.set(actual, id);
+  }
+  return { ok: true, map };
+}
+
+async function post(url: string, payload: { readonly action: 'setup' | 'teardown'; readonly state: string; readonly params: unknown }, timeoutMs: number): Promise<{ readonly response: WireResponse; readonly curl: string }> {
+  const action = payload.action;
   const request: WireRequest = {
     method: 'POST',
     url,
@@ -73,42 +120,32 @@ async function post(url: string, payload: unknown, timeoutMs: number): Promise<v
     );
   }
   const { status, bodyText } = sent.response;
-  if (status !== 200) {
+  // DESIGN.md §4: any 2xx; the body is read only for a setup's optional id map.
+  if (status < 200 || status > 299) {
     throw new ProviderStateCallError(
-      `provider-state ${action}: expected HTTP 200, received HTTP ${status} with body ${JSON.stringify(truncate(bodyText))}`,
+      `provider-state ${action}: expected HTTP 2xx (DESIGN.md §4), received HTTP ${status} with body ${JSON.stringify(truncate(bodyText))}`,
       status,
       truncate(bodyText),
       curl,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = bodyText.trim() === '' ? {} : JSON.parse(bodyText);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ProviderStateCallError(
-      `provider-state ${action}: expected a JSON object, received ${JSON.stringify(truncate(bodyText))}`,
-      status,
-      truncate(bodyText),
-      curl,
-    );
-  }
+  return { response: sent.response, curl };
 }
 
 /**
- * Seed instances (`setup`). Throws {@link ProviderStateCallError} unless the endpoint answers 200 with a JSON object.
+ * Seed instances (`setup`) and return the ids the target gave them (DESIGN.md §4's optional id map; a requested id
+ * it does not map keeps its own). Throws {@link ProviderStateCallError} unless the endpoint answers 2xx.
  *
  * @example
- * await setupInstances(statesUrl, [{ id: 'ins-ab12cd34', status: 'RUNNING' }]);
+ * const ids = await setupInstances(statesUrl, [{ id: 'ins-ab12cd34', status: 'RUNNING' }]);
+ * ids.get('ins-ab12cd34') // the target's own id, when it named one
  */
 export async function setupInstances(
   statesUrl: string,
   instances: readonly SeedInstance[],
   timeoutMs = 10_000,
-): Promise<void> {
-  await post(
+): Promise<IdAssignments> {
+  const { response, curl } = await post(
     statesUrl,
     {
       action: 'setup',
@@ -119,6 +156,11 @@ export async function setupInstances(
     },
     timeoutMs,
   );
+  const read = readIdMap(response.bodyText, instances.map((i) => i.id));
+  if (!read.ok) {
+    throw new ProviderStateCallError(`provider-state setup: the reply's id map cannot be used: ${read.problem}`, response.status, truncate(response.bodyText), curl);
+  }
+  return read.map;
 }
 
 /** Remove seeded instances (`teardown`). Throws {@link ProviderStateCallError} on failure. */

@@ -19,7 +19,7 @@ import {
   type InstanceStateExpectation,
 } from './checks.ts';
 import { BreakerOpen } from './breaker.ts';
-import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
+import { ProviderStateCallError, setupInstances, teardownInstances, type IdAssignments } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
 import type { CaseIdentity, CaseResult, Finding, RunContext } from './types.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.ts';
@@ -88,6 +88,19 @@ export class IdMap {
     this.used.add(id);
     this.byKey.set(key, id);
     return id;
+  }
+
+  /**
+   * Take the ids a target gave the seeded instances (DESIGN.md §4's id map): from now on every alias whose requested
+   * id the map names stands for the target's id (calls, status reads, expectations, teardown, curl lines).
+   */
+  assign(assigned: IdAssignments): void {
+    for (const [key, id] of this.byKey) {
+      const actual = assigned.get(id);
+      if (actual === undefined) continue;
+      this.byKey.set(key, actual);
+      this.used.add(actual);
+    }
   }
 
   /** The id of a seeded alias. */
@@ -197,7 +210,7 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
   const body = async (): Promise<void> => {
     if (seeds.length > 0) {
       try {
-        await setupInstances(
+        const assigned = await setupInstances(
           ctx.statesUrl,
           seeds.map((s, i) => ({
             id: seedIds[i] as string,
@@ -206,6 +219,7 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
           })),
           requestTimeout,
         );
+        ids.assign(assigned);
         transport.answered = true;
       } catch (err: unknown) {
         if (err instanceof ProviderStateCallError && err.httpStatus !== undefined) transport.answered = true;
@@ -256,7 +270,7 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     if (timer) clearTimeout(timer);
     if (seeds.length > 0) {
       try {
-        await teardownInstances(ctx.statesUrl, seedIds, requestTimeout);
+        await teardownInstances(ctx.statesUrl, seeds.map((s) => ids.alias(s.alias)), requestTimeout);
       } catch (err: unknown) {
         findings.push(providerStateFinding(scope, 'teardown', err));
       }
