@@ -19,8 +19,10 @@ const finding = (caseId: string, message: string, curl?: string): Finding => ({
   dialect: 'zenlayer-vm',
   level: 'MUST',
   check: 'error-code',
+  rule: 'error:INVALID_INSTANCE_NOT_FOUND',
   message,
   docRef: '001.txt:73 404 INVALID_INSTANCE_NOT_FOUND',
+  source: '001.txt:73 404 INVALID_INSTANCE_NOT_FOUND',
   curl,
 });
 const failedCase = (id: string, level: CaseResult['level'] = 'MUST', over: Partial<CaseResult> = {}): CaseResult => ({

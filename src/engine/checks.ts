@@ -7,7 +7,7 @@
 import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts';
 import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
-import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
+import type { Dialect, DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { CheckName, Finding } from './types.ts';
 
@@ -17,6 +17,10 @@ export interface FindingScope {
   readonly dialect: DialectName;
   readonly level: Level;
   readonly docRef: string;
+  /** The rule a finding made in this scope names, until the engine binds it to the assertion it breaks. */
+  readonly rule?: string;
+  /** Its source (default: `docRef`). */
+  readonly source?: string;
 }
 
 /** Build a finding in the one shape, with the request at fault as a curl line. */
@@ -31,8 +35,10 @@ export function makeFinding(
     dialect: scope.dialect,
     level: scope.level,
     check,
+    rule: scope.rule ?? '',
     message,
     docRef: scope.docRef,
+    source: scope.source ?? scope.docRef,
     curl: request ? toCurl(request) : undefined,
   };
 }
@@ -354,22 +360,31 @@ export const CALL_CHECKS = {
 /** The name of a per-call check (a key of {@link CALL_CHECKS}). */
 export type CallCheckName = keyof typeof CALL_CHECKS;
 
-/** The call checks that apply to one call step, by the kind of result it expects. */
-export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
-  success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
-  error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
-  'client-error': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present'],
-  'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
-};
+/**
+ * The call checks one call step runs, in order, by the result it expects: `content-type` only where a seed states the
+ * answer's Content-Type (aliyun, DESIGN.md §3), `error-code` for a documented code, `http-status` unless either
+ * envelope will do, `per-instance` where the row states per-instance results.
+ *
+ * @example
+ * callChecksFor(getDialect('zenlayer-vm'), { result: 'client-error' }) // no content-type, no error-code
+ */
+export function callChecksFor(dialect: Dialect, expect: Expectation): CallCheckName[] {
+  const names: CallCheckName[] = ['transport-ok', 'not-server-error', 'decodable'];
+  if (dialect.sources.contentType !== undefined) names.push('content-type');
+  names.push('result-kind');
+  if (expect.result === 'error') names.push('error-code');
+  if (expect.result !== 'not-5xx') names.push('http-status');
+  names.push('schema-valid', 'request-id-present');
+  if (expect.instances) names.push('per-instance');
+  return names;
+}
 
 /**
- * Run the call checks that apply to an expectation. When the target sent no answer, only `transport-ok` reports
- * (the other checks have nothing to look at).
+ * Run the call checks that apply to an expectation ({@link callChecksFor}). When the target sent no answer, only
+ * `transport-ok` reports (the other checks have nothing to look at).
  */
 export function runCallChecks(input: CallCheckInput): Finding[] {
-  const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
-  // per-instance applies whenever the row states per-instance results.
-  if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
+  const names = callChecksFor(getDialect(input.scope.dialect), input.expect);
   const found: Finding[] = [];
   for (const name of names) found.push(...CALL_CHECKS[name](input));
   return found;
@@ -453,11 +468,16 @@ export interface BurstRefusedInput extends BurstInput {
   readonly windowMs?: number;
 }
 
-/** Every answer in a case carries its own RequestId (DESIGN.md §2 "unique request ID"); duplicates are one finding. */
+/**
+ * Every StopInstances answer in a case carries its own request id (the dialect's "unique request ID" line); duplicates
+ * are one finding. Status answers are never judged for it (DESIGN.md §3: request-id uniqueness is judged on
+ * StopInstances answers only).
+ */
 function requestIdUnique({ scope, exchanges }: RequestIdInput): Finding[] {
   const seen = new Set<string>();
   const repeated: { id: string; ex: Exchange }[] = [];
   for (const ex of exchanges) {
+    if (ex.call.operation !== 'StopInstances') continue;
     const id = ex.outcome?.requestId;
     if (typeof id !== 'string' || id === '') continue;
     if (seen.has(id)) repeated.push({ id, ex });

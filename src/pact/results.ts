@@ -10,7 +10,7 @@ import { getDialect } from '../dialects/index.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { Credentials, DialectName, Exchange, OperationCall, WireRequest, WireResponse } from '../dialects/types.ts';
 import { ExchangeLog } from '../engine/exchange-log.ts';
-import type { CaseResult, CheckName, Finding, RecordedExchange } from '../engine/types.ts';
+import { PROTOCOL_RULES, type CaseResult, type CheckName, type Finding, type RecordedExchange } from '../engine/types.ts';
 import { VmconformError } from '../errors.ts';
 import { redactSecret } from '../signing/credentials.ts';
 import { PACT_GAPS, WHOLE_STEP_GAPS } from './gaps.ts';
@@ -132,7 +132,7 @@ function stateFindings(record: InteractionRecord | undefined): { check: CheckNam
       call.status === undefined
         ? `no answer (${call.transportError ?? 'no response'})`
         : `HTTP ${call.status} with body ${JSON.stringify((call.body ?? '').slice(0, 500))}`;
-    out.push({ check: 'provider-state', message: `provider-state ${call.action}: expected HTTP 200 with a JSON object, received ${answer}`, curl: call.curl });
+    out.push({ check: 'provider-state', message: `provider-state ${call.action}: expected HTTP 2xx (DESIGN.md §4), received ${answer}`, curl: call.curl });
   }
   return out;
 }
@@ -164,6 +164,8 @@ export function caseResultsFromVerification(
       dialect,
       level: plan.row.level,
       check,
+      // Pact reports per interaction, not per assertion: the row's first rule (the provider-state protocol for its calls).
+      ...(check === 'provider-state' ? PROTOCOL_RULES['provider-state'] : { rule: plan.row.rules[0] ?? '', source: plan.row.docRef }),
       message: redactSecret(message, credentials),
       docRef: plan.row.docRef,
       curl: curl === undefined ? undefined : redactSecret(curl, credentials),
