@@ -139,7 +139,7 @@ describe('runCase against wrong targets', () => {
       rule: 'envelope:success',
       message: expect.stringMatching(/expected no 5xx, received HTTP 500/),
       docRef: DOC,
-      source: DOC,
+      source: '001_531d5cb6841b9371.txt:1',
       curl: expect.stringMatching(/^curl /),
     });
     expect(JSON.stringify(r)).not.toContain(TEST_CREDENTIALS.accessKeySecret);
