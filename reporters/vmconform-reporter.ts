@@ -67,7 +67,7 @@ export function caseResultOf(testCase: TestCase): CaseResult | undefined {
       status: 'failed',
       durationMs,
       message,
-      findings: [{ caseId: row.id, dialect: row.dialect, level: row.level, check: 'engine', ...PROTOCOL_RULES.engine, message, docRef: row.docRef, curl: undefined }],
+      findings: [{ fingerprint: `${row.dialect}/${row.id}/engine/internal`, caseId: row.id, dialect: row.dialect, level: row.level, check: 'engine', ...PROTOCOL_RULES.engine, message, docRef: row.docRef, curl: undefined }],
     };
   }
   return { ...row, status: 'skipped', durationMs, message: `not run (${r.state})`, findings: [] };

@@ -15,6 +15,7 @@ import { REPORT_FILES, writeReports } from './write-reports.ts';
 
 const hostile = `expected 200, received <b>"x" & 'y'</b> ]]> \u0000\u001b[31m`;
 const finding = (caseId: string, message: string, curl?: string): Finding => ({
+  fingerprint: `zenlayer-vm/${caseId}/error-code/NOT_FOUND`,
   caseId,
   dialect: 'zenlayer-vm',
   level: 'MUST',

@@ -23,14 +23,43 @@ export interface FindingScope {
   readonly source?: string;
 }
 
-/** Build a finding in the one shape, with the request at fault as a curl line. */
+/**
+ * What an answer was, for a fingerprint: its error code, else its HTTP status, else `no-answer`.
+ *
+ * @example
+ * answerKey(exchange) // 'OPERATION_DENIED_INSTANCE_NOT_RUNNING', '500' or 'no-answer'
+ */
+export function answerKey(ex: Exchange): string {
+  const code = ex.outcome?.error?.code;
+  if (code !== undefined && code !== '') return code;
+  if (ex.response) return String(ex.response.status);
+  return 'no-answer';
+}
+
+/**
+ * The stable fingerprint of a finding, `<dialect>/<case>/<check>/<code or HTTP status>` (issue 16): the same cause in
+ * the same case gives the same fingerprint from run to run, whatever the message says (ids, request ids, timings).
+ *
+ * @example
+ * fingerprintOf('zenlayer-vm', 'stop.single', 'http-status', '500') // 'zenlayer-vm/stop.single/http-status/500'
+ */
+export function fingerprintOf(dialect: DialectName, caseId: string, check: CheckName, key: string): string {
+  return `${dialect}/${caseId}/${check}/${key}`;
+}
+
+/**
+ * Build a finding in the one shape, with the request at fault as a curl line; `key` is what the target answered
+ * (an error code, an HTTP status, a status word; see {@link answerKey}) for the fingerprint.
+ */
 export function makeFinding(
   scope: FindingScope,
   check: CheckName,
   message: string,
   request?: WireRequest,
+  key = 'none',
 ): Finding {
   return {
+    fingerprint: fingerprintOf(scope.dialect, scope.caseId, check, key),
     caseId: scope.caseId,
     dialect: scope.dialect,
     level: scope.level,
@@ -131,6 +160,7 @@ const transportOk: CallCheck = ({ scope, exchange }) =>
           'transport-ok',
           `expected an HTTP answer, received none: ${exchange.transportError ?? 'no response'}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -144,6 +174,7 @@ const notServerError: CallCheck = ({ scope, exchange }) => {
           'not-server-error',
           `expected no 5xx, received HTTP ${status} with body ${excerpt(exchange.response?.bodyText)}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -160,7 +191,7 @@ const decodable: CallCheck = ({ scope, exchange, expect }) => {
   if (o.decodeProblems.length > 0) {
     problems.push(`expected the dialect's envelope, received: ${o.decodeProblems.join('; ')}`);
   }
-  return problems.map((m) => makeFinding(scope, 'decodable', m, exchange.request));
+  return problems.map((m) => makeFinding(scope, 'decodable', m, exchange.request, answerKey(exchange)));
 };
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -180,6 +211,7 @@ const contentType: CallCheck = ({ scope, exchange, expect }) => {
           'content-type',
           `expected Content-Type ${want === 'xml' ? 'application/xml or text/xml' : 'application/json'}, received ${received === undefined ? 'none' : JSON.stringify(received)}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -193,6 +225,7 @@ const schemaValid: CallCheck = ({ scope, exchange }) => {
           'schema-valid',
           `expected an answer valid against the spec, received ${errors.length} violation(s): ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -227,7 +260,7 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   }
   return expected === undefined
     ? []
-    : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request)];
+    : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request, answerKey(exchange))];
 };
 
 function codeList(codes: readonly string[]): string {
@@ -246,6 +279,7 @@ const errorCode: CallCheck = ({ scope, exchange, expect }) => {
           'error-code',
           `expected error code ${codeList(codes)}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -275,6 +309,7 @@ const httpStatus: CallCheck = ({ scope, exchange, expect, statusForCode }) => {
       'http-status',
       `expected HTTP ${allowed.join(' or ')} (per ${why}), received ${describeAnswer(exchange)}`,
       exchange.request,
+      answerKey(exchange),
     ),
   ];
 };
@@ -290,6 +325,7 @@ const requestIdPresent: CallCheck = ({ scope, exchange }) => {
           'request-id-present',
           `expected a non-empty RequestId in the answer, received none (${describeAnswer(exchange)})`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -309,7 +345,7 @@ const perInstance: CallCheck = ({ scope, exchange, expect, idOf }) => {
   if (!o || !wanted) return [];
   const found: Finding[] = [];
   const add = (message: string): void => {
-    found.push(makeFinding(scope, 'per-instance', message, exchange.request));
+    found.push(makeFinding(scope, 'per-instance', message, exchange.request, answerKey(exchange)));
   };
   const entries = o.instances;
   if (!entries) {
@@ -492,6 +528,7 @@ function requestIdUnique({ scope, exchanges }: RequestIdInput): Finding[] {
       'request-id-unique',
       `expected a fresh RequestId per answer, received ${repeated.length} answer(s) repeating an earlier one in this case: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}`,
       first.ex.request,
+      'repeated',
     ),
   ];
 }
@@ -503,7 +540,7 @@ function lastRequest(read: StatusRead): WireRequest | undefined {
 /** `state-immediate` or `burst-state`: each instance reads one of its accepted words right after the step. */
 function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImmediateInput) => Finding[] {
   return ({ scope, expected, read, blame }) => {
-    if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read))];
+    if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read), 'unreadable')];
     const missing = expected.filter((e) => read.statuses.get(e.id) === undefined);
     const wrong = expected.filter((e) => {
       const got = read.statuses.get(e.id);
@@ -518,6 +555,7 @@ function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImme
           check,
           `${missing.length === 1 ? '' : `${missing.length} instances: `}${nameInstances(missing)}: expected status ${accept.join(' or ')}, received no status (left out of the status query)`,
           lastRequest(read),
+          'missing',
         ),
       );
     }
@@ -526,7 +564,7 @@ function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImme
       const got = read.statuses.get(head.id) ?? '';
       const total = expected.length;
       const lead = group.length === 1 ? nameInstances(group) : `${group.length} of ${total} instances changed (${nameInstances(group)})`;
-      found.push(makeFinding(scope, check, `${lead}: expected status ${head.accept.join(' or ')} right after the call, received ${got}`, blame));
+      found.push(makeFinding(scope, check, `${lead}: expected status ${head.accept.join(' or ')} right after the call, received ${got}`, blame, got));
     }
     return found;
   };
@@ -551,13 +589,13 @@ async function stateEventual(input: StateEventualInput): Promise<Finding[]> {
     await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
   if (last.problem) {
-    return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last))];
+    return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last), 'unreadable')];
   }
   const statuses = last.statuses;
   return groupBy(pending, (e) => statuses.get(e.id) ?? '').map((group) => {
     const got = statuses.get((group[0] as { id: string }).id);
     const lead = group.length === 1 ? nameInstances(group) : `${group.length} instances (${nameInstances(group)})`;
-    return makeFinding(scope, 'state-eventual', `${lead}: expected status ${stoppedWord} within ${timeoutMs} ms, received ${got ?? 'no status'}`, blame);
+    return makeFinding(scope, 'state-eventual', `${lead}: expected status ${stoppedWord} within ${timeoutMs} ms, received ${got ?? 'no status'}`, blame, got ?? 'missing');
   });
 }
 
@@ -577,6 +615,7 @@ function burstAllServed({ scope, answers }: BurstInput): Finding[] {
       'burst-all-served',
       `expected all ${answers.length} requests of the burst served, received ${bad.length} not served; first: ${describeAnswer(first)}`,
       first.request,
+      answerKey(first),
     ),
   ];
 }
@@ -594,6 +633,7 @@ function burstSomeRefused({ scope, answers, code, spanMs, windowMs }: BurstRefus
         'burst-some-refused',
         `expected at least one of ${answers.length} requests refused with ${code}, received none refused`,
         answers[0]?.request,
+        'none-refused',
       ),
     );
   }
@@ -605,6 +645,7 @@ function burstSomeRefused({ scope, answers, code, spanMs, windowMs }: BurstRefus
         'burst-some-refused',
         `expected every request of the burst served or refused with ${code}, received ${other.length} other answer(s); first: ${describeAnswer(firstOther)}`,
         firstOther.request,
+        answerKey(firstOther),
       ),
     );
   }

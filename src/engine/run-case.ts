@@ -286,9 +286,9 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     if (err instanceof BreakerOpen) {
       skippedBy = err.message;
     } else if (err instanceof CaseTimeout) {
-      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES['case-timeout'] }, 'case-timeout', `expected the case to finish within ${caseTimeout} ms, it did not (a request or a poll hung)`));
+      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES['case-timeout'] }, 'case-timeout', `expected the case to finish within ${caseTimeout} ms, it did not (a request or a poll hung)`, undefined, 'timeout'));
     } else {
-      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES.engine }, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`));
+      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES.engine }, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`, undefined, 'internal'));
     }
   } finally {
     caseOver = true;
@@ -319,9 +319,9 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
 function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
   const scope = { ...caseScope, ...PROTOCOL_RULES['provider-state'] };
   if (err instanceof ProviderStateCallError) {
-    return { ...makeFinding(scope, 'provider-state', err.message), curl: err.curl };
+    return { ...makeFinding(scope, 'provider-state', err.message, undefined, `${action}-${err.httpStatus ?? 'no-answer'}`), curl: err.curl };
   }
-  return makeFinding(scope, 'provider-state', `provider-state ${action} failed: ${err instanceof Error ? err.message : String(err)}`);
+  return makeFinding(scope, 'provider-state', `provider-state ${action} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, action);
 }
 
 /** What a {@link StepRunner} works with: the row, the run, the dialect, the case's ids and where findings go. */

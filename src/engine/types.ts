@@ -67,6 +67,11 @@ export type CheckName = CallCheckName | StepCheckName | FuzzCheckName | EngineFi
  *   message: 'HTTP status: expected one of 200, received 500', docRef: '001_...txt:40', curl: 'curl -sS ...' }
  */
 export interface Finding {
+  /**
+   * `<dialect>/<case>/<check>/<code or HTTP status>`: the same cause in the same case gives the same fingerprint in
+   * every run (baselines record them; a known case failing with a new fingerprint is a new failure).
+   */
+  readonly fingerprint: string;
   readonly caseId: string;
   readonly dialect: DialectName;
   readonly level: Level;

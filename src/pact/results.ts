@@ -160,6 +160,7 @@ export function caseResultsFromVerification(
     const findings: Finding[] = [];
     let durationMs = 0;
     const finding = (check: CheckName, message: string, curl: string | undefined): Finding => ({
+      fingerprint: `${dialect}/${plan.row.id}/${check}/${/HTTP (\d{3})/.exec(message)?.[1] ?? 'mismatch'}`,
       caseId: plan.row.id,
       dialect,
       level: plan.row.level,
