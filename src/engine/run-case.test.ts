@@ -132,6 +132,7 @@ describe('runCase against wrong targets', () => {
     expect(checksOf(r)).toContain('result-kind');
     const f = r.findings.find((x) => x.check === 'not-server-error');
     expect(f).toEqual({
+      fingerprint: 'zenlayer-vm/stop.single/not-server-error/INTERNAL',
       caseId: 'stop.single',
       dialect: 'zenlayer-vm',
       level: 'MUST',
