@@ -132,6 +132,79 @@ describe('the packed package, installed in a scratch project', () => {
     }
   });
 
+  /** Start `npx vmconform ...` in the scratch app, wait until its stdout matches `ready`, send `signal` to npx (or its group). */
+  async function npxUntil(args: readonly string[], ready: RegExp, signal: NodeJS.Signals, group = false): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; match: RegExpExecArray }> {
+    const child = spawn('npx', ['--offline', 'vmconform', ...args], { cwd: app, detached: group, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
+    const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8');
+        const m = ready.exec(stdout);
+        if (m) resolve(m);
+      });
+      void ended.then(() => reject(new Error(`npx ended first: ${stdout}\n${stderr}`)));
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    if (group) process.kill(-(child.pid ?? 0), signal);
+    else child.kill(signal);
+    const end = await ended;
+    // npm may end before vmconform has finished its clean stop: give it the time a user's shell would.
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    return { ...end, stdout, stderr, match };
+  }
+
+  /** Whether anything still listens on a URL's port. */
+  async function listening(url: string): Promise<boolean> {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function eventually(what: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      if (await what()) return true;
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('signals through a real npx: a mock SIGTERMed through npx leaves no orphan on its port; a run SIGTERMed through npx or Ctrl-C\'d (the process group) reports itself interrupted', async () => {
+    // `npx` ends at SIGTERM without passing it on to vmconform (npm signals the `sh -c` it runs the bin with); vmconform
+    // watches npm and that shell and takes their end as the first signal.
+    const mock = await npxUntil(['mock', '--dialect', 'zenlayer-vm', '--port', '0', '--transition-ms', '3000'], /^zenlayer-vm (\S+)$/m, 'SIGTERM');
+    const mockUrl = mock.match[1] ?? '';
+    expect(await eventually(async () => !(await listening(mockUrl)), 10_000), `the mock still listens on ${mockUrl} after npx ended`).toBe(true);
+
+    const target = spawn(join(app, 'node_modules', '.bin', 'vmconform'), ['mock', '--dialect', 'zenlayer-vm', '--port', '0', '--transition-ms', '3000'], { cwd: app, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        let out = '';
+        target.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const m = /^zenlayer-vm (\S+)$/m.exec(out);
+          if (m?.[1] !== undefined) resolve(m[1]);
+        });
+      });
+      for (const [how, signal, group] of [['SIGTERM to npx', 'SIGTERM', false], ['Ctrl-C to the group', 'SIGINT', true]] as const) {
+        const dir = join(app, `interrupted-${signal}`);
+        // The header's gate line is printed as the cases start; every case takes 3 s (the transition), so all are running.
+        const run = await npxUntil(['run', '--dialect', 'zenlayer-vm', '--target', url, '--report-dir', dir], /^ {2}gate: /m, signal, group);
+        const results = join(dir, 'results.json');
+        expect(await eventually(() => existsSync(results) && (JSON.parse(readFileSync(results, 'utf8')) as { interrupted?: boolean }).interrupted === true, 20_000), `${how}: ${run.stdout}\n${run.stderr}`).toBe(true);
+        expect(run.code === 130 || run.code === 143 || run.signal !== null, how).toBe(true);
+      }
+    } finally {
+      target.kill('SIGTERM');
+    }
+  });
+
   it('imports the msw handlers and startProviderServer from plain Node ESM', async () => {
     writeFileSync(
       join(app, 'plain.mjs'),

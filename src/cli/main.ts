@@ -38,7 +38,7 @@ export interface ExitSlot {
 export async function main(argv: readonly string[]): Promise<number> {
   const restore = hideSecretFromConsole(process.env[ENV_ACCESS_KEY_SECRET]);
   // Commands that send requests: a Ctrl-C before their work begins is remembered, not fatal (src/engine/interrupt.ts).
-  const sends = ['run', 'conformance', 'fuzz'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
+  const sends = ['run', 'conformance', 'fuzz', 'mock'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
   const release = sends ? guardStartup() : () => undefined;
   try {
     return await runMain(argv);

@@ -6,6 +6,7 @@ import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/type
 import { UsageError } from '../errors.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
+import { watchInterrupts } from '../engine/interrupt.ts';
 import { isLoopbackUrl } from './consent.ts';
 import type { MockCommandOptions } from './mock-command.ts';
 
@@ -51,21 +52,21 @@ export async function startMockProviders(options: MockCommandOptions): Promise<R
 }
 
 /**
- * Serve the providers until SIGINT or SIGTERM has stopped every server; returns the exit code (0).
+ * Serve the providers until SIGINT, SIGTERM or (under `npx`/`npm exec`) the end of npm has stopped every server;
+ * returns the exit code (0). A second signal exits 130 at once.
  *
  * @example
  * exit.code = await mockAction(opts); // opts as commander parsed them
  */
 export async function mockAction(opts: MockCommandOptions): Promise<number> {
-  // The signal handlers cover the whole command: a signal during start-up stops the servers as soon as they
-  // are up, and a second signal while they close does not kill the process half-way.
+  // The watch covers the whole command: a signal during start-up stops the servers as soon as they are up. Through
+  // npx the signal reaches npm only, which ends without passing it on: the end of npm stops the mock too, so it never
+  // keeps its port as an orphan.
   let requestStop: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => {
     requestStop = resolve;
   });
-  const onSignal = (): void => requestStop();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const watch = watchInterrupts('closing the servers', () => requestStop());
   try {
     const running = await startMockProviders(opts);
     for (const r of running) process.stdout.write(`${r.dialect} ${r.url}\n`);
@@ -74,7 +75,6 @@ export async function mockAction(opts: MockCommandOptions): Promise<number> {
     process.stderr.write('vmconform mock: stopped\n');
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    watch.dispose();
   }
 }
