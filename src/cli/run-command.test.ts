@@ -113,7 +113,7 @@ describe('vmconform run', () => {
       const statesUrl = `${bare.url}/no-such-endpoint`;
       const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', bare.url, '--states-url', statesUrl, '--report-dir', join(dir, 'nostates')]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/preflight failed: the provider-state endpoint does not work: provider-state setup: expected HTTP 200, received HTTP 404.*The target must implement POST .*no-such-endpoint \(DESIGN\.md §4.*or the run must use --no-states/);
+      expect(r.stderr).toMatch(/preflight failed: the provider-state endpoint does not work: provider-state setup: expected HTTP 2xx \(DESIGN\.md §4\), received HTTP 404.*The target must implement POST .*no-such-endpoint \(DESIGN\.md §4.*or the run must use --no-states/);
       const ok = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', bare.url, '--states-url', statesUrl, '--no-states', '--report-dir', join(dir, 'nostates2')]);
       expect(ok.code).toBe(0);
       const doc = JSON.parse(readFileSync(join(dir, 'nostates2', 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string; message?: string }[] }[] };
@@ -135,8 +135,16 @@ describe('vmconform run', () => {
     try {
       const r = await vmconform(['run', '--dialect', 'zenlayer-vm', '--target', strict.url, '--grep', '^stop\\.single$', '--report-dir', join(dir, 'creds')]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^vmconform: warning: the preflight's status query was refused \(HTTP 401, AUTH_FAILURE\w*\): .*VMCONFORM_ACCESS_KEY_ID \/ VMCONFORM_ACCESS_KEY_SECRET/m);
+      expect(r.stderr).toMatch(/^vmconform: warning: the preflight's status query was refused \(HTTP 401, AUTH_FAILURE\w*\): .*VMCONFORM_ACCESS_KEY_ID \/ VMCONFORM_ACCESS_KEY_SECRET .*they are unset/m);
       expect(r.stderr.match(/warning: the preflight/g)).toHaveLength(1);
+      // With both variables set (to other credentials), the warning says which key the suite signed with, never "unset".
+      const set = await runCli(['run', '--dialect', 'zenlayer-vm', '--target', strict.url, '--grep', '^stop\\.single$', '--report-dir', join(dir, 'creds-set')], {
+        VMCONFORM_ACCESS_KEY_ID: 'AKIDmineKEY0001',
+        VMCONFORM_ACCESS_KEY_SECRET: 'mine-secret-0123456789',
+      });
+      expect(set.stderr).toMatch(/warning: the preflight's status query was refused .*signs with access key AKIDmineKEY0001 from them/);
+      expect(set.stderr).not.toMatch(/unset/);
+      expect(set.stderr).not.toContain('mine-secret-0123456789');
     } finally {
       await strict.close();
     }

@@ -7,6 +7,7 @@ import { callTarget } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { makeFinding } from './checks.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
 import { PREFLIGHT_ID } from './defaults.ts';
@@ -79,7 +80,9 @@ export async function preflight(input: PreflightInput): Promise<CaseResult | und
   if (ex.response.status === 401 || ex.response.status === 403 || CREDENTIALS_CODE.test(code)) {
     input.warn?.(
       `the preflight's status query was refused (HTTP ${ex.response.status}${code !== '' ? `, ${code}` : ''}): if the target checks signatures, ` +
-        'check VMCONFORM_ACCESS_KEY_ID / VMCONFORM_ACCESS_KEY_SECRET (unset, the suite signs with fixed test credentials)',
+        (input.credentials.accessKeyId === TEST_CREDENTIALS.accessKeyId
+          ? 'set VMCONFORM_ACCESS_KEY_ID / VMCONFORM_ACCESS_KEY_SECRET to its credentials (they are unset: the suite signs with fixed test credentials)'
+          : `check VMCONFORM_ACCESS_KEY_ID / VMCONFORM_ACCESS_KEY_SECRET (the suite signs with access key ${input.credentials.accessKeyId} from them)`),
     );
   }
   if (!input.states) return undefined;
