@@ -39,14 +39,14 @@ describe('vmconform fuzz', () => {
     const r = await runCli(['fuzz', '--dialect', 'zenlayer-bmc', '--target', bad.url, '--runs', '60', '--seed', '3', '--property', 'requests-boundary', '--report-dir', join(dir, 'bad')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL fuzz\.requests-boundary \[MUST\]/);
-    const replay = /replay with: (vmconform fuzz --dialect zenlayer-bmc --seed 3 --path (\S+) --property requests-boundary)/.exec(r.stdout);
+    const replay = new RegExp(`replay with: (vmconform fuzz --dialect zenlayer-bmc --target ${bad.url.replace(/\./g, '\\.')} --seed 3 --path (\\S+) --property requests-boundary)$`, 'm').exec(r.stdout);
     expect(replay, r.stdout).not.toBeNull();
     expect(r.stdout).toMatch(/the shrunk case as curl lines, in order:\n\s*1\. curl -sS -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/bmc/);
     const junit = readFileSync(join(dir, 'bad', 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<failure /);
     const again = await runCli(['fuzz', '--dialect', 'zenlayer-bmc', '--target', bad.url, '--seed', '3', '--path', replay?.[2] ?? '', '--property', 'requests-boundary', '--report-dir', join(dir, 'again')]);
     expect(again.code).toBe(1);
-    expect(again.stdout).toContain(`--path ${replay?.[2] ?? ''} --property requests-boundary`);
+    expect(again.stdout).toContain(`replay with: ${replay?.[1] ?? ''}\n`);
   });
 
   it('exits 2 on a bad option, before any request', async () => {
