@@ -38,6 +38,7 @@ export interface FuzzCliOptions {
   path?: string;
   property?: FuzzPropertyName[];
   timeBudget?: number;
+  concurrency?: number;
   pollTimeout: number;
   requestTimeout: number;
   region?: string;
@@ -65,7 +66,12 @@ export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
     .option('--seed <n>', 'fast-check seed (default: random; printed, so a run can be replayed)', parseSeed)
     .option('--path <path>', 'replay one failure: the path a failed run printed (with its --seed and --property)', parsePath)
     .addOption(new Option('--property <name...>', 'only these properties').choices([...FUZZ_PROPERTIES]))
-    .option('--time-budget <seconds>', 'stop generating after this long (each property gets its share)', parseCount(86_400))
+    .option(
+      '--time-budget <seconds>',
+      'start new cases only for this long, each property within its share of what is left (a started case finishes); a property cut short or left out is reported so, never failed',
+      parseCount(86_400),
+    )
+    .option('--concurrency <n>', 'how many generated cases of a property run at once (the same cases as one at a time: slices of the one sequence the seed generates)', parseCount(256), 1)
     .option('--poll-timeout <ms>', 'how long a stopped instance may take to read the stopped status', parseMs, DEFAULT_POLL_TIMEOUT_MS)
     .option('--request-timeout <ms>', 'timeout of each HTTP request to the target', parseMs, DEFAULT_REQUEST_TIMEOUT_MS)
     .option('--region <region>', "region sent with each request (tencent Region, aliyun RegionId); default: the dialect's")

@@ -67,7 +67,7 @@ describe('the fuzzer finds every wrong provider', () => {
     const failed = (reports.get(name)?.results ?? []).filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     for (const r of failed) {
-      expect(r.findings.some((f) => /replay with: vmconform fuzz --dialect \S+ --seed 3 --path \S+ --property \S+/.test(f.message)), r.id).toBe(true);
+      expect(r.findings.some((f) => /replay with: vmconform fuzz --dialect \S+ --target http:\/\/127\.0\.0\.1:\d+ --poll-timeout 1500 --seed 3 --path \S+ --property \S+/.test(f.message)), r.id).toBe(true);
       expect(r.findings.some((f) => f.curl !== undefined || /curl -sS/.test(f.message)), r.id).toBe(true);
     }
   });

@@ -9,6 +9,7 @@ import type { DialectName, OperationCall, ParamValue } from '../dialects/types.t
 import { getDialect } from '../dialects/index.ts';
 import { specExtension, type Situation, type SituationRule, type SpecModel, type VmconformExtension } from '../specs/extension.ts';
 import { ruleInventory, type ParamFacts } from '../specs/inventory.ts';
+import { FUZZ_PROPERTIES, type FuzzPropertyName } from './names.ts';
 
 /** What the model knows of one instance: the words it may read now, and its security lock. */
 export interface ModelInstance {
@@ -263,4 +264,15 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
 export function throttledWorld(m: DialectModel): World | undefined {
   const rule = m.spec.situations['rate-limited'];
   return rule?.codes ? { kind: 'error', codes: rule.codes, why: 'the rate limit (refused requests change nothing)' } : undefined;
+}
+
+/**
+ * The fuzz properties a dialect has: every one, except `rate-limit` where the spec models no burst (fast-check is not
+ * loaded here, so the command line can check `--property` before the preflight).
+ *
+ * @example
+ * fuzzPropertiesOf('zenlayer-vm').includes('rate-limit') // false
+ */
+export function fuzzPropertiesOf(dialect: DialectName): FuzzPropertyName[] {
+  return FUZZ_PROPERTIES.filter((p) => p !== 'rate-limit' || dialectModel(dialect).spec.burst !== undefined);
 }

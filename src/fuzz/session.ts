@@ -11,6 +11,7 @@ import { setupInstances, teardownInstances } from '../engine/provider-states.ts'
 import { isPacedCall } from '../engine/run-case.ts';
 import { statusForCodeOf } from '../engine/spec-status.ts';
 import type { Finding, Pacer } from '../engine/types.ts';
+import { TargetError } from '../errors.ts';
 import type { IdPick, SeedSpec, StopTemplate } from './generate.ts';
 import { legalWorlds, throttledWorld, type DialectModel, type ModelInstance, type World } from './model.ts';
 
@@ -24,8 +25,8 @@ export interface FuzzTarget {
   readonly pollTimeoutMs: number;
 }
 
-/** Thrown by a session step that found something: fast-check records the run as failing and shrinks it. */
-export class FuzzFailure extends Error {
+/** Thrown by a session step that found something about the target: fast-check records the run as failing and shrinks it. */
+export class FuzzFailure extends TargetError {
   override readonly name = 'FuzzFailure';
   constructor(readonly findings: readonly Finding[]) {
     super(findings.map((f) => `[${f.check}] ${f.message}`).join('\n'));
