@@ -69,6 +69,12 @@ describe('the fuzzer finds every wrong provider', () => {
     for (const r of failed) {
       expect(r.findings.some((f) => /replay with: vmconform fuzz --dialect \S+ --target http:\/\/127\.0\.0\.1:\d+ --poll-timeout 1500 --seed 3 --path \S+ --property \S+/.test(f.message)), r.id).toBe(true);
       expect(r.findings.some((f) => f.curl !== undefined || /curl -sS/.test(f.message)), r.id).toBe(true);
+      // Every finding names the rule its property judges (the inventory's id) and a fingerprint.
+      for (const f of r.findings) {
+        expect(f.rule, r.id).toBe(r.rules[0]);
+        expect(f.rule, r.id).toMatch(/^(resolution|limit):/);
+        expect(f.fingerprint.startsWith(`${r.dialect}/${r.id}/`), r.id).toBe(true);
+      }
     }
   });
 });

@@ -151,6 +151,8 @@ interface PropertySpec<C> {
   readonly level: Level;
   readonly title: string;
   readonly docRef: string;
+  /** The inventory rule its findings name (the pin its docRef quotes). */
+  readonly rule: string;
   /** Share of the runs. */
   readonly share: number;
   readonly arbitrary: (dialect: DialectName) => fc.Arbitrary<C>;
@@ -188,6 +190,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'MUST',
     title: 'Generated StopInstances requests (valid and invalid values, unknown, malformed and wrong-state ids, missing lists and regions) get an outcome the documents allow, in the envelope, and a refused one changes nothing',
     docRef: 'DESIGN.md §3 Several problems in one request: the case accepts any of the documented codes that apply.; DESIGN.md §3 A request that fails changes nothing',
+    rule: 'resolution:several-problems-any-code',
     share: 0.4,
     arbitrary: (d) => requestCase(d, false),
     run: runRequest,
@@ -198,6 +201,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'MUST',
     title: 'Batches of 0, 1, 99, 100 and 101 ids, with and without one bad id: the 100-id limit, all or nothing',
     docRef: 'DESIGN.md §3 A request that fails changes nothing, in every dialect',
+    rule: 'resolution:failed-request-changes-nothing',
     share: 0.1,
     arbitrary: (d) => boundaryCase(d),
     run: runRequest,
@@ -208,6 +212,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'SHOULD',
     title: 'Requests no document describes (bad JSON, unknown parameters, wrong index bases, unknown actions, repeated ids, the other wire styles) are answered without a 5xx, in the envelope, and a refused one changes nothing',
     docRef: 'DESIGN.md §3 Where the documents name no error code ... a client error ..., never a 5xx, and no instance changed state.',
+    rule: 'resolution:undocumented-error-client-error',
     share: 0.2,
     arbitrary: (d) => requestCase(d, true),
     run: runRequest,
@@ -218,6 +223,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'MUST',
     title: 'Random sequences of seeds, stops, follow-ups of the last stop (its siblings, it again as a dry run, it again) and reads: every step judged against the model, the states included',
     docRef: 'DESIGN.md §3 A seeded instance keeps its status until an API call changes it.',
+    rule: 'resolution:seeded-status-persists',
     share: 0.3,
     arbitrary: (d) => {
       const a = dialectArbitraries(d);
@@ -244,6 +250,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'MUST',
     title: 'Instances an accepted stop stopped read the stopped word within the poll bound',
     docRef: 'DESIGN.md §3 After an accepted stop, the instance reads STOPPING or STOPPED at once and STOPPED within a bounded time.',
+    rule: 'resolution:accepted-stop-reads-stopping',
     share: 0,
     arbitrary: (d) => fc.integer({ min: 1, max: 3 }).map((n): RequestCase => {
       const running: SeedSpec = { status: dialectModel(d).words.running, securityLocked: false };
@@ -260,6 +267,7 @@ const PROPERTIES: readonly AnyProperty[] = [
     level: 'SHOULD',
     title: 'Bursts of 1 to 30 StopInstances at once: up to the documented rate all served, from the documented burst some refused with the rate-limit code, refused requests stop nothing',
     docRef: 'DESIGN.md §3 api3 rate limit: 10 requests within a second must be served; a burst of 25 must see `RequestLimitExceeded`; refused requests change nothing.',
+    rule: 'limit:rate-per-second',
     share: 0,
     // The documented edges (10 served, 25 refused) often, any size from 1 to 30 otherwise.
     arbitrary: () => fc.oneof({ weight: 2, arbitrary: fc.constantFrom(10, 25, 30) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }) }),
@@ -287,7 +295,7 @@ export function runsPerProperty(runs: number, name: FuzzPropertyName, chosen: re
 }
 
 function scopeOf(dialect: DialectName, p: AnyProperty): FindingScope {
-  return { caseId: `fuzz.${p.name}`, dialect, level: p.level, docRef: p.docRef };
+  return { caseId: `fuzz.${p.name}`, dialect, level: p.level, docRef: p.docRef, rule: p.rule, source: p.docRef };
 }
 
 /**
@@ -361,7 +369,7 @@ async function runProperty(ctx: PropertyContext): Promise<{ result: CaseResult; 
   const target = options.target;
   const dialect = target.dialect.name;
   const scope = scopeOf(dialect, p);
-  const identity = { id: scope.caseId, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [] as string[] };
+  const identity = { id: scope.caseId, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [p.rule] };
   const replaying = options.path !== undefined;
   const signal = options.signal;
   const shared: { internal?: unknown; failedWorker: number } = { failedWorker: Number.POSITIVE_INFINITY };
@@ -514,7 +522,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const properties: PropertyRun[] = [];
   for (const [i, p] of chosen.entries()) {
     const planned = options.path !== undefined ? 1 : runsPerProperty(options.runs, p.name, chosen.map((c) => c.name));
-    const identity = { id: `fuzz.${p.name}`, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [] as string[] };
+    const identity = { id: `fuzz.${p.name}`, dialect, level: p.level, title: p.title, docRef: p.docRef, rules: [p.rule] };
     const now = performance.now();
     if (options.signal?.aborted || now >= deadline) {
       const interrupted = options.signal?.aborted === true;

@@ -99,10 +99,12 @@ export class FuzzSession {
   async seed(specs: readonly SeedSpec[]): Promise<void> {
     if (specs.length === 0) return;
     const seeds = specs.map((s, i) => ({ id: this.target.dialect.instanceId(`fuzz.${this.token}.${this.pool.length + i}`), ...s }));
-    await setupInstances(this.target.statesUrl, seeds, this.target.dctx.timeoutMs);
+    // DESIGN.md §4: a target may name the ids it created; the case then uses those.
+    const assigned = await setupInstances(this.target.statesUrl, seeds, this.target.dctx.timeoutMs);
     for (const s of seeds) {
-      this.pool.push(s.id);
-      this.store.set(s.id, { words: [s.status], securityLocked: s.securityLocked });
+      const id = assigned.get(s.id) ?? s.id;
+      this.pool.push(id);
+      this.store.set(id, { words: [s.status], securityLocked: s.securityLocked });
     }
   }
 
