@@ -88,7 +88,7 @@ describe('a target that answers each setup with the ids it created', () => {
   });
 });
 
-describe('what makes a renaming target pass, and what does not', () => {
+describe.concurrent('what makes a renaming target pass, and what does not', () => {
   it('the same target keeping its map to itself fails: the requested ids are unknown to it', async () => {
     const run = await verifyAgainst('zenlayer-vm', renaming('zenlayer-vm', { answerMap: false }));
     expect(failedIds(run)).toEqual(expect.arrayContaining(['stop.single', 'stop.batch.2', 'state.STOPPED.rejected']));
