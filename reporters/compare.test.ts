@@ -15,7 +15,7 @@ const result = (dialect: Dialect, id: string, status: CaseResult['status']): Cas
   status,
   durationMs: 1,
   message: status === 'failed' ? '[error-code] expected A | received <B>' : undefined,
-  findings: status === 'failed' ? [{ caseId: id, dialect, level: 'MUST', check: 'error-code', message: 'expected A | received <B>', docRef: 'x:1 y', curl: undefined }] : [],
+  findings: status === 'failed' ? [{ fingerprint: `${dialect}/${id}/error-code/B`, caseId: id, dialect, level: 'MUST', check: 'error-code', rule: 'error:A', message: 'expected A | received <B>', docRef: 'x:1 y', source: 'x:1 y', curl: undefined }] : [],
 });
 let clock = 0;
 function run(runId: string, cases: readonly [Dialect, string, CaseResult['status']][]): { source: string; doc: ResultsDocument } {

@@ -8,7 +8,7 @@ import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
 import { baselineEntryOf, caseVerdict, type Baseline, type KnownFailure } from '../src/engine/baseline.ts';
-import type { CaseResult } from '../src/engine/types.ts';
+import { PROTOCOL_RULES, type CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
 import { plain, type Paint } from './color.ts';
 import { Progress } from './progress.ts';
@@ -67,7 +67,7 @@ export function caseResultOf(testCase: TestCase): CaseResult | undefined {
       status: 'failed',
       durationMs,
       message,
-      findings: [{ caseId: row.id, dialect: row.dialect, level: row.level, check: 'engine', message, docRef: row.docRef, curl: undefined }],
+      findings: [{ fingerprint: `${row.dialect}/${row.id}/engine/internal`, caseId: row.id, dialect: row.dialect, level: row.level, check: 'engine', ...PROTOCOL_RULES.engine, message, docRef: row.docRef, curl: undefined }],
     };
   }
   return { ...row, status: 'skipped', durationMs, message: `not run (${r.state})`, findings: [] };

@@ -15,12 +15,15 @@ import { REPORT_FILES, writeReports } from './write-reports.ts';
 
 const hostile = `expected 200, received <b>"x" & 'y'</b> ]]> \u0000\u001b[31m`;
 const finding = (caseId: string, message: string, curl?: string): Finding => ({
+  fingerprint: `zenlayer-vm/${caseId}/error-code/NOT_FOUND`,
   caseId,
   dialect: 'zenlayer-vm',
   level: 'MUST',
   check: 'error-code',
+  rule: 'error:INVALID_INSTANCE_NOT_FOUND',
   message,
   docRef: '001.txt:73 404 INVALID_INSTANCE_NOT_FOUND',
+  source: '001.txt:73 404 INVALID_INSTANCE_NOT_FOUND',
   curl,
 });
 const failedCase = (id: string, level: CaseResult['level'] = 'MUST', over: Partial<CaseResult> = {}): CaseResult => ({

@@ -8,7 +8,7 @@ import { casesFor } from '../src/cases/index.ts';
 import { getDialect } from '../src/dialects/index.ts';
 import { configureTransport } from '../src/dialects/transport.ts';
 import { sharedPacer } from '../src/engine/pacer.ts';
-import { caseIdentity, DEFAULT_CASE_TIMEOUT_MS } from '../src/engine/run-case.ts';
+import { caseBudgetMs, caseIdentity } from '../src/engine/run-case.ts';
 import { NOT_RUN_INTERRUPTED, SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig } from '../src/engine/suite-config.ts';
 import { runCaseWithRetries } from '../src/engine/attempts.ts';
 import { TransportBreaker } from '../src/engine/breaker.ts';
@@ -25,14 +25,13 @@ const retries = config.retries ?? 0;
 
 for (const run of config.runs) {
   const rows = selectRows(casesFor(run.dialect), config.grep);
-  // runCase enforces each row's own timeout (not counting time queued for the shared pacer) and then tears down;
-  // vitest's timeout is only a backstop, generous where the pacer may queue a case.
-  const paced = getDialect(run.dialect).rateLimit !== undefined ? 600_000 : 0;
-  const timeout =
-    Math.max(...rows.map((r) => r.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS), DEFAULT_CASE_TIMEOUT_MS) +
-    2 * config.requestTimeoutMs +
-    5_000 +
-    paced;
+  // runCase enforces each row's budget, derived from --poll-timeout and --request-timeout (not counting time queued
+  // for the shared pacer), and then tears down; vitest's timeout is only a backstop, generous where the pacer may
+  // queue a case.
+  const dialect = getDialect(run.dialect);
+  const paced = dialect.rateLimit !== undefined ? 600_000 : 0;
+  const bounds = { requestTimeoutMs: config.requestTimeoutMs, pollTimeoutMs: config.pollTimeoutMs };
+  const timeout = Math.max(0, ...rows.map((r) => caseBudgetMs(r, bounds, dialect.statusPageSize))) + 2 * config.requestTimeoutMs + 5_000 + paced;
   // One transport breaker per target: once it stopped answering, the remaining cases are skipped, not waited out.
   const breaker = new TransportBreaker();
   describe.concurrent(run.dialect, () => {

@@ -197,8 +197,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       rules: p.rules.limit100,
       instances: seedMany('n', 100, p.running),
       steps: [callStep(stopCall(aliases('n', 100)), accepted(aliases('n', 100)))],
-      timeoutMs: 60_000,
-    }),
+      }),
     row(d, {
       id: 'ids.limit.101-rejected',
       title: 'A batch of 101 ids is rejected and stops none of them',
@@ -206,8 +205,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       rules: [...p.rules.limit101, ...p.rules.rejectedAny],
       instances: seedMany('n', 101, p.running),
       steps: [callStep(stopCall(aliases('n', 101)), rejected(p.tooMany))],
-      timeoutMs: 60_000,
-    }),
+      }),
     row(d, {
       id: 'ids.missing.rejected',
       title: `A request without ${p.idsParam} is rejected and changes nothing`,

@@ -83,13 +83,26 @@ function describeStep(step: Step): string {
   return `burst of ${step.count} x (${describeCall(step.call)}) -> ${want}; refused requests stop nothing`;
 }
 
+/** One assertion of a row as `formatCase` prints it (the engine's assertion plan, `src/engine/assertions.ts`). */
+export interface PrintedAssertion {
+  readonly step?: number;
+  readonly check: string;
+  readonly expect: string;
+  readonly source: string;
+}
+
+function assertionLine(a: PrintedAssertion): string {
+  return `     - ${a.check}: ${a.expect} [${a.source}]`;
+}
+
 /**
- * One row as text, a header line then indented facts.
+ * One row as text, a header line then indented facts; with its assertions, each step is followed by what the engine
+ * checks for it and the source of each check.
  *
  * @example
  * formatCase(casesFor('zenlayer-vm')[0]) // 'zenlayer-vm stop.single [MUST]\n  Stopping one RUNNING instance ...'
  */
-export function formatCase(row: CaseRow): string {
+export function formatCase(row: CaseRow, assertions?: readonly PrintedAssertion[]): string {
   const byStatus = new Map<string, string[]>();
   for (const s of row.instances) {
     const key = `${s.status}${s.securityLocked ? ' (security-locked)' : ''}`;
@@ -102,17 +115,20 @@ export function formatCase(row: CaseRow): string {
     `  doc: ${row.docRef}`,
     `  rules: ${row.rules.join(', ')}`,
     `  seeds: ${seeds === '' ? 'none' : seeds}`,
-    ...row.steps.map((s, i) => `  ${i + 1}. ${describeStep(s)}`),
-    '  after each step: instances it stops read the stopping or stopped word at once and the stopped word in time; every other seeded instance keeps its status',
+    ...row.steps.flatMap((s, i) => [`  ${i + 1}. ${describeStep(s)}`, ...(assertions ?? []).filter((a) => a.step === i + 1).map(assertionLine)]),
   ];
-  if (row.timeoutMs !== undefined) lines.push(`  timeout: ${row.timeoutMs} ms`);
+  const whole = (assertions ?? []).filter((a) => a.step === undefined);
+  if (whole.length > 0) lines.push('  over the whole case:', ...whole.map(assertionLine));
+  if (assertions === undefined) {
+    lines.push('  after each step: instances it stops read the stopping or stopped word at once and the stopped word in time; every other seeded instance keeps its status');
+  }
   return lines.join('\n');
 }
 
-/** Every row as text, blank-line separated, with a count per dialect at the end. */
-export function formatCatalog(rows: readonly CaseRow[]): string {
+/** Every row as text, blank-line separated, with a count per dialect at the end (with each row's assertions when given). */
+export function formatCatalog(rows: readonly CaseRow[], assertionsOf?: (row: CaseRow) => readonly PrintedAssertion[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.dialect, (counts.get(r.dialect) ?? 0) + 1);
   const total = [...counts].map(([d, n]) => `${d} ${n}`).join(', ');
-  return `${rows.map(formatCase).join('\n\n')}\n\n${rows.length} cases (${total})\n`;
+  return `${rows.map((r) => formatCase(r, assertionsOf?.(r))).join('\n\n')}\n\n${rows.length} cases (${total})\n`;
 }

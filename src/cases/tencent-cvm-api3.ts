@@ -121,7 +121,6 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     rules: ['limit:rate-per-second', 'resolution:api3-rate-limit'],
     instances: [seed('r{n}', 'RUNNING')],
     steps: [{ kind: 'burst', call: stopCall(['r{n}']), count: 10, expect: { allServed: true } }],
-    timeoutMs: 60_000,
   }),
   row(D, {
     id: 'rate.burst-25.refused',
@@ -131,7 +130,6 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     rules: ['limit:rate-per-second', 'error:RequestLimitExceeded', 'resolution:api3-rate-limit'],
     instances: [seed('r{n}', 'RUNNING')],
     steps: [{ kind: 'burst', call: stopCall(['r{n}']), count: 25, expect: { someRefused: 'RequestLimitExceeded' } }],
-    timeoutMs: 60_000,
   }),
   row(D, {
     id: 'body.bad-json.rejected',

@@ -113,6 +113,4 @@ export interface CaseRow {
   /** Instances seeded before the first step and torn down after the last (always, also after a failure). */
   readonly instances: readonly InstanceSeed[];
   readonly steps: readonly Step[];
-  /** Per-case timeout in ms; default 30 000. */
-  readonly timeoutMs?: number;
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allCases, casesFor } from '../cases/index.ts';
 import { formatCase } from '../cases/print.ts';
+import { assertionsOf } from '../engine/assertions.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/vmconform.js', import.meta.url));
 
@@ -15,10 +16,19 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe('vmconform cases', () => {
-  it('--json prints exactly the generated rows of the dialect', async () => {
+  it('--json prints exactly the generated rows of the dialect, each with its assertions and their sources', async () => {
     const r = await cli(['cases', '--dialect', 'aliyun-ecs', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(casesFor('aliyun-ecs'))));
+    const printed = JSON.parse(r.stdout) as { assertions: { step?: number; check: string; expect: string; source: string; rule: string }[] }[];
+    const withPlans = casesFor('aliyun-ecs').map((row) => ({ ...row, assertions: assertionsOf(row).map(({ subject: _s, ...a }) => a) }));
+    expect(printed).toEqual(JSON.parse(JSON.stringify(withPlans)));
+    for (const row of printed) {
+      expect(row.assertions.length).toBeGreaterThan(0);
+      for (const a of row.assertions) expect(Object.keys(a).sort()).toEqual(expect.arrayContaining(['check', 'expect', 'rule', 'source']));
+    }
+    const single = printed[0] as unknown as { id: string; assertions: { step?: number; check: string; source: string }[] };
+    expect(single.id).toBe('stop.single');
+    expect(single.assertions).toContainEqual(expect.objectContaining({ step: 1, check: 'content-type', source: '004_edc2cde202d0f4dc.txt:112-147' }));
   });
 
   it('prints every row of every dialect as text: level, docRef, rules, seeds, each call and its expectation', async () => {

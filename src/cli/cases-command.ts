@@ -15,14 +15,21 @@ import type { ExitSlot } from './main.ts';
 export function registerCasesCommand(program: Command, exit: ExitSlot): void {
   program
     .command('cases')
-    .description('Print the case catalog: every row with its level, docRef, rules, seeded instances, calls and expectations.')
+    .description('Print the case catalog: every row with its level, docRef, rules, seeded instances, calls, and each assertion with its source.')
     .addOption(new Option('--dialect <name>', 'only this dialect').choices([...DIALECT_NAMES]))
     .option('--json', 'print the rows as JSON (an array of case rows)')
     .action(async (opts: { dialect?: DialectName; json?: boolean }) => {
       // The catalog is built only when the command runs.
-      const [{ allCases, casesFor }, { formatCatalog }] = await Promise.all([import('../cases/index.ts'), import('../cases/print.ts')]);
+      const [{ allCases, casesFor }, { formatCatalog }, { assertionsOf }] = await Promise.all([
+        import('../cases/index.ts'),
+        import('../cases/print.ts'),
+        import('../engine/assertions.ts'),
+      ]);
       const rows = opts.dialect === undefined ? allCases() : casesFor(opts.dialect);
-      process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : formatCatalog(rows));
+      // Every row with its assertion plan: each check the engine runs, what it expects and its source (DESIGN.md §5).
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(rows.map((r) => ({ ...r, assertions: assertionsOf(r).map(({ subject: _subject, ...a }) => a) })), null, 2)}\n` : formatCatalog(rows, assertionsOf),
+      );
       exit.code = 0;
     });
 }

@@ -217,12 +217,11 @@ describe('aliyun-ecs wire round trips', () => {
       expect(verifyRpc(r, lookup).ok).toBe(true);
     }
     expect(stableParams(sent[1]!).filter(([k]) => k.startsWith('InstanceId.'))).toHaveLength(10);
-    expect(read.exchanges[0]?.outcome?.totalCount).toBe(50);
     expect(read.exchanges[0]?.outcome?.schemaErrors).toEqual([]);
 
     const xml = `<DescribeInstanceStatusResponse><RequestId>R</RequestId><TotalCount>1</TotalCount><PageNumber>1</PageNumber><PageSize>50</PageSize><InstanceStatuses><InstanceStatus><InstanceId>i-x</InstanceId><Status>Stopped</Status></InstanceStatus></InstanceStatuses></DescribeInstanceStatusResponse>`;
     const out = aliyunEcs.decode({ operation: 'DescribeStatus', instanceIds: ['i-x'], format: 'XML' }, answer(200, xml, 'text/xml'));
-    expect(out).toMatchObject({ format: 'xml', ok: true, totalCount: 1, instances: [{ instanceId: 'i-x', status: 'Stopped' }] });
+    expect(out).toMatchObject({ format: 'xml', ok: true, instances: [{ instanceId: 'i-x', status: 'Stopped' }] });
     expect(out.schemaErrors).toEqual([]);
   });
 
@@ -247,25 +246,31 @@ describe('aliyun-ecs decode of hostile or odd answers', () => {
     expect(brokenHtml.decodeProblems[0]).toMatch(/not well-formed XML/);
     const html = aliyunEcs.decode(stop, answer(200, '<!DOCTYPE html><html><body>hi</body></html>', 'text/html'));
     expect(html).toMatchObject({ format: 'xml', ok: false });
-    expect(html.decodeProblems[0]).toMatch(/<html> is neither <StopInstancesResponse> nor <Error>/);
+    expect(html.decodeProblems[0]).toMatch(/<html>, expected <StopInstancesResponse> for HTTP 200/);
     const proto = aliyunEcs.decode(stop, answer(200, '<a><__proto__>1</__proto__></a>', 'text/xml'));
     expect(proto.format).toBe('unparseable');
   });
 
-  it('JSON that is no envelope, or a success envelope with an error status, is a decode problem', () => {
+  it('JSON that is no envelope, or an error status without a Code, is a decode problem; a 2xx is a success whatever it carries (DESIGN.md §3)', () => {
     const arr = aliyunEcs.decode(stop, answer(200, '[]'));
     expect(arr.decodeProblems[0]).toMatch(/not an object/);
     const noCode = aliyunEcs.decode(stop, answer(500, '{"RequestId":"x"}'));
     expect(noCode.ok).toBe(false);
-    expect(noCode.decodeProblems).toEqual(['HTTP 500 answer without an error envelope (Code, Message)']);
+    expect(noCode.decodeProblems).toEqual(['HTTP 500 answer without an error code (Code)']);
     expect(noCode.schemaErrors.length).toBeGreaterThan(0);
     const badList = aliyunEcs.decode(stop, answer(200, '{"RequestId":"x","InstanceResponses":{"InstanceResponse":{}}}'));
     expect(badList.decodeProblems).toEqual(['InstanceResponses.InstanceResponse is not a list']);
     const noStatuses = aliyunEcs.decode({ operation: 'DescribeStatus' }, answer(200, '{"RequestId":"x"}'));
     expect(noStatuses.decodeProblems).toEqual(['InstanceStatuses is missing']);
     const jsonWithXmlType = aliyunEcs.decode(stop, answer(200, JSON.stringify(DOC_JSON), 'application/xml'));
-    expect(jsonWithXmlType).toMatchObject({ format: 'json', ok: true });
-    expect(jsonWithXmlType.decodeProblems[0]).toMatch(/says XML but the body is JSON/);
+    // The body is read for what it is; the content-type check judges the header against Format (004:112-147).
+    expect(jsonWithXmlType).toMatchObject({ format: 'json', ok: true, decodeProblems: [] });
+    const successWithCode = aliyunEcs.decode(stop, answer(200, JSON.stringify({ ...DOC_JSON, Code: 'Success', HostId: 'ecs.aliyuncs.com' })));
+    expect(successWithCode).toMatchObject({ ok: true, error: undefined, decodeProblems: [] });
+    const errorWithList = aliyunEcs.decode(stop, answer(404, JSON.stringify({ RequestId: 'r', Code: 'InvalidInstanceId.NotFound', Message: 'm', InstanceResponses: DOC_JSON.InstanceResponses })));
+    expect(errorWithList).toMatchObject({ ok: false, error: { code: 'InvalidInstanceId.NotFound' }, decodeProblems: [] });
+    const redirect = aliyunEcs.decode(stop, answer(302, '{"RequestId":"x"}'));
+    expect(redirect).toMatchObject({ ok: false, error: undefined, decodeProblems: ['HTTP 302 is neither a success (2xx) nor an error (4xx/5xx)'] });
   });
 
   it('instance ids are i- plus lowercase alphanumerics, stable per token', () => {

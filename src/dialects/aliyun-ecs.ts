@@ -151,41 +151,35 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
   };
 }
 
-/** Extract the per-instance list or status list from a success envelope's inner object. */
-function extractEntries(
-  call: OperationCall,
-  inner: Record<string, unknown>,
-  problems: string[],
-): { instances: InstanceResult[] | undefined; totalCount: number | undefined } {
-  const [listKey, itemKey] =
-    call.operation === 'StopInstances' ? ['InstanceResponses', 'InstanceResponse'] : ['InstanceStatuses', 'InstanceStatus'];
+/**
+ * Extract the per-instance list or status list from a success envelope's inner object. A status answer is read for its
+ * ids and status words only (DESIGN.md §3): entries without an id are left out; a missing list is a problem.
+ */
+function extractEntries(call: OperationCall, inner: Record<string, unknown>, problems: string[]): InstanceResult[] | undefined {
+  const stop = call.operation === 'StopInstances';
+  const [listKey, itemKey] = stop ? ['InstanceResponses', 'InstanceResponse'] : ['InstanceStatuses', 'InstanceStatus'];
   const container = field(inner, listKey);
-  let totalCount: number | undefined;
-  if (call.operation === 'DescribeStatus') {
-    const total = textField(inner, 'TotalCount');
-    if (total !== undefined && /^\d+$/.test(total.trim())) totalCount = Number(total.trim());
-  }
   if (container === undefined) {
-    if (call.operation === 'DescribeStatus') problems.push(`${listKey} is missing`);
-    return { instances: undefined, totalCount };
+    if (!stop) problems.push(`${listKey} is missing`);
+    return undefined;
   }
   // An empty XML element parses to ''.
   const list = container === '' ? [] : isRecord(container) ? (field(container, itemKey) ?? []) : undefined;
   if (!Array.isArray(list)) {
     problems.push(`${listKey}.${itemKey} is not a list`);
-    return { instances: undefined, totalCount };
+    return undefined;
   }
   const instances: InstanceResult[] = [];
   list.forEach((entry: unknown, i) => {
     const id = isRecord(entry) ? textField(entry, 'InstanceId') : undefined;
     if (!isRecord(entry) || id === undefined) {
-      problems.push(`${listKey}.${itemKey}[${i}] has no InstanceId`);
+      if (stop) problems.push(`${listKey}.${itemKey}[${i}] has no InstanceId`);
       return;
     }
     const r: { -readonly [K in keyof InstanceResult]: InstanceResult[K] } = { instanceId: id };
-    const status = textField(entry, call.operation === 'StopInstances' ? 'CurrentStatus' : 'Status');
+    const status = textField(entry, stop ? 'CurrentStatus' : 'Status');
     if (status !== undefined) r.status = status;
-    if (call.operation === 'StopInstances') {
+    if (stop) {
       const previous = textField(entry, 'PreviousStatus');
       const code = textField(entry, 'Code');
       const message = textField(entry, 'Message');
@@ -195,7 +189,7 @@ function extractEntries(
     }
     instances.push(r);
   });
-  return { instances, totalCount };
+  return instances;
 }
 
 interface Base {
@@ -211,49 +205,46 @@ function outcome(base: Base, rest: Partial<Outcome> & Pick<Outcome, 'format'>): 
     ok: false,
     error: undefined,
     instances: undefined,
-    totalCount: undefined,
     schemaErrors: [],
     decodeProblems: [],
     ...rest,
   };
 }
 
-/** Decode a parsed envelope (JSON body, or the XML root's content) once its kind is known. */
-function decodeEnvelope(
-  call: OperationCall,
-  base: Base,
-  format: 'json' | 'xml',
-  body: unknown,
-  inner: Record<string, unknown>,
-  kind: 'error' | 'success' | 'unknown',
-  problems: string[],
-): Outcome {
-  const is2xx = base.httpStatus >= 200 && base.httpStatus < 300;
+/** What an answer is by its HTTP status (DESIGN.md §3 "What makes an answer an error": 2xx success, 4xx/5xx error). */
+function kindOf(httpStatus: number): 'success' | 'error' | 'neither' {
+  if (httpStatus >= 200 && httpStatus < 300) return 'success';
+  return httpStatus >= 400 ? 'error' : 'neither';
+}
+
+/** Decode a parsed envelope (JSON body, or the XML root's content) by the answer's kind. */
+function decodeEnvelope(call: OperationCall, base: Base, format: 'json' | 'xml', body: unknown, inner: Record<string, unknown>, problems: string[]): Outcome {
   const suffix = format === 'xml' ? 'Xml' : '';
   const successSchema = `${call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse'}${suffix}`;
   const requestId = textField(inner, 'RequestId');
-  if (kind === 'error') {
+  const kind = kindOf(base.httpStatus);
+  if (kind !== 'success') {
+    const code = textField(inner, 'Code');
+    if (kind === 'neither') problems.push(`HTTP ${base.httpStatus} is neither a success (2xx) nor an error (4xx/5xx)`);
+    else if (code === undefined) problems.push(`HTTP ${base.httpStatus} answer without an error code (Code)`);
     return outcome(base, {
       format,
       body,
       requestId,
-      error: { code: textField(inner, 'Code') ?? '', message: textField(inner, 'Message') ?? '' },
+      error: kind === 'error' && code !== undefined ? { code, message: textField(inner, 'Message') ?? '' } : undefined,
       schemaErrors: validateSchema('aliyun-ecs', `ErrorResponse${suffix}`, body),
       decodeProblems: problems,
     });
   }
-  if (kind === 'success' && !is2xx) {
-    problems.push(`HTTP ${base.httpStatus} answer without an error envelope (Code, Message)`);
-  }
-  const { instances, totalCount } = extractEntries(call, inner, problems);
+  // A 2xx answer is a success whatever else it carries (a `Code` member included).
+  const instances = extractEntries(call, inner, problems);
   return outcome(base, {
     format,
     body,
     requestId,
-    ok: kind === 'success' && is2xx,
+    ok: true,
     instances,
-    totalCount,
-    schemaErrors: validateSchema('aliyun-ecs', is2xx ? successSchema : `ErrorResponse${suffix}`, body),
+    schemaErrors: validateSchema('aliyun-ecs', successSchema, body),
     decodeProblems: problems,
   });
 }
@@ -283,16 +274,12 @@ function decodeXml(call: OperationCall, base: Base, text: string): Outcome {
   const rootValue = field(parsed, root);
   const body = { [root]: rootValue };
   const inner = isRecord(rootValue) ? rootValue : {};
-  const expected = `${actionOf(call)}Response`;
-  const problems: string[] = [];
-  let kind: 'error' | 'success' | 'unknown';
-  if (root === 'Error') kind = 'error';
-  else if (root === expected) kind = 'success';
-  else {
-    kind = 'unknown';
-    problems.push(`XML root element <${root}> is neither <${expected}> nor <Error>`);
-  }
-  return decodeEnvelope(call, base, 'xml', body, inner, kind, problems);
+  // The root names the envelope: <StopInstancesResponse> for a success (004:117), <Error> for an error (DESIGN.md §2).
+  const expected = kindOf(base.httpStatus) === 'success' ? `${actionOf(call)}Response` : 'Error';
+  if (root === expected) return decodeEnvelope(call, base, 'xml', body, inner, []);
+  // Another root is not the envelope at all (an HTML page, another action's answer): never the success.
+  const decoded = decodeEnvelope(call, base, 'xml', body, inner, [`XML root element <${root}>, expected <${expected}> for HTTP ${base.httpStatus}`]);
+  return { ...decoded, ok: false };
 }
 
 function decodeAliyun(call: OperationCall, response: WireResponse): Outcome {
@@ -300,6 +287,7 @@ function decodeAliyun(call: OperationCall, response: WireResponse): Outcome {
   const base: Base = { httpStatus: response.status, contentType };
   const text = response.bodyText;
   if (text.trim() === '') return outcome(base, { format: 'empty', decodeProblems: ['body is empty (no envelope)'] });
+  // The body is read for what it is (the content-type check judges the header against Format, 004:112-147).
   const startsXml = text.trimStart().startsWith('<');
   const saysXml = /xml/i.test(contentType ?? '');
   const parsedJson = startsXml ? undefined : parseJson(text);
@@ -311,18 +299,16 @@ function decodeAliyun(call: OperationCall, response: WireResponse): Outcome {
     });
   }
   const body = parsedJson.value;
-  const problems: string[] = saysXml ? [`content type "${contentType ?? ''}" says XML but the body is JSON`] : [];
   if (!isRecord(body)) {
-    const is2xx = response.status >= 200 && response.status < 300;
-    const schema = is2xx ? (call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse') : 'ErrorResponse';
+    const schema = kindOf(response.status) === 'success' ? (call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse') : 'ErrorResponse';
     return outcome(base, {
       format: 'json',
       body,
       schemaErrors: validateSchema('aliyun-ecs', schema, body),
-      decodeProblems: [...problems, 'body is JSON but not an object (no envelope)'],
+      decodeProblems: ['body is JSON but not an object (no envelope)'],
     });
   }
-  return decodeEnvelope(call, base, 'json', body, body, Object.hasOwn(body, 'Code') ? 'error' : 'success', problems);
+  return decodeEnvelope(call, base, 'json', body, body, []);
 }
 
 /**
@@ -340,7 +326,15 @@ export const aliyunEcs: Dialect = Object.freeze({
   errorsAsHttp200: false,
   statusPageSize: ALIYUN_STATUS_PAGE_SIZE,
   statusPaging: 'page-number',
-  uniqueRequestIds: false,
+  sources: Object.freeze({
+    // 004:68 says only "The ID of the request", never that it is unique: no uniqueness is judged.
+    requestId: '004_edc2cde202d0f4dc.txt:68 RequestId String',
+    success: '004_edc2cde202d0f4dc.txt:144-172 JSON format',
+    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
+    transition: '004_edc2cde202d0f4dc.txt:1 the state of the instances changes to Stopping and then to Stopped',
+    contentType: '004_edc2cde202d0f4dc.txt:112-147 Content-Type',
+    perInstance: '004_edc2cde202d0f4dc.txt:72-95 InstanceResponses Array of InstanceResponse',
+  }),
   instanceId(token: string): string {
     const digest = tokenDigest(token);
     let suffix = '';

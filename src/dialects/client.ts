@@ -35,10 +35,23 @@ export interface StatusRead {
 }
 
 /** How many pages of one chunk the client follows at most (a target that never stops paging cannot hold a case). */
-const MAX_PAGES = 50;
-/** How often a throttled status query is retried, and the first wait (doubled each time). */
-const THROTTLE_RETRIES = 6;
+export const MAX_PAGES = 50;
+/** How often a throttled request is sent again, and the first wait (doubled each time, jittered by at most 1.5x). */
+export const THROTTLE_RETRIES = 6;
 const THROTTLE_FIRST_WAIT_MS = 100;
+
+/**
+ * The longest a call can take through {@link retryWhileThrottled}: every attempt up to its request timeout, plus
+ * every wait between attempts.
+ *
+ * @example
+ * patientCallBoundMs(10_000) // 7 attempts of 10 s and the waits between them
+ */
+export function patientCallBoundMs(requestTimeoutMs: number): number {
+  let waits = 0;
+  for (let k = 0, w = THROTTLE_FIRST_WAIT_MS; k < THROTTLE_RETRIES; k++, w *= 2) waits += w * 1.5;
+  return (THROTTLE_RETRIES + 1) * requestTimeoutMs + Math.ceil(waits);
+}
 
 /**
  * Whether a status query was refused for its rate: HTTP 429, or an error code that says so (tencent
@@ -80,8 +93,9 @@ export async function retryWhileThrottled(send: () => Promise<Exchange>, exchang
  * Read the statuses of `ids` with the dialect's status query (DESIGN.md §3: the status query is the suite's
  * instrument, never judged). Ids go in chunks of `dialect.statusPageSize`, each asking that page size explicitly;
  * when a target answers a smaller page than asked (its own maximum or default), the client follows the next pages
- * (tencent `Offset`, the others' page number) until every id of the chunk is read, a page brings nothing new, or the
- * reported total is reached. A target that answers everything at once, pages by 10, or omits totals reads the same.
+ * (tencent `Offset`, the others' page number) until every id of the chunk is read or a page brings nothing new; totals
+ * and page fields of the answer are never read. A target that answers everything at once, pages by 10, or omits or
+ * misstates totals reads the same.
  * Ids a target leaves out are absent from `statuses`.
  */
 export async function queryStatuses(
@@ -109,9 +123,10 @@ export async function queryStatuses(
         statuses.set(entry.instanceId, entry.status);
       }
       received += entries.length;
-      const total = ex.outcome?.totalCount;
+      // Paging fields are never trusted (DESIGN.md §3: TotalCount may be a string, -1, or absent): the client stops
+      // once every id is read, a page brings nothing new, or a page was full (the target answered all it has).
       const allRead = chunk.every((id) => statuses.has(id));
-      if (allRead || fresh === 0 || entries.length >= size || (total !== undefined && received >= total)) break;
+      if (allRead || fresh === 0 || entries.length >= size) break;
     }
   }
   return { statuses, exchanges, problem: undefined };

@@ -188,8 +188,10 @@ function excerpt(text: string): string {
 }
 
 /**
- * Decode any answer of a tencent target into an {@link Outcome}. Never throws. Success is HTTP 200 with a
- * `Response` object without `Error`; `Response.Error.{Code,Message}` is the error whatever the HTTP status.
+ * Decode any answer of a tencent target into an {@link Outcome}. Never throws. `Response.Error` as an object is the
+ * error whatever the HTTP status (DESIGN.md §3: errors travel with HTTP 200; `"Error": null` is none); otherwise HTTP
+ * 200 with a `Response` object is the success. The body is read as JSON whatever its Content-Type says (no seed states
+ * one, DESIGN.md §3).
  */
 export function decodeTencent(dialect: DialectName, call: OperationCall, response: WireResponse): Outcome {
   const contentType = response.headers['content-type'];
@@ -200,7 +202,6 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
     ok: false,
     error: undefined,
     instances: undefined,
-    totalCount: undefined,
     schemaErrors: [] as string[],
   };
   if (response.bodyText.trim() === '') {
@@ -217,25 +218,21 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
   }
   const body = parsed.value;
   const problems: string[] = [];
+  const successSchema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
   const envelope = isRecord(body) ? body['Response'] : undefined;
   if (!isRecord(envelope)) {
     problems.push(isRecord(body) ? 'no Response object in the body' : 'body is JSON but not an object with a Response object');
-    const schema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
-    return { ...base, format: 'json', body, schemaErrors: validateSchema(dialect, schema, body), decodeProblems: problems };
+    return { ...base, format: 'json', body, schemaErrors: validateSchema(dialect, successSchema, body), decodeProblems: problems };
   }
   const requestId = typeof envelope['RequestId'] === 'string' ? envelope['RequestId'] : undefined;
-  if ('Error' in envelope && envelope['Error'] !== undefined) {
-    const err = envelope['Error'];
+  const err = envelope['Error'];
+  if (isRecord(err)) {
     let code = '';
     let message = '';
-    if (isRecord(err)) {
-      if (typeof err['Code'] === 'string') code = err['Code'];
-      else problems.push('Response.Error.Code is not a string');
-      if (typeof err['Message'] === 'string') message = err['Message'];
-      else problems.push('Response.Error.Message is not a string');
-    } else {
-      problems.push('Response.Error is not an object');
-    }
+    if (typeof err['Code'] === 'string') code = err['Code'];
+    else problems.push('Response.Error.Code is not a string');
+    if (typeof err['Message'] === 'string') message = err['Message'];
+    else problems.push('Response.Error.Message is not a string');
     return {
       ...base,
       format: 'json',
@@ -247,30 +244,21 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
     };
   }
   let instances: InstanceResult[] | undefined;
-  let totalCount: number | undefined;
   if (call.operation === 'DescribeStatus') {
+    // DESIGN.md §3: the suite reads the ids and their status words from a status answer, nothing else; entries it
+    // cannot read are left out (the instances they would name then read as missing).
     const set = envelope['InstanceStatusSet'];
     if (Array.isArray(set)) {
       instances = [];
-      set.forEach((entry: unknown, i) => {
-        if (isRecord(entry) && typeof entry['InstanceId'] === 'string') {
-          const state = entry['InstanceState'];
-          instances?.push({
-            instanceId: entry['InstanceId'],
-            ...(typeof state === 'string' ? { status: state } : {}),
-          });
-          if (typeof state !== 'string') problems.push(`Response.InstanceStatusSet[${i}].InstanceState is not a string`);
-        } else {
-          problems.push(`Response.InstanceStatusSet[${i}] has no InstanceId string`);
-        }
-      });
+      for (const entry of set as unknown[]) {
+        if (!isRecord(entry) || typeof entry['InstanceId'] !== 'string') continue;
+        const state = entry['InstanceState'];
+        instances.push({ instanceId: entry['InstanceId'], ...(typeof state === 'string' ? { status: state } : {}) });
+      }
     } else {
       problems.push('Response.InstanceStatusSet is not an array');
     }
-    const total = envelope['TotalCount'];
-    if (typeof total === 'number' && Number.isFinite(total)) totalCount = total;
   }
-  const schema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
   return {
     ...base,
     format: 'json',
@@ -278,8 +266,7 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
     requestId,
     ok: response.status === 200,
     instances,
-    totalCount,
-    schemaErrors: validateSchema(dialect, schema, body),
+    schemaErrors: validateSchema(dialect, successSchema, body),
     decodeProblems: problems,
   };
 }

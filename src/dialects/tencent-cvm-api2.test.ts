@@ -189,7 +189,7 @@ describe('tencent-cvm-api2 over HTTP', () => {
     expect(verify(seen[0]).ok).toBe(true);
     expect(ex.outcome).toMatchObject({
       ok: true,
-      totalCount: 1,
+
       requestId: 'r-status',
       instances: [{ instanceId: 'ins-r8hr2upy', status: 'STOPPED' }],
       schemaErrors: [],

@@ -33,7 +33,13 @@ export const tencentCvmApi2: Dialect = Object.freeze({
   errorsAsHttp200: true,
   statusPageSize: TENCENT_STATUS_PAGE_SIZE,
   statusPaging: 'offset',
-  uniqueRequestIds: true,
+  sources: Object.freeze({
+    requestId: '000_89740aa573049d06.txt:28 RequestId is returned for each request',
+    uniqueRequestId: '000_89740aa573049d06.txt:28 Unique request ID',
+    success: '000_89740aa573049d06.txt:59-66 Output',
+    error: 'DESIGN.md §3 tencent: errors are HTTP 200 with `Response.Error`',
+    transition: '000_89740aa573049d06.txt:8 When the API is called, the instance will go into the `STOPPING` status',
+  }),
   instanceId: tencentInstanceId,
   encode(call, ctx) {
     pickStyle('tencent-cvm-api2', tencentCvmApi2.styles, call);

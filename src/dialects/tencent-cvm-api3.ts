@@ -95,7 +95,13 @@ export const tencentCvmApi3: Dialect = Object.freeze({
   errorsAsHttp200: true,
   statusPageSize: TENCENT_STATUS_PAGE_SIZE,
   statusPaging: 'offset',
-  uniqueRequestIds: true,
+  sources: Object.freeze({
+    requestId: '002_40889c500b2228ae.txt:46 The unique request ID, which is returned for each request',
+    uniqueRequestId: '002_40889c500b2228ae.txt:46 The unique request ID',
+    success: '002_40889c500b2228ae.txt:58-61 Output Example',
+    error: 'DESIGN.md §3 tencent: errors are HTTP 200 with `Response.Error`',
+    transition: '002_40889c500b2228ae.txt:10 The instance status will become STOPPING when the API is called successfully',
+  }),
   rateLimit: Object.freeze({ operation: 'StopInstances', perSecond: 10 } as const),
   instanceId: tencentInstanceId,
   encode(call, ctx) {

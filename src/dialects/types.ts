@@ -137,8 +137,6 @@ export interface Outcome {
   readonly error: { readonly code: string; readonly message: string } | undefined;
   /** aliyun `InstanceResponses`, or the entries of a status query. */
   readonly instances: readonly InstanceResult[] | undefined;
-  /** Total count a status query reported, if any (for paging). */
-  readonly totalCount: number | undefined;
   /** Violations of the dialect's spec schema for this operation and answer, as readable lines. */
   readonly schemaErrors: readonly string[];
   /** Problems decoding the answer (not JSON, not XML, wrong envelope shape...), as readable lines. */
@@ -171,6 +169,30 @@ export interface DialectContext {
   readonly timeoutMs?: number;
 }
 
+/**
+ * The document lines (or DESIGN.md pins) behind the facts every case of a dialect relies on, each a source string
+ * `NNN_<hex>.txt:L[-L] <quote>` or `DESIGN.md §N <words of the pin>`.
+ */
+export interface DialectSources {
+  /** Every request is answered with a request id ("returned for each request"). */
+  readonly requestId: string;
+  /**
+   * Where the document calls the request id unique per request (tencent 000:28, 002:46; zenlayer 001:28, 003:28), so
+   * two StopInstances answers in one case with the same id are a finding; absent where it does not (aliyun 004:68).
+   */
+  readonly uniqueRequestId?: string;
+  /** The success envelope (HTTP 200 and its shape). */
+  readonly success: string;
+  /** The error envelope and how an error is told from a success (DESIGN.md §3 "What makes an answer an error"). */
+  readonly error: string;
+  /** RUNNING -> STOPPING -> STOPPED after an accepted stop. */
+  readonly transition: string;
+  /** Where a seed states the answer's Content-Type (aliyun: 004:112-147); absent: never judged (DESIGN.md §3). */
+  readonly contentType?: string;
+  /** A per-instance result list (aliyun SuccessFirst), where the dialect has one. */
+  readonly perInstance?: string;
+}
+
 /** The one interface each module under `src/dialects/` implements. */
 export interface Dialect {
   readonly name: DialectName;
@@ -196,11 +218,8 @@ export interface Dialect {
    * paces its own calls of that operation below it (DESIGN.md §3).
    */
   readonly rateLimit?: { readonly operation: OperationName; readonly perSecond: number };
-  /**
-   * Whether the document calls the request id unique per request (tencent 000:28, 002:46; zenlayer 001:28, 003:28),
-   * so two answers in one case with the same id are a finding. aliyun's says only "The ID of the request" (004:68).
-   */
-  readonly uniqueRequestIds: boolean;
+  /** Where the documents state the facts the engine's generic checks judge (DESIGN.md §5: every assertion names its source). */
+  readonly sources: DialectSources;
   /** A valid, fresh instance id built from a unique token (the suite picks every id itself, DESIGN.md §4). */
   instanceId(token: string): string;
   /** Build the signed HTTP request for a call. Pure apart from `ctx.now` and a random nonce. */

@@ -10,6 +10,7 @@ import type {
   Dialect,
   DialectContext,
   DialectName,
+  DialectSources,
   InstanceResult,
   OperationCall,
   Outcome,
@@ -94,82 +95,72 @@ function encodeZenlayer(name: DialectName, product: Product, call: OperationCall
 
 function decodeZenlayer(name: DialectName, call: OperationCall, response: WireResponse): Outcome {
   const successSchema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
+  // DESIGN.md §3 "What makes an answer an error": the HTTP status, 2xx success and 4xx/5xx error, whatever the body
+  // carries besides (a 200 with a `code` member is a success).
   const is2xx = response.status >= 200 && response.status < 300;
+  const isError = response.status >= 400;
   const base = {
     httpStatus: response.status,
     contentType: contentTypeOf(response),
     ok: false,
     error: undefined,
     instances: undefined,
-    totalCount: undefined,
     requestId: undefined,
     schemaErrors: [] as string[],
   };
+  const kindProblems = is2xx || isError ? [] : [`HTTP ${response.status} is neither a success (2xx) nor an error (4xx/5xx)`];
   if (response.bodyText.trim() === '') {
-    return { ...base, format: 'empty', body: undefined, decodeProblems: ['body is empty (no envelope)'] };
+    return { ...base, format: 'empty', body: undefined, decodeProblems: ['body is empty (no envelope)', ...kindProblems] };
   }
+  // No seed states a response content type (DESIGN.md §3): the body is read as JSON whatever the header says.
   const parsed = parseJson(response.bodyText);
   if (!parsed.ok) {
     return {
       ...base,
       format: 'unparseable',
       body: undefined,
-      decodeProblems: [`${parsed.problem} (starts "${excerpt(response.bodyText)}")`],
+      decodeProblems: [`${parsed.problem} (starts "${excerpt(response.bodyText)}")`, ...kindProblems],
     };
   }
   const body = parsed.value;
+  const schema = is2xx ? successSchema : 'ErrorResponse';
   if (!isRecord(body)) {
     return {
       ...base,
       format: 'json',
       body,
-      schemaErrors: validateSchema(name, is2xx ? successSchema : 'ErrorResponse', body),
-      decodeProblems: ['body is JSON but not an object (no envelope)'],
+      schemaErrors: validateSchema(name, schema, body),
+      decodeProblems: ['body is JSON but not an object (no envelope)', ...kindProblems],
     };
   }
   const inner = field(body, 'response');
   const requestId = stringField(body, 'requestId') ?? (isRecord(inner) ? stringField(inner, 'requestId') : undefined);
-  const problems: string[] = [];
-  if (Object.hasOwn(body, 'code')) {
+  if (!is2xx) {
+    const hasCode = Object.hasOwn(body, 'code');
     return {
       ...base,
       format: 'json',
       body,
       requestId,
-      error: { code: textField(body, 'code') ?? JSON.stringify(field(body, 'code')), message: textField(body, 'message') ?? '' },
+      error: isError && hasCode ? { code: textField(body, 'code') ?? JSON.stringify(field(body, 'code')), message: textField(body, 'message') ?? '' } : undefined,
       schemaErrors: validateSchema(name, 'ErrorResponse', body),
-      decodeProblems: problems,
+      decodeProblems: isError && !hasCode ? [`HTTP ${response.status} answer without an error code ("code")`] : kindProblems,
     };
   }
-  if (!isRecord(inner)) {
-    problems.push('JSON object is neither the success envelope ("response" object) nor the error envelope ("code", "message")');
-    return {
-      ...base,
-      format: 'json',
-      body,
-      requestId,
-      schemaErrors: validateSchema(name, is2xx ? successSchema : 'ErrorResponse', body),
-      decodeProblems: problems,
-    };
-  }
-  if (!is2xx) problems.push(`HTTP ${response.status} answer carries the success envelope and no error code`);
+  const problems: string[] = [];
   let instances: InstanceResult[] | undefined;
-  let totalCount: number | undefined;
   if (call.operation === 'DescribeStatus') {
-    const dataSet = field(inner, 'dataSet');
-    const total = field(inner, 'totalCount');
-    if (typeof total === 'number' && Number.isFinite(total)) totalCount = total;
+    // DESIGN.md §3: the suite reads the ids and their status words from a status answer, nothing else (no paging
+    // field, no request id); entries it cannot read are left out (and the instances they would name read as missing).
+    const dataSet = isRecord(inner) ? field(inner, 'dataSet') : undefined;
     if (Array.isArray(dataSet)) {
       instances = [];
-      dataSet.forEach((entry: unknown, i) => {
+      for (const entry of dataSet as unknown[]) {
         const id = isRecord(entry) ? stringField(entry, 'instanceId') : undefined;
-        if (!isRecord(entry) || id === undefined) {
-          problems.push(`response.dataSet[${i}] has no string instanceId`);
-          return;
-        }
+        if (!isRecord(entry) || id === undefined) continue;
         const status = stringField(entry, 'instanceStatus');
-        instances?.push(status === undefined ? { instanceId: id } : { instanceId: id, status });
-      });
+        instances.push(status === undefined ? { instanceId: id } : { instanceId: id, status });
+      }
     } else {
       problems.push('response.dataSet is missing or not an array');
     }
@@ -179,13 +170,30 @@ function decodeZenlayer(name: DialectName, call: OperationCall, response: WireRe
     format: 'json',
     body,
     requestId,
-    ok: is2xx,
+    ok: true,
     instances,
-    totalCount,
     schemaErrors: validateSchema(name, successSchema, body),
     decodeProblems: problems,
   };
 }
+
+/** Where each Zenlayer document states the facts every case relies on. */
+const ZENLAYER_SOURCES: Readonly<Record<Product, DialectSources>> = {
+  vm: Object.freeze({
+    requestId: '001_531d5cb6841b9371.txt:28 The unique request ID, which is returned for each request',
+    uniqueRequestId: '001_531d5cb6841b9371.txt:28 The unique request ID',
+    success: '001_531d5cb6841b9371.txt:51-57 Response:',
+    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
+    transition: '001_531d5cb6841b9371.txt:10 The instance status will become',
+  }),
+  bmc: Object.freeze({
+    requestId: '003_c37a545698f1730b.txt:28 每次请求都会返回',
+    uniqueRequestId: '003_c37a545698f1730b.txt:28 唯一请求 ID',
+    success: '003_c37a545698f1730b.txt:49-55 Response:',
+    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
+    transition: '003_c37a545698f1730b.txt:11 接口调用成功时，实例会进入`STOPPING`状态',
+  }),
+};
 
 function makeZenlayer(name: DialectName, product: Product, statusWords: readonly string[]): Dialect {
   return Object.freeze({
@@ -197,7 +205,7 @@ function makeZenlayer(name: DialectName, product: Product, statusWords: readonly
     errorsAsHttp200: false,
     statusPageSize: ZENLAYER_STATUS_PAGE_SIZE,
     statusPaging: 'page-number',
-    uniqueRequestIds: true,
+    sources: ZENLAYER_SOURCES[product],
     instanceId: (token: string): string => `${product}-${tokenDigest(token).toString('hex').slice(0, 16)}`,
     encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(name, product, call, ctx),
     decode: (call: OperationCall, response: WireResponse): Outcome => {
@@ -214,7 +222,6 @@ function makeZenlayer(name: DialectName, product: Product, statusWords: readonly
           ok: false,
           error: undefined,
           instances: undefined,
-          totalCount: undefined,
           schemaErrors: [],
           decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`],
         };

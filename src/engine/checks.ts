@@ -7,7 +7,7 @@
 import type { Expectation, InstanceExpectation, Level } from '../cases/types.ts';
 import type { StatusRead } from '../dialects/client.ts';
 import { toCurl } from '../dialects/curl.ts';
-import type { DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
+import type { Dialect, DialectName, Exchange, Outcome, WireRequest } from '../dialects/types.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { CheckName, Finding } from './types.ts';
 
@@ -17,22 +17,57 @@ export interface FindingScope {
   readonly dialect: DialectName;
   readonly level: Level;
   readonly docRef: string;
+  /** The rule a finding made in this scope names, until the engine binds it to the assertion it breaks. */
+  readonly rule?: string;
+  /** Its source (default: `docRef`). */
+  readonly source?: string;
 }
 
-/** Build a finding in the one shape, with the request at fault as a curl line. */
+/**
+ * What an answer was, for a fingerprint: its error code, else its HTTP status, else `no-answer`.
+ *
+ * @example
+ * answerKey(exchange) // 'OPERATION_DENIED_INSTANCE_NOT_RUNNING', '500' or 'no-answer'
+ */
+export function answerKey(ex: Exchange): string {
+  const code = ex.outcome?.error?.code;
+  if (code !== undefined && code !== '') return code;
+  if (ex.response) return String(ex.response.status);
+  return 'no-answer';
+}
+
+/**
+ * The stable fingerprint of a finding, `<dialect>/<case>/<check>/<code or HTTP status>` (issue 16): the same cause in
+ * the same case gives the same fingerprint from run to run, whatever the message says (ids, request ids, timings).
+ *
+ * @example
+ * fingerprintOf('zenlayer-vm', 'stop.single', 'http-status', '500') // 'zenlayer-vm/stop.single/http-status/500'
+ */
+export function fingerprintOf(dialect: DialectName, caseId: string, check: CheckName, key: string): string {
+  return `${dialect}/${caseId}/${check}/${key}`;
+}
+
+/**
+ * Build a finding in the one shape, with the request at fault as a curl line; `key` is what the target answered
+ * (an error code, an HTTP status, a status word; see {@link answerKey}) for the fingerprint.
+ */
 export function makeFinding(
   scope: FindingScope,
   check: CheckName,
   message: string,
   request?: WireRequest,
+  key = 'none',
 ): Finding {
   return {
+    fingerprint: fingerprintOf(scope.dialect, scope.caseId, check, key),
     caseId: scope.caseId,
     dialect: scope.dialect,
     level: scope.level,
     check,
+    rule: scope.rule ?? '',
     message,
     docRef: scope.docRef,
+    source: scope.source ?? scope.docRef,
     curl: request ? toCurl(request) : undefined,
   };
 }
@@ -125,6 +160,7 @@ const transportOk: CallCheck = ({ scope, exchange }) =>
           'transport-ok',
           `expected an HTTP answer, received none: ${exchange.transportError ?? 'no response'}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -138,6 +174,7 @@ const notServerError: CallCheck = ({ scope, exchange }) => {
           'not-server-error',
           `expected no 5xx, received HTTP ${status} with body ${excerpt(exchange.response?.bodyText)}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -154,7 +191,7 @@ const decodable: CallCheck = ({ scope, exchange, expect }) => {
   if (o.decodeProblems.length > 0) {
     problems.push(`expected the dialect's envelope, received: ${o.decodeProblems.join('; ')}`);
   }
-  return problems.map((m) => makeFinding(scope, 'decodable', m, exchange.request));
+  return problems.map((m) => makeFinding(scope, 'decodable', m, exchange.request, answerKey(exchange)));
 };
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -174,6 +211,7 @@ const contentType: CallCheck = ({ scope, exchange, expect }) => {
           'content-type',
           `expected Content-Type ${want === 'xml' ? 'application/xml or text/xml' : 'application/json'}, received ${received === undefined ? 'none' : JSON.stringify(received)}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -187,6 +225,7 @@ const schemaValid: CallCheck = ({ scope, exchange }) => {
           'schema-valid',
           `expected an answer valid against the spec, received ${errors.length} violation(s): ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? '; ...' : ''}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ]
     : [];
@@ -221,7 +260,7 @@ const resultKind: CallCheck = ({ scope, exchange, expect }) => {
   }
   return expected === undefined
     ? []
-    : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request)];
+    : [makeFinding(scope, 'result-kind', `expected ${expected}, received ${describeAnswer(exchange)}`, exchange.request, answerKey(exchange))];
 };
 
 function codeList(codes: readonly string[]): string {
@@ -240,6 +279,7 @@ const errorCode: CallCheck = ({ scope, exchange, expect }) => {
           'error-code',
           `expected error code ${codeList(codes)}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -269,6 +309,7 @@ const httpStatus: CallCheck = ({ scope, exchange, expect, statusForCode }) => {
       'http-status',
       `expected HTTP ${allowed.join(' or ')} (per ${why}), received ${describeAnswer(exchange)}`,
       exchange.request,
+      answerKey(exchange),
     ),
   ];
 };
@@ -284,6 +325,7 @@ const requestIdPresent: CallCheck = ({ scope, exchange }) => {
           'request-id-present',
           `expected a non-empty RequestId in the answer, received none (${describeAnswer(exchange)})`,
           exchange.request,
+          answerKey(exchange),
         ),
       ];
 };
@@ -303,7 +345,7 @@ const perInstance: CallCheck = ({ scope, exchange, expect, idOf }) => {
   if (!o || !wanted) return [];
   const found: Finding[] = [];
   const add = (message: string): void => {
-    found.push(makeFinding(scope, 'per-instance', message, exchange.request));
+    found.push(makeFinding(scope, 'per-instance', message, exchange.request, answerKey(exchange)));
   };
   const entries = o.instances;
   if (!entries) {
@@ -354,22 +396,31 @@ export const CALL_CHECKS = {
 /** The name of a per-call check (a key of {@link CALL_CHECKS}). */
 export type CallCheckName = keyof typeof CALL_CHECKS;
 
-/** The call checks that apply to one call step, by the kind of result it expects. */
-export const CALL_CHECKS_BY_RESULT: Readonly<Record<Expectation['result'], readonly CallCheckName[]>> = {
-  success: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present', 'per-instance'],
-  error: ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'error-code', 'http-status', 'schema-valid', 'request-id-present'],
-  'client-error': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'http-status', 'schema-valid', 'request-id-present'],
-  'not-5xx': ['transport-ok', 'not-server-error', 'decodable', 'content-type', 'result-kind', 'schema-valid', 'request-id-present'],
-};
+/**
+ * The call checks one call step runs, in order, by the result it expects: `content-type` only where a seed states the
+ * answer's Content-Type (aliyun, DESIGN.md §3), `error-code` for a documented code, `http-status` unless either
+ * envelope will do, `per-instance` where the row states per-instance results.
+ *
+ * @example
+ * callChecksFor(getDialect('zenlayer-vm'), { result: 'client-error' }) // no content-type, no error-code
+ */
+export function callChecksFor(dialect: Dialect, expect: Expectation): CallCheckName[] {
+  const names: CallCheckName[] = ['transport-ok', 'not-server-error', 'decodable'];
+  if (dialect.sources.contentType !== undefined) names.push('content-type');
+  names.push('result-kind');
+  if (expect.result === 'error') names.push('error-code');
+  if (expect.result !== 'not-5xx') names.push('http-status');
+  names.push('schema-valid', 'request-id-present');
+  if (expect.instances) names.push('per-instance');
+  return names;
+}
 
 /**
- * Run the call checks that apply to an expectation. When the target sent no answer, only `transport-ok` reports
- * (the other checks have nothing to look at).
+ * Run the call checks that apply to an expectation ({@link callChecksFor}). When the target sent no answer, only
+ * `transport-ok` reports (the other checks have nothing to look at).
  */
 export function runCallChecks(input: CallCheckInput): Finding[] {
-  const names = [...CALL_CHECKS_BY_RESULT[input.expect.result]];
-  // per-instance applies whenever the row states per-instance results.
-  if (input.expect.instances && !names.includes('per-instance')) names.push('per-instance');
+  const names = callChecksFor(getDialect(input.scope.dialect), input.expect);
   const found: Finding[] = [];
   for (const name of names) found.push(...CALL_CHECKS[name](input));
   return found;
@@ -453,11 +504,16 @@ export interface BurstRefusedInput extends BurstInput {
   readonly windowMs?: number;
 }
 
-/** Every answer in a case carries its own RequestId (DESIGN.md §2 "unique request ID"); duplicates are one finding. */
+/**
+ * Every StopInstances answer in a case carries its own request id (the dialect's "unique request ID" line); duplicates
+ * are one finding. Status answers are never judged for it (DESIGN.md §3: request-id uniqueness is judged on
+ * StopInstances answers only).
+ */
 function requestIdUnique({ scope, exchanges }: RequestIdInput): Finding[] {
   const seen = new Set<string>();
   const repeated: { id: string; ex: Exchange }[] = [];
   for (const ex of exchanges) {
+    if (ex.call.operation !== 'StopInstances') continue;
     const id = ex.outcome?.requestId;
     if (typeof id !== 'string' || id === '') continue;
     if (seen.has(id)) repeated.push({ id, ex });
@@ -472,6 +528,7 @@ function requestIdUnique({ scope, exchanges }: RequestIdInput): Finding[] {
       'request-id-unique',
       `expected a fresh RequestId per answer, received ${repeated.length} answer(s) repeating an earlier one in this case: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}`,
       first.ex.request,
+      'repeated',
     ),
   ];
 }
@@ -483,7 +540,7 @@ function lastRequest(read: StatusRead): WireRequest | undefined {
 /** `state-immediate` or `burst-state`: each instance reads one of its accepted words right after the step. */
 function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImmediateInput) => Finding[] {
   return ({ scope, expected, read, blame }) => {
-    if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read))];
+    if (read.problem) return [makeFinding(scope, check, `expected to read instance statuses, but the ${read.problem}`, lastRequest(read), 'unreadable')];
     const missing = expected.filter((e) => read.statuses.get(e.id) === undefined);
     const wrong = expected.filter((e) => {
       const got = read.statuses.get(e.id);
@@ -498,6 +555,7 @@ function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImme
           check,
           `${missing.length === 1 ? '' : `${missing.length} instances: `}${nameInstances(missing)}: expected status ${accept.join(' or ')}, received no status (left out of the status query)`,
           lastRequest(read),
+          'missing',
         ),
       );
     }
@@ -506,7 +564,7 @@ function stateCheck(check: 'state-immediate' | 'burst-state'): (input: StateImme
       const got = read.statuses.get(head.id) ?? '';
       const total = expected.length;
       const lead = group.length === 1 ? nameInstances(group) : `${group.length} of ${total} instances changed (${nameInstances(group)})`;
-      found.push(makeFinding(scope, check, `${lead}: expected status ${head.accept.join(' or ')} right after the call, received ${got}`, blame));
+      found.push(makeFinding(scope, check, `${lead}: expected status ${head.accept.join(' or ')} right after the call, received ${got}`, blame, got));
     }
     return found;
   };
@@ -531,13 +589,13 @@ async function stateEventual(input: StateEventualInput): Promise<Finding[]> {
     await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
   if (last.problem) {
-    return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last))];
+    return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last), 'unreadable')];
   }
   const statuses = last.statuses;
   return groupBy(pending, (e) => statuses.get(e.id) ?? '').map((group) => {
     const got = statuses.get((group[0] as { id: string }).id);
     const lead = group.length === 1 ? nameInstances(group) : `${group.length} instances (${nameInstances(group)})`;
-    return makeFinding(scope, 'state-eventual', `${lead}: expected status ${stoppedWord} within ${timeoutMs} ms, received ${got ?? 'no status'}`, blame);
+    return makeFinding(scope, 'state-eventual', `${lead}: expected status ${stoppedWord} within ${timeoutMs} ms, received ${got ?? 'no status'}`, blame, got ?? 'missing');
   });
 }
 
@@ -557,6 +615,7 @@ function burstAllServed({ scope, answers }: BurstInput): Finding[] {
       'burst-all-served',
       `expected all ${answers.length} requests of the burst served, received ${bad.length} not served; first: ${describeAnswer(first)}`,
       first.request,
+      answerKey(first),
     ),
   ];
 }
@@ -574,6 +633,7 @@ function burstSomeRefused({ scope, answers, code, spanMs, windowMs }: BurstRefus
         'burst-some-refused',
         `expected at least one of ${answers.length} requests refused with ${code}, received none refused`,
         answers[0]?.request,
+        'none-refused',
       ),
     );
   }
@@ -585,6 +645,7 @@ function burstSomeRefused({ scope, answers, code, spanMs, windowMs }: BurstRefus
         'burst-some-refused',
         `expected every request of the burst served or refused with ${code}, received ${other.length} other answer(s); first: ${describeAnswer(firstOther)}`,
         firstOther.request,
+        answerKey(firstOther),
       ),
     );
   }

@@ -7,8 +7,6 @@
 export const DEFAULT_POLL_TIMEOUT_MS = 10_000;
 /** Default per-request timeout. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Default per-case timeout (CaseRow.timeoutMs). */
-export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
 
 /**
  * The id of the preflight's result row. A run-level row, not a case: no baseline can list it (a target that fails

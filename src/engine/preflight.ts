@@ -10,7 +10,7 @@ import type { Credentials, DialectName } from '../dialects/types.ts';
 import { makeFinding } from './checks.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances } from './provider-states.ts';
 import { PREFLIGHT_ID } from './defaults.ts';
-import type { CaseIdentity, CaseResult } from './types.ts';
+import { PROTOCOL_RULES, type CaseIdentity, type CaseResult } from './types.ts';
 
 /** The id of the preflight's result row (see defaults.ts). */
 export { PREFLIGHT_ID };
@@ -54,7 +54,7 @@ export function preflightIdentity(dialect: DialectName): CaseIdentity {
 export async function preflight(input: PreflightInput): Promise<CaseResult | undefined> {
   const started = performance.now();
   const identity = preflightIdentity(input.dialect);
-  const scope = { caseId: PREFLIGHT_ID, dialect: input.dialect, level: identity.level, docRef: identity.docRef };
+  const scope = { caseId: PREFLIGHT_ID, dialect: input.dialect, level: identity.level, docRef: identity.docRef, ...PROTOCOL_RULES.preflight };
   const dialect = getDialect(input.dialect);
   const token = `preflight.${Date.now().toString(36)}`;
   const fail = (message: string, curl?: string): CaseResult => {

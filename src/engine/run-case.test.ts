@@ -5,7 +5,7 @@ import { DIALECT_NAMES } from '../dialects/types.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { WindowPacer } from './pacer.ts';
 import { TransportBreaker } from './breaker.ts';
-import { expandSeeds, isPacedCall, newRunId, NOT_RUN_NO_STATES, rowNeedsStates, runCase } from './run-case.ts';
+import { caseBudgetMs, expandSeeds, isPacedCall, newRunId, NOT_RUN_NO_STATES, rowNeedsStates, runCase } from './run-case.ts';
 import { startFakeZenlayer, type FakeTarget } from './testing/fake-zenlayer.ts';
 import type { RunContext } from './types.ts';
 
@@ -132,12 +132,15 @@ describe('runCase against wrong targets', () => {
     expect(checksOf(r)).toContain('result-kind');
     const f = r.findings.find((x) => x.check === 'not-server-error');
     expect(f).toEqual({
+      fingerprint: 'zenlayer-vm/stop.single/not-server-error/INTERNAL',
       caseId: 'stop.single',
       dialect: 'zenlayer-vm',
       level: 'MUST',
       check: 'not-server-error',
+      rule: 'envelope:success',
       message: expect.stringMatching(/expected no 5xx, received HTTP 500/),
       docRef: DOC,
+      source: '001_531d5cb6841b9371.txt:1',
       curl: expect.stringMatching(/^curl /),
     });
     expect(JSON.stringify(r)).not.toContain(TEST_CREDENTIALS.accessKeySecret);
@@ -149,7 +152,9 @@ describe('runCase against wrong targets', () => {
     fake.fault = 'garbage';
     const r = await runCase(stopSingle, ctx());
     expect(r.status).toBe('failed');
-    expect(checksOf(r)).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind']));
+    expect(checksOf(r)).toEqual(expect.arrayContaining(['decodable', 'result-kind']));
+    // No seed states a zenlayer answer's Content-Type (DESIGN.md §3): never judged.
+    expect(checksOf(r)).not.toContain('content-type');
   });
 
   it('flags the wrong error code', async () => {
@@ -173,10 +178,21 @@ describe('runCase against wrong targets', () => {
     expect(r.findings[0]?.message).toMatch(/expected status STOPPED within 300 ms, received STOPPING/);
   });
 
-  it('flags reused request ids', async () => {
+  it('flags reused request ids among StopInstances answers, never among status answers (DESIGN.md §3)', async () => {
     fake.fault = 'same-request-id';
-    const r = await runCase(stopSingle, ctx());
+    // stop.single: one StopInstances answer and several status answers, all with one id: nothing to judge.
+    expect((await runCase(stopSingle, ctx())).findings).toEqual([]);
+    const twoStops: CaseRow = {
+      ...stopSingle,
+      id: 'stop.twice',
+      steps: [
+        { kind: 'call', call: { operation: 'StopInstances', ids: ['a'] }, expect: { result: 'success', stopped: ['a'] } },
+        { kind: 'call', call: { operation: 'StopInstances', ids: ['bystander'] }, expect: { result: 'success', stopped: ['bystander'] } },
+      ],
+    };
+    const r = await runCase(twoStops, ctx());
     expect(checksOf(r)).toEqual(['request-id-unique']);
+    expect(r.findings[0]).toMatchObject({ rule: 'envelope:success', source: expect.stringContaining('001_531d5cb6841b9371.txt:28') as unknown });
   });
 
   it('makes a failed setup visible with the HTTP status and body, and still tears down', async () => {
@@ -185,18 +201,19 @@ describe('runCase against wrong targets', () => {
     expect(r.status).toBe('failed');
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]?.check).toBe('provider-state');
-    expect(r.findings[0]?.message).toMatch(/setup: expected HTTP 200, received HTTP 500 with body .*store is down/);
+    expect(r.findings[0]?.message).toMatch(/setup: expected HTTP 2xx \(DESIGN.md §4\), received HTTP 500 with body .*store is down/);
+    expect(r.findings[0]).toMatchObject({ rule: 'protocol:provider-states', source: 'DESIGN.md §4 One extra endpoint on the target' });
     expect(r.findings[0]?.curl).toContain('/_vmconform/provider-states');
     expect(fake.stopCalls).toBeGreaterThanOrEqual(0);
     expect(fake.stateCalls.map((c) => c.action)).toEqual(['setup', 'teardown']);
   });
 
-  it('times a hanging target out as a finding and tears down', async () => {
+  it('a hanging target: the request times out at --request-timeout, a finding, and the case tears down', async () => {
     fake.fault = 'hang';
     const started = Date.now();
-    const r = await runCase({ ...stopSingle, timeoutMs: 400 }, ctx({ requestTimeoutMs: 5_000 }));
+    const r = await runCase(stopSingle, ctx({ requestTimeoutMs: 400 }));
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(checksOf(r)).toEqual(['case-timeout']);
+    expect(checksOf(r)).toEqual(['transport-ok']);
     expect(fake.stateCalls.map((c) => c.action)).toEqual(['setup', 'teardown']);
     expect(fake.instances.size).toBe(0);
   });
@@ -251,7 +268,7 @@ describe('client errors must be the dialect error envelope', () => {
     for (const r of [emptyRejected, badJsonRejected]) {
       const res = await runCase(r, ctx());
       expect(res.status).toBe('failed');
-      expect(checksOf(res)).toEqual(expect.arrayContaining(['decodable', 'content-type', 'result-kind', 'request-id-present']));
+      expect(checksOf(res)).toEqual(expect.arrayContaining(['decodable', 'result-kind', 'request-id-present']));
     }
   });
 });
@@ -312,7 +329,7 @@ describe('reading statuses robustly (DESIGN.md §3: the status query is an instr
     const wrongAfterPaging = row('stop.two.wrong', seeds, { kind: 'call', call: { operation: 'StopInstances', ids: ['a', 'c'] }, expect: { result: 'success', stopped: ['a'] } });
     const r = await runCase(wrongAfterPaging, ctx());
     // c is on the second page of the status query: the engine must have read it to see that it changed.
-    expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^c \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPPING/)]);
+    expect(r.findings.map((f) => f.message)).toEqual([expect.stringMatching(/^c \(vm-[0-9a-f]+\): expected status RUNNING right after the call, received STOPP(ING|ED)/)]);
   });
 });
 
@@ -404,7 +421,6 @@ describe('pacing (tencent-cvm-api3, against the reference provider)', () => {
         rules: [],
         instances: [{ alias: 'a', status: 'RUNNING' }],
         steps: [{ kind: 'call', call: { operation: 'StopInstances', ids: ['a'] }, expect: { result: 'success', stopped: ['a'] } }],
-        timeoutMs: 1_500,
       };
       const hold = pacer.exclusive(() => new Promise((r) => setTimeout(r, 1_800)));
       const started = Date.now();
@@ -425,5 +441,21 @@ describe('pacing (tencent-cvm-api3, against the reference provider)', () => {
     } finally {
       await provider.close();
     }
+  });
+});
+
+describe('every time limit of a case derives from --poll-timeout and --request-timeout (DESIGN.md §3 "Time")', () => {
+  it('the case budget grows with the poll bound: a stop that takes 35 s fits --poll-timeout 60000, bare metal fits ten minutes', () => {
+    const bounds = (pollTimeoutMs: number, requestTimeoutMs = 10_000) => ({ pollTimeoutMs, requestTimeoutMs });
+    expect(caseBudgetMs(stopSingle, bounds(60_000))).toBeGreaterThan(60_000 + 35_000);
+    expect(caseBudgetMs(stopSingle, bounds(600_000))).toBeGreaterThan(600_000);
+    expect(caseBudgetMs(stopSingle, bounds(600_000))).toBeGreaterThan(caseBudgetMs(stopSingle, bounds(60_000)));
+    // Per step, at least the poll bound and a patient call (every throttled retry at its request timeout).
+    const twoSteps: CaseRow = { ...stopSingle, steps: [...stopSingle.steps, ...stopSingle.steps] };
+    expect(caseBudgetMs(twoSteps, bounds(60_000))).toBeGreaterThan(2 * (60_000 + 7 * 10_000));
+    // More pages of status reads for more seeded instances.
+    const many: CaseRow = { ...stopSingle, instances: Array.from({ length: 101 }, (_, i) => ({ alias: `n${i}`, status: 'RUNNING' })) };
+    expect(caseBudgetMs(many, bounds(10_000), 20)).toBeGreaterThan(caseBudgetMs(stopSingle, bounds(10_000), 20));
+    expect(caseBudgetMs(stopSingle, bounds(10_000, 30_000))).toBeGreaterThan(caseBudgetMs(stopSingle, bounds(10_000, 10_000)));
   });
 });

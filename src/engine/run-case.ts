@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallStep, BurstStep, CaseRow, IdRef, InstanceSeed } from '../cases/types.ts';
-import { retryWhileThrottled } from '../dialects/client.ts';
+import { patientCallBoundMs, retryWhileThrottled } from '../dialects/client.ts';
 import { callTarget, queryStatuses, type StatusRead } from './recorded-client.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
@@ -18,14 +18,38 @@ import {
   type FindingScope,
   type InstanceStateExpectation,
 } from './checks.ts';
+import { assertionFor, assertionsOf, type Assertion, type StateSubject } from './assertions.ts';
 import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances, type IdAssignments } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
-import type { CaseIdentity, CaseResult, Finding, RunContext } from './types.ts';
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.ts';
+import { PROTOCOL_RULES, type CaseIdentity, type CaseResult, type Finding, type RunContext } from './types.ts';
+import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.ts';
 
 /** The engine's default bounds (defined in `defaults.ts`, which the command line reads without loading the engine). */
-export { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS };
+export { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS };
+
+/**
+ * How long a case may take (DESIGN.md §3 "Time": every limit of a case derives from `--poll-timeout` and
+ * `--request-timeout`, never a fixed number shorter than they need): its setup, then per step the call with every
+ * throttled retry (or a burst), a status read of each page of its instances before and after the stopped word is
+ * due, and the poll bound itself, plus a second of the engine's own work. Time queued for the shared pacer does not
+ * count (see runCase). A backstop for a target that keeps a case busy past every request's own timeout.
+ *
+ * @example
+ * caseBudgetMs(row, { requestTimeoutMs: 10_000, pollTimeoutMs: 600_000 }) // over ten minutes for bare metal
+ */
+export function caseBudgetMs(row: CaseRow, bounds: { readonly requestTimeoutMs: number; readonly pollTimeoutMs: number }, statusPageSize = 20): number {
+  const r = bounds.requestTimeoutMs;
+  const patient = patientCallBoundMs(r);
+  const seeded = expandSeeds(row).length;
+  const pages = Math.max(1, Math.ceil(seeded / Math.max(1, statusPageSize)));
+  let total = r + 1_000;
+  for (const step of row.steps) {
+    const send = step.kind === 'burst' ? r : patient;
+    total += send + 2 * pages * patient + bounds.pollTimeoutMs;
+  }
+  return total;
+}
 
 /** A fresh run id (short, URL- and id-safe). */
 export function newRunId(): string {
@@ -178,7 +202,8 @@ export function caseIdentity(row: CaseRow): CaseIdentity {
  */
 export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult> {
   const started = performance.now();
-  const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef };
+  const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef, rule: row.rules[0] ?? '', source: row.docRef };
+  const plan = assertionsOf(row);
   const base = caseIdentity(row);
   if (row.dialect !== ctx.dialect) {
     return { ...base, status: 'skipped', durationMs: 0, message: `row is for ${row.dialect}, the run is for ${ctx.dialect}`, findings: [] };
@@ -228,11 +253,11 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
         return;
       }
     }
-    const runner = new StepRunner({ row, run: ctx, dialect, dctx, ids, seeds, scope, findings, isCaseOver: () => caseOver, pacerWait });
+    const runner = new StepRunner({ row, run: ctx, dialect, dctx, ids, seeds, scope, plan, findings, isCaseOver: () => caseOver, pacerWait });
     try {
-      for (const step of row.steps) {
+      for (const [i, step] of row.steps.entries()) {
         if (caseOver) return;
-        const goOn = step.kind === 'call' ? await runner.call(step) : await runner.burst(step);
+        const goOn = step.kind === 'call' ? await runner.call(step, i + 1) : await runner.burst(step, i + 1);
         if (!goOn) return;
       }
     } finally {
@@ -240,10 +265,10 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
       transport.answered = runner.exchanges.length === 0 ? transport.answered : runner.exchanges.some((ex) => ex.response !== undefined);
       for (const ex of runner.exchanges) if (!ex.response) transport.lastError = ex.transportError ?? transport.lastError;
     }
-    if (dialect.uniqueRequestIds) findings.push(...STEP_CHECKS['request-id-unique']({ scope, exchanges: runner.exchanges }));
+    if (dialect.sources.uniqueRequestId !== undefined) findings.push(...bindFindings(plan, STEP_CHECKS['request-id-unique']({ scope, exchanges: runner.exchanges }), undefined));
   };
 
-  const caseTimeout = row.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const caseTimeout = caseBudgetMs(row, { requestTimeoutMs: requestTimeout, pollTimeoutMs: ctx.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS }, dialect.statusPageSize);
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -261,9 +286,9 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     if (err instanceof BreakerOpen) {
       skippedBy = err.message;
     } else if (err instanceof CaseTimeout) {
-      findings.push(makeFinding(scope, 'case-timeout', `expected the case to finish within ${caseTimeout} ms, it did not (a request or a poll hung)`));
+      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES['case-timeout'] }, 'case-timeout', `expected the case to finish within ${caseTimeout} ms, it did not (a request or a poll hung)`, undefined, 'timeout'));
     } else {
-      findings.push(makeFinding(scope, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`));
+      findings.push(makeFinding({ ...scope, ...PROTOCOL_RULES.engine }, 'engine', `vmconform failed while running the case: ${err instanceof Error ? err.message : String(err)}`, undefined, 'internal'));
     }
   } finally {
     caseOver = true;
@@ -291,11 +316,12 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     : { ...base, status: 'failed', durationMs, message: safe.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings: safe };
 }
 
-function providerStateFinding(scope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
+function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
+  const scope = { ...caseScope, ...PROTOCOL_RULES['provider-state'] };
   if (err instanceof ProviderStateCallError) {
-    return { ...makeFinding(scope, 'provider-state', err.message), curl: err.curl };
+    return { ...makeFinding(scope, 'provider-state', err.message, undefined, `${action}-${err.httpStatus ?? 'no-answer'}`), curl: err.curl };
   }
-  return makeFinding(scope, 'provider-state', `provider-state ${action} failed: ${err instanceof Error ? err.message : String(err)}`);
+  return makeFinding(scope, 'provider-state', `provider-state ${action} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, action);
 }
 
 /** What a {@link StepRunner} works with: the row, the run, the dialect, the case's ids and where findings go. */
@@ -307,6 +333,8 @@ interface StepContext {
   readonly ids: IdMap;
   readonly seeds: readonly InstanceSeed[];
   readonly scope: FindingScope;
+  /** The row's assertion plan: every finding takes its rule and source from the assertion it breaks. */
+  readonly plan: readonly Assertion[];
   readonly findings: Finding[];
   /** True once the case is over (timed out): a step in flight stops at its next turn. */
   readonly isCaseOver: () => boolean;
@@ -360,23 +388,22 @@ class StepRunner {
   }
 
   /** Returns false when the case cannot go on (no answer from the target, or the case is over). */
-  async call(step: CallStep): Promise<boolean> {
+  async call(step: CallStep, n: number): Promise<boolean> {
     const call = this.toCall(step);
     const ex = await this.send(call, 'call');
-    this.c.findings.push(
-      ...runCallChecks({
-        scope: this.c.scope,
-        exchange: ex,
-        expect: step.expect,
-        idOf: (key) => this.c.ids.key(key),
-        statusForCode: this.statusForCode,
-      }),
-    );
+    const found = runCallChecks({
+      scope: this.c.scope,
+      exchange: ex,
+      expect: step.expect,
+      idOf: (key) => this.c.ids.key(key),
+      statusForCode: this.statusForCode,
+    });
+    this.c.findings.push(...bindFindings(this.c.plan, found, n));
     if (!ex.response) return false;
     const { stopping, stopped } = this.c.dialect.lifecycle;
     const stoppedByCall = this.stoppedBy(step, ex);
     for (const alias of stoppedByCall) this.book.set(alias, [stopping, stopped]);
-    await this.checkStates(ex.request, 'state-immediate', stoppedByCall);
+    await this.checkStates(ex.request, 'state-immediate', stoppedByCall, n);
     return !this.c.isCaseOver();
   }
 
@@ -403,16 +430,26 @@ class StepRunner {
     }
   }
 
-  /** Immediate state check of the whole book, then the eventual check for `stoppedByStep` aliases that passed it. */
-  private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedByStep: readonly string[]): Promise<void> {
-    const { scope, ids, findings } = this.c;
+  /**
+   * Immediate state check of the whole book (the instances the step stops, then the others, each judged against its
+   * own assertion), then the eventual check for `stoppedByStep` aliases that passed it.
+   */
+  private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedByStep: readonly string[], n: number): Promise<void> {
+    const { scope, ids, findings, plan } = this.c;
     const expected: InstanceStateExpectation[] = [];
     for (const [alias, accept] of this.book) {
       if (accept !== undefined) expected.push({ alias, id: ids.alias(alias), accept });
     }
     if (expected.length === 0) return;
     const read = await this.readStatuses(expected.map((e) => e.id));
-    findings.push(...STEP_CHECKS[check]({ scope, expected, read, blame }));
+    if (check === 'burst-state' || read.problem) {
+      findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected, read, blame }), n, stoppedByStep.length > 0 ? 'stopped' : 'unchanged'));
+    } else {
+      const stopping = expected.filter((e) => stoppedByStep.includes(e.alias));
+      const others = expected.filter((e) => !stoppedByStep.includes(e.alias));
+      if (stopping.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: stopping, read, blame }), n, 'stopped'));
+      if (others.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: others, read, blame }), n, 'unchanged'));
+    }
     if (read.problem || this.c.isCaseOver()) return;
     const { stopped } = this.c.dialect.lifecycle;
     const candidates = stoppedByStep
@@ -429,11 +466,11 @@ class StepRunner {
       timeoutMs: this.c.run.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS,
       blame,
     });
-    findings.push(...eventual);
+    findings.push(...bindFindings(plan, eventual, n));
     if (eventual.length === 0) for (const cand of candidates) this.book.set(cand.alias, [stopped]);
   }
 
-  async burst(step: BurstStep): Promise<boolean> {
+  async burst(step: BurstStep, n: number): Promise<boolean> {
     const calls = Array.from({ length: step.count }, (_, n) => this.toCall(step, n));
     const first = calls[0];
     if (first === undefined) return true;
@@ -449,11 +486,11 @@ class StepRunner {
       : await fire();
     const { scope } = this.c;
     const windowMs = this.c.dialect.rateLimit === undefined ? undefined : 1000;
-    this.c.findings.push(
-      ...('allServed' in step.expect
+    const found =
+      'allServed' in step.expect
         ? STEP_CHECKS['burst-all-served']({ scope, answers })
-        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) })),
-    );
+        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });
+    this.c.findings.push(...bindFindings(this.c.plan, found, n));
     if (answers.every((a) => !a.response)) return false;
     const { stopping, stopped } = this.c.dialect.lifecycle;
     const refusedCode = 'someRefused' in step.expect ? step.expect.someRefused : undefined;
@@ -467,7 +504,18 @@ class StepRunner {
       }
     });
     const blame = answers.find((a) => isServed(a))?.request ?? (answers[0] as Exchange).request;
-    await this.checkStates(blame, 'burst-state', []);
+    await this.checkStates(blame, 'burst-state', [], n);
     return !this.c.isCaseOver();
   }
+}
+
+/**
+ * Findings of step `step` (undefined: the whole case) with the rule and source of the assertion each breaks (its
+ * check, and for state checks its subject).
+ */
+function bindFindings(plan: readonly Assertion[], found: readonly Finding[], step: number | undefined, subject?: StateSubject): Finding[] {
+  return found.map((f) => {
+    const a = assertionFor(plan, f.check, step, subject);
+    return a === undefined ? f : { ...f, rule: a.rule, source: a.source };
+  });
 }

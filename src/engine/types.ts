@@ -67,16 +67,37 @@ export type CheckName = CallCheckName | StepCheckName | FuzzCheckName | EngineFi
  *   message: 'HTTP status: expected one of 200, received 500', docRef: '001_...txt:40', curl: 'curl -sS ...' }
  */
 export interface Finding {
+  /**
+   * `<dialect>/<case>/<check>/<code or HTTP status>`: the same cause in the same case gives the same fingerprint in
+   * every run (baselines record them; a known case failing with a new fingerprint is a new failure).
+   */
+  readonly fingerprint: string;
   readonly caseId: string;
   readonly dialect: DialectName;
   readonly level: Level;
   readonly check: CheckName;
+  /**
+   * The rule it breaks: an id of the rule inventory (`src/specs/inventory.ts`), or for what is not a rule of the API
+   * one of {@link PROTOCOL_RULES} (the provider-state protocol, the case's time bound, vmconform itself).
+   */
+  readonly rule: string;
   /** Says what was expected and what was received. Never contains a secret. */
   readonly message: string;
+  /** The case's document reference (its row's docRef). */
   readonly docRef: string;
+  /** The source of the assertion it breaks: a seed line or a DESIGN.md pin (DESIGN.md §5). */
+  readonly source: string;
   /** The request at fault as a curl line (`toCurl`), `undefined` when no request is at fault. */
   readonly curl: string | undefined;
 }
+
+/** The rules of findings that are not about a rule of the API: the suite's own protocol with the target, and itself. */
+export const PROTOCOL_RULES = Object.freeze({
+  'provider-state': { rule: 'protocol:provider-states', source: 'DESIGN.md §4 One extra endpoint on the target' },
+  preflight: { rule: 'protocol:preflight', source: 'DESIGN.md §4 One extra endpoint on the target' },
+  'case-timeout': { rule: 'protocol:time-bound', source: "DESIGN.md §3 Time: no seed bounds how long a stop takes (bare metal takes minutes). The user's `--poll-timeout` is the bound" },
+  engine: { rule: 'vmconform:internal', source: 'DESIGN.md §6 3 when vmconform itself failed (internal error)' },
+} as const satisfies Readonly<Record<EngineFindingKind, { readonly rule: string; readonly source: string }>>);
 
 /** Verdict of one case. */
 export type CaseStatus = 'passed' | 'failed' | 'skipped';

@@ -76,10 +76,10 @@ describe('legal variants make their choice', () => {
     const seeds = Array.from({ length: 10 }, (_, i) => ({ id: tc(i), status: 'RUNNING' }));
     const withTotals = await probe('status-small-pages', 'tencent-cvm-api2', seeds);
     const a = await withTotals.call({ operation: 'DescribeStatus', instanceIds: seeds.map((s) => s.id), pageSize: 100 });
-    expect([a.outcome?.instances?.length, a.outcome?.totalCount]).toEqual([7, 10]);
+    expect([a.outcome?.instances?.length, (a.outcome?.body as { Response?: { TotalCount?: number } }).Response?.TotalCount]).toEqual([7, 10]);
     const without = await probe('status-pages-without-totals', 'aliyun-ecs', seeds.map((s, i) => ({ id: ali(i), status: 'Running' })));
     const b = await without.call({ operation: 'DescribeStatus', instanceIds: seeds.map((_, i) => ali(i)), pageSize: 50 });
-    expect([b.outcome?.instances?.length, b.outcome?.totalCount]).toEqual([7, undefined]);
+    expect([b.outcome?.instances?.length, (b.outcome?.body as { TotalCount?: unknown }).TotalCount]).toEqual([7, undefined]);
   });
 
   it('status-everything-at-once: a page size of 2 still answers all five', async () => {

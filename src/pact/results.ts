@@ -11,7 +11,7 @@ import { getDialect } from '../dialects/index.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { Credentials, DialectName, Exchange, OperationCall, WireRequest, WireResponse } from '../dialects/types.ts';
 import { ExchangeLog } from '../engine/exchange-log.ts';
-import type { CaseResult, CheckName, Finding, RecordedExchange } from '../engine/types.ts';
+import { PROTOCOL_RULES, type CaseResult, type CheckName, type Finding, type RecordedExchange } from '../engine/types.ts';
 import { VmconformError } from '../errors.ts';
 import { redactSecret } from '../signing/credentials.ts';
 import { PACT_GAPS, WHOLE_STEP_GAPS } from './gaps.ts';
@@ -166,10 +166,13 @@ export function caseResultsFromVerification(
     const findings: Finding[] = [];
     let durationMs = 0;
     const finding = (check: CheckName, message: string, curl: string | undefined): Finding => ({
+      fingerprint: `${dialect}/${plan.row.id}/${check}/${/HTTP (\d{3})/.exec(message)?.[1] ?? 'mismatch'}`,
       caseId: plan.row.id,
       dialect,
       level: plan.row.level,
       check,
+      // Pact reports per interaction, not per assertion: the row's first rule (the provider-state protocol for its calls).
+      ...(check === 'provider-state' ? PROTOCOL_RULES['provider-state'] : { rule: plan.row.rules[0] ?? '', source: plan.row.docRef }),
       message: redactSecret(message, credentials),
       docRef: plan.row.docRef,
       curl: curl === undefined ? undefined : redactSecret(curl, credentials),

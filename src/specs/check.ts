@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { parseDocRefPart } from './doc-ref.ts';
+import { splitDocRef, type DocRefPart } from './doc-ref.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { formatAjvError } from './validator.ts';
 import { parseAliyunXml } from './xml.ts';
@@ -62,7 +62,7 @@ export function collectExamples(doc: unknown): FoundExample[] {
 
 /** An ajv 2020 instance holding the whole document, so any JSON pointer into it can be compiled. */
 export function documentAjv(doc: unknown, id = 'urn:vmconform:check'): { compileAt(pointer: string): ValidateFunction } {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, verbose: true });
   ajv.addSchema({ ...(doc as Json), $id: id });
   const compiled = new Map<string, ValidateFunction>();
   return {
@@ -119,17 +119,24 @@ export function checkSchemasAndExamples(doc: unknown): string[] {
   return problems;
 }
 
+/**
+ * The value a JSON pointer names in a document (`undefined` when nothing is there).
+ * @example resolvePointer({ a: [{ 'b/c': 1 }] }, '/a/0/b~1c') // 1
+ */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (isObj(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined), doc);
+}
+
 /** `$ref`s that leave the document (the specs must be self-contained) or point nowhere. */
 export function checkRefs(doc: unknown): string[] {
   const problems: string[] = [];
-  const resolvePointer = (pointer: string): unknown => pointer.split('/').slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (isObj(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined), doc);
   for (const [at, node] of walk(doc)) {
     if (!isObj(node) || typeof node['$ref'] !== 'string') continue;
     const ref = node['$ref'];
     if (!ref.startsWith('#/')) problems.push(`${at}: external or non-pointer $ref ${ref}`);
-    else if (resolvePointer(ref.slice(1)) === undefined) problems.push(`${at}: dangling $ref ${ref}`);
+    else if (resolvePointer(doc, ref.slice(1)) === undefined) problems.push(`${at}: dangling $ref ${ref}`);
   }
   return problems;
 }
@@ -156,13 +163,26 @@ export function collectDocRefs(doc: unknown): { at: string; docRef: unknown }[] 
 }
 
 /**
- * Problems with one docRef: `<seed>:<line>[-<line>] <quote>` must name an existing file and line range containing
- * the quote (loosely); `DESIGN.md §N <quote>` must quote section N of DESIGN.md (next to the seeds folder).
+ * Problems with one docRef: each of its references (joined with `; `) must be `<seed>:<line>[-<line>] <quote>`
+ * naming an existing file and line range containing the quote (loosely), or `DESIGN.md §N <quote>` quoting section N
+ * of DESIGN.md (next to the seeds folder). With `quoteRequired: false` (schema sources, `x-vmconform-source`) a seed
+ * reference may leave out its quote; its lines must still exist.
+ * @example checkDocRef('001_531d5cb6841b9371.txt:74 403 OPERATION_DENIED_INSTANCE_RECYCLED', seedsDir) // undefined
  */
-export function checkDocRef(docRef: unknown, seedsDir: string): string | undefined {
+export function checkDocRef(docRef: unknown, seedsDir: string, options: { readonly quoteRequired?: boolean } = {}): string | undefined {
   if (typeof docRef !== 'string') return 'docRef is not a string';
-  const part = parseDocRefPart(docRef);
-  if (part?.kind === 'design') {
+  const quoteRequired = options.quoteRequired ?? true;
+  const want = quoteRequired ? '"<seed>.txt:<line>[-<line>] <quote>" or "DESIGN.md §N <quote>"' : '"<seed>.txt:<line>[-<line>][ <quote>]" or "DESIGN.md §N <words>"';
+  const problems: string[] = [];
+  for (const { text, part } of splitDocRef(docRef)) {
+    const problem = !part ? `malformed docRef "${text}" (want ${want})` : part.kind === 'seed' && quoteRequired && part.quote === '' ? `"${text}" quotes nothing (want ${want})` : checkDocRefPart(part, seedsDir);
+    if (problem) problems.push(problem);
+  }
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+function checkDocRefPart(part: DocRefPart, seedsDir: string): string | undefined {
+  if (part.kind === 'design') {
     const path = join(seedsDir, 'DESIGN.md');
     if (!existsSync(path)) return `DESIGN.md not found at ${path}`;
     const text = readFileSync(path, 'utf8');
@@ -172,12 +192,12 @@ export function checkDocRef(docRef: unknown, seedsDir: string): string | undefin
     const section = next < 0 ? text.slice(start) : text.slice(start, start + 3 + next);
     return looseText(section).includes(looseText(part.quote)) ? undefined : `DESIGN.md §${part.section} does not contain "${part.quote}"`;
   }
-  if (!part) return `malformed docRef "${docRef}" (want "<seed>.txt:<line>[-<line>] <quote>" or "DESIGN.md §N <quote>")`;
   const { file, from: a, to: b, quote } = part;
   const range = `${a}${b !== a ? `-${b}` : ''}`;
   const path = join(seedsDir, file);
   if (!existsSync(path)) return `seed file ${file} does not exist`;
   const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop(); // the end of the last line is no line of its own
   if (a < 1 || b < a || b > lines.length) return `${file} has no lines ${range} (it has ${lines.length})`;
   const text = lines.slice(a - 1, b).join(' ');
   return looseText(text).includes(looseText(quote)) ? undefined : `${file}:${range} does not contain "${quote}"`;

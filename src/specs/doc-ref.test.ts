@@ -10,6 +10,11 @@ describe('docRefs', () => {
     expect(parseDocRefPart('001_531d5cb6841b9371.txt:40-42 a; b')).toMatchObject({ from: 40, to: 42, quote: 'a; b' });
     expect(parseDocRefPart('DESIGN.md §3 paging')).toEqual({ kind: 'design', file: 'DESIGN.md', section: 3, quote: 'paging' });
     expect(parseDocRefPart('somewhere else')).toBeUndefined();
+    // A schema source may leave out the quote; a DESIGN.md reference always names words of its section.
+    expect(parseDocRefPart('000_89740aa573049d06.txt:28')).toEqual({ kind: 'seed', file: '000_89740aa573049d06.txt', from: 28, to: 28, quote: '' });
+    expect(parseDocRefPart('004_edc2cde202d0f4dc.txt:112-147')).toMatchObject({ from: 112, to: 147, quote: '' });
+    expect(parseDocRefPart('DESIGN.md §3')).toBeUndefined();
+    expect(parseDocRefPart('000_89740aa573049d06.txt:')).toBeUndefined();
   });
 
   it('splits joined references only where a new one starts (a quote may hold "; ")', () => {

@@ -15,20 +15,22 @@ export type DocRefPart =
   | { readonly kind: 'seed'; readonly file: string; readonly from: number; readonly to: number; readonly quote: string }
   | { readonly kind: 'design'; readonly file: 'DESIGN.md'; readonly section: number; readonly quote: string };
 
-const SEED = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))? (.+)$/s;
+const SEED = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))?(?: (.+))?$/s;
 const DESIGN = /^DESIGN\.md §(\d+) (.+)$/s;
 
 /**
- * Parse one reference (no `; ` joins), or `undefined` when it is malformed.
+ * Parse one reference (no `; ` joins), or `undefined` when it is malformed. A seed reference may come without a
+ * quote (`quote` is then `''`): schema sources (`x-vmconform-source`) allow that, docRefs do not.
  *
  * @example
  * parseDocRefPart('004_edc2cde202d0f4dc.txt:178 400 DRYRUN.SUCCESS') // { kind: 'seed', file: '004_...txt', from: 178, to: 178, quote: '400 DRYRUN.SUCCESS' }
+ * parseDocRefPart('000_89740aa573049d06.txt:28')?.quote // ''
  */
 export function parseDocRefPart(text: string): DocRefPart | undefined {
   const seed = SEED.exec(text);
   if (seed) {
     const from = Number(seed[2]);
-    return { kind: 'seed', file: seed[1] as string, from, to: seed[3] === undefined ? from : Number(seed[3]), quote: seed[4] as string };
+    return { kind: 'seed', file: seed[1] as string, from, to: seed[3] === undefined ? from : Number(seed[3]), quote: seed[4] ?? '' };
   }
   const design = DESIGN.exec(text);
   if (design) return { kind: 'design', file: 'DESIGN.md', section: Number(design[1]), quote: design[2] as string };

@@ -6,9 +6,10 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { DialectName } from '../dialects/types.ts';
 import { parseJson } from '../dialects/wire-util.ts';
-import { documentAjv } from './check.ts';
+import { documentAjv, resolvePointer } from './check.ts';
 import { specExtension, type SpecError } from './extension.ts';
 import { loadSpec } from './load.ts';
+import { shortSource } from './source.ts';
 import { formatAjvError } from './validator.ts';
 import { parseAliyunXml } from './xml.ts';
 
@@ -24,6 +25,14 @@ export interface DeclaredResponse {
   readonly pointer: string;
   /** Media types of its `content` (empty when it declares no body). */
   readonly mediaTypes: readonly string[];
+  /**
+   * Whether an answer's Content-Type is judged against {@link DeclaredResponse.mediaTypes}: `false` where the response
+   * says `x-vmconform-contentTypeJudged: false` (DESIGN.md §3: a Content-Type is judged only where a seed states it;
+   * tencent and zenlayer bodies are read as JSON whatever the header says).
+   */
+  readonly contentTypeJudged: boolean;
+  /** The response's `x-vmconform-source`: why this status and its media types are declared. */
+  readonly source: string | undefined;
 }
 
 /**
@@ -44,7 +53,14 @@ export function declaredResponse(dialect: DialectName, method: string, path: str
   if (key === undefined) return undefined;
   const response = responses[key] as Json;
   const content = isObj(response['content']) ? response['content'] : {};
-  return { key, pointer: `/paths/${esc(path)}/${m}/responses/${esc(key)}`, mediaTypes: Object.keys(content) };
+  const source = typeof response['x-vmconform-source'] === 'string' ? response['x-vmconform-source'] : undefined;
+  return {
+    key,
+    pointer: `/paths/${esc(path)}/${m}/responses/${esc(key)}`,
+    mediaTypes: Object.keys(content),
+    contentTypeJudged: response['x-vmconform-contentTypeJudged'] !== false,
+    source,
+  };
 }
 
 /** An answer as received: request line, HTTP status, content type and body text. */
@@ -56,6 +72,11 @@ export interface AnswerToJudge {
   /** The Content-Type header (parameters are ignored). */
   readonly contentType: string;
   readonly bodyText: string;
+  /**
+   * A status-query answer: its Content-Type (and for aliyun its format, JSON or XML) is not judged, the body is read
+   * as what it looks like (DESIGN.md §3: what the suite reads from a status answer is the ids and their status words).
+   */
+  readonly statusQuery?: boolean;
 }
 
 const ajvs = new Map<DialectName, { compileAt(pointer: string): ValidateFunction }>();
@@ -70,21 +91,29 @@ function ajvOf(dialect: DialectName): { compileAt(pointer: string): ValidateFunc
 
 /**
  * Problems of an answer against the responses its operation declares: an undeclared status, an undeclared media
- * type, a body that fails the declared schema (XML through {@link parseAliyunXml} and `contentSchema`). `[]` when
- * the answer is one the spec allows.
+ * type where the response judges it (aliyun; not tencent or zenlayer, nor any status-query answer), a body that fails
+ * the declared schema (XML through {@link parseAliyunXml} and `contentSchema`). Each problem names the source of the
+ * response or constraint it breaks. `[]` when the answer is one the spec allows.
  * @example checkDeclaredAnswer('aliyun-ecs', { method: 'GET', path: '/', status: 413, contentType: 'application/json', bodyText }) // []
  */
 export function checkDeclaredAnswer(dialect: DialectName, answer: AnswerToJudge): string[] {
   const where = `${answer.method.toUpperCase()} ${answer.path} -> ${answer.status}`;
   const declared = declaredResponse(dialect, answer.method, answer.path, answer.status);
   if (!declared) return [`${where}: the ${dialect} spec declares no such response for this operation`];
-  const mediaType = (answer.contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const received = (answer.contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const cite = declared.source === undefined ? '' : ` (${shortSource(declared.source)})`;
   if (declared.mediaTypes.length === 0) {
-    return answer.bodyText === '' ? [] : [`${where}: response ${declared.key} declares no body, got ${mediaType || 'an untyped body'}`];
+    return answer.bodyText === '' ? [] : [`${where}: response ${declared.key} declares no body, got ${received || 'an untyped body'}${cite}`];
   }
-  if (!declared.mediaTypes.includes(mediaType)) {
-    return [`${where}: response ${declared.key} declares ${declared.mediaTypes.join(', ')}, not "${mediaType}"`];
+  const judged = declared.contentTypeJudged && answer.statusQuery !== true;
+  if (judged && !declared.mediaTypes.includes(received)) {
+    return [`${where}: response ${declared.key} declares ${declared.mediaTypes.join(', ')}, not "${received}"${cite}`];
   }
+  // Where the Content-Type is not judged, the body is read as what it looks like: XML where XML is declared and the
+  // body starts with '<', else the declared JSON.
+  const xmlDeclared = declared.mediaTypes.find((t) => t.endsWith('xml'));
+  const jsonDeclared = declared.mediaTypes.find((t) => t.endsWith('json')) ?? declared.mediaTypes[0] ?? '';
+  const mediaType = judged ? received : xmlDeclared !== undefined && answer.bodyText.trimStart().startsWith('<') ? xmlDeclared : jsonDeclared;
   const schemaAt = `${declared.pointer}/content/${esc(mediaType)}/schema`;
   const schema = resolvePointer(loadSpec(dialect), schemaAt);
   let value: unknown;
@@ -103,14 +132,6 @@ export function checkDeclaredAnswer(dialect: DialectName, answer: AnswerToJudge)
   const validate = ajvOf(dialect).compileAt(pointer);
   if (validate(value)) return [];
   return [...new Set((validate.errors ?? []).map((e) => `${where} (response ${declared.key}): ${formatAjvError(e)}`))];
-}
-
-function resolvePointer(doc: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (isObj(node) ? node[key] : undefined), doc);
 }
 
 /**

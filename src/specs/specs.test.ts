@@ -172,7 +172,7 @@ describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
     expect(checkDocRefs(doc, seedsDir as string)).toEqual([]);
   });
 
-  it('success envelopes reject error bodies and the error envelope rejects success bodies', () => {
+  it('tells success from error as DESIGN.md §3 pins it: tencent by Response.Error being an object, zenlayer and aliyun by the HTTP status alone', () => {
     const v = schemaValidator(dialect);
     const errorExamples = schemas['ErrorResponse']?.examples ?? [];
     const successExamples = [...(schemas['StopInstancesResponse']?.examples ?? []), ...(schemas['DescribeStatusResponse']?.examples ?? [])];
@@ -180,10 +180,62 @@ describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
     expect(successExamples.length).toBeGreaterThan(1);
     for (const e of errorExamples) {
       expect(v.validate('ErrorResponse', e)).toEqual([]);
-      expect(v.validate('StopInstancesResponse', e)).not.toEqual([]);
       expect(v.validate('DescribeStatusResponse', e)).not.toEqual([]);
+      // tencent: an object Response.Error makes any answer an error; zenlayer and aliyun: a 2xx is a success whatever it carries.
+      if (dialect.startsWith('tencent')) expect(v.validate('StopInstancesResponse', e)).not.toEqual([]);
     }
     for (const s of successExamples) expect(v.validate('ErrorResponse', s)).not.toEqual([]);
+  });
+
+  it('keeps success, error and status envelopes open to the members DESIGN.md §3 names (and nulls of any unknown name)', () => {
+    const v = schemaValidator(dialect);
+    const [stop] = (schemas['StopInstancesResponse']?.examples ?? []) as Record<string, unknown>[];
+    const [error] = (schemas['ErrorResponse']?.examples ?? []) as Record<string, unknown>[];
+    const [status] = (schemas['DescribeStatusResponse']?.examples ?? []) as Record<string, unknown>[];
+    const nulls = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(nulls);
+      if (value === null || typeof value !== 'object') return value;
+      return { vmconformNull: null, ...Object.fromEntries(Object.entries(value).map(([k, inner]) => [k, nulls(inner)])) };
+    };
+    for (const [name, example] of [['StopInstancesResponse', stop], ['ErrorResponse', error], ['DescribeStatusResponse', status]] as const) {
+      expect(v.validate(name, nulls(example)), `${name} with null members`).toEqual([]);
+    }
+    if (dialect.startsWith('tencent')) {
+      const inner = (stop as { Response: Record<string, unknown> }).Response;
+      expect(v.validate('StopInstancesResponse', { Response: { ...inner, Error: null } })).toEqual([]);
+      expect(v.validate('DescribeStatusResponse', { Response: { ...(status as { Response: Record<string, unknown> }).Response, Error: null } })).toEqual([]);
+    } else if (dialect === 'aliyun-ecs') {
+      expect(v.validate('StopInstancesResponse', { ...stop, HostId: 'ecs.aliyuncs.com', Code: '200' })).toEqual([]);
+      expect(v.validate('ErrorResponse', { ...error, InstanceResponses: { InstanceResponse: [] } })).toEqual([]);
+      expect(v.validate('ErrorResponse', { ...error, InstanceResponses: null, Recommend: 7 })).toEqual([]);
+    } else {
+      expect(v.validate('StopInstancesResponse', { ...stop, code: 'SUCCESS' })).toEqual([]);
+      expect(v.validate('StopInstancesResponse', { ...stop, code: 0, message: null })).toEqual([]);
+      expect(v.validate('ErrorResponse', { ...error, response: null })).toEqual([]);
+    }
+  });
+
+  it('judges a status answer by its entries, ids and status words only (DESIGN.md §3: status answers)', () => {
+    const v = schemaValidator(dialect);
+    const [status] = (schemas['DescribeStatusResponse']?.examples ?? []) as Record<string, unknown>[];
+    const strip = (value: unknown, keys: readonly string[]): unknown => {
+      if (Array.isArray(value)) return value.map((x) => strip(x, keys));
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)).map(([k, inner]) => [k, strip(inner, keys)]));
+    };
+    const set = (value: unknown, values: Record<string, unknown>): unknown => {
+      if (Array.isArray(value)) return value.map((x) => set(x, values));
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(Object.entries(value).map(([k, inner]) => [k, k in values ? values[k] : set(inner, values)]));
+    };
+    const noRequestId = strip(status, ['RequestId', 'requestId']);
+    expect(v.validate('DescribeStatusResponse', noRequestId), 'without any request id').toEqual([]);
+    for (const paging of [{ TotalCount: '2', totalCount: '2', PageNumber: 0, PageSize: '10' }, { TotalCount: -1, totalCount: -1, PageNumber: null, PageSize: 1e9 }]) {
+      expect(v.validate('DescribeStatusResponse', set(status, { ...paging, RequestId: 12, requestId: 12 })), JSON.stringify(paging)).toEqual([]);
+    }
+    // What it does read stays judged: an entry without its id, or with a status word the dialect does not have.
+    expect(v.validate('DescribeStatusResponse', strip(status, ['InstanceId', 'instanceId']))).not.toEqual([]);
+    expect(v.validate('DescribeStatusResponse', set(status, { InstanceState: 'HALTED', instanceStatus: 'HALTED', Status: 'HALTED' }))).not.toEqual([]);
   });
 });
 
@@ -332,6 +384,12 @@ describe('the checks catch a broken spec', () => {
     expect(checkDocRef('DESIGN.md §3 RUNNING wins', dir)).toBeUndefined();
     expect(checkDocRef('DESIGN.md §3 STOPPED wins', dir)).toMatch(/does not contain/);
     expect(checkDocRef('somewhere line 3', dir)).toMatch(/malformed/);
+    // A docRef quotes what it cites; a schema source (x-vmconform-source) may leave the quote out.
+    expect(checkDocRef('001_531d5cb6841b9371.txt:74', dir)).toMatch(/quotes nothing/);
+    expect(checkDocRef('001_531d5cb6841b9371.txt:74', dir, { quoteRequired: false })).toBeUndefined();
+    expect(checkDocRef('001_531d5cb6841b9371.txt:76', dir, { quoteRequired: false })).toMatch(/has no lines 76 \(it has 75\)/);
+    // Joined references are each checked.
+    expect(checkDocRef('001_531d5cb6841b9371.txt:74 403; DESIGN.md §3 STOPPED wins', dir)).toMatch(/^DESIGN.md §3 does not contain "STOPPED wins"$/);
     const doc = fresh('aliyun-ecs') as { 'x-vmconform': { errors: { docRef: string }[] } };
     const first = doc['x-vmconform'].errors[0];
     if (first) first.docRef = first.docRef.replace(':177 ', ':178 ');
