@@ -15,8 +15,25 @@ import { defaultRules, isValidId } from '../provider/rules.ts';
 import { contractFiles, contractsReadme, PACKAGE_CONTRACTS_DIR } from './files.ts';
 import { GENERAL_PACT_GAPS, PACT_GAPS } from './gaps.ts';
 import { alternativesRegex, buildContract, contractText, INTERACTION_HEADER, isInexpressible, planContract } from './generate.ts';
-import type { PactFile } from './model.ts';
+import type { PactFile, PactGenerator } from './model.ts';
 import { SIGNING_HEADERS, SIGNING_PARAMS } from './wire.ts';
+
+/** The value at a Pact body path (`$.a[0]['b.c']`) of a JSON value. */
+function atPath(value: unknown, path: string): unknown {
+  const tokens = path.slice(1).match(/\.[_A-Za-z][_A-Za-z0-9]*|\['(?:[^'\\]|\\.)*'\]|\[\d+\]/g) ?? [];
+  expect(tokens.join(''), path).toBe(path.slice(1));
+  return tokens.reduce<unknown>((at, t) => {
+    const key = t.startsWith('.') ? t.slice(1) : t.startsWith("['") ? t.slice(2, -2).replace(/\\(.)/g, '$1') : Number(t.slice(1, -1));
+    return at !== null && typeof at === 'object' ? (at as Record<string | number, unknown>)[key] : undefined;
+  }, value);
+}
+
+/** How many strings of a JSON value are seeded ids. */
+function seededStrings(value: unknown, seeded: ReadonlySet<string>): number {
+  if (typeof value === 'string') return seeded.has(value) ? 1 : 0;
+  if (value === null || typeof value !== 'object') return 0;
+  return Object.values(value).reduce((n: number, v) => n + seededStrings(v, seeded), 0);
+}
 
 describe('contracts/ is generated and current', () => {
   it.each(Object.keys(contractFiles()))('%s matches `npx vmconform pact generate`', (name) => {
@@ -79,6 +96,36 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('contracts/%s.json', (dial
       const body = i.request.body?.content;
       if (typeof body === 'string') for (const name of SIGNING_PARAMS) expect(body).not.toMatch(new RegExp(`(^|&)${name}=`));
     }
+  });
+
+  it('puts a ProviderState generator `${<requested id>}` wherever a request or an expected answer names a seeded id, and nowhere else', () => {
+    let generators = 0;
+    for (const i of file.interactions) {
+      const seeded = new Set(i.providerStates?.[0]?.params.instances.map((x) => x.id) ?? []);
+      const check = (where: string, gens: Readonly<Record<string, PactGenerator>> | undefined, valueAt: (key: string) => unknown, occurrences: number): void => {
+        const entries = Object.entries(gens ?? {});
+        expect(entries.length, `${i.key} ${where}`).toBe(occurrences);
+        for (const [key, g] of entries) {
+          const id = valueAt(key);
+          expect(typeof id === 'string' && seeded.has(id), `${i.key} ${where} ${key}`).toBe(true);
+          expect(g).toEqual({ type: 'ProviderState', expression: `\${${String(id)}}`, dataType: 'STRING' });
+          generators++;
+        }
+      };
+      const query = i.request.query ?? {};
+      check('query', i.request.generators?.query, (k) => query[k]?.[0], Object.values(query).filter((v) => v.some((x) => seeded.has(x))).length);
+      const content = i.request.body?.content;
+      if (typeof content === 'string') {
+        const form = new URLSearchParams(content);
+        check('form', i.request.generators?.body, (k) => form.get(/^\$\['(.*)'\]$/.exec(k)?.[1] ?? ''), [...form.values()].filter((v) => seeded.has(v)).length);
+      } else {
+        check('body', i.request.generators?.body, (k) => atPath(content, k), seededStrings(content, seeded));
+      }
+      const answer = i.response.body?.content;
+      if (typeof answer !== 'string') check('answer', i.response.generators?.body, (k) => atPath(answer, k), seededStrings(answer, seeded));
+      else expect(i.response.generators, i.key).toBeUndefined();
+    }
+    expect(generators).toBeGreaterThan(file.interactions.length);
   });
 
   it('has an interaction for every call step but bursts and malformed bodies, and lists what it leaves out', () => {

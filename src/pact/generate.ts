@@ -14,9 +14,12 @@ import type { DialectName, OperationCall } from '../dialects/types.ts';
 import { STATE_NAME } from '../engine/provider-states.ts';
 import { expandSeeds, IdMap } from '../engine/run-case.ts';
 import { statusForCodeOf } from '../engine/spec-status.ts';
+import { VmconformError } from '../errors.ts';
+import { decodeQueryPairs } from '../signing/tencent-v2.ts';
 import { PACT_GAPS, WHOLE_STEP_GAPS, type PactGap } from './gaps.ts';
-import type { PactFile, PactInteraction, PactMatcher, PactResponse, PactResponseRules, PactRuleList } from './model.ts';
-import { unsignedRequest } from './wire.ts';
+import { idExpression } from './id-map.ts';
+import type { PactFile, PactGenerator, PactGenerators, PactInteraction, PactMatcher, PactRequest, PactResponse, PactResponseRules, PactRuleList } from './model.ts';
+import { isForm, unsignedRequest } from './wire.ts';
 
 /** The consumer name of every contract (DESIGN.md §6). */
 export const PACT_CONSUMER = 'vmconform';
@@ -296,6 +299,62 @@ function expectedResponse(ctx: StepContext): PactResponse {
   };
 }
 
+/** A path segment as Pact writes one (pact_models `DocPath`): `.name` for an identifier, `['other.name']`, `[index]`. */
+function pathSegment(segment: string | number): string {
+  if (typeof segment === 'number') return `[${segment}]`;
+  return /^[_A-Za-z][_A-Za-z0-9]*$/.test(segment) ? `.${segment}` : `['${segment.replace(/[\\']/g, (c) => `\\${c}`)}']`;
+}
+
+/** The generator that puts the target's id where the contract names the seeded id `requested` (DESIGN.md §4 id map). */
+const idGenerator = (requested: string): PactGenerator => ({ type: 'ProviderState', expression: idExpression(requested), dataType: 'STRING' });
+
+/** A generator for every string of a JSON value that is a seeded id, by its path from `path`. */
+function jsonIdGenerators(value: unknown, seeded: ReadonlySet<string>, path = '$', out: Record<string, PactGenerator> = {}): Record<string, PactGenerator> {
+  if (typeof value === 'string') {
+    if (seeded.has(value)) out[path] = idGenerator(value);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => jsonIdGenerators(v, seeded, `${path}${pathSegment(i)}`, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) jsonIdGenerators(v, seeded, `${path}${pathSegment(k)}`, out);
+  }
+  return out;
+}
+
+const generatorsOf = (query: Record<string, PactGenerator>, body: Record<string, PactGenerator>): PactGenerators | undefined =>
+  Object.keys(query).length + Object.keys(body).length === 0
+    ? undefined
+    : { ...(Object.keys(query).length > 0 ? { query } : {}), ...(Object.keys(body).length > 0 ? { body } : {}) };
+
+/**
+ * The generators of a request: one for every query parameter, form field and JSON body value that names a seeded id,
+ * so a verifier sends the target's ids when a setup named them. Pact generates a query parameter's or a form field's
+ * value by its name, so a name that carries a seeded id carries nothing else.
+ */
+function requestIdGenerators(key: string, request: PactRequest, seeded: ReadonlySet<string>): PactGenerators | undefined {
+  const once = (name: string, values: readonly string[]): string | undefined => {
+    const id = values.find((v) => seeded.has(v));
+    if (id !== undefined && values.length !== 1) throw new VmconformError(`${key}: the parameter ${name} names a seeded id among other values; Pact cannot generate it`);
+    return id;
+  };
+  const query: Record<string, PactGenerator> = {};
+  for (const [name, values] of Object.entries(request.query ?? {})) {
+    const id = once(name, values);
+    if (id !== undefined) query[name] = idGenerator(id);
+  }
+  const content = request.body?.content;
+  let body: Record<string, PactGenerator> = {};
+  if (typeof content === 'string' && isForm(request.body?.contentType)) {
+    const pairs = decodeQueryPairs(content);
+    for (const [name] of pairs) {
+      const id = once(name, pairs.filter(([n]) => n === name).map(([, v]) => v));
+      if (id !== undefined) body[`$${pathSegment(name)}`] = idGenerator(id);
+    }
+  } else if (typeof content !== 'string') {
+    body = jsonIdGenerators(content, seeded);
+  }
+  return generatorsOf(query, body);
+}
+
 /** The call of a step with every id resolved (the engine's `toCall`, with the contract's fixed ids). */
 function resolveCall(step: CallStep, ids: IdMap): OperationCall {
   const { ids: refs, ...rest } = step.call;
@@ -327,6 +386,7 @@ export function planCase(row: CaseRow): CasePlan {
   const ids = new IdMap(getDialect(dialect), `${ID_PREFIX}.${dialect}.${row.id}`);
   const seeds = expandSeeds(row);
   const seeded = seeds.map((s) => ({ alias: s.alias, id: ids.alias(s.alias), status: s.status }));
+  const seededIds: ReadonlySet<string> = new Set(seeded.map((s) => s.id));
   const gaps = new Set<PactGap>();
   const interactions: PactInteraction[] = [];
   const calls = new Map<string, OperationCall>();
@@ -341,9 +401,13 @@ export function planCase(row: CaseRow): CasePlan {
     if (seeded.length > 0) stepGaps.add('state-after-call');
     const stops = step.expect.result === 'not-5xx' ? call.operation === 'StopInstances' : (step.expect.stopped ?? []).length > 0;
     if (stops) stepGaps.add('eventually-stopped');
-    const response = expectedResponse({ dialect, call, expect: step.expect, ids, seeded, gaps: stepGaps });
+    const expected = expectedResponse({ dialect, call, expect: step.expect, ids, seeded, gaps: stepGaps });
     const key = `${row.id}#${index + 1}`;
     const request = unsignedRequest(dialect, call);
+    const requestGenerators = requestIdGenerators(key, request, seededIds);
+    const content = expected.body?.content;
+    const responseGenerators = typeof content === 'string' ? undefined : generatorsOf({}, jsonIdGenerators(content, seededIds));
+    const response = responseGenerators === undefined ? expected : { ...expected, generators: responseGenerators };
     for (const g of stepGaps) gaps.add(g);
     calls.set(key, call);
     interactions.push({
@@ -369,7 +433,11 @@ export function planCase(row: CaseRow): CasePlan {
           ...[...stepGaps].map((g) => `not expressed here (checked by vmconform run): ${PACT_GAPS[g]}`),
         ],
       },
-      request: { ...request, headers: { ...request.headers, [INTERACTION_HEADER]: [key] } },
+      request: {
+        ...request,
+        headers: { ...request.headers, [INTERACTION_HEADER]: [key] },
+        ...(requestGenerators !== undefined ? { generators: requestGenerators } : {}),
+      },
       response,
     });
   });

@@ -47,6 +47,22 @@ export interface PactBody {
   readonly content: unknown;
 }
 
+/**
+ * A V4 `ProviderState` generator: in provider verification the value at its place is the provider-state value its
+ * expression names (`${key}`: the key of a setup reply's top-level JSON object), the example value when there is none.
+ */
+export interface PactGenerator {
+  readonly type: 'ProviderState';
+  readonly expression: string;
+  readonly dataType: 'STRING';
+}
+
+/** Generators of a request or response: by query parameter name, and by body path (`$.InstanceIds[0]`). */
+export interface PactGenerators {
+  readonly query?: Readonly<Record<string, PactGenerator>>;
+  readonly body?: Readonly<Record<string, PactGenerator>>;
+}
+
 /** The request of an interaction, as the verifier sends it (unsigned: the verify filter signs it at send time). */
 export interface PactRequest {
   readonly method: 'GET' | 'POST';
@@ -54,6 +70,8 @@ export interface PactRequest {
   readonly query?: Readonly<Record<string, readonly string[]>>;
   readonly headers?: Readonly<Record<string, readonly string[]>>;
   readonly body?: PactBody;
+  /** Where a seeded id stands: the target's id for it, when a setup named one (DESIGN.md §4 id map). */
+  readonly generators?: PactGenerators;
 }
 
 /** The response an interaction expects, with the rules that let every legal answer pass. */
@@ -62,6 +80,8 @@ export interface PactResponse {
   readonly headers?: Readonly<Record<string, readonly string[]>>;
   readonly body?: PactBody;
   readonly matchingRules?: PactResponseRules;
+  /** Where the expected answer names a seeded id (verifiers that generate expected responses use them). */
+  readonly generators?: PactGenerators;
 }
 
 /** A provider state with its parameters (DESIGN.md §4: `instances exist` with the instances to seed). */

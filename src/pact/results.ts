@@ -5,6 +5,7 @@
  * no interaction are `skipped`, saying why and that `vmconform run` covers them. Pure: no I/O, no Pact import.
  */
 import { describeAnswer } from '../engine/checks.ts';
+import type { IdAssignments } from '../engine/provider-states.ts';
 import { caseIdentity } from '../engine/run-case.ts';
 import { getDialect } from '../dialects/index.ts';
 import { toCurl } from '../dialects/curl.ts';
@@ -23,6 +24,8 @@ export interface StateCall {
   readonly status?: number;
   readonly body?: string;
   readonly transportError?: string;
+  /** Why a 2xx setup reply still failed the setup (its id map cannot be used, DESIGN.md §4). */
+  readonly problem?: string;
   /** The round trip as sent, for the reports' exchanges (absent in records made by hand). */
   readonly sent?: { readonly request: WireRequest; readonly response?: WireResponse; readonly startedMs: number; readonly durationMs: number };
 }
@@ -30,6 +33,8 @@ export interface StateCall {
 /** What vmconform saw of one interaction: its state calls, the signed request and the target's answer. */
 export interface InteractionRecord {
   readonly stateCalls: readonly StateCall[];
+  /** The ids the target gave the seeded instances, by requested id (the setup reply's id map, DESIGN.md §4). */
+  readonly ids?: IdAssignments;
   readonly request?: WireRequest;
   readonly answer?: WireResponse;
   /** When the signed request left (epoch ms) and how long its answer took. */
@@ -127,11 +132,12 @@ function received(dialect: DialectName, call: OperationCall | undefined, request
 function stateFindings(record: InteractionRecord | undefined): { check: CheckName; message: string; curl: string }[] {
   const out: { check: CheckName; message: string; curl: string }[] = [];
   for (const call of record?.stateCalls ?? []) {
-    if (call.status !== undefined && call.status >= 200 && call.status < 300) continue;
-    const answer =
-      call.status === undefined
-        ? `no answer (${call.transportError ?? 'no response'})`
-        : `HTTP ${call.status} with body ${JSON.stringify((call.body ?? '').slice(0, 500))}`;
+    const body = JSON.stringify((call.body ?? '').slice(0, 500));
+    if (call.status !== undefined && call.status >= 200 && call.status < 300) {
+      if (call.problem !== undefined) out.push({ check: 'provider-state', message: `provider-state ${call.action}: ${call.problem}; received HTTP ${call.status} with body ${body}`, curl: call.curl });
+      continue;
+    }
+    const answer = call.status === undefined ? `no answer (${call.transportError ?? 'no response'})` : `HTTP ${call.status} with body ${body}`;
     out.push({ check: 'provider-state', message: `provider-state ${call.action}: expected HTTP 2xx (DESIGN.md §4), received ${answer}`, curl: call.curl });
   }
   return out;

@@ -75,7 +75,7 @@ describe('a refused provider-state setup', () => {
       expect(failed.map((r) => r.id)).toEqual(['state.STOPPED.rejected']);
       const finding = failed[0]?.findings[0];
       expect(finding).toMatchObject({ caseId: 'state.STOPPED.rejected', dialect, level: 'MUST', check: 'provider-state' });
-      expect(finding?.message).toMatch(/^state\.STOPPED\.rejected#1: provider-state setup: expected HTTP 200 with a JSON object, received HTTP 400 with body .*seeding refused by this target/);
+      expect(finding?.message).toMatch(/^state\.STOPPED\.rejected#1: provider-state setup: expected HTTP 2xx \(DESIGN\.md §4\), received HTTP 400 with body .*seeding refused by this target/);
       expect(finding?.curl).toMatch(/^curl -sS -X POST .*_vmconform\/provider-states/);
       expect(finding?.docRef).toBe(victim?.row.docRef);
     } finally {

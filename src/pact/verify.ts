@@ -6,17 +6,14 @@
  * Around the verifier, and nothing more:
  * - its `requestFilter` signs each request as it reaches the verification proxy (`signArriving`), at send time, paced
  *   below tencent-cvm-api3's 10 StopInstances per second, and records the signed request and the answer;
- * - a loopback relay stands in for the provider-state URL: it passes every setup and teardown through to the
- *   target's endpoint unchanged and answers the verifier with the target's own status and body, so a refused setup
- *   fails its interaction (Pact's verifier fails an interaction whose state change is not 2xx) and the finding can
- *   quote the target's answer. A state URL the relay cannot reach is answered 400, so the verifier does not retry.
+ * - a loopback relay stands in for the provider-state URL (`state-relay.ts`): any 2xx is a working state change,
+ *   a setup reply's id map reaches the verifier as provider-state values (the target's ids go into the request), a
+ *   teardown names the target's ids, and a refused setup fails its interaction with the target's answer;
+ * - where the setup renamed ids, the target's answer reaches Pact with its ids and the requested ids swapped
+ *   (`answerIdSwap`): Pact's verifier compares answers with the contract's own ids.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
-import { toCurl } from '../dialects/curl.ts';
-import { sendWire } from '../dialects/transport.ts';
 import type { Credentials, DialectName, WireRequest, WireResponse } from '../dialects/types.ts';
 import { joinUrl } from '../dialects/wire-util.ts';
 import { WindowPacer } from '../engine/pacer.ts';
@@ -24,7 +21,9 @@ import type { CaseResult } from '../engine/types.ts';
 import { RunInterrupted, VmconformError } from '../errors.ts';
 import { PACKAGE_CONTRACTS_DIR } from './files.ts';
 import { contractFileName, INTERACTION_HEADER, planContract } from './generate.ts';
-import { caseResultsFromVerification, parseVerifierOutput, type InteractionRecords, type StateCall } from './results.ts';
+import { answerIdSwap, swapIdsInJson } from './id-map.ts';
+import { caseResultsFromVerification, parseVerifierOutput, type InteractionRecords } from './results.ts';
+import { startStatesRelay } from './state-relay.ts';
 import { signArriving } from './wire.ts';
 
 /** What {@link verifyContract} needs. */
@@ -61,10 +60,11 @@ interface ProxyRequest {
   body?: unknown;
 }
 
-/** The minimal view of the proxy's response that the filter uses to record the target's answer. */
+/** The minimal view of the proxy's response that the filter uses to record (and rename ids in) the target's answer. */
 interface ProxyResponse {
   statusCode: number;
   getHeaders(): Record<string, number | string | string[] | undefined>;
+  removeHeader(name: string): void;
   write: (...args: never[]) => boolean;
   end: (...args: never[]) => unknown;
   once(event: 'finish', listener: () => void): unknown;
@@ -96,30 +96,48 @@ function isPaced(dialect: DialectName, req: ProxyRequest): boolean {
   return action === 'StopInstances';
 }
 
-/** Capture what the proxy answers (status, headers, body) once it has answered. */
-function captureAnswer(res: ProxyResponse, done: (answer: WireResponse) => void): void {
+/**
+ * Capture what the proxy answers (status, headers, body) once it has answered: the target's own answer. With a `swap`
+ * (the setup renamed ids), the body is held until its end and reaches the verifier with the swap applied.
+ */
+function captureAnswer(res: ProxyResponse, swap: ReadonlyMap<string, string> | undefined, done: (answer: WireResponse) => void): void {
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown): void => {
     if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
     else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
   };
-  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...args: unknown[]) => unknown;
-  res.write = ((chunk: unknown, ...rest: unknown[]) => {
-    keep(chunk);
-    return write(chunk, ...rest);
-  }) as ProxyResponse['write'];
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (typeof chunk !== 'function') keep(chunk);
-    return end(chunk, ...rest);
-  }) as ProxyResponse['end'];
-  res.once('finish', () => {
+  const headersNow = (): Record<string, string> => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(res.getHeaders())) {
       const text = headerText(value);
       if (text !== undefined) headers[name.toLowerCase()] = text;
     }
-    done({ status: res.statusCode, headers, bodyText: Buffer.concat(chunks).toString('utf8') });
+    return headers;
+  };
+  let headers: Record<string, string> | undefined;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk);
+    if (swap === undefined) return write(chunk, ...rest);
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as ProxyResponse['write'];
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') keep(chunk);
+    headers = headersNow();
+    if (swap === undefined) return end(chunk, ...rest);
+    const callback = [chunk, ...rest].find((r) => typeof r === 'function');
+    const original = Buffer.concat(chunks);
+    const text = original.toString('utf8');
+    const swapped = swapIdsInJson(text, swap);
+    if (swapped === text) return end(original, callback);
+    res.removeHeader('content-length');
+    return end(Buffer.from(swapped, 'utf8'), callback);
+  }) as ProxyResponse['end'];
+  res.once('finish', () => {
+    done({ status: res.statusCode, headers: headers ?? headersNow(), bodyText: Buffer.concat(chunks).toString('utf8') });
   });
 }
 
@@ -158,7 +176,8 @@ function signingFilter(options: PactVerifyOptions, records: InteractionRecords):
         const sentAtMs = Date.now();
         const began = performance.now();
         records.set(key, { ...record, request: sent, sentAtMs });
-        captureAnswer(res, (answer) => {
+        const swap = record.ids !== undefined && record.ids.size > 0 ? answerIdSwap(record.ids) : undefined;
+        captureAnswer(res, swap, (answer) => {
           const latest = records.get(key) ?? { stateCalls: [] };
           records.set(key, { ...latest, answer, durationMs: performance.now() - began });
         });
@@ -167,114 +186,6 @@ function signingFilter(options: PactVerifyOptions, records: InteractionRecords):
     };
     if (isPaced(options.dialect, req)) await pacer.paced(send);
     else await send();
-  };
-}
-
-/** Interaction keys by the first instance id their provider state names (ids are unique per case). */
-function keysByInstanceId(dialect: DialectName): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const plan of planContract(dialect)) {
-    for (const interaction of plan.interactions) {
-      const first = interaction.providerStates?.[0]?.params.instances[0]?.id;
-      if (first !== undefined) map.set(first, interaction.key);
-    }
-  }
-  return map;
-}
-
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-
-/** The relay: its URL, a way to tear down what was set up and not torn down (interrupts), and close. */
-interface StatesRelay {
-  readonly url: string;
-  teardownOutstanding(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The loopback relay in front of the provider-state URL (see the module comment). */
-async function startStatesRelay(options: PactVerifyOptions, records: InteractionRecords): Promise<StatesRelay> {
-  const keys = keysByInstanceId(options.dialect);
-  const timeout = options.requestTimeoutMs ?? 10_000;
-  const stateRequest = (body: string): WireRequest => ({
-    method: 'POST',
-    url: options.statesUrl,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body,
-  });
-  // Setups the target accepted and no teardown has followed yet, by their params: what an interrupt tears down.
-  const outstanding = new Map<string, Record<string, unknown>>();
-  let closing = false;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void (async () => {
-      const body = await readBody(req);
-      let action = 'setup';
-      let key: string | undefined;
-      let parsed: { state?: unknown; action?: unknown; params?: { instances?: { id?: unknown }[] } } | undefined;
-      try {
-        parsed = JSON.parse(body) as typeof parsed;
-        if (typeof parsed?.action === 'string') action = parsed.action;
-        const first = parsed?.params?.instances?.[0]?.id;
-        if (typeof first === 'string') key = keys.get(first);
-      } catch {
-        // not JSON: passed through as it is; the target answers it
-      }
-      if (closing && action !== 'teardown') {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'vmconform: the run was interrupted; no further setup' }));
-        return;
-      }
-      const request = stateRequest(body);
-      const startedMs = Date.now();
-      const sent = await sendWire(request, timeout);
-      const params = JSON.stringify(parsed?.params ?? null);
-      if (action === 'teardown') outstanding.delete(params);
-      else if (sent.response && sent.response.status < 300 && parsed?.params !== undefined) outstanding.set(params, { ...parsed, action: 'teardown' });
-      const call: StateCall = {
-        action,
-        curl: toCurl(request),
-        ...(sent.response ? { status: sent.response.status, body: sent.response.bodyText } : { transportError: sent.transportError ?? 'no answer' }),
-        sent: { request, ...(sent.response ? { response: sent.response } : {}), startedMs, durationMs: sent.durationMs },
-      };
-      if (key !== undefined) {
-        const record = records.get(key) ?? { stateCalls: [] };
-        records.set(key, { ...record, stateCalls: [...record.stateCalls, call] });
-      }
-      if (sent.response) {
-        res.writeHead(sent.response.status, { 'content-type': sent.response.headers['content-type'] ?? 'application/json' });
-        res.end(sent.response.bodyText);
-      } else {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: `vmconform could not reach the provider-state URL: ${call.transportError ?? ''}` }));
-      }
-    })().catch((err: unknown) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: `vmconform's provider-state relay failed: ${err instanceof Error ? err.message : String(err)}` }));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/provider-states`,
-    async teardownOutstanding() {
-      closing = true;
-      const bodies = [...outstanding.values()];
-      outstanding.clear();
-      await Promise.all(bodies.map((b) => sendWire(stateRequest(JSON.stringify(b)), timeout)));
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

@@ -46,7 +46,8 @@ export const SIGNING_HEADERS: ReadonlySet<string> = new Set([
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
-const isForm = (contentType: string | undefined): boolean => (contentType ?? '').toLowerCase().startsWith(FORM_TYPE);
+/** Whether a content type is a form body (`application/x-www-form-urlencoded`, any parameters). */
+export const isForm = (contentType: string | undefined): boolean => (contentType ?? '').toLowerCase().startsWith(FORM_TYPE);
 
 /** Pairs as a V4 query map (name -> values, in order of first appearance). */
 function queryMap(pairs: readonly ParamPair[]): Record<string, string[]> {
