@@ -7,8 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesFor } from '../cases/index.ts';
 import { getDialect } from '../dialects/index.ts';
-import type { DialectName } from '../dialects/types.ts';
-import { everyRequest, isStatesRequest, startWithHandler } from '../provider-variants/build.ts';
+import { renamingProvider } from '../testing/renaming-provider.ts';
 import type { RunningProvider } from '../provider/server.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { ExchangeLog } from './exchange-log.ts';
@@ -98,31 +97,11 @@ describe('provider-state replies (DESIGN.md §4: any 2xx, body read only for the
   });
 });
 
-/**
- * The reference provider behind a setup that picks its own ids: each requested id is seeded under another valid id of
- * the dialect and the reply maps them; the requested ids are unknown to it.
- */
-function renamingProvider(dialect: DialectName): Promise<RunningProvider> {
-  const d = getDialect(dialect);
-  return startWithHandler(dialect, (forward) =>
-    everyRequest(async (request) => {
-      if (!isStatesRequest(request)) return forward(request);
-      const payload = (await request.clone().json()) as { action: string; params?: { instances?: { id: string }[] } };
-      if (payload.action !== 'setup') return forward(request);
-      const list = payload.params?.instances ?? [];
-      const renamed = list.map((i) => ({ ...i, id: d.instanceId(`target-own.${i.id}`) }));
-      const answer = await forward(new Request(request.url, { method: 'POST', headers: request.headers, body: JSON.stringify({ ...payload, params: { instances: renamed } }) }));
-      if (!answer.ok) return answer;
-      return Response.json({ instances: list.map((i, n) => ({ requested: i.id, id: renamed[n]?.id })) });
-    }),
-  )();
-}
-
 describe('a target that names its own ids (DESIGN.md §4 id map)', () => {
   const dialect = 'zenlayer-vm' as const;
   let provider: RunningProvider;
   beforeAll(async () => {
-    provider = await renamingProvider(dialect);
+    provider = await renamingProvider(dialect)();
   });
   afterAll(async () => {
     await provider.close();
