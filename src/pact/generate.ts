@@ -41,8 +41,13 @@ const XML_CONTENT_TYPE = '(?i)^(application|text)/([\\w.+-]+\\+)?xml\\s*(;.*)?$'
 const NOT_ERROR_KEY = '^(|[^E].*|E([^r].*)?|Er([^r].*)?|Err([^o].*)?|Erro([^r].*)?|Error.+)$';
 
 const and = (...matchers: PactMatcher[]): PactRuleList => ({ combine: 'AND', matchers });
-const NON_EMPTY: PactRuleList = and({ match: 'type' }, { match: 'notEmpty' });
-const ANY_STRING: PactRuleList = and({ match: 'type' });
+/**
+ * A member that must be there, of any scalar type: an error's `Message` (and aliyun's `HostId`), which DESIGN.md §2's
+ * envelope names while no document states their types (Pact has no "any" matcher; objects and arrays stay refused).
+ */
+const ANY_SCALAR: PactRuleList = { combine: 'OR', matchers: [{ match: 'type' }, { match: 'number' }, { match: 'boolean' }, { match: 'null' }] };
+/** A request id: present and a string ("RequestId String", 000:28, 002:46, 001:28, 003:28, 004:68); any format. */
+const REQUEST_ID: PactRuleList = and({ match: 'type' });
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -125,7 +130,8 @@ function codeRule(expect: Expectation): { example: string; rule: PactRuleList } 
   if (expect.result === 'error' && codes.length > 0) {
     return { example: exampleOf(codes), rule: and({ match: 'regex', regex: alternativesRegex(codes) }) };
   }
-  return { example: 'AnyClientErrorCode', rule: NON_EMPTY };
+  // A client error: the error envelope with any code (DESIGN.md §3 "It does not invent a code").
+  return { example: 'AnyClientErrorCode', rule: and({ match: 'type' }) };
 }
 
 /** An `arrayContains` over per-instance expectations (aliyun SuccessFirst), keyed like `Expectation.instances`. */
@@ -137,7 +143,8 @@ function instanceResponses(ctx: StepContext, instances: Readonly<Record<string, 
     const entry: Record<string, string> = { InstanceId: id, Code: want.code === 'success' ? '200' : exampleOf(want.code), Message: 'example' };
     const rules: Record<string, PactRuleList> = {
       '$.Code': and({ match: 'regex', regex: want.code === 'success' ? SUCCESS_CODE : alternativesRegex(want.code) }),
-      '$.Message': ANY_STRING,
+      // 004:81 "Message String success".
+      '$.Message': and({ match: 'type' }),
     };
     if (want.previousStatus !== undefined) {
       entry['PreviousStatus'] = exampleOf(words(want.previousStatus));
@@ -175,19 +182,25 @@ function tencentBody(ctx: StepContext, b: BodyBuilder): unknown {
   const { expect, call } = ctx;
   if (expect.result === 'error' || expect.result === 'client-error') {
     const code = codeRule(expect);
-    b.rule('$.Response.Error.Code', code.rule).rule('$.Response.Error.Message', ANY_STRING).rule('$.Response.RequestId', NON_EMPTY);
+    b.rule('$.Response.Error.Code', code.rule).rule('$.Response.Error.Message', ANY_SCALAR).rule('$.Response.RequestId', REQUEST_ID);
     return { Response: { Error: { Code: code.example, Message: 'example' }, RequestId: EXAMPLE_REQUEST_ID } };
   }
-  b.rule('$.Response.RequestId', NON_EMPTY);
   if (expect.result === 'not-5xx') {
     ctx.gaps.add('either-envelope');
+    if (call.operation === 'DescribeStatus') return { Response: {} };
+    b.rule('$.Response.RequestId', REQUEST_ID);
     return { Response: { RequestId: EXAMPLE_REQUEST_ID } };
   }
-  // A success: HTTP 200 like an error, told apart by the absence of Response.Error (the spec's `"Error": false`).
+  // A success: HTTP 200 like an error, told apart by Response.Error (DESIGN.md §3). No rule can forbid an object under
+  // `Error` and allow null: this one forbids the key, and `vmconform pact verify` drops a null Error before Pact
+  // compares (see verify.ts adaptAnswer); another verifier fails a success that carries `"Error": null`.
   b.rule('$.Response', and({ match: 'eachKey', rules: [{ match: 'regex', regex: NOT_ERROR_KEY }] }));
   ctx.gaps.add('tencent-required-keys');
-  const response: Record<string, unknown> = { RequestId: EXAMPLE_REQUEST_ID };
-  if (call.operation === 'DescribeStatus') {
+  const status = call.operation === 'DescribeStatus';
+  // DESIGN.md §3: a status answer is read for its ids and statuses only; its request id is never judged.
+  const response: Record<string, unknown> = status ? {} : { RequestId: EXAMPLE_REQUEST_ID };
+  if (!status) b.rule('$.Response.RequestId', REQUEST_ID);
+  if (status) {
     const entries = statusEntries(ctx, 'InstanceId', 'InstanceState');
     if (entries) {
       response['InstanceStatusSet'] = entries.example;
@@ -203,41 +216,44 @@ function tencentBody(ctx: StepContext, b: BodyBuilder): unknown {
 /** The JSON body a zenlayer answer must have. */
 function zenlayerBody(ctx: StepContext, b: BodyBuilder): unknown {
   const { expect, call } = ctx;
-  b.rule('$.requestId', NON_EMPTY);
   if (expect.result === 'error' || expect.result === 'client-error') {
     const code = codeRule(expect);
-    b.rule('$.code', code.rule).rule('$.message', ANY_STRING);
+    b.rule('$.requestId', REQUEST_ID).rule('$.code', code.rule).rule('$.message', ANY_SCALAR);
     return { requestId: EXAMPLE_REQUEST_ID, code: code.example, message: 'example' };
   }
   if (expect.result === 'not-5xx') {
     ctx.gaps.add('either-envelope');
+    if (call.operation === 'DescribeStatus') return {};
+    b.rule('$.requestId', REQUEST_ID);
     return { requestId: EXAMPLE_REQUEST_ID };
   }
-  b.rule('$.response.requestId', NON_EMPTY);
-  const response: Record<string, unknown> = { requestId: EXAMPLE_REQUEST_ID };
   if (call.operation === 'DescribeStatus') {
+    // DESIGN.md §3: a status answer is read for its ids and statuses only (no request id, outer or inner).
     const entries = statusEntries(ctx, 'instanceId', 'instanceStatus');
-    response['dataSet'] = entries?.example ?? [];
     b.rule('$.response.dataSet', entries?.rule ?? and({ match: 'type' }));
+    return { response: { dataSet: entries?.example ?? [] } };
   }
-  return { requestId: EXAMPLE_REQUEST_ID, response };
+  b.rule('$.requestId', REQUEST_ID).rule('$.response.requestId', REQUEST_ID);
+  return { requestId: EXAMPLE_REQUEST_ID, response: { requestId: EXAMPLE_REQUEST_ID } };
 }
 
 /** The JSON body an aliyun answer must have. */
 function aliyunJsonBody(ctx: StepContext, b: BodyBuilder): unknown {
   const { expect, call } = ctx;
-  b.rule('$.RequestId', NON_EMPTY);
+  const status = call.operation === 'DescribeStatus';
+  // DESIGN.md §3: a status answer's request id is never judged.
+  if (!status) b.rule('$.RequestId', REQUEST_ID);
   if (expect.result === 'error' || expect.result === 'client-error') {
     const code = codeRule(expect);
-    b.rule('$.Code', code.rule).rule('$.HostId', ANY_STRING).rule('$.Message', ANY_STRING);
+    b.rule('$.Code', code.rule).rule('$.HostId', ANY_SCALAR).rule('$.Message', ANY_SCALAR);
     return { RequestId: EXAMPLE_REQUEST_ID, HostId: 'ecs.aliyuncs.com', Code: code.example, Message: 'example' };
   }
   if (expect.result === 'not-5xx') {
     ctx.gaps.add('either-envelope');
-    return { RequestId: EXAMPLE_REQUEST_ID };
+    return status ? {} : { RequestId: EXAMPLE_REQUEST_ID };
   }
-  const body: Record<string, unknown> = { RequestId: EXAMPLE_REQUEST_ID };
-  if (call.operation === 'DescribeStatus') {
+  const body: Record<string, unknown> = status ? {} : { RequestId: EXAMPLE_REQUEST_ID };
+  if (status) {
     const entries = statusEntries(ctx, 'InstanceId', 'Status');
     body['InstanceStatuses'] = { InstanceStatus: entries?.example ?? [] };
     b.rule('$.InstanceStatuses.InstanceStatus', entries?.rule ?? and({ match: 'type' }));
@@ -255,24 +271,23 @@ function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
   const text = (path: string): string => `${path}['#text']`;
   if (expect.result === 'error' || expect.result === 'client-error') {
     const code = codeRule(expect);
-    b.rule(text('$.Error.RequestId'), NON_EMPTY).rule(text('$.Error.Code'), code.rule).rule(text('$.Error.HostId'), ANY_STRING).rule(text('$.Error.Message'), ANY_STRING);
+    b.rule(text('$.Error.RequestId'), REQUEST_ID).rule(text('$.Error.Code'), code.rule).rule(text('$.Error.HostId'), REQUEST_ID).rule(text('$.Error.Message'), REQUEST_ID);
     return `<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>${EXAMPLE_REQUEST_ID}</RequestId><HostId>ecs.aliyuncs.com</HostId><Code>${code.example}</Code><Message>example</Message></Error>`;
   }
   if (call.operation === 'DescribeStatus') {
     ctx.gaps.add('xml-entries');
     const root = '$.DescribeInstanceStatusResponse';
     // No rule on the InstanceStatus element itself: a type rule there would refuse extra child elements.
-    b.rule(text(`${root}.RequestId`), NON_EMPTY)
-      .rule(text(`${root}.InstanceStatuses.InstanceStatus.InstanceId`), NON_EMPTY)
+    b.rule(text(`${root}.InstanceStatuses.InstanceStatus.InstanceId`), REQUEST_ID)
       .rule(text(`${root}.InstanceStatuses.InstanceStatus.Status`), and({ match: 'regex', regex: alternativesRegex(getDialect('aliyun-ecs').statusWords) }));
     const entry = ctx.seeded[0];
     return (
-      `<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceStatusResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId>` +
+      `<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceStatusResponse>` +
       `<InstanceStatuses><InstanceStatus><InstanceId>${entry?.id ?? 'i-example'}</InstanceId><Status>${entry?.status ?? 'Running'}</Status></InstanceStatus></InstanceStatuses>` +
       `</DescribeInstanceStatusResponse>`
     );
   }
-  b.rule(text('$.StopInstancesResponse.RequestId'), NON_EMPTY);
+  b.rule(text('$.StopInstancesResponse.RequestId'), REQUEST_ID);
   return `<?xml version="1.0" encoding="UTF-8"?><StopInstancesResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId></StopInstancesResponse>`;
 }
 
@@ -286,14 +301,16 @@ function expectedResponse(ctx: StepContext): PactResponse {
   else if (ctx.dialect === 'zenlayer-vm' || ctx.dialect === 'zenlayer-bmc') content = zenlayerBody(ctx, b);
   else content = xml ? aliyunXmlBody(ctx, b) : aliyunJsonBody(ctx, b);
   const contentType = xml ? 'application/xml' : 'application/json';
+  // A Content-Type is judged only where a seed states it (aliyun, 004:112-147; DESIGN.md §3).
+  const judged = getDialect(ctx.dialect).sources.contentType !== undefined;
   const matchingRules: PactResponseRules = {
     body: b.rules,
-    header: { 'Content-Type': and({ match: 'regex', regex: xml ? XML_CONTENT_TYPE : JSON_CONTENT_TYPE }) },
+    ...(judged ? { header: { 'Content-Type': and({ match: 'regex', regex: xml ? XML_CONTENT_TYPE : JSON_CONTENT_TYPE }) } } : {}),
     ...(rule !== undefined ? { status: rule } : {}),
   };
   return {
     status,
-    headers: { 'Content-Type': [contentType] },
+    ...(judged ? { headers: { 'Content-Type': [contentType] } } : {}),
     body: { contentType, encoded: false, content },
     matchingRules,
   };

@@ -8,6 +8,9 @@
 /** One matcher of a V4 matching rule (`{"match": "regex", "regex": "..."}`, `{"match": "type"}`...). */
 export type PactMatcher =
   | { readonly match: 'type' }
+  | { readonly match: 'number' }
+  | { readonly match: 'boolean' }
+  | { readonly match: 'null' }
   | { readonly match: 'notEmpty' }
   | { readonly match: 'regex'; readonly regex: string }
   | { readonly match: 'equality' }

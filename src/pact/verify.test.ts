@@ -9,7 +9,7 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
-import { startWithHandler, startWithOptions } from '../provider-variants/build.ts';
+import { everyRequest, isStatesRequest, mapObjects, rewriteAnswer, startWithHandler, startWithOptions } from '../provider-variants/build.ts';
 import { startProviderServer } from '../provider/server.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { isInexpressible, planContract } from './generate.ts';
@@ -101,6 +101,35 @@ describe('matching', () => {
       await provider.close();
     }
   }, 60_000);
+});
+
+describe('what the pins make legal and Pact cannot say (DESIGN.md §3): adapted before Pact compares', () => {
+  it('a tencent success with "Error": null and every answer as text/json, a zenlayer answer without a Content-Type: every interaction passes', async () => {
+    const tencent = await startWithHandler('tencent-cvm-api2', (forward) =>
+      everyRequest(async (request) => {
+        if (isStatesRequest(request)) return forward(request);
+        const answer = await forward(request);
+        return rewriteAnswer(answer, (body) => mapObjects(body, (obj, key) => (key === 'Response' && !('Error' in obj) ? { ...obj, Error: null } : obj)), () => 'text/json');
+      }),
+    )();
+    const zenlayer = await startWithHandler('zenlayer-vm', (forward) =>
+      everyRequest(async (request) => {
+        const answer = await forward(request);
+        if (isStatesRequest(request)) return answer;
+        const headers = new Headers(answer.headers);
+        headers.delete('content-type');
+        return new Response(await answer.text(), { status: answer.status, headers });
+      }),
+    )();
+    try {
+      for (const [dialect, provider] of [['tencent-cvm-api2', tencent], ['zenlayer-vm', zenlayer]] as const) {
+        const { results } = await verifyContract({ dialect, target: provider.url, statesUrl: statesOf(provider.url), credentials: TEST_CREDENTIALS });
+        expect(results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.message ?? ''}`), dialect).toEqual([]);
+      }
+    } finally {
+      await Promise.all([tencent.close(), zenlayer.close()]);
+    }
+  }, 120_000);
 });
 
 describe('failures of the setting', () => {

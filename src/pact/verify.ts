@@ -15,7 +15,8 @@
 import { join } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import type { Credentials, DialectName, WireRequest, WireResponse } from '../dialects/types.ts';
-import { joinUrl } from '../dialects/wire-util.ts';
+import { getDialect } from '../dialects/index.ts';
+import { joinUrl, parseJson } from '../dialects/wire-util.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { RunInterrupted, VmconformError } from '../errors.ts';
@@ -65,6 +66,7 @@ interface ProxyResponse {
   statusCode: number;
   getHeaders(): Record<string, number | string | string[] | undefined>;
   removeHeader(name: string): void;
+  setHeader(name: string, value: string): unknown;
   write: (...args: never[]) => boolean;
   end: (...args: never[]) => unknown;
   once(event: 'finish', listener: () => void): unknown;
@@ -97,10 +99,37 @@ function isPaced(dialect: DialectName, req: ProxyRequest): boolean {
 }
 
 /**
- * Capture what the proxy answers (status, headers, body) once it has answered: the target's own answer. With a `swap`
- * (the setup renamed ids), the body is held until its end and reaches the verifier with the swap applied.
+ * What a target's answer becomes before Pact compares it (the reports keep the answer as it came): what the pins make
+ * legal but Pact's matching rules cannot say.
+ * - DESIGN.md §4 id map: the target's ids and the requested ids swapped one-for-one (`swap`);
+ * - DESIGN.md §3 "`Error`: null is none" (tencent): a `Response.Error` that is null is dropped, so the contract's rule
+ *   that a success carries no `Error` key holds;
+ * - DESIGN.md §3 content types: where no seed states one (`Dialect.sources.contentType` absent), a body that is JSON
+ *   reaches Pact as `application/json` whatever the header said, so Pact reads it as JSON.
+ * Returns the body and content type to send on, or `undefined` when nothing changes.
  */
-function captureAnswer(res: ProxyResponse, swap: ReadonlyMap<string, string> | undefined, done: (answer: WireResponse) => void): void {
+export function adaptAnswer(dialect: DialectName, text: string, contentType: string | undefined, swap: ReadonlyMap<string, string> | undefined): { text: string; contentType: string | undefined } | undefined {
+  let out = swap === undefined ? text : swapIdsInJson(text, swap);
+  let type = contentType;
+  const d = getDialect(dialect);
+  const parsed = parseJson(out);
+  if (parsed.ok && d.sources.contentType === undefined && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType ?? '')) type = 'application/json';
+  if (parsed.ok && d.errorsAsHttp200) {
+    const body = parsed.value;
+    const response = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['Response'] : undefined;
+    if (typeof response === 'object' && response !== null && !Array.isArray(response) && Object.hasOwn(response, 'Error') && (response as Record<string, unknown>)['Error'] === null) {
+      const { Error: _none, ...rest } = response as Record<string, unknown>;
+      out = JSON.stringify({ ...(body as Record<string, unknown>), Response: rest });
+    }
+  }
+  return out === text && type === contentType ? undefined : { text: out, contentType: type };
+}
+
+/**
+ * Capture what the proxy answers (status, headers, body) once it has answered: the target's own answer. The body is
+ * held until its end and reaches the verifier as {@link adaptAnswer} makes it.
+ */
+function captureAnswer(res: ProxyResponse, dialect: DialectName, swap: ReadonlyMap<string, string> | undefined, done: (answer: WireResponse) => void): void {
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown): void => {
     if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
@@ -119,7 +148,6 @@ function captureAnswer(res: ProxyResponse, swap: ReadonlyMap<string, string> | u
   const end = res.end.bind(res) as (...args: unknown[]) => unknown;
   res.write = ((chunk: unknown, ...rest: unknown[]) => {
     keep(chunk);
-    if (swap === undefined) return write(chunk, ...rest);
     const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     callback?.();
     return true;
@@ -127,14 +155,13 @@ function captureAnswer(res: ProxyResponse, swap: ReadonlyMap<string, string> | u
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (typeof chunk !== 'function') keep(chunk);
     headers = headersNow();
-    if (swap === undefined) return end(chunk, ...rest);
     const callback = [chunk, ...rest].find((r) => typeof r === 'function');
     const original = Buffer.concat(chunks);
-    const text = original.toString('utf8');
-    const swapped = swapIdsInJson(text, swap);
-    if (swapped === text) return end(original, callback);
+    const adapted = adaptAnswer(dialect, original.toString('utf8'), headers['content-type'], swap);
+    if (adapted === undefined) return end(original, callback);
     res.removeHeader('content-length');
-    return end(Buffer.from(swapped, 'utf8'), callback);
+    if (adapted.contentType !== undefined) res.setHeader('content-type', adapted.contentType);
+    return end(Buffer.from(adapted.text, 'utf8'), callback);
   }) as ProxyResponse['end'];
   res.once('finish', () => {
     done({ status: res.statusCode, headers: headers ?? headersNow(), bodyText: Buffer.concat(chunks).toString('utf8') });
@@ -177,7 +204,7 @@ function signingFilter(options: PactVerifyOptions, records: InteractionRecords):
         const began = performance.now();
         records.set(key, { ...record, request: sent, sentAtMs });
         const swap = record.ids !== undefined && record.ids.size > 0 ? answerIdSwap(record.ids) : undefined;
-        captureAnswer(res, swap, (answer) => {
+        captureAnswer(res, options.dialect, swap, (answer) => {
           const latest = records.get(key) ?? { stateCalls: [] };
           records.set(key, { ...latest, answer, durationMs: performance.now() - began });
         });
