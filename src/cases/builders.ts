@@ -7,27 +7,57 @@ import type { DialectName } from '../dialects/types.ts';
 import type { CaseCall, CaseRow, Expectation, IdRef, InstanceSeed, Level, Step } from './types.ts';
 
 /** A seed document reference: file, line (or `a-b` range) and a quote that appears in those lines. */
-export interface DocRef {
+export interface SeedRef {
   readonly file: string;
   readonly line: number | readonly [number, number];
   readonly quote: string;
 }
 
-/** Render a {@link DocRef} as the `file:line quote` string rows carry. */
+/** A DESIGN.md pin: the section (§2-§4) and a quote of the pin's words. */
+export interface PinRef {
+  readonly section: number;
+  readonly quote: string;
+}
+
+/** Where a row's assertion comes from: a seed line or a DESIGN.md pin (DESIGN.md §5: every assertion names its source). */
+export type DocRef = SeedRef | PinRef;
+
+/**
+ * Render a {@link DocRef} as the `file:line quote` (or `DESIGN.md §N quote`) string rows carry.
+ *
+ * @example
+ * docRef(pin(3, 'A request that fails changes nothing')) // 'DESIGN.md §3 A request that fails changes nothing'
+ */
 export function docRef(ref: DocRef): string {
+  if ('section' in ref) return `DESIGN.md §${ref.section} ${ref.quote}`;
   const line = typeof ref.line === 'number' ? String(ref.line) : `${ref.line[0]}-${ref.line[1]}`;
   return `${ref.file}:${line} ${ref.quote}`;
 }
 
-/** Join several references into one `docRef` string (`; ` separated). */
+/** Join several references into one `docRef` string (`; ` separated), each once. */
 export function docRefs(...refs: readonly DocRef[]): string {
-  return refs.map(docRef).join('; ');
+  return [...new Set(refs.map(docRef))].join('; ');
 }
 
-/** Shorthand for a {@link DocRef}. */
-export function ref(file: string, line: number | readonly [number, number], quote: string): DocRef {
+/** Shorthand for a {@link SeedRef}. */
+export function ref(file: string, line: number | readonly [number, number], quote: string): SeedRef {
   return { file, line, quote };
 }
+
+/** Shorthand for a {@link PinRef}: a quote of DESIGN.md §`section`. */
+export function pin(section: number, quote: string): PinRef {
+  return { section, quote };
+}
+
+/** The DESIGN.md pins the shared rows cite (each quote is a sentence of the pin it names). */
+export const PINS = {
+  failedChangesNothing: pin(3, 'A request that fails changes nothing, in every dialect'),
+  noCodeClientError: pin(3, 'Where the documents name no error code (more than 100 ids on zenlayer and aliyun, empty lists, bad booleans, bad JSON), a case asserts the least any sane provider must do'),
+  never5xx: pin(3, 'never a 5xx, and no instance changed state'),
+  unknownAction: pin(3, 'An unknown action (e.g. `StopInstancez`) is a client error with nothing changed'),
+  severalProblems: pin(3, 'Several problems in one request: the case accepts any of the documented codes that apply'),
+  eligibility: pin(3, 'The suite accepts either a stop or a client error that changed nothing'),
+} as const;
 
 /** How a dialect rejects a kind of bad request: a documented code (with its HTTP statuses) or just a client error. */
 export type Rejection =
@@ -48,8 +78,11 @@ export interface DialectProfile {
   readonly notStoppable: Readonly<Record<string, Rejection>>;
   /** Codes for an unknown (well-formed) id. */
   readonly unknown: Rejection;
-  /** Codes for a malformed id, when the dialect documents one (tencent, aliyun); `undefined` = no such rows. */
-  readonly malformed?: { readonly literal: string; readonly rejection: Rejection; readonly doc: DocRef };
+  /**
+   * Codes for a malformed id, when the dialect documents one (tencent, aliyun), and where the documents and pins say
+   * so; `undefined` = no such rows.
+   */
+  readonly malformed?: { readonly literal: string; readonly rejection: Rejection; readonly docs: readonly DocRef[] };
   /** More than 100 ids. */
   readonly tooMany: Rejection;
   /** The id list absent. */
@@ -59,6 +92,8 @@ export interface DialectProfile {
    * aliyun-ecs: `InstanceIds.N` / `InstanceId.N` with no N is the same request as no list at all), so no row.
    */
   readonly empty?: Rejection;
+  /** Whether the document lists the action as a required parameter (api3 002:23, aliyun 004:16): the empty-action row is MUST. */
+  readonly actionRequired: boolean;
   /** Where the document says what. */
   readonly docs: {
     readonly stoppable: DocRef;
@@ -72,10 +107,15 @@ export interface DialectProfile {
     readonly notStoppable: DocRef;
     /** The error-table row for each rejection code used by {@link DialectProfile.notStoppable}. */
     readonly codeRows: Readonly<Record<string, DocRef>>;
-    readonly tooMany?: DocRef;
+    /** Where more than 100 ids are said to fail: the error-table row, or the pin asking a client error. */
+    readonly tooMany: DocRef;
     readonly missing?: DocRef;
+    /** Where an explicit empty list is said to fail (a pin: no document names a code). */
+    readonly empty?: DocRef;
+    /** Where a batch that fails is said to stop none (aliyun's AllTogether line); default: the DESIGN.md §3 pin. */
+    readonly atomic?: DocRef;
     /** Extra references for the row of one status word (zenlayer-vm: STOPPED also cites the contradicting note). */
-    readonly forWord?: Readonly<Record<string, DocRef>>;
+    readonly forWord?: Readonly<Record<string, readonly DocRef[]>>;
   };
   /** Rule ids (from the inventory) for the facts above. */
   readonly rules: {
@@ -96,19 +136,20 @@ export interface DialectProfile {
     /** Rules of a rejected request (failed request changes nothing, client errors where no code is documented...). */
     readonly rejectedAny: readonly string[];
     readonly severalProblems: readonly string[];
-    readonly status: StatusRules;
+    /**
+     * The rules of the status query every state check reads through (its action, its envelope): credited to
+     * `stop.single`, which fails when the suite cannot read the statuses it seeded (DESIGN.md §3: the status query
+     * is the suite's instrument, judged for its ids and statuses only).
+     */
+    readonly statusQuery: readonly string[];
+    /** The action parameter's rule (`param:Action`, `param:X-TC-Action`, `param:X-ZC-Action`). */
+    readonly action: readonly string[];
+    /**
+     * Extra rules of the empty-action row: the undocumented-code rule where a missing parameter has no documented
+     * code (zenlayer, aliyun); none for tencent, whose answer there is its documented `MissingParameter`.
+     */
+    readonly emptyAction: readonly string[];
   };
-  /** The explicit page size the status rows ask (within the real API's maximum, DESIGN.md §3). */
-  readonly statusPageSize: number;
-}
-
-/** Rule ids checked by the status-query rows. */
-export interface StatusRules {
-  /** A query with an explicit page size: the status envelope, every seeded instance read as seeded. */
-  readonly explicitPage: readonly string[];
-  /** A query without a page size: served with the status envelope. */
-  readonly defaultPage: readonly string[];
-  readonly unknownId: readonly string[];
 }
 
 /** A seeded instance. */
@@ -170,7 +211,13 @@ export function row(dialect: DialectName, input: RowInput): CaseRow {
   return { dialect, level: input.level ?? 'MUST', ...input };
 }
 
-/** The rows every dialect has: single stop, batches, the id limit, missing/empty/duplicated/unknown/malformed ids. */
+/** A row whose one request must be a client error, any code (DESIGN.md §3: no document names one), that changes nothing. */
+export function clientErrorRow(dialect: DialectName, input: Omit<RowInput, 'steps'> & { readonly call: CaseCall }): CaseRow {
+  const { call, ...rest } = input;
+  return row(dialect, { ...rest, steps: [callStep(call, { result: 'client-error', stopped: [] })] });
+}
+
+/** The rows every dialect has: single stop, batches, the id limit, missing/empty/duplicated/unknown/malformed ids, actions. */
 export function commonRows(p: DialectProfile): CaseRow[] {
   const d = p.dialect;
   const rows: CaseRow[] = [
@@ -178,7 +225,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       id: 'stop.single',
       title: `Stopping one ${p.running} instance succeeds: success envelope with a request id, ${p.stopping} or ${p.stopped} at once, ${p.stopped} in the end`,
       docRef: docRefs(p.docs.stoppable, p.docs.transition, p.docs.requestId),
-      rules: [...p.rules.stopSingle, ...p.rules.wire],
+      rules: [...p.rules.stopSingle, ...p.rules.wire, ...p.rules.statusQuery],
       instances: [seed('a', p.running)],
       steps: [callStep(stopCall(['a']), accepted(['a']))],
     }),
@@ -201,7 +248,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     row(d, {
       id: 'ids.limit.101-rejected',
       title: 'A batch of 101 ids is rejected and stops none of them',
-      docRef: docRefs(...[p.docs.batch, ...(p.docs.tooMany ? [p.docs.tooMany] : [])]),
+      docRef: docRefs(p.docs.batch, p.docs.tooMany, PINS.failedChangesNothing),
       rules: [...p.rules.limit101, ...p.rules.rejectedAny],
       instances: seedMany('n', 101, p.running),
       steps: [callStep(stopCall(aliases('n', 101)), rejected(p.tooMany))],
@@ -209,7 +256,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     row(d, {
       id: 'ids.missing.rejected',
       title: `A request without ${p.idsParam} is rejected and changes nothing`,
-      docRef: docRefs(...[p.docs.idsParam, ...(p.docs.missing ? [p.docs.missing] : [])]),
+      docRef: docRefs(...[p.docs.idsParam, p.docs.missing ?? PINS.noCodeClientError, PINS.failedChangesNothing]),
       rules: [...p.rules.missing, ...p.rules.rejectedAny],
       instances: [seed('bystander', p.running)],
       steps: [callStep(stopCall(undefined), rejected(p.missing))],
@@ -217,7 +264,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     row(d, {
       id: 'ids.duplicate.handled',
       title: 'A request naming the same instance twice is answered without a 5xx',
-      docRef: docRef(p.docs.idsParam),
+      docRef: docRefs(p.docs.idsParam, PINS.never5xx),
       rules: p.rules.duplicate,
       level: 'SHOULD',
       instances: [seed('a', p.running)],
@@ -226,7 +273,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     row(d, {
       id: 'ids.unknown.rejected',
       title: 'Stopping an id that does not exist is rejected with the documented not-found code',
-      docRef: docRef(p.docs.unknown),
+      docRef: docRefs(p.docs.unknown, PINS.failedChangesNothing),
       rules: [...p.rules.unknown, ...p.rules.rejectedAny],
       instances: [seed('bystander', p.running)],
       steps: [callStep(stopCall([{ unknown: 'x' }]), rejected(p.unknown))],
@@ -234,24 +281,33 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     row(d, {
       id: 'ids.unknown.mixed-batch-rejected',
       title: `A batch of a ${p.running} instance and an unknown id is rejected and stops nothing`,
-      docRef: docRefs(p.docs.unknown, p.docs.batch),
+      docRef: docRefs(p.docs.unknown, p.docs.batch, PINS.failedChangesNothing),
       rules: [...p.rules.unknown, ...p.rules.rejectedAny],
       instances: [seed('a', p.running)],
       steps: [callStep(stopCall(['a', { unknown: 'x' }]), rejected(p.unknown))],
     }),
-  ];
-  rows.push(
     row(d, {
       id: 'action.unknown.rejected',
       // DESIGN.md §3: undocumented but sane; any code.
       level: 'SHOULD',
       title: 'A request naming an unknown action (StopInstancez) with a seeded id is a client error and changes nothing',
-      docRef: docRef(p.docs.action),
-      rules: ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error', ...p.rules.rejectedAny],
+      docRef: docRefs(p.docs.action, PINS.unknownAction),
+      rules: ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error', ...p.rules.action, ...p.rules.rejectedAny],
       instances: [seed('a', p.running)],
       steps: [callStep(stopCall(['a'], { action: 'StopInstancez' }), { result: 'client-error', stopped: [] })],
     }),
-  );
+    clientErrorRow(d, {
+      id: 'action.empty.rejected',
+      // MUST where the document lists the action as a required parameter (api3 002:23, aliyun 004:16), SHOULD where
+      // only an example and DESIGN.md §2 show it (api2, zenlayer). No document names a code: any client error.
+      level: p.actionRequired ? 'MUST' : 'SHOULD',
+      title: 'A request whose action is empty (no operation named) with a seeded id is a client error and changes nothing',
+      docRef: docRefs(p.docs.action, PINS.noCodeClientError, PINS.failedChangesNothing),
+      rules: [...p.rules.emptyAction, ...p.rules.action, ...p.rules.rejectedAny],
+      instances: [seed('a', p.running)],
+      call: stopCall(['a'], { action: '' }),
+    }),
+  ];
   if (p.empty !== undefined) {
     // Only where the wire can say "an empty list" (a JSON `[]`); elsewhere it is the missing-list request.
     rows.splice(
@@ -260,7 +316,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       row(d, {
         id: 'ids.empty.rejected',
         title: `A request with an empty ${p.idsParam} list is rejected and changes nothing`,
-        docRef: docRef(p.docs.idsParam),
+        docRef: docRefs(p.docs.idsParam, p.docs.empty ?? PINS.noCodeClientError, PINS.failedChangesNothing),
         rules: [...p.rules.empty, ...p.rules.rejectedAny],
         instances: [seed('bystander', p.running)],
         steps: [callStep(stopCall([]), rejected(p.empty))],
@@ -272,8 +328,8 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     rows.push(
       row(d, {
         id: 'ids.malformed.rejected',
-        title: `A malformed id (${m.literal}) is rejected with the documented malformed-id code`,
-        docRef: docRef(m.doc),
+        title: `A malformed id (${m.literal}) is rejected with ${codesText(m.rejection, 'the documented malformed-id code')}`,
+        docRef: docRefs(...m.docs, PINS.failedChangesNothing),
         rules: [...p.rules.malformed, ...p.rules.rejectedAny],
         instances: [seed('bystander', p.running)],
         steps: [callStep(stopCall([{ literal: m.literal }]), rejected(m.rejection))],
@@ -281,7 +337,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       row(d, {
         id: 'ids.malformed.mixed-batch-rejected',
         title: `A batch of a ${p.running} instance and a malformed id is rejected and stops nothing`,
-        docRef: docRefs(m.doc, p.docs.batch),
+        docRef: docRefs(...m.docs, p.docs.batch, PINS.failedChangesNothing),
         rules: [...p.rules.malformed, ...p.rules.rejectedAny],
         instances: [seed('a', p.running)],
         steps: [callStep(stopCall(['a', { literal: m.literal }]), rejected(m.rejection))],
@@ -289,6 +345,11 @@ export function commonRows(p: DialectProfile): CaseRow[] {
     );
   }
   return rows;
+}
+
+/** `with A or B` for a rejection's codes, or `fallback` for a plain client error. */
+function codesText(rejection: Rejection, fallback: string): string {
+  return rejection === 'client-error' ? fallback : rejection.codes.join(' or ');
 }
 
 /** One `state.<WORD>.rejected` row per status word that may not be stopped, plus the mixed-batch row. */
@@ -306,7 +367,7 @@ export function stateRows(p: DialectProfile): CaseRow[] {
       row(d, {
         id: `state.${word}.rejected`,
         title: `Stopping a ${word} instance is rejected${rejection === 'client-error' ? '' : ` with ${rejection.codes.join(' or ')}`} and leaves it ${word}`,
-        docRef: docRefs(...uniqueRefs([p.docs.notStoppable, ...codeRefs, ...(p.docs.forWord?.[word] ? [p.docs.forWord[word]] : [])])),
+        docRef: docRefs(p.docs.notStoppable, ...codeRefs, ...(p.docs.forWord?.[word] ?? [])),
         rules: [...p.rules.notStoppable(word, rejection), ...p.rules.rejectedAny],
         instances: [seed('a', word)],
         steps: [callStep(stopCall(['a']), rejected(rejection))],
@@ -319,7 +380,7 @@ export function stateRows(p: DialectProfile): CaseRow[] {
       row(d, {
         id: 'state.mixed-batch.rejected',
         title: `A batch of a ${p.running} and a ${p.stopped} instance is rejected and stops neither`,
-        docRef: docRefs(p.docs.notStoppable, p.docs.batch),
+        docRef: docRefs(p.docs.notStoppable, p.docs.batch, p.docs.atomic ?? PINS.failedChangesNothing),
         rules: [...p.rules.mixedBatch, ...p.rules.rejectedAny],
         instances: [seed('a', p.running), seed('b', p.stopped)],
         steps: [callStep(stopCall(['a', 'b']), rejected(stoppedRejection))],
@@ -329,75 +390,24 @@ export function stateRows(p: DialectProfile): CaseRow[] {
   return rows;
 }
 
-/** A status query call as a case states it. */
-export function statusCall(ids: readonly IdRef[], extra: Omit<CaseCall, 'operation' | 'ids'> = {}): CaseCall {
-  return { operation: 'DescribeStatus', ids, ...extra };
-}
-
-/**
- * Rows on the status query every case relies on (DESIGN.md §3: the status query is the suite's instrument, so these
- * rows check only that it answers the status envelope and reads seeded instances as seeded, never its paging), and
- * the row with several problems in one request (any documented code that applies).
- */
-export function statusAndMixedRows(p: DialectProfile, statusDoc: DocRef): CaseRow[] {
-  const d = p.dialect;
-  const other = p.statusWords.find((w) => w !== p.running && w !== p.stopped && p.notStoppable[w] !== undefined) ?? p.stopped;
-  const three = [seed('a', p.running), seed('b', p.stopped), seed('c', other)];
+/** The row with several problems in one request: any documented code that applies (DESIGN.md §3). */
+export function severalProblemsRows(p: DialectProfile): CaseRow[] {
   const stoppedRejection = p.notStoppable[p.stopped];
-  const rows: CaseRow[] = [
-    row(d, {
-      id: 'status.query.explicit-page',
-      title: `A status query with an explicit page size answers the status envelope and reads ${p.running}, ${p.stopped} and ${other} as seeded`,
-      docRef: docRef(statusDoc),
-      rules: p.rules.status.explicitPage,
-      instances: three,
-      steps: [callStep(statusCall(['a', 'b', 'c'], { pageSize: p.statusPageSize }), { result: 'success', stopped: [] })],
-    }),
-    row(d, {
-      id: 'status.query.default-page',
-      title: 'A status query without a page size for 3 ids is served with the status envelope',
-      docRef: docRef(statusDoc),
-      rules: p.rules.status.defaultPage,
-      instances: three,
-      steps: [callStep(statusCall(['a', 'b', 'c']), { result: 'success', stopped: [] })],
-    }),
-    row(d, {
-      id: 'status.query.unknown-id',
-      level: 'SHOULD',
-      title: 'A status query naming an unknown id is answered without a 5xx (left out or not-found, DESIGN.md §3)',
-      docRef: docRef(statusDoc),
-      rules: p.rules.status.unknownId,
-      instances: [seed('a', p.running)],
-      steps: [callStep(statusCall(['a', { unknown: 'x' }]), { result: 'not-5xx', stopped: [] })],
+  if (stoppedRejection === undefined) return [];
+  const either = eitherRejection(p.unknown, stoppedRejection);
+  return [
+    row(p.dialect, {
+      id: 'ids.several-problems.rejected',
+      title: `A batch of a ${p.running} instance, a ${p.stopped} instance and an unknown id is rejected with any documented code that applies, stopping nothing`,
+      docRef: docRefs(p.docs.unknown, p.docs.notStoppable, PINS.severalProblems),
+      rules: [...p.rules.severalProblems, ...p.rules.rejectedAny],
+      instances: [seed('a', p.running), seed('b', p.stopped)],
+      steps: [
+        callStep(
+          stopCall(['a', 'b', { unknown: 'x' }]),
+          either === 'client-error' ? { result: 'client-error', stopped: [] } : { result: 'error', codes: either.codes, stopped: [] },
+        ),
+      ],
     }),
   ];
-  if (stoppedRejection !== undefined) {
-    const either = eitherRejection(p.unknown, stoppedRejection);
-    rows.push(
-      row(d, {
-        id: 'ids.several-problems.rejected',
-        title: `A batch of a ${p.running} instance, a ${p.stopped} instance and an unknown id is rejected with any documented code that applies, stopping nothing`,
-        docRef: docRefs(p.docs.unknown, p.docs.notStoppable),
-        rules: [...p.rules.severalProblems, ...p.rules.rejectedAny],
-        instances: [seed('a', p.running), seed('b', p.stopped)],
-        steps: [
-          callStep(
-            stopCall(['a', 'b', { unknown: 'x' }]),
-            either === 'client-error' ? { result: 'client-error', stopped: [] } : { result: 'error', codes: either.codes, stopped: [] },
-          ),
-        ],
-      }),
-    );
-  }
-  return rows;
-}
-
-function uniqueRefs(refs: readonly DocRef[]): DocRef[] {
-  const seen = new Set<string>();
-  return refs.filter((r) => {
-    const k = docRef(r);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

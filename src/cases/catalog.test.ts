@@ -1,39 +1,91 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getDialect } from '../dialects/index.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { codeMatches } from '../engine/checks.ts';
+import { quoteDocRef, SOURCES_DIR, splitDocRef } from '../specs/doc-ref.ts';
 import { specExtension } from '../specs/extension.ts';
 import { ruleInventory } from '../specs/inventory.ts';
 import { allCases, casesFor } from './index.ts';
-import type { CaseRow, IdRef } from './types.ts';
+import type { CallStep, CaseRow, IdRef } from './types.ts';
 
-const SEEDS = fileURLToPath(new URL('../../specs/sources/', import.meta.url));
 const seedCache = new Map<string, string[]>();
-function seedLines(file: string): string[] {
+/** The lines of a shipped source document (`specs/sources/`), or `undefined` when it does not exist. */
+function sourceLines(file: string): string[] | undefined {
   let lines = seedCache.get(file);
   if (!lines) {
-    lines = readFileSync(`${SEEDS}${file}`, 'utf8').split('\n');
+    const path = join(SOURCES_DIR, file);
+    if (!existsSync(path)) return undefined;
+    lines = readFileSync(path, 'utf8').split('\n');
     seedCache.set(file, lines);
   }
   return lines;
 }
 
-/** Normalize a seed line for quote matching: no HTML tags, no markdown escapes, single spaces. */
+/** Normalize text for quote matching: no markdown escapes or emphasis, single spaces (tags kept). */
 function norm(text: string): string {
-  return text.replace(/<[^>]+>/g, '').replace(/\\/g, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/\\/g, '').replace(/\*\*/g, '').replace(/\s+/g, ' ').trim();
 }
 
-/** `file:line[-line] quote` parts of a docRef string (`; ` separated). */
-function parseDocRefs(docRef: string): { file: string; from: number; to: number; quote: string }[] {
-  return docRef.split('; ').map((part) => {
-    const m = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))? (.+)$/.exec(part);
-    if (!m) throw new Error(`docRef part is not "<seed>:<line> <quote>": ${part}`);
-    const from = Number(m[2]);
-    return { file: m[1] as string, from, to: m[3] ? Number(m[3]) : from, quote: m[4] as string };
-  });
+/** The same without HTML tags (001 wraps its notes in `<mark>`). */
+function normNoTags(text: string): string {
+  return norm(text.replace(/<[^>]+>/g, ''));
+}
+
+/** Whether a quote appears in a text, with or without its HTML tags; an empty quote never does. */
+function quoted(text: string, quote: string): boolean {
+  return (norm(quote) !== '' && norm(text).includes(norm(quote))) || (normNoTags(quote) !== '' && normNoTags(text).includes(normNoTags(quote)));
+}
+
+/** The text of DESIGN.md §`section` as shipped (`specs/sources/DESIGN.md`), from its heading to the next one. */
+function designSection(section: number): string | undefined {
+  const lines = sourceLines('DESIGN.md');
+  if (!lines) return undefined;
+  const start = lines.findIndex((l) => l.startsWith(`## ${section}.`));
+  if (start < 0) return undefined;
+  const next = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  return lines.slice(start, next < 0 ? undefined : next).join(' ');
+}
+
+/** The problems of one docRef: unparsed parts, lines that do not exist, quotes not found where they point. */
+function docRefProblems(docRef: string): string[] {
+  const problems: string[] = [];
+  for (const { text, part } of splitDocRef(docRef)) {
+    if (!part) {
+      problems.push(`not "<seed>:<line> <quote>" nor "DESIGN.md §N <quote>": ${text}`);
+      continue;
+    }
+    if (part.kind === 'design') {
+      const section = designSection(part.section);
+      if (section === undefined) problems.push(`no DESIGN.md §${part.section} in specs/sources/DESIGN.md: ${text}`);
+      else if (!quoted(section, part.quote)) problems.push(`quote not in DESIGN.md §${part.section}: ${text}`);
+      continue;
+    }
+    const lines = sourceLines(part.file);
+    if (!lines) problems.push(`no such source ${part.file}: ${text}`);
+    else if (part.from < 1 || part.to < part.from || part.to > lines.length) problems.push(`lines ${part.from}-${part.to} not in ${part.file}: ${text}`);
+    else if (!quoted(quoteDocRef(part).map((l) => l.text).join(' '), part.quote)) problems.push(`quote not at ${part.file}:${part.from}-${part.to}: ${text}`);
+  }
+  return problems;
+}
+
+/** The DESIGN.md pins a row cites (each as the text of its bullet, continuation lines included). */
+function pinsCited(docRef: string): string[] {
+  const lines = sourceLines('DESIGN.md') ?? [];
+  const out: string[] = [];
+  for (const { part } of splitDocRef(docRef)) {
+    if (part?.kind !== 'design') continue;
+    const at = quoteDocRef(part)[0]?.line;
+    if (at === undefined) continue;
+    let start = at - 1;
+    while (start > 0 && !(lines[start] ?? '').startsWith('- ') && !(lines[start] ?? '').startsWith('## ')) start--;
+    let end = at;
+    while (end < lines.length && (lines[end] ?? '').startsWith('  ')) end++;
+    out.push(norm(lines.slice(start, end).join(' ')));
+  }
+  return out;
 }
 
 const SLUG = /^[a-z][a-z0-9]*(?:[.-][A-Za-z0-9_]+)*$/;
@@ -70,16 +122,9 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('case catalog of %s', (dia
     }
   });
 
-  it('cites an existing seed line and a quote from it in every docRef', () => {
-    for (const r of rows) {
-      for (const ref of parseDocRefs(r.docRef)) {
-        const lines = seedLines(ref.file);
-        expect(ref.from, `${r.id}: ${ref.file}:${ref.from}`).toBeGreaterThanOrEqual(1);
-        expect(ref.to, `${r.id}: ${ref.file}:${ref.to} beyond the file`).toBeLessThanOrEqual(lines.length);
-        const text = norm(lines.slice(ref.from - 1, ref.to).join(' '));
-        expect(text, `${r.id}: quote not found at ${ref.file}:${ref.from}`).toContain(norm(ref.quote));
-      }
-    }
+  it('cites in every docRef existing seed lines or DESIGN.md pins, each with a quote that is there', () => {
+    const problems = rows.flatMap((r) => docRefProblems(r.docRef).map((p) => `${r.id}: ${p}`));
+    expect(problems).toEqual([]);
   });
 
   it('names only rules of the inventory, and at least one', () => {
@@ -178,10 +223,11 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('case catalog of %s', (dia
     expect(step?.kind === 'call' ? step.expect : undefined).toMatchObject({ result: 'client-error', stopped: [] });
   });
 
-  it('requires only codes a seed lists or DESIGN.md pins (never a vendor common code), wherever it expects an error code', () => {
+  it('requires only codes a seed lists or a DESIGN.md pin the row cites names (never a vendor common code), wherever it expects an error code', () => {
     const ext = specExtension(dialect);
     const documented = [...new Set(ext.errors.filter((e) => e.source !== 'common').map((e) => e.code))];
     for (const r of rows) {
+      const pins = pinsCited(r.docRef);
       for (const step of r.steps) {
         const codes =
           step.kind === 'call'
@@ -193,9 +239,93 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('case catalog of %s', (dia
               ? [step.expect.someRefused]
               : [];
         for (const c of codes) {
-          expect(documented.some((d) => codeMatches(c, d)), `${r.id}: code ${c} is neither in the seed's error table nor pinned by DESIGN.md`).toBe(true);
+          const pinned = pins.some((p) => p.includes(`\`${c}\``));
+          expect(documented.some((d) => codeMatches(c, d)) || pinned, `${r.id}: code ${c} is neither in the seed's error table nor named by a DESIGN.md pin it cites`).toBe(true);
         }
       }
+    }
+  });
+
+  it('accepts any code only where DESIGN.md documents none: an aliyun security-locked instance', () => {
+    for (const r of rows) {
+      for (const step of r.steps) {
+        if (step.kind !== 'call') continue;
+        const any = [...(step.expect.codes ?? []), ...Object.values(step.expect.instances ?? {}).flatMap((e) => (e.code === 'success' ? [] : e.code))].filter((c) => c === '*');
+        if (any.length > 0) expect(r.id, `${r.id}: accepts any code`).toBe('aliyun.success-first.security-locked');
+      }
+    }
+  });
+});
+
+/** The first call step of a row (every row named below has one). */
+function firstCall(d: DialectName, id: string): CallStep {
+  const step = casesFor(d).find((r) => r.id === id)?.steps.find((s): s is CallStep => s.kind === 'call');
+  if (!step) throw new Error(`no call step in ${d} ${id}`);
+  return step;
+}
+
+describe('the DESIGN.md §3 pins on eligibility, malformed ids and type errors', () => {
+  it('accepts a stop or a client error that changed nothing for a value only some instances may take', () => {
+    for (const [d, id] of [['tencent-cvm-api3', 'param.StoppedMode.STOP_CHARGING'], ['aliyun-ecs', 'param.StoppedMode.StopCharging']] as const) {
+      expect(firstCall(d, id).expect, `${d} ${id}`).toEqual({ result: 'not-5xx', stopped: ['a'] });
+    }
+  });
+
+  it('accepts 403 Abs.InvalidInstanceIds.MalFormed and 404 InvalidInstanceId.NotFound wherever aliyun-ecs sends an id it considers malformed', () => {
+    const malformed = (id: string): boolean => !/^i-[a-z0-9]+$/.test(id);
+    const rows = casesFor('aliyun-ecs').filter((r) => r.steps.some((s) => (s.call.ids ?? []).some((ref) => typeof ref === 'object' && 'literal' in ref && malformed(ref.literal))));
+    expect(rows.map((r) => r.id).sort()).toEqual(['aliyun.dry-run.fail-malformed', 'aliyun.success-first.malformed', 'ids.malformed.mixed-batch-rejected', 'ids.malformed.rejected']);
+    for (const r of rows) {
+      const step = r.steps[0] as CallStep;
+      const literal = (step.call.ids ?? []).flatMap((ref) => (typeof ref === 'object' && 'literal' in ref ? [ref.literal] : []))[0] ?? '';
+      const entry = step.expect.instances?.[literal]?.code;
+      const codes = step.expect.result === 'error' ? (step.expect.codes ?? []) : entry === undefined || entry === 'success' ? [] : entry;
+      expect(codes, r.id).toEqual(expect.arrayContaining(['Abs.InvalidInstanceIds.MalFormed', 'InvalidInstanceId.NotFound']));
+      expect(step.expect.httpStatus, `${r.id}: the status follows the code (403 or 404)`).toBeUndefined();
+    }
+  });
+
+  it('accepts InvalidParameter beside InvalidParameterValue only for a value of the wrong JSON type (api3)', () => {
+    expect(firstCall('tencent-cvm-api3', 'param.ForceStop.invalid-rejected').expect.codes).toEqual(['InvalidParameterValue', 'InvalidParameter']);
+    expect(firstCall('tencent-cvm-api3', 'param.StopType.invalid-rejected').expect.codes).toEqual(['InvalidParameterValue']);
+    expect(firstCall('tencent-cvm-api3', 'param.StoppedMode.invalid-rejected').expect.codes).toEqual(['InvalidParameterValue']);
+    // api2's query string has no types: ForceStop=MAYBE is a wrong value (000:41).
+    expect(firstCall('tencent-cvm-api2', 'param.ForceStop.invalid-rejected').expect.codes).toEqual(['InvalidParameterValue']);
+  });
+});
+
+describe('the rows of issue 15 (levels per DESIGN.md §5)', () => {
+  const ROWS: readonly (readonly [DialectName, string, 'MUST' | 'SHOULD'])[] = [
+    ['tencent-cvm-api2', 'action.empty.rejected', 'SHOULD'],
+    ['tencent-cvm-api2', 'region.missing.rejected', 'SHOULD'],
+    ['tencent-cvm-api3', 'action.empty.rejected', 'MUST'],
+    ['zenlayer-vm', 'action.empty.rejected', 'SHOULD'],
+    ['zenlayer-bmc', 'action.empty.rejected', 'SHOULD'],
+    ['aliyun-ecs', 'action.empty.rejected', 'MUST'],
+    ['zenlayer-vm', 'ids.empty-string.rejected', 'MUST'],
+    ['zenlayer-vm', 'ids.non-string.rejected', 'MUST'],
+    ['zenlayer-bmc', 'ids.empty-string.rejected', 'MUST'],
+    ['zenlayer-bmc', 'ids.non-string.rejected', 'MUST'],
+    ['aliyun-ecs', 'aliyun.dry-run.fail-region', 'MUST'],
+    ['aliyun-ecs', 'aliyun.dry-run.fail-too-many', 'MUST'],
+    ['aliyun-ecs', 'aliyun.dry-run.fail-malformed', 'MUST'],
+    ['aliyun-ecs', 'aliyun.dry-run.fail-security-locked', 'MUST'],
+    ['aliyun-ecs', 'aliyun.success-first.not-ready', 'MUST'],
+    ['aliyun-ecs', 'aliyun.success-first.security-locked', 'MUST'],
+    ['aliyun-ecs', 'aliyun.success-first.xml', 'MUST'],
+  ];
+
+  it.each(ROWS)('%s has %s at %s', (d, id, level) => {
+    expect(casesFor(d).find((r) => r.id === id)?.level).toBe(level);
+  });
+
+  it('retires the rows that judged the status query (DESIGN.md §3: it is the suite\'s instrument), and no row calls it', () => {
+    for (const d of DIALECT_NAMES) {
+      const ids = casesFor(d).map((r) => r.id);
+      for (const retired of ['status.query.explicit-page', 'status.query.default-page', 'status.query.unknown-id', 'aliyun.format.xml-status', 'style.query-get.status']) {
+        expect(ids, `${d} ${retired}`).not.toContain(retired);
+      }
+      expect(casesFor(d).filter((r) => r.steps.some((s) => s.call.operation === 'DescribeStatus')).map((r) => r.id), d).toEqual([]);
     }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The tencent-cvm-api2 rows (seed 000_89740aa573049d06.txt: the API 2.0 gateway page).
  */
-import { ref } from './builders.ts';
-import { invalidValueRows, tencentSharedRows, validValueRows, type TencentDocs } from './tencent.ts';
+import { clientErrorRow, docRefs, pin, PINS, ref, seed, stopCall } from './builders.ts';
+import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, type TencentDocs } from './tencent.ts';
 import type { CaseRow } from './types.ts';
 
 const F = '000_89740aa573049d06.txt';
@@ -26,6 +26,9 @@ export const API2_DOCS: TencentDocs = {
 
 const D = 'tencent-cvm-api2' as const;
 
+/** The api2 request as DESIGN.md §2 pins it, with its Region. */
+const REGION = pin(2, '`GET /v2/index.php?Action=StopInstances&Version=2017-03-12&Region=..&InstanceIds.1=..`');
+
 /** Every tencent-cvm-api2 row. */
 export const TENCENT_CVM_API2_CASES: readonly CaseRow[] = Object.freeze([
   ...tencentSharedRows(
@@ -41,10 +44,11 @@ export const TENCENT_CVM_API2_CASES: readonly CaseRow[] = Object.freeze([
         'param:Region',
         'resolution:accepted-stop-reads-stopping',
       ],
+      action: 'param:Action',
       statusAction: ['enum:Action=DescribeInstancesStatus'],
+      actionRequired: false,
       emptyList: false,
     },
-    ref(F, 20, 'This can be obtained from `InstanceId` in the returned values of API'),
   ),
   ...validValueRows(D, [
     { param: 'ForceStop', slug: 'TRUE', value: true, doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'enum:ForceStop=TRUE'] },
@@ -55,4 +59,15 @@ export const TENCENT_CVM_API2_CASES: readonly CaseRow[] = Object.freeze([
     [{ param: 'ForceStop', slug: 'invalid-rejected', value: 'MAYBE', doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'error:InvalidParameterValue'] }],
     API2_DOCS.invalidValue,
   ),
+  clientErrorRow(D, {
+    id: 'region.missing.rejected',
+    // 000 lists Region neither as a parameter nor in its example; DESIGN.md §2 pins it on the wire. No code: SHOULD.
+    level: 'SHOULD',
+    title: 'A request without Region is a client error (Response.Error, any code) and stops nothing',
+    docRef: docRefs(REGION, PINS.noCodeClientError, PINS.failedChangesNothing),
+    // No undocumented-code rule: the answer to a missing parameter is tencent's documented MissingParameter.
+    rules: ['param:Region', ...TENCENT_REJECTED_ANY],
+    instances: [seed('a', 'RUNNING')],
+    call: stopCall(['a'], { region: null }),
+  }),
 ]);

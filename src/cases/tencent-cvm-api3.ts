@@ -2,7 +2,7 @@
  * The tencent-cvm-api3 rows (seed 002_40889c500b2228ae.txt: the API 3.0 page, which adds StopType, StoppedMode and
  * the limit of 10 requests per second).
  */
-import { accepted, callStep, docRef, docRefs, ref, rejected, row, seed, statusCall, stopCall } from './builders.ts';
+import { accepted, callStep, clientErrorRow, docRef, docRefs, pin, PINS, ref, rejected, row, seed, stopCall } from './builders.ts';
 import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, type ParamValueCase, type TencentDocs } from './tencent.ts';
 import type { CaseRow } from './types.ts';
 
@@ -29,6 +29,14 @@ const STOP_TYPE = ref(F, [32, 36], 'StopType No String Instance shutdown mode.')
 const STOPPED_MODE = ref(F, [37, 41], 'StoppedMode No String');
 const REGION = ref(F, 25, 'Region Yes String Common parameter.');
 const RATE = ref(F, 14, 'A maximum of 10 requests can be initiated per second for this API.');
+/** STOP_CHARGING is valid only for some instances (DESIGN.md §3 eligibility). */
+const STOP_CHARGING_ELIGIBILITY = ref(F, 42, 'This parameter is only valid for some pay-as-you-go instances using cloud disks.');
+/** The GET variant (DESIGN.md §2). */
+const GET_VARIANT = pin(2, 'GET with `InstanceIds.0..` (0-based) is the SHOULD variant');
+/** The JSON request's content type (DESIGN.md §2; 002 shows no request body). */
+const JSON_REQUEST = pin(2, '`POST /`, `Content-Type: application/json`');
+/** The 10 requests/second rule as DESIGN.md §3 pins it. */
+const RATE_PIN = pin(3, 'api3 rate limit: 10 requests within a second must be served; a burst of 25 must see `RequestLimitExceeded`');
 
 const D = 'tencent-cvm-api3' as const;
 
@@ -42,17 +50,22 @@ const valid: ParamValueCase[] = [
     doc: STOP_TYPE,
     rules: ['param:StopType', `enum:StopType=${v}`],
   })),
-  ...(['KEEP_CHARGING', 'STOP_CHARGING'] as const).map((v) => ({
+  { param: 'StoppedMode', slug: 'KEEP_CHARGING', value: 'KEEP_CHARGING', doc: STOPPED_MODE, rules: ['param:StoppedMode', 'enum:StoppedMode=KEEP_CHARGING'] },
+  // 002:42: valid only for some instances; the provider-state protocol cannot seed eligibility (DESIGN.md §3), so a
+  // client error that changed nothing is as legal as a stop (and refusing StoppedMode itself is KEEP_CHARGING's row).
+  {
     param: 'StoppedMode',
-    slug: v,
-    value: v,
+    slug: 'STOP_CHARGING',
+    value: 'STOP_CHARGING',
     doc: STOPPED_MODE,
-    rules: ['param:StoppedMode', `enum:StoppedMode=${v}`],
-  })),
+    rules: ['enum:StoppedMode=STOP_CHARGING'],
+    eligibility: STOP_CHARGING_ELIGIBILITY,
+  },
 ];
 
 const invalid: ParamValueCase[] = [
-  { param: 'ForceStop', slug: 'invalid-rejected', value: 'MAYBE', doc: API3_DOCS.forceStop, rules: ['param:ForceStop', 'error:InvalidParameterValue'] },
+  // A string where 002 types a Boolean: the wrong JSON type (DESIGN.md §3: InvalidParameter or InvalidParameterValue).
+  { param: 'ForceStop', slug: 'invalid-rejected', value: 'MAYBE', doc: API3_DOCS.forceStop, rules: ['param:ForceStop', 'error:InvalidParameterValue'], wrongType: true },
   { param: 'StopType', slug: 'invalid-rejected', value: 'GENTLE', doc: STOP_TYPE, rules: ['param:StopType', 'error:InvalidParameterValue'] },
   { param: 'StoppedMode', slug: 'invalid-rejected', value: 'FREE_CHARGING', doc: STOPPED_MODE, rules: ['param:StoppedMode', 'error:InvalidParameterValue'] },
 ];
@@ -73,10 +86,11 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
         'param:X-TC-Timestamp',
         'resolution:accepted-stop-reads-stopping',
       ],
+      action: 'param:X-TC-Action',
       statusAction: ['enum:X-TC-Action=DescribeInstancesStatus'],
+      actionRequired: true,
       emptyList: true,
     },
-    ref(F, 26, 'To obtain the instance IDs, you can call DescribeInstances and look for InstanceId in the response.'),
   ),
   ...validValueRows(D, valid),
   ...invalidValueRows(D, invalid, API3_DOCS.invalidValue),
@@ -84,7 +98,7 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     id: 'style.query-get',
     level: 'SHOULD',
     title: 'The GET style (parameters in the query, InstanceIds.0.. 0-based) stops the instance too',
-    docRef: docRefs(API3_DOCS.idsParam, API3_DOCS.stoppable),
+    docRef: docRefs(GET_VARIANT, API3_DOCS.idsParam, API3_DOCS.stoppable),
     rules: [
       'param:Action',
       'enum:Action=StopInstances',
@@ -98,18 +112,9 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     steps: [callStep(stopCall(['a'], { style: 'query-get' }), accepted(['a']))],
   }),
   row(D, {
-    id: 'style.query-get.status',
-    level: 'SHOULD',
-    title: 'The GET style status query (Action=DescribeInstancesStatus) answers the status envelope',
-    docRef: docRefs(API3_DOCS.idsParam),
-    rules: ['param:Action', 'enum:Action=DescribeInstancesStatus', 'envelope:status', 'resolution:api3-get-variant'],
-    instances: [seed('a', 'RUNNING'), seed('b', 'STOPPED')],
-    steps: [callStep(statusCall(['a', 'b'], { style: 'query-get' }), { result: 'success', stopped: [] })],
-  }),
-  row(D, {
     id: 'region.missing.rejected',
     title: 'A request without the required Region is rejected with MissingParameter and stops nothing',
-    docRef: docRefs(REGION, API3_DOCS.missing),
+    docRef: docRefs(REGION, API3_DOCS.missing, PINS.failedChangesNothing),
     rules: ['param:X-TC-Region', 'error:MissingParameter', ...TENCENT_REJECTED_ANY],
     instances: [seed('a', 'RUNNING')],
     steps: [callStep(stopCall(['a'], { region: null }), rejected({ codes: ['MissingParameter'] }))],
@@ -126,26 +131,26 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     id: 'rate.burst-25.refused',
     level: 'SHOULD',
     title: 'A burst of 25 StopInstances requests sees RequestLimitExceeded; refused requests stop nothing',
-    docRef: docRef(RATE),
+    docRef: docRefs(RATE, RATE_PIN),
     rules: ['limit:rate-per-second', 'error:RequestLimitExceeded', 'resolution:api3-rate-limit'],
     instances: [seed('r{n}', 'RUNNING')],
     steps: [{ kind: 'burst', call: stopCall(['r{n}']), count: 25, expect: { someRefused: 'RequestLimitExceeded' } }],
   }),
-  row(D, {
+  clientErrorRow(D, {
     id: 'body.bad-json.rejected',
     // No document mentions JSON syntax errors: undocumented-but-sane behaviour (DESIGN.md §5).
     level: 'SHOULD',
     title: 'A body that is not JSON is rejected as a client error (Response.Error) and changes nothing',
-    docRef: docRef(API3_DOCS.idsParam),
+    docRef: docRefs(JSON_REQUEST, PINS.noCodeClientError, PINS.failedChangesNothing),
     rules: ['resolution:undocumented-error-client-error', ...TENCENT_REJECTED_ANY],
     instances: [seed('bystander', 'RUNNING')],
-    steps: [callStep(stopCall(['bystander'], { rawBody: '{"InstanceIds": [' }), { result: 'client-error', stopped: [] })],
+    call: stopCall(['bystander'], { rawBody: '{"InstanceIds": [' }),
   }),
   row(D, {
     id: 'body.content-type.charset',
     level: 'SHOULD',
     title: 'A JSON body sent as application/json; charset=utf-8 is accepted',
-    docRef: docRef(API3_DOCS.stoppable),
+    docRef: docRefs(JSON_REQUEST, API3_DOCS.stoppable),
     rules: ['state:stoppable=RUNNING'],
     instances: [seed('a', 'RUNNING')],
     steps: [callStep(stopCall(['a'], { contentType: 'application/json; charset=utf-8' }), accepted(['a']))],

@@ -8,13 +8,14 @@ import {
   accepted,
   callStep,
   commonRows,
-  docRef,
   docRefs,
+  pin,
+  PINS,
   rejected,
   row,
   seed,
+  severalProblemsRows,
   stateRows,
-  statusAndMixedRows,
   stopCall,
   type DialectProfile,
   type DocRef,
@@ -51,14 +52,26 @@ export const TENCENT_STATE_REJECTION: Rejection = { codes: ['InvalidInstance.Not
 /** Rules every rejected Tencent request checks: nothing changes, and the error is HTTP 200 with `Response.Error`. */
 export const TENCENT_REJECTED_ANY: readonly string[] = ['resolution:failed-request-changes-nothing', 'envelope:error', 'resolution:tencent-errors-http-200'];
 
+/** The DESIGN.md §3 pins only the Tencent rows cite. */
+export const TENCENT_PINS = {
+  errorsHttp200: pin(3, 'tencent: errors are HTTP 200 with `Response.Error`'),
+  liveStateCodes: pin(3, "the live API's `UnsupportedOperation.InstanceState*` codes are accepted too"),
+  emptyList: pin(3, '`InstanceIds` absent -> `MissingParameter` (documented); an explicit empty list -> any client error'),
+  wrongType: pin(3, 'tencent: a value of the wrong JSON type (api3 `"ForceStop": "MAYBE"`) may get `InvalidParameter` or `InvalidParameterValue`'),
+} as const;
+
 /** What differs between the two Tencent dialects' rule ids. */
 export interface TencentRuleIds {
   /** The id list parameter's rule (`param:InstanceIds.N` on api2, `param:InstanceIds` in api3's JSON body). */
   readonly ids: string;
   /** Rules every accepted call exercises. */
   readonly wire: readonly string[];
+  /** The action parameter's rule (`param:Action` on api2, `param:X-TC-Action` on api3). */
+  readonly action: string;
   /** Rules of the status query's action (e.g. `enum:Action=DescribeInstancesStatus`). */
   readonly statusAction: readonly string[];
+  /** Whether the document lists the action as a required parameter (api3 002:23; api2's 000 shows it in its example only). */
+  readonly actionRequired: boolean;
   /**
    * Whether the wire can express an explicit empty id list (api3's JSON `[]`: yes; api2's `InstanceIds.N` query: no,
    * no N is the same request as no list, so api2 has no `ids.empty.rejected` row).
@@ -80,12 +93,12 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
     statusWords: TENCENT_WORDS,
     notStoppable,
     unknown: { codes: ['InvalidInstanceId.NotFound'] },
-    malformed: { literal: 'ins-1122', rejection: { codes: ['InvalidInstanceId.Malformed'] }, doc: docs.malformed },
+    malformed: { literal: 'ins-1122', rejection: { codes: ['InvalidInstanceId.Malformed'] }, docs: [docs.malformed] },
     tooMany: { codes: ['InvalidParameterValue.LimitExceeded'] },
     missing: { codes: ['MissingParameter'] },
     // DESIGN.md §3: an explicit empty list -> any client error (no documented code).
     ...(ids.emptyList ? { empty: 'client-error' as const } : {}),
-    statusPageSize: 100,
+    actionRequired: ids.actionRequired,
     docs: {
       stoppable: docs.stoppable,
       transition: docs.transition,
@@ -95,9 +108,10 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
       requestId: docs.requestId,
       unknown: docs.notFound,
       notStoppable: docs.stoppable,
-      codeRows: { 'InvalidInstance.NotSupported': docs.notSupported },
+      codeRows: { 'InvalidInstance.NotSupported': docs.notSupported, 'UnsupportedOperation.InstanceState*': TENCENT_PINS.liveStateCodes },
       tooMany: docs.limitExceeded,
       missing: docs.missing,
+      empty: TENCENT_PINS.emptyList,
     },
     rules: {
       stopSingle: ['state:stoppable=RUNNING', 'transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'envelope:success', ids.ids],
@@ -119,11 +133,9 @@ export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: Ten
       wire: ids.wire,
       rejectedAny,
       severalProblems: ['resolution:several-problems-any-code', 'error:InvalidInstanceId.NotFound'],
-      status: {
-        explicitPage: ['envelope:status', ...ids.statusAction, 'resolution:seeded-status-persists'],
-        defaultPage: ['envelope:status', ...ids.statusAction],
-        unknownId: ['resolution:status-query-unknown-ids'],
-      },
+      statusQuery: ['envelope:status', ...ids.statusAction],
+      action: [ids.action],
+      emptyAction: [],
     },
   };
 }
@@ -136,38 +148,48 @@ export interface ParamValueCase {
   readonly value: string | boolean;
   readonly doc: DocRef;
   readonly rules: readonly string[];
+  /**
+   * A valid value only some instances may take (api3 `STOP_CHARGING`, 002:42): the line saying so. The row then
+   * accepts a stop or a client error that changed nothing (DESIGN.md §3 eligibility).
+   */
+  readonly eligibility?: DocRef;
+  /** An invalid value of the wrong JSON type (api3 `"ForceStop": "MAYBE"`): `InvalidParameter` is accepted too (DESIGN.md §3). */
+  readonly wrongType?: boolean;
 }
 
-/** One accepted row per valid value of a parameter. */
+/** One accepted row per valid value of a parameter (a stop, or for an eligibility-bound value a stop or a client error). */
 export function validValueRows(dialect: DialectName, cases: readonly ParamValueCase[]): CaseRow[] {
   return cases.map((c) =>
     row(dialect, {
       id: `param.${c.param}.${c.slug}`,
-      title: `${c.param}=${String(c.value)} is accepted and stops the instance`,
-      docRef: docRef(c.doc),
+      title: c.eligibility
+        ? `${c.param}=${String(c.value)} stops the instance, or (where the instance is not eligible) is a client error that stops nothing`
+        : `${c.param}=${String(c.value)} is accepted and stops the instance`,
+      docRef: c.eligibility ? docRefs(c.doc, c.eligibility, PINS.eligibility) : docRefs(c.doc),
       rules: c.rules,
       instances: [seed('a', 'RUNNING')],
-      steps: [callStep(stopCall(['a'], { params: { [c.param]: c.value } }), accepted(['a']))],
+      steps: [callStep(stopCall(['a'], { params: { [c.param]: c.value } }), c.eligibility ? { result: 'not-5xx', stopped: ['a'] } : accepted(['a']))],
     }),
   );
 }
 
-/** One rejected row per invalid value of a parameter: `InvalidParameterValue`, nothing stopped. */
+/** One rejected row per invalid value of a parameter: `InvalidParameterValue` (or `InvalidParameter` for a wrong type), nothing stopped. */
 export function invalidValueRows(
   dialect: DialectName,
   cases: readonly ParamValueCase[],
   invalidValueDoc: DocRef,
 ): CaseRow[] {
-  return cases.map((c) =>
-    row(dialect, {
+  return cases.map((c) => {
+    const codes = c.wrongType ? ['InvalidParameterValue', 'InvalidParameter'] : ['InvalidParameterValue'];
+    return row(dialect, {
       id: `param.${c.param}.${c.slug}`,
-      title: `${c.param}=${JSON.stringify(c.value)} is rejected with InvalidParameterValue and stops nothing`,
-      docRef: docRefs(c.doc, invalidValueDoc),
+      title: `${c.param}=${JSON.stringify(c.value)} is rejected with ${codes.join(' or ')} and stops nothing`,
+      docRef: docRefs(c.doc, invalidValueDoc, ...(c.wrongType ? [TENCENT_PINS.wrongType] : []), PINS.failedChangesNothing),
       rules: [...c.rules, ...TENCENT_REJECTED_ANY],
       instances: [seed('a', 'RUNNING')],
-      steps: [callStep(stopCall(['a'], { params: { [c.param]: c.value } }), rejected({ codes: ['InvalidParameterValue'] }))],
-    }),
-  );
+      steps: [callStep(stopCall(['a'], { params: { [c.param]: c.value } }), rejected({ codes }))],
+    });
+  });
 }
 
 /** The explicit "errors are HTTP 200 with Response.Error" row (DESIGN.md §3). */
@@ -175,7 +197,7 @@ export function errorEnvelopeRow(dialect: DialectName, docs: TencentDocs): CaseR
   return row(dialect, {
     id: 'envelope.error.http-200',
     title: 'An error is answered as HTTP 200 with Response.Error {Code, Message} and a RequestId',
-    docRef: docRefs(docs.notFound, docs.requestId),
+    docRef: docRefs(docs.notFound, docs.requestId, TENCENT_PINS.errorsHttp200),
     rules: ['envelope:error', 'error:InvalidInstanceId.NotFound', 'resolution:tencent-errors-http-200'],
     instances: [seed('bystander', 'RUNNING')],
     steps: [
@@ -190,7 +212,7 @@ export function errorEnvelopeRow(dialect: DialectName, docs: TencentDocs): CaseR
 }
 
 /** Every row shared by both Tencent dialects. */
-export function tencentSharedRows(dialect: DialectName, docs: TencentDocs, ids: TencentRuleIds, statusDoc: DocRef): CaseRow[] {
+export function tencentSharedRows(dialect: DialectName, docs: TencentDocs, ids: TencentRuleIds): CaseRow[] {
   const p = tencentProfile(dialect, docs, ids);
-  return [...commonRows(p), ...stateRows(p), ...statusAndMixedRows(p, statusDoc), errorEnvelopeRow(dialect, docs)];
+  return [...commonRows(p), ...stateRows(p), ...severalProblemsRows(p), errorEnvelopeRow(dialect, docs)];
 }

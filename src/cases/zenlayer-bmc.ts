@@ -20,6 +20,7 @@ export const BMC_DOCS: ZenlayerDocs = {
   idsParam: ref(F, 22, '| instanceIds | 是 | Array of String |'),
   action: ref(F, 41, 'X-ZC-Action: StopInstances'),
   requestId: ref(F, 28, '| requestId | String | 唯一请求 ID。'),
+  contentType: ref(F, 40, 'Content-Type: application/json'),
   notFound: ref(F, 71, '| 404 | INVALID_INSTANCE_NOT_FOUND | 实例不存在。'),
   recycled: ref(F, 72, '| 403 | OPERATION_DENIED_INSTANCE_RECYCLED | 实例在回收站。'),
   notRunning: ref(F, 73, '| 403 | OPERATION_DENIED_INSTANCE_NOT_RUNNING | 实例状态不是Running。'),
@@ -40,6 +41,5 @@ export const ZENLAYER_BMC_CASES: readonly CaseRow[] = Object.freeze([
       statusAction: ['enum:X-ZC-Action=DescribeInstances'],
       wordExtras: () => [],
     },
-    ref(F, 12, '实例操作结果可以通过调用`DescribeInstances`接口查询'),
   ),
 ]);

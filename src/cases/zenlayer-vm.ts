@@ -2,7 +2,7 @@
  * The zenlayer-vm rows (seed 001_531d5cb6841b9371.txt). The note's "only STOPPED" contradicts the error table's
  * "only RUNNING"; RUNNING wins (DESIGN.md §3).
  */
-import { accepted, callStep, docRefs, ref, row, seed, stopCall } from './builders.ts';
+import { accepted, callStep, docRefs, PINS, ref, row, seed, stopCall } from './builders.ts';
 import { STATUS_WORDS } from '../dialects/vocabulary.ts';
 import type { CaseRow } from './types.ts';
 import { zenlayerSharedRows, type ZenlayerDocs } from './zenlayer.ts';
@@ -23,6 +23,7 @@ export const VM_DOCS: ZenlayerDocs = {
   idsParam: ref(F, 21, '| instanceIds | Yes | Array of String |'),
   action: ref(F, 40, 'X-ZC-Action: StopInstances'),
   requestId: ref(F, 28, '| requestId | String | The unique request ID, which is returned for each request.'),
+  contentType: ref(F, 39, 'Content-Type: application/json'),
   notFound: ref(F, 73, '| 404 | INVALID_INSTANCE_NOT_FOUND | Instance does not exist.'),
   recycled: ref(F, 74, '| 403 | OPERATION_DENIED_INSTANCE_RECYCLED | Operations on instances in recycle bin are not supported.'),
   notRunning: NOT_RUNNING_ROW,
@@ -47,7 +48,6 @@ export const ZENLAYER_VM_CASES: readonly CaseRow[] = Object.freeze([
       statusAction: ['enum:X-ZC-Action=DescribeInstancesStatus'],
       wordExtras: (w) => (w === 'STOPPED' ? ['resolution:vm-stoppable-running-wins', 'resolution:vm-note-says-stopped'] : []),
     },
-    ref(F, 11, 'to query the status of the instance. If the status changes from `STOPPING` to`STOPPED`'),
   ),
   ...[true, false].map((v) =>
     row(D, {
@@ -68,7 +68,7 @@ export const ZENLAYER_VM_CASES: readonly CaseRow[] = Object.freeze([
     row(D, {
       id: `param.forceShutdown.${slug}`,
       title: `forceShutdown=${JSON.stringify(v)} (not a Boolean) is rejected as a client error and stops nothing`,
-      docRef: docRefs(FORCE),
+      docRef: docRefs(FORCE, PINS.noCodeClientError, PINS.failedChangesNothing),
       rules: ['param:forceShutdown', 'resolution:undocumented-error-client-error', 'resolution:failed-request-changes-nothing'],
       instances: [seed('a', 'RUNNING')],
       steps: [callStep(stopCall(['a'], { params: { forceShutdown: v } }), { result: 'client-error' as const, stopped: [] })],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CaseRow } from '../cases/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
+import { UNCAUGHT_FLIPS } from '../rule-flips/index.ts';
 import type { Rule } from '../specs/inventory.ts';
 import { coverageReport, coverageReports, formatCoverage } from './coverage.ts';
 import { main } from '../cli/main.ts';
@@ -14,6 +15,12 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('coverage of %s', (dialect
 
   it('leaves no testable rule without a case', () => {
     expect(report.uncovered.map((r) => r.id)).toEqual([]);
+  });
+
+  it('counts as partly checked exactly the rules with a flip declared uncaught (UNCAUGHT_FLIPS), and says why', () => {
+    const declared = new Set(Object.keys(UNCAUGHT_FLIPS).filter((k) => k.startsWith(`${dialect} `)).map((k) => k.slice(dialect.length + 1, k.lastIndexOf('/'))));
+    expect(report.partial.map((c) => c.rule.id).sort()).toEqual([...declared].sort());
+    for (const c of report.partial) for (const u of c.uncaught) expect(u.why.length).toBeGreaterThan(20);
   });
 
   it('has cases naming only inventory rules', () => {
@@ -47,33 +54,55 @@ const caseRow = (id: string, rules: string[]): CaseRow => ({
 });
 
 describe('coverageReport', () => {
-  const inventory = [rule('param:instanceIds'), rule('error:X'), rule('error:Internal', 'cannot be provoked'), rule('state:stoppable=RUNNING')];
-  const rows = [caseRow('a.one', ['param:instanceIds', 'error:X']), caseRow('a.two', ['error:X', 'error:Typo', 'error:X'])];
-  const report = coverageReport('zenlayer-bmc', rows, inventory);
+  const inventory = [rule('param:instanceIds'), rule('error:X'), rule('error:Internal', 'cannot be provoked'), rule('state:stoppable=RUNNING'), rule('error:Y')];
+  const rows = [caseRow('a.one', ['param:instanceIds', 'error:X']), caseRow('a.two', ['error:X', 'error:Typo', 'error:X', 'error:Y'])];
+  const flips = [
+    { rule: 'param:instanceIds', how: 'refuse-present' },
+    { rule: 'error:X', how: 'renamed' },
+    { rule: 'error:X', how: 'wrong-status' },
+  ];
+  const uncaught = { 'zenlayer-bmc error:X/wrong-status': 'no case sends what it takes' };
+  const report = coverageReport('zenlayer-bmc', rows, inventory, flips, uncaught);
 
-  it('maps each rule to the cases naming it (each case once)', () => {
-    expect(report.rules.map((c) => [c.rule.id, c.cases])).toEqual([
-      ['param:instanceIds', ['a.one']],
-      ['error:X', ['a.one', 'a.two']],
-      ['error:Internal', []],
-      ['state:stoppable=RUNNING', []],
+  it('maps each rule to the cases naming it (each case once), its flips and the flips no case catches', () => {
+    expect(report.rules.map((c) => [c.rule.id, c.cases, c.flips, c.uncaught.map((u) => u.how)])).toEqual([
+      ['param:instanceIds', ['a.one'], ['refuse-present'], []],
+      ['error:X', ['a.one', 'a.two'], ['renamed', 'wrong-status'], ['wrong-status']],
+      ['error:Internal', [], [], []],
+      ['state:stoppable=RUNNING', [], [], []],
+      ['error:Y', ['a.two'], [], []],
     ]);
   });
 
-  it('reports uncovered testable rules, untestable ones with their reason, and unknown ids', () => {
+  it('reports uncovered testable rules, partly checked ones (a flip not caught, or none built), untestable ones and unknown ids', () => {
     expect(report.uncovered.map((r) => r.id)).toEqual(['state:stoppable=RUNNING']);
+    expect(report.partial.map((c) => c.rule.id)).toEqual(['error:X', 'error:Y']);
     expect(report.untestable.map((u) => [u.rule.id, u.reason])).toEqual([['error:Internal', 'cannot be provoked']]);
     expect(report.unknownRuleRefs).toEqual([{ caseId: 'a.two', rule: 'error:Typo' }]);
   });
 
-  it('formats Markdown with the summary, the gaps and the rule table', () => {
+  it('formats Markdown with the summary, the gaps, the partly checked rules and the rule table', () => {
     const md = formatCoverage([report]);
-    expect(md).toContain('| zenlayer-bmc | 2 | 4 | 2 | 1 | 1 | 1 |');
+    expect(md).toContain('| zenlayer-bmc | 2 | 5 | 1 | 2 | 1 | 1 | 1 |');
     expect(md).toContain('### Uncovered testable rules');
     expect(md).toContain('- `state:stoppable=RUNNING`');
+    expect(md).toContain('### Partly checked rules');
+    expect(md).toContain('- `error:X` (`a.one`, `a.two`) wrong-status: no case sends what it takes');
+    expect(md).toContain('- `error:Y` (`a.two`) no way of breaking it is built yet');
     expect(md).toContain('- `error:Internal`: cannot be provoked');
     expect(md).toContain('- `a.two` names `error:Typo`');
-    expect(md).toContain('| `error:X` | yes | `a.one`, `a.two` |');
+    expect(md).toContain('| `error:X` | yes | partly | `a.one`, `a.two` | renamed, wrong-status | wrong-status |');
+    expect(md).toContain('| `param:instanceIds` | yes | yes | `a.one` | refuse-present | — |');
+    expect(md).not.toContain('Every testable rule is checked');
+  });
+
+  it('says every testable rule is checked only when each is named by a case and none has a flip no case catches', () => {
+    const all = coverageReport('zenlayer-bmc', [caseRow('a.one', ['param:instanceIds'])], [rule('param:instanceIds')], flips, {});
+    expect(formatCoverage([all])).toContain('Every testable rule is checked');
+    const partly = coverageReport('zenlayer-bmc', [caseRow('a.one', ['param:instanceIds'])], [rule('param:instanceIds')], flips, {
+      'zenlayer-bmc param:instanceIds/refuse-present': 'not caught, for the test',
+    });
+    expect(formatCoverage([partly])).not.toContain('Every testable rule is checked');
   });
 });
 

@@ -135,11 +135,13 @@ describe('rules a black-box case cannot observe', () => {
   };
   /** DESIGN.md §3: the status query is the suite's instrument; its paging rules are never judged. */
   const INSTRUMENT: Record<DialectName, string[]> = {
-    'tencent-cvm-api2': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
-    'tencent-cvm-api3': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
-    'zenlayer-vm': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
-    'zenlayer-bmc': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging'],
-    'aliyun-ecs': ['param:PageSize', 'param:PageNumber', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging'],
+    'tencent-cvm-api2': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids'],
+    'tencent-cvm-api3': ['param:Limit', 'param:Offset', 'default:Limit=20', 'default:Offset=0', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids',
+      'enum:Action=DescribeInstancesStatus'],
+    'zenlayer-vm': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids'],
+    'zenlayer-bmc': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids'],
+    'aliyun-ecs': ['param:PageSize', 'param:PageNumber', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids',
+      'envelope:status-xml'],
   };
 
   it.each(DIALECT_NAMES)("%s marks the status query's paging as not judged (an instrument), with the reason", (d) => {

@@ -10,8 +10,11 @@ import { http } from 'msw';
 import type { DialectName } from '../dialects/types.ts';
 import { defaultRules, RECYCLED_LAST_PRECEDENCE, type CodeTable, type ErrorKey } from '../provider/rules.ts';
 import type { RunningProvider } from '../provider/server.ts';
+import type { Provider } from '../provider/handlers.ts';
+import { serveOnlyStringIds } from '../rule-flips/index.ts';
 import {
   queryParams,
+  refuse,
   rewriteQueryParam,
   startWithHandler,
   startWithOptions,
@@ -52,6 +55,11 @@ function byOptions(spec: Spec, extra: Parameters<typeof startWithOptions>[1]): W
 /** A wrong provider made by prepending one msw handler to a fresh reference provider's handlers. */
 function byHandler(spec: Spec, make: (forward: Forward) => ReturnType<typeof http.all>): WrongProvider {
   return { ...spec, start: startWithHandler(spec.dialect, (forward) => make(forward)) };
+}
+
+/** A wrong provider made by one msw handler that also uses the provider itself (its store, its error answers). */
+function byProviderHandler(spec: Spec, make: (forward: Forward, provider: Provider) => ReturnType<typeof http.all>): WrongProvider {
+  return { ...spec, start: startWithHandler(spec.dialect, make) };
 }
 
 /** Every code of the dialect's table answered with another HTTP status. */
@@ -125,6 +133,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
         'state.mixed-batch.rejected',
         'ids.several-problems.rejected',
         'action.unknown.rejected',
+        'action.empty.rejected',
         'envelope.error.http-200',
         'param.ForceStop.invalid-rejected',
         'param.StopType.invalid-rejected',
@@ -340,7 +349,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'aliyun-ecs',
       breaks: 'enum:Format=XML',
       description: 'answers JSON when asked for Format=XML',
-      expectFailing: ['aliyun.format.xml-success', 'aliyun.format.xml-error', 'aliyun.format.xml-status'],
+      expectFailing: ['aliyun.format.xml-success', 'aliyun.format.xml-error', 'aliyun.success-first.xml'],
       alsoFails: {},
     },
     (forward) =>
@@ -356,7 +365,13 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'aliyun-ecs',
       breaks: 'resolution:batch-successfirst-per-instance',
       description: 'treats BatchOptimization=SuccessFirst like AllTogether (a mixed batch fails as a whole)',
-      expectFailing: ['aliyun.success-first.mixed', 'aliyun.success-first.malformed'],
+      expectFailing: [
+        'aliyun.success-first.mixed',
+        'aliyun.success-first.malformed',
+        'aliyun.success-first.not-ready',
+        'aliyun.success-first.security-locked',
+        'aliyun.success-first.xml',
+      ],
       alsoFails: {
         'aliyun.success-first.dry-run': 'a SuccessFirst dry run taken as AllTogether answers the failing check, not DRYRUN.SUCCESS',
       },
@@ -394,7 +409,7 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'tencent-cvm-api3',
       breaks: 'resolution:api3-get-variant',
       description: 'serves only the JSON POST style; GET requests get 405',
-      expectFailing: ['style.query-get', 'style.query-get.status'],
+      expectFailing: ['style.query-get'],
       alsoFails: {},
     },
     () => http.get('*', ({ request }) => (new URL(request.url).pathname === '/' ? new Response('method not allowed', { status: 405 }) : undefined)),
@@ -405,10 +420,62 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       dialect: 'aliyun-ecs',
       breaks: 'resolution:security-locked-never-stopped',
       description: 'stops an instance locked for security reasons',
-      expectFailing: ['aliyun.security-locked.rejected', 'aliyun.security-locked.mixed-batch-rejected'],
+      expectFailing: [
+        'aliyun.security-locked.rejected',
+        'aliyun.security-locked.mixed-batch-rejected',
+        'aliyun.dry-run.fail-security-locked',
+        'aliyun.success-first.security-locked',
+      ],
       alsoFails: {},
     },
     { rules: { honourSecurityLock: false } },
+  ),
+  byProviderHandler(
+    {
+      name: 'aliyun-dry-run-skips-checks',
+      dialect: 'aliyun-ecs',
+      breaks: 'resolution:dryrun-failure-real-error',
+      description: 'answers every StopInstances dry run with DRYRUN.SUCCESS, also one the real call would refuse',
+      // A missing RegionId or 101 ids: the real error is any client error, and DRYRUN.SUCCESS (HTTP 400) is one, so
+      // those two rows cannot tell (the checks cannot exclude one code).
+      expectFailing: ['aliyun.dry-run.fail-state', 'aliyun.dry-run.fail-unknown', 'aliyun.dry-run.fail-malformed', 'aliyun.dry-run.fail-security-locked'],
+      alsoFails: {},
+    },
+    (forward, provider) =>
+      http.all('*', async ({ request }) => {
+        const params = await isAliyunStop(request);
+        if (!params || params.get('DryRun') !== 'true') return forward(request);
+        return refuse(provider, request, 'dryRunSuccess', 'Request validation has been passed with DryRun flag set.');
+      }),
+  ),
+  byHandler(
+    {
+      name: 'zenlayer-vm-drops-bad-ids',
+      dialect: 'zenlayer-vm',
+      breaks: 'resolution:instance-id-any-string',
+      description: 'drops ids that are not non-empty strings and serves the rest (a list of only such ids is a success that stops nothing)',
+      expectFailing: ['ids.empty-string.rejected', 'ids.non-string.rejected'],
+      alsoFails: {},
+    },
+    (forward) =>
+      http.post('*', async ({ request }) =>
+        request.headers.get('x-zc-action') === 'StopInstances' ? serveOnlyStringIds(request, forward) : forward(request),
+      ),
+  ),
+  byHandler(
+    {
+      name: 'api2-empty-action-stops',
+      dialect: 'tencent-cvm-api2',
+      breaks: 'param:Action',
+      description: 'takes a request whose Action is empty for StopInstances',
+      expectFailing: ['action.empty.rejected'],
+      alsoFails: {},
+    },
+    (forward) =>
+      http.get('*', async ({ request }) => {
+        const params = await queryParams(request);
+        return forward(params.get('Action') === '' ? await rewriteQueryParam(request, 'Action', 'StopInstances') : request);
+      }),
   ),
 ]);
 
