@@ -33,7 +33,7 @@ export interface CaseCall extends Omit<OperationCall, 'instanceIds'> {
 
 /** What one instance of a per-instance answer (aliyun SuccessFirst) must say. */
 export interface InstanceExpectation {
-  /** `success`: code "200" (or "success"); otherwise any of these error codes. */
+  /** `success`: code "200" (or "success"); otherwise any of these error codes (`*`: any code but a success). */
   readonly code: 'success' | readonly string[];
   /** Any of these words (one word or several). */
   readonly previousStatus?: string | readonly string[];
@@ -64,6 +64,11 @@ export interface Expectation {
    * every code with that prefix (`UnsupportedOperation.InstanceState*`, DESIGN.md §3).
    */
   readonly codes?: readonly string[];
+  /**
+   * Codes that are never accepted here, whatever else is (a `client-error` with any code but these): an aliyun dry run
+   * that fails a check answers the real error, never `DRYRUN.SUCCESS` (004:24).
+   */
+  readonly notCodes?: readonly string[];
   /** Any of these HTTP statuses is accepted. When absent the engine uses the spec's status for the code. */
   readonly httpStatus?: readonly number[];
   /** The body format the answer must have (aliyun `Format=XML` cases). Default: JSON. */

@@ -202,9 +202,14 @@ function callAssertions(f: DialectFacts, row: CaseRow, n: number, step: CallStep
       case 'result-kind':
         a(resultWords(d, e), e.result === 'success' ? `${row.docRef}; ${d.sources.success}` : e.result === 'error' ? `${answerSource}; ${d.sources.error}` : `${answerSource}; ${d.sources.error}`, mainRule);
         break;
-      case 'error-code':
-        a(`error code ${list(codes)}`, codesSource(f, row, codes), pickRule(f, row, codeRule));
+      case 'error-code': {
+        const not = e.notCodes ?? [];
+        const parts: string[] = [];
+        if (codes.length > 0) parts.push(`error code ${list(codes)}`);
+        if (not.length > 0) parts.push(`${codes.length > 0 ? 'and ' : 'an error code '}other than ${list(not)}`);
+        a(parts.join(' '), codes.length > 0 ? codesSource(f, row, codes) : row.docRef, pickRule(f, row, codeRule));
         break;
+      }
       case 'http-status': {
         const explicit = e.httpStatus;
         let statuses: readonly number[] = explicit ?? [];

@@ -196,6 +196,21 @@ describe('call checks each fail when they should and pass otherwise', () => {
     expect(CHECKS['per-instance'](input(exchange(at('Running'), { call }), e))[0]?.message).toMatch(/expected CurrentStatus Stopping or Stopped, received Running/);
   });
 
+  it('per-instance `*`: any error code, never a success (004:79); notCodes: a client error with any code but those (004:24)', () => {
+    const call = { operation: 'StopInstances' as const, instanceIds: ['vm-1'] };
+    const e: Expectation = { result: 'success', instances: { l: { code: ['*'] } } };
+    const withCode = (code: string) => outcome({ instances: [{ instanceId: 'vm-1', code }] });
+    const idOf = () => 'vm-1';
+    expect(CHECKS['per-instance']({ ...input(exchange(withCode('OperationDenied.SecurityLocked'), { call }), e), idOf })).toEqual([]);
+    expect(CHECKS['per-instance']({ ...input(exchange(withCode('200'), { call }), e), idOf })[0]?.message).toMatch(/expected Code \*, received 200/);
+    const notDry: Expectation = { result: 'client-error', notCodes: ['DRYRUN.SUCCESS'] };
+    expect(callChecksFor(getDialect('aliyun-ecs'), notDry)).toContain('error-code');
+    expect(runCallChecks(input(exchange(errorOutcome(400, 'MissingRegionId')), notDry, 'aliyun-ecs'))).toEqual([]);
+    const dry = runCallChecks(input(exchange(errorOutcome(400, 'DRYRUN.SUCCESS')), notDry, 'aliyun-ecs'));
+    expect(dry.map((f) => [f.check, f.fingerprint])).toEqual([['error-code', 'aliyun-ecs/c.1/error-code/DRYRUN.SUCCESS']]);
+    expect(dry[0]?.message).toMatch(/expected an error code other than DRYRUN\.SUCCESS, received DRYRUN\.SUCCESS/);
+  });
+
   it('runCallChecks picks the checks by expected result, and only transport-ok without an answer', () => {
     for (const kind of ['client-error', 'not-5xx'] as const) {
       expect(callChecksFor(getDialect('aliyun-ecs'), { result: kind })).toEqual(

@@ -269,6 +269,18 @@ function codeList(codes: readonly string[]): string {
 
 const errorCode: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
+  const refused = expect.notCodes ?? [];
+  if (o?.error !== undefined && refused.length > 0 && anyCodeMatches(refused, o.error.code)) {
+    return [
+      makeFinding(
+        scope,
+        'error-code',
+        `expected an error code other than ${codeList(refused)}, received ${o.error.code} (${JSON.stringify(o.error.message)}) with HTTP ${o.httpStatus}`,
+        exchange.request,
+        answerKey(exchange),
+      ),
+    ];
+  }
   const codes = expect.codes;
   if (!o || !codes || codes.length === 0 || o.error === undefined) return [];
   return anyCodeMatches(codes, o.error.code)
@@ -330,9 +342,16 @@ const requestIdPresent: CallCheck = ({ scope, exchange }) => {
       ];
 };
 
+function isSuccessCode(code: string): boolean {
+  return code === '200' || code.toLowerCase() === 'success';
+}
+
 function matchesCode(want: InstanceExpectation['code'], got: string | undefined): boolean {
-  if (want === 'success') return got !== undefined && (got === '200' || got.toLowerCase() === 'success');
-  return got !== undefined && anyCodeMatches(want, got);
+  if (got === undefined) return false;
+  if (want === 'success') return isSuccessCode(got);
+  // `*` alone: any error code, never a success (004:79: "200 indicates success").
+  if (want.includes('*')) return !isSuccessCode(got) && got !== '';
+  return anyCodeMatches(want, got);
 }
 
 function words(value: string | readonly string[]): readonly string[] {
@@ -408,7 +427,7 @@ export function callChecksFor(dialect: Dialect, expect: Expectation): CallCheckN
   const names: CallCheckName[] = ['transport-ok', 'not-server-error', 'decodable'];
   if (dialect.sources.contentType !== undefined) names.push('content-type');
   names.push('result-kind');
-  if (expect.result === 'error') names.push('error-code');
+  if (expect.result === 'error' || expect.notCodes !== undefined) names.push('error-code');
   if (expect.result !== 'not-5xx') names.push('http-status');
   names.push('schema-valid', 'request-id-present');
   if (expect.instances) names.push('per-instance');
