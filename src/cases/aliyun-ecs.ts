@@ -70,6 +70,8 @@ const DOC = {
 
 /** The DESIGN.md pins only the aliyun rows cite. */
 const PIN = {
+  /** The Version aliyun's RPC request carries (004 lists no Version parameter; DESIGN.md §2 pins it). */
+  version: pin(2, '`GET` or `POST /?Action=StopInstances&Version=2014-05-26&RegionId=..&InstanceId.1=..`'),
   dryRunFails: pin(3, 'a dry run that fails returns the error the real call would'),
   notReady: pin(3, 'Starting/Stopping/Pending -> 403 `IncorrectInstanceStatus` or `InstanceNotReady`'),
   locked: pin(3, 'a security-locked instance is never stopped (403, code not documented)'),
@@ -392,6 +394,25 @@ const specific: CaseRow[] = [
     rules: ['resolution:security-locked-never-stopped', 'resolution:batch-alltogether-atomic', ...REJECTED_ANY],
     instances: [seed('a', 'Running', true), running('b')],
     steps: [callStep(stopCall(['a', 'b']), { result: 'client-error', httpStatus: [403], stopped: [] })],
+  }),
+  // 004 lists no Version parameter and no code for a wrong one: a client error that changes nothing (SHOULD).
+  row(D, {
+    id: 'version.missing.rejected',
+    level: 'SHOULD',
+    title: 'A request without the Version is rejected as a client error and stops nothing',
+    docRef: docRefs(PIN.version, PINS.noCodeClientError, PINS.failedChangesNothing),
+    rules: ['param:Version', UNDOCUMENTED, ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { version: null }), { result: 'client-error', stopped: [] })],
+  }),
+  row(D, {
+    id: 'version.wrong.rejected',
+    level: 'SHOULD',
+    title: 'A request with another Version (2099-01-01) is rejected as a client error and stops nothing',
+    docRef: docRefs(PIN.version, PINS.noCodeClientError, PINS.failedChangesNothing),
+    rules: ['param:Version', 'enum:Version=2014-05-26', UNDOCUMENTED, ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { version: '2099-01-01' }), { result: 'client-error', stopped: [] })],
   }),
   row(D, {
     id: 'region.missing.rejected',

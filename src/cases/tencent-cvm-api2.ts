@@ -2,7 +2,7 @@
  * The tencent-cvm-api2 rows (seed 000_89740aa573049d06.txt: the API 2.0 gateway page).
  */
 import { clientErrorRow, docRefs, pin, PINS, ref, seed, stopCall } from './builders.ts';
-import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, type TencentDocs } from './tencent.ts';
+import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, versionRows, type TencentDocs } from './tencent.ts';
 import type { CaseRow } from './types.ts';
 
 const F = '000_89740aa573049d06.txt';
@@ -22,6 +22,7 @@ export const API2_DOCS: TencentDocs = {
   invalidValue: ref(F, 41, '| InvalidParameterValue | Invalid parameter value.'),
   limitExceeded: ref(F, 42, '| InvalidParameterValue.LimitExceeded | The number of parameter values exceeds the limit. |'),
   notSupported: ref(F, 43, '| InvalidInstance.NotSupported | This operation is not supported for the instance. |'),
+  version: ref(F, 19, '| Version | String | Yes | API version No., used to identify the API version you are requesting. For the first version of this API, input "2017-03-12". |'),
 };
 
 const D = 'tencent-cvm-api2' as const;
@@ -54,6 +55,7 @@ export const TENCENT_CVM_API2_CASES: readonly CaseRow[] = Object.freeze([
     { param: 'ForceStop', slug: 'TRUE', value: true, doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'enum:ForceStop=TRUE'] },
     { param: 'ForceStop', slug: 'FALSE', value: false, doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'enum:ForceStop=FALSE'] },
   ]),
+  ...versionRows(D, API2_DOCS, { param: 'param:Version', value: 'enum:Version=2017-03-12' }),
   ...invalidValueRows(
     D,
     [{ param: 'ForceStop', slug: 'invalid-rejected', value: 'MAYBE', doc: API2_DOCS.forceStop, rules: ['param:ForceStop', 'error:InvalidParameterValue'] }],

@@ -3,7 +3,7 @@
  * the limit of 10 requests per second).
  */
 import { accepted, callStep, clientErrorRow, docRef, docRefs, pin, PINS, ref, rejected, row, seed, stopCall } from './builders.ts';
-import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, type ParamValueCase, type TencentDocs } from './tencent.ts';
+import { invalidValueRows, TENCENT_REJECTED_ANY, tencentSharedRows, validValueRows, versionRows, type ParamValueCase, type TencentDocs } from './tencent.ts';
 import type { CaseRow } from './types.ts';
 
 const F = '002_40889c500b2228ae.txt';
@@ -23,6 +23,7 @@ export const API3_DOCS: TencentDocs = {
   invalidValue: ref(F, 83, 'InvalidParameterValue Invalid parameter value'),
   limitExceeded: ref(F, 84, 'InvalidParameterValue.LimitExceeded The number of parameter values exceeds the limit.'),
   notSupported: ref(F, 80, 'InvalidInstance.NotSupported This instance is not supported.'),
+  version: ref(F, 24, 'Version Yes String Common parameter. The value used for this API: 2017-03-12.'),
 };
 
 const STOP_TYPE = ref(F, [32, 36], 'StopType No String Instance shutdown mode.');
@@ -93,6 +94,7 @@ export const TENCENT_CVM_API3_CASES: readonly CaseRow[] = Object.freeze([
     },
   ),
   ...validValueRows(D, valid),
+  ...versionRows(D, API3_DOCS, { param: 'param:X-TC-Version', value: 'enum:X-TC-Version=2017-03-12' }),
   ...invalidValueRows(D, invalid, API3_DOCS.invalidValue),
   row(D, {
     id: 'style.query-get',

@@ -41,6 +41,39 @@ export interface TencentDocs {
   readonly invalidValue: DocRef;
   readonly limitExceeded: DocRef;
   readonly notSupported: DocRef;
+  /** The line that requires `Version` with its one value (000:19, 002:24). */
+  readonly version: DocRef;
+}
+
+/** The rule ids of the Version parameter in a Tencent dialect's inventory (api2 `param:Version`, api3 `param:X-TC-Version`). */
+export interface TencentVersionRules {
+  readonly param: string;
+  readonly value: string;
+}
+
+/**
+ * The Version rows (000:19, 002:24: required, one value): without it `MissingParameter` (000:38, 002:85), with another
+ * value `InvalidParameterValue` (000:41, 002:83: "not supported"); nothing changes either way.
+ */
+export function versionRows(dialect: DialectName, docs: TencentDocs, rules: TencentVersionRules): CaseRow[] {
+  return [
+    row(dialect, {
+      id: 'version.missing.rejected',
+      title: 'A request without the required Version is rejected with MissingParameter and stops nothing',
+      docRef: docRefs(docs.version, docs.missing),
+      rules: [rules.param, 'error:MissingParameter', ...TENCENT_REJECTED_ANY],
+      instances: [seed('a', 'RUNNING')],
+      steps: [callStep(stopCall(['a'], { version: null }), rejected({ codes: ['MissingParameter'] }))],
+    }),
+    row(dialect, {
+      id: 'version.wrong.rejected',
+      title: 'A request with another Version (2099-01-01) is rejected with InvalidParameterValue and stops nothing',
+      docRef: docRefs(docs.version, docs.invalidValue),
+      rules: [rules.param, rules.value, 'error:InvalidParameterValue', ...TENCENT_REJECTED_ANY],
+      instances: [seed('a', 'RUNNING')],
+      steps: [callStep(stopCall(['a'], { version: '2099-01-01' }), rejected({ codes: ['InvalidParameterValue'] }))],
+    }),
+  ];
 }
 
 /**

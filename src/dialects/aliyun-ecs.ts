@@ -104,6 +104,8 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
   const api = apiParams(call, ctx);
 
   if (style === 'acs3') {
+    // ACS3 signs the version header: the style always sends one.
+    if (call.version === null) throw new UsageError('the acs3 style always sends x-acs-version; leave the Version out in the query-get or form-post style');
     const query = [...api, ...extra];
     const url = joinUrl(ctx.baseUrl, '/', encodePairs(query));
     const headers = signAcs3({
@@ -113,7 +115,7 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
       path: new URL(url).pathname,
       query,
       action,
-      version: ALIYUN_ECS_VERSION,
+      version: call.version ?? ALIYUN_ECS_VERSION,
       body: call.rawBody ?? '',
       contentType: call.contentType,
       nowMs,
@@ -121,7 +123,8 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
     return call.rawBody === undefined ? { method: 'POST', url, headers } : { method: 'POST', url, headers, body: call.rawBody };
   }
 
-  const rpc: Pair[] = [['Action', action], ['Version', ALIYUN_ECS_VERSION], ...api, ...rpcCommonParams(ctx.credentials, nowMs)];
+  const version: Pair[] = call.version === null ? [] : [['Version', call.version ?? ALIYUN_ECS_VERSION]];
+  const rpc: Pair[] = [['Action', action], ...version, ...api, ...rpcCommonParams(ctx.credentials, nowMs)];
   if (style === 'query-get') {
     const signature = signRpc('GET', [...rpc, ...extra], ctx.credentials);
     const url = joinUrl(ctx.baseUrl, '/', encodePairs([...rpc, ...extra, ['Signature', signature]]));

@@ -108,10 +108,8 @@ export function nowSeconds(ctx: DialectContext): number {
  * `Limit`/`Offset` for status queries, then `call.params` (`null` omitted).
  */
 export function tencentQueryParams(call: OperationCall, ctx: DialectContext, indexBase: 0 | 1): ParamPair[] {
-  const pairs: [string, string][] = [
-    ['Action', tencentAction(call)],
-    ['Version', TENCENT_VERSION],
-  ];
+  const pairs: [string, string][] = [['Action', tencentAction(call)]];
+  if (call.version !== null) pairs.push(['Version', call.version ?? TENCENT_VERSION]);
   const region = tencentRegion(call, ctx);
   if (region !== undefined) pairs.push(['Region', region]);
   call.instanceIds?.forEach((id, i) => pairs.push([`InstanceIds.${i + indexBase}`, id]));

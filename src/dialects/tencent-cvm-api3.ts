@@ -71,7 +71,7 @@ function encodeJson(call: OperationCall, ctx: DialectContext): WireRequest {
   const headers: Record<string, string> = {};
   if (contentType !== '') headers['content-type'] = contentType;
   headers['x-tc-action'] = tencentAction(call);
-  headers['x-tc-version'] = TENCENT_VERSION;
+  if (call.version !== null) headers['x-tc-version'] = call.version ?? TENCENT_VERSION;
   const region = tencentRegion(call, ctx);
   if (region !== undefined) headers['x-tc-region'] = region;
   headers['x-tc-timestamp'] = String(timestamp);

@@ -60,6 +60,11 @@ export interface OperationCall {
    * a client error). The call is otherwise encoded as `operation` is; the answer is decoded as `operation`'s.
    */
   readonly action?: string;
+  /**
+   * The API version to send (tencent `Version` / `X-TC-Version`, aliyun `Version`): `undefined` the documented one,
+   * `null` none at all, a string that value (the missing and wrong Version cases, 000:19, 002:24).
+   */
+  readonly version?: string | null;
   /** The ids, in order. `undefined` omits the id parameter entirely (the "missing" negative case). */
   readonly instanceIds?: readonly string[];
   /**

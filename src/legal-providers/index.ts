@@ -222,7 +222,6 @@ const UNDOCUMENTED_CODES: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', Par
     invalidParameter: { code: 'InvalidParameter.JsonParseError', httpStatus: 200 },
     emptyIds: { code: 'InvalidParameter', httpStatus: 200 },
     unknownAction: { code: 'UnsupportedOperation', httpStatus: 200 },
-    badVersion: { code: 'InvalidParameterValue.Version', httpStatus: 200 },
   },
   zenlayer: {
     missingParameter: { code: 'MissingParameter', httpStatus: 422 },

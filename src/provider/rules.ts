@@ -135,7 +135,8 @@ const TENCENT_CODES: CodeTable = {
   recycled: tc('InvalidInstance.NotSupported'),
   securityLocked: tc('InvalidInstance.NotSupported'),
   unknownAction: tc('InvalidAction'),
-  badVersion: tc('NoSuchVersion'),
+  // 000:41, 002:83: "Parameter value is in an incorrect format or is not supported".
+  badVersion: tc('InvalidParameterValue'),
   rateLimited: tc('RequestLimitExceeded'),
   signatureFailure: tc('AuthFailure.SignatureFailure'),
   signatureExpired: tc('AuthFailure.SignatureExpire'),

@@ -165,7 +165,7 @@ async function tencentMatrix(dialect: 'tencent-cvm-api2' | 'tencent-cvm-api3'): 
   add('status bad limit', 'status', await call('DescribeInstancesStatus', undefined, { Limit: '500' }), 'InvalidParameterValue');
   if (api3) {
     add('bad json', 'stop', await tc3Call(url, 'StopInstances', '{'), 'InvalidParameter');
-    add('bad version', 'stop', await tc3Call(url, 'StopInstances', { InstanceIds: [run2] }, { 'x-tc-version': '2099-01-01' }), 'NoSuchVersion');
+    add('bad version', 'stop', await tc3Call(url, 'StopInstances', { InstanceIds: [run2] }, { 'x-tc-version': '2099-01-01' }), 'InvalidParameterValue');
     add('body too large', 'stop', await tc3Call(url, 'StopInstances', { InstanceIds: [run2], Pad: 'x'.repeat(MAX_BODY) }), 'RequestSizeLimitExceeded');
     const query = async (params: [string, string][]): Promise<RawAnswer> =>
       readAnswer(await fetch(`${url}/?${new URLSearchParams([['Action', 'StopInstances'], ['Version', '2017-03-12'], ['Region', 'ap-guangzhou'], ...params]).toString()}`));
@@ -178,7 +178,7 @@ async function tencentMatrix(dialect: 'tencent-cvm-api2' | 'tencent-cvm-api3'): 
   } else {
     add('index out of range', 'stop', await call('StopInstances', undefined, { 'InstanceIds.999999': run2 }), 'InvalidParameter');
     add('duplicated parameter', 'stop', await tc2Call(url, 'StopInstances', [['InstanceIds.1', run2], ['ForceStop', 'TRUE'], ['ForceStop', 'FALSE']]), 'InvalidParameter');
-    add('bad version', 'stop', await queryCall(url, '/v2/index.php', [['Action', 'StopInstances'], ['Version', '2099-01-01'], ['Region', 'ap-guangzhou'], ['InstanceIds.1', run2]]), 'NoSuchVersion');
+    add('bad version', 'stop', await queryCall(url, '/v2/index.php', [['Action', 'StopInstances'], ['Version', '2099-01-01'], ['Region', 'ap-guangzhou'], ['InstanceIds.1', run2]]), 'InvalidParameterValue');
     // The api2 wire style is GET only, so it has no body to be too large: a body sent with a GET is not read.
     // (RequestSizeLimitExceeded is reachable only through a form POST, which the provider accepts beyond the spec.)
     const query = new URLSearchParams([['Action', 'StopInstances'], ['Version', '2017-03-12'], ['Region', 'ap-guangzhou'], ['InstanceIds.1', 'ins-zzzzzzzz']]).toString();

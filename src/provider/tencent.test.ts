@@ -160,14 +160,14 @@ describe('tencent-cvm-api3 StopInstances', () => {
     );
   });
 
-  it('answers InvalidAction for an unknown action, MissingParameter without Region, NoSuchVersion for a wrong version', async () => {
+  it('answers InvalidAction for an unknown action, MissingParameter without Region, InvalidParameterValue for a wrong version (000:41)', async () => {
     expect(errorCode((await tc3Call(api3.url, 'RebootInstances', {})).json)).toBe('InvalidAction');
     expect(errorCode((await tc3Call(api3.url, 'StopInstances', { InstanceIds: [freshId()] }, { 'x-tc-region': '' })).json)).toBe(
       'MissingParameter',
     );
     expect(
       errorCode((await tc3Call(api3.url, 'StopInstances', { InstanceIds: [freshId()] }, { 'x-tc-version': '2099-01-01' })).json),
-    ).toBe('NoSuchVersion');
+    ).toBe('InvalidParameterValue');
   });
 
   it('speaks the 0-based GET style (InstanceIds.0)', async () => {

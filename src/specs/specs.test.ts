@@ -312,9 +312,9 @@ describe('common error codes (the codes the seeds only link to)', () => {
     'zenlayer-vm': '001_531d5cb6841b9371.txt:69 ', 'zenlayer-bmc': '003_c37a545698f1730b.txt:67 ', 'aliyun-ecs': '004_edc2cde202d0f4dc.txt:188 ',
   };
   const COMMON: Record<DialectName, string[]> = {
-    'tencent-cvm-api2': ['200 InvalidParameter', '200 InvalidAction', '200 NoSuchVersion', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
+    'tencent-cvm-api2': ['200 InvalidParameter', '200 InvalidAction', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
       '200 AuthFailure.SecretIdNotFound', '200 RequestSizeLimitExceeded'],
-    'tencent-cvm-api3': ['200 InvalidParameter', '200 InvalidAction', '200 NoSuchVersion', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
+    'tencent-cvm-api3': ['200 InvalidParameter', '200 InvalidAction', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
       '200 AuthFailure.SecretIdNotFound', '200 RequestSizeLimitExceeded'],
     'zenlayer-vm': ['400 INVALID_PARAMETER', '400 MISSING_PARAMETER', '400 INVALID_PARAMETER_LIMIT_EXCEEDED', '400 INVALID_ACTION', '401 AUTH_FAILURE_SIGNATURE_FAILURE',
       '401 AUTH_FAILURE_SIGNATURE_EXPIRED', '401 AUTH_FAILURE_ACCESS_KEY_NOT_FOUND', '413 REQUEST_BODY_TOO_LARGE'],
