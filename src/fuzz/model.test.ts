@@ -27,6 +27,22 @@ describe('the model of each dialect, from its spec', () => {
     expect(legalWorlds(m, store({}), { operation: 'StopInstances', instanceIds: ['ins-1122'] }).map(brief)).toEqual(['error InvalidInstanceId.Malformed']);
   });
 
+  it('DESIGN.md §3 pins: a wrong JSON type (api3), an ineligible value (api3, aliyun), an aliyun malformed id answered not found', () => {
+    const api3 = dialectModel('tencent-cvm-api3');
+    const s = store({ 'ins-aaaaaaaa': 'RUNNING' });
+    const call = (params: Record<string, string | boolean>, style?: 'query-get') => ({ operation: 'StopInstances' as const, instanceIds: ['ins-aaaaaaaa'], params, ...(style ? { style } : {}) });
+    expect(legalWorlds(api3, s, call({ ForceStop: 'MAYBE' })).map(brief)).toEqual(['error InvalidParameter|InvalidParameterValue']);
+    // Query strings carry no types: a bad value there is InvalidParameterValue alone (000:41, 002:83).
+    expect(legalWorlds(api3, s, call({ ForceStop: 'MAYBE' }, 'query-get')).map(brief)).toEqual(['error InvalidParameterValue']);
+    expect(legalWorlds(api3, s, call({ StopType: 'GENTLE' })).map(brief)).toEqual(['error InvalidParameterValue']);
+    expect(legalWorlds(api3, s, call({ StoppedMode: 'STOP_CHARGING' })).map(brief)).toEqual(['error any', 'success stops ins-aaaaaaaa']);
+    expect(legalWorlds(api3, s, call({ StoppedMode: 'KEEP_CHARGING' })).map(brief)).toEqual(['success stops ins-aaaaaaaa']);
+    const ali = dialectModel('aliyun-ecs');
+    const a = store({ 'i-a': 'Running' });
+    expect(legalWorlds(ali, a, { operation: 'StopInstances', instanceIds: ['i-a'], params: { StoppedMode: 'StopCharging' } }).map(brief)).toEqual(['error any', 'success stops i-a']);
+    expect(legalWorlds(ali, a, { operation: 'StopInstances', instanceIds: ['I-TestID'] }).map(brief)).toEqual(['error Abs.InvalidInstanceIds.MalFormed|InvalidInstanceId.NotFound|InvalidInstanceIds.NotFound']);
+  });
+
   it('zenlayer: more than 100 ids, where no code is documented, is any client error', () => {
     const m = dialectModel('zenlayer-bmc');
     const ids = Array.from({ length: 101 }, (_, i) => `bm-${i}`);

@@ -182,7 +182,10 @@ export function legalWorlds(m: DialectModel, store: ModelStore, call: OperationC
     if (value === null) continue;
     const facts = m.params.get(name);
     if (facts === undefined) continue; // unknown parameters are judged below, with the extra query
-    if (!isValidParamValue(facts, value)) fixed.push(situation(m, 'invalid-value', `${name}=${JSON.stringify(value)}`) as Problem);
+    if (isValidParamValue(facts, value)) continue;
+    // A value of the wrong JSON type where the wire carries types (DESIGN.md §3: tencent InvalidParameter too).
+    const wrongType = (call.style ?? getDialect(m.dialect).styles[0]) === 'json' && typeof value !== (facts.type === 'integer' ? 'number' : facts.type);
+    fixed.push((wrongType ? situation(m, 'wrong-type', `${name}=${JSON.stringify(value)}`) : undefined) ?? (situation(m, 'invalid-value', `${name}=${JSON.stringify(value)}`) as Problem));
   }
   // Branches: each problem the target may ignore doubles them (ignored, or answered as a client error).
   let branches: Branch[] = [{ ids: call.instanceIds, problems: fixed }];
@@ -201,6 +204,10 @@ export function legalWorlds(m: DialectModel, store: ModelStore, call: OperationC
   if (withWrongIndexIds.length > 0) {
     // A wrong-index id the target does not refuse may also be taken as one more id.
     branches = branches.flatMap((b) => (b.problems.some((p) => p.situation === 'wrong-index') ? [b] : [b, { ...b, ids: [...(b.ids ?? []), ...withWrongIndexIds] }]));
+  }
+  // DESIGN.md §3 eligibility: a value valid only for some instances may be refused (a client error, nothing changed).
+  for (const e of m.spec.eligibility ?? []) {
+    if (call.params?.[e.param] === e.value) fork('ineligible', `${e.param}=${e.value} (valid only for some instances)`, (b) => b);
   }
   const ids = call.instanceIds;
   if (ids !== undefined && new Set(ids).size < ids.length) fork('duplicate-ids', 'an id named twice', (b) => ({ ...b, ids: b.ids === undefined ? undefined : [...new Set(b.ids)] }));
@@ -246,7 +253,7 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
         stops.add(id);
       } else if (p.situation === 'malformed-id') {
         // DESIGN.md §3: a malformed id gets InvalidInstanceId.NotFound (the document's i-TestID) or the malformed code.
-        perInstance.set(id, { kind: 'error', codes: [...(p.rule.codes ?? []), ...(m.spec.situations['unknown-id']?.codes ?? [])] });
+        perInstance.set(id, { kind: 'error', codes: [...new Set([...(p.rule.codes ?? []), ...(m.spec.situations['unknown-id']?.codes ?? [])])] });
       } else {
         perInstance.set(id, { kind: 'error', codes: p.rule.clientError ? [] : (p.rule.codes ?? []) });
       }

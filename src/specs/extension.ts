@@ -72,6 +72,10 @@ export type Situation =
   | 'missing-ids'
   | 'empty-ids'
   | 'invalid-value'
+  /** A value of the wrong JSON type (api3 `"ForceStop": "MAYBE"`), where the dialect's wire has types. */
+  | 'wrong-type'
+  /** A value valid only for some instances (api3 `STOP_CHARGING`, aliyun `StopCharging`), refused for this one. */
+  | 'ineligible'
   | 'missing-region'
   | 'rate-limited'
   | 'security-locked'
@@ -107,6 +111,8 @@ export interface SpecModel {
   readonly batchModes?: { readonly param: string; readonly default: string; readonly perInstance: string; readonly docRef: string };
   /** tencent-cvm-api3: a burst of `served` requests at once must all be served; one of `refused` must see the limit. */
   readonly burst?: { readonly served: number; readonly refused: number; readonly docRef: string };
+  /** Values valid only for some instances, which the provider-state protocol cannot seed (DESIGN.md §3 eligibility). */
+  readonly eligibility?: readonly { readonly param: string; readonly value: string; readonly docRef: string }[];
   /** aliyun: the dry-run parameter; with `alwaysPassesWith` that batch mode answers the passing code whatever it finds. */
   readonly dryRun?: { readonly param: string; readonly alwaysPassesWith?: string; readonly docRef: string };
 }

@@ -134,6 +134,8 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
         'ids.several-problems.rejected',
         'action.unknown.rejected',
         'action.empty.rejected',
+        'version.missing.rejected',
+        'version.wrong.rejected',
         'envelope.error.http-200',
         'param.ForceStop.invalid-rejected',
         'param.StopType.invalid-rejected',
@@ -438,7 +440,8 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
       description: 'answers every StopInstances dry run with DRYRUN.SUCCESS, also one the real call would refuse',
       // A missing RegionId or 101 ids: the real error is any client error, and DRYRUN.SUCCESS (HTTP 400) is one, so
       // those two rows cannot tell (the checks cannot exclude one code).
-      expectFailing: ['aliyun.dry-run.fail-state', 'aliyun.dry-run.fail-unknown', 'aliyun.dry-run.fail-malformed', 'aliyun.dry-run.fail-security-locked'],
+      // fail-region and fail-too-many expect any client error but DRYRUN.SUCCESS (004:24), which this provider answers.
+      expectFailing: ['aliyun.dry-run.fail-state', 'aliyun.dry-run.fail-unknown', 'aliyun.dry-run.fail-malformed', 'aliyun.dry-run.fail-security-locked', 'aliyun.dry-run.fail-region', 'aliyun.dry-run.fail-too-many'],
       alsoFails: {},
     },
     (forward, provider) =>
