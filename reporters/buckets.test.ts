@@ -69,15 +69,14 @@ const baseline: Baseline = parseBaseline({
     { dialect: D, id: 'known.other', reason: 'answers 503 under load (OPS-5)', fingerprints: [`${D}/known.other/http-status/503`] },
   ],
 });
-const doc: ResultsDocument = buildResults({
+const docInput = {
   runId: 'b1',
   startedAt: new Date('2026-01-01T00:00:00Z'),
   finishedAt: new Date('2026-01-01T00:00:02Z'),
   targets: [{ dialect: D, target: 'http://127.0.0.1:1' }],
-  results,
-  verdict: gate(results, baseline),
   version: '9.9.9',
-});
+};
+const doc: ResultsDocument = buildResults({ ...docInput, results, verdict: gate(results, baseline) });
 const run = doc.runs[0] as ResultsDocument['runs'][number];
 const byId = (id: string): ResultsDocument['runs'][number]['cases'][number] => run.cases.find((c) => c.id === id) as never;
 
@@ -99,6 +98,16 @@ describe('buckets', () => {
     expect(rest.get(byId('fuzz.a'))?.map((f) => f.check)).toEqual(['legal-outcome']);
   });
 
+  it('a check that found two things in the same answer: the bucket shows both (its first case\'s messages)', () => {
+    const twice = (id: string): CaseResult =>
+      failed(id, [finding(id, 'decodable', '200', 'expected a JSON body, received unparseable body'), finding(id, 'decodable', '200', 'body nests deeper than 64 levels; not parsed')]);
+    const run2 = buildResults({ ...docInput, results: [twice('a'), twice('b')], verdict: gate([twice('a'), twice('b')], baseline) }).runs[0];
+    const text = formatSummaryBody({ ...doc, runs: run2 ? [run2] : [] });
+    expect(text).toContain('FAIL 2 cases, one cause [MUST]: a, b\n');
+    expect(text).toContain('[decodable] expected a JSON body, received unparseable body');
+    expect(text).toContain('[decodable] body nests deeper than 64 levels; not parsed');
+  });
+
   it('a curl line once per request, after the last finding about it', () => {
     expect(curlOnce([{ curl: 'a' }, { curl: 'a' }, { curl: undefined }, { curl: 'b' }, { curl: 'a' }])).toEqual([false, false, false, true, true]);
   });
@@ -115,8 +124,8 @@ describe('the console', () => {
   const normal = formatSummaryBody(doc);
 
   it('shows a bucket once: the count, the cases, each cause\'s message and fingerprint, one curl line', () => {
-    expect(normal).toContain(`  FAIL 6 cases, the same 2 causes [MUST]: ${[...SHARED, 'state.mixed.immediate'].join(', ')}\n`);
-    expect(normal).toContain(`    [request-id-present] expected a non-empty RequestId in the answer, received none (${D}/*/request-id-present/200, rule envelope:success)\n`);
+    expect(normal).toContain(`  FAIL 6 cases, the same 2 causes [MUST]: ${[...SHARED, 'state.mixed.immediate'].join(', ')}\n    rules: envelope:success\n`);
+    expect(normal).toContain(`    [request-id-present] expected a non-empty RequestId in the answer, received none (${D}/*/request-id-present/200)\n`);
     expect(normal).toContain(`    request of stop.single (the others differ in their ids):\n      ${curlOf('stop.single')}\n`);
     expect(normal.match(/must have required property 'requestId'/g)).toHaveLength(1);
     // The case with a cause of its own keeps it, and says the rest is above.

@@ -14,8 +14,11 @@ export interface Cause {
   readonly pattern: string;
   readonly check: Finding['check'];
   readonly rule: string;
-  /** The first case's finding of this cause (its message stands for all: the same check judged the same answer). */
-  readonly finding: Finding;
+  /**
+   * The first case's findings of this cause (one, or several where a check found more than one thing in the same
+   * answer): their messages stand for every case's (the same check judged the same answer).
+   */
+  readonly findings: readonly Finding[];
 }
 
 /** Cases of one run that failed with the same cause (or causes: the same cases each): shown once, with the count and ids. */
@@ -94,7 +97,7 @@ export function bucketsOf(cases: readonly ResultsCase[], findingsOf: (c: Results
         const e = byCause.get(key);
         const first = e?.findings[0];
         if (!e || !first) throw new Error(`unreachable: cause ${key} without findings`);
-        return { pattern: e.pattern, check: first.check, rule: first.rule, finding: first };
+        return { pattern: e.pattern, check: first.check, rule: first.rule, findings: e.findings.filter((f) => f.caseId === first.caseId) };
       }),
       cases: b.cases,
       ...(shortest ? { example: { caseId: shortest.caseId, curl: shortest.curl } } : {}),
@@ -196,6 +199,16 @@ export function levelsOf(cases: readonly Pick<ResultsCase, 'level'>[]): string {
   if (should === 0) return 'MUST';
   if (must === 0) return 'SHOULD';
   return `${must} MUST, ${should} SHOULD`;
+}
+
+/**
+ * The rules a bucket's causes break, in order, each once.
+ *
+ * @example
+ * bucketRules(bucket) // ['envelope:error']
+ */
+export function bucketRules(b: Bucket): string[] {
+  return [...new Set(b.causes.map((c) => c.rule).filter((r) => r !== ''))];
 }
 
 /**

@@ -61,7 +61,7 @@ function pageBucket(b: Bucket): Record<string, unknown> {
   return {
     title: bucketTitle(b),
     cases: b.cases.map((c) => c.id),
-    causes: b.causes.map((x) => ({ check: x.check, pattern: x.pattern, rule: x.rule, message: x.finding.message })),
+    causes: b.causes.flatMap((x) => x.findings.map((f) => ({ check: x.check, pattern: x.pattern, rule: x.rule, message: f.message }))),
     ...(b.example ? { example: b.example } : {}),
   };
 }

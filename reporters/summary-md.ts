@@ -7,7 +7,7 @@
  */
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
 import type { Finding } from '../src/engine/types.ts';
-import { bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, type Bucket } from './buckets.ts';
+import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, type Bucket } from './buckets.ts';
 import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
 import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
@@ -89,7 +89,9 @@ function failureBlock({ run, c }: Located, withCurl: boolean, shown?: readonly F
 /** The cases of one run that failed with the same causes, once: the count, the cases, each cause, one curl line. */
 function bucketBlock(run: ResultsRun, b: Bucket): string {
   const out = [`#### \`${run.dialect}\` · ${bucketTitle(b)}`, '', b.cases.map((c) => mdId(c.id)).join(', '), ''];
-  for (const cause of b.causes) out.push(`- **[${cause.check}]** ${mdText(cause.finding.message)} · ${mdText(cause.pattern, 300)} · rule ${mdText(cause.rule || 'none', 200)}`);
+  const rules = bucketRules(b);
+  if (rules.length > 0) out.push(`**rules:** ${mdText(rules.join(', '), 600)}`, '');
+  for (const cause of b.causes) for (const f of cause.findings) out.push(`- **[${cause.check}]** ${mdText(f.message)} · ${mdText(cause.pattern, 300)}`);
   if (b.example) out.push('', `request of ${mdId(b.example.caseId)} (the others differ in their ids):`, '', curlBlock(b.example.curl));
   return out.join('\n');
 }

@@ -7,7 +7,7 @@
 import { terminalSafe } from './safe-text.ts';
 import { formatShare } from '../src/engine/score.ts';
 import type { Finding } from '../src/engine/types.ts';
-import { bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, skippedNote, type Bucket } from './buckets.ts';
+import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, skippedNote, type Bucket } from './buckets.ts';
 import { type Paint, plain } from './color.ts';
 import { verdictOf, type ResultsDocument, type ResultsCase, type ResultsRun, type RunVerdict } from './results-json.ts';
 
@@ -95,7 +95,9 @@ function caseEntry(c: ResultsCase, findings: readonly Finding[], paint: Paint, b
 function bucketEntry(b: Bucket, paint: Paint): string[] {
   const t = terminalSafe;
   const out = [`  ${paint('red', 'FAIL')} ${bucketTitle(b)}: ${t(b.cases.map((c) => c.id).join(', '))}`];
-  for (const cause of b.causes) out.push(`    [${cause.check}] ${t(cause.finding.message)} (${t(cause.pattern)}, rule ${t(cause.rule || 'none')})`);
+  const rules = bucketRules(b);
+  if (rules.length > 0) out.push(`    rules: ${t(rules.join(', '))}`);
+  for (const cause of b.causes) for (const f of cause.findings) out.push(`    [${cause.check}] ${t(f.message)} (${t(cause.pattern)})`);
   if (b.example) out.push(`    request of ${t(b.example.caseId)} (the others differ in their ids):`, paint('dim', `      ${t(b.example.curl)}`));
   return out;
 }
