@@ -53,7 +53,7 @@ describe('compareRuns', () => {
     expect(compareRuns([old, old]).broke).toBe(false);
     const text = formatComparison(c);
     expect(text).toContain('  broken (1):\n    a [MUST] passed -> failed: [error-code] expected A | received <B>');
-    expect(text).toContain('1 broken, 0 no longer run, 1 fixed, 1 new, 1 removed, 1 still failing');
+    expect(text).toContain('1 broken, 0 no longer run, 1 fixed, 1 new, 1 removed, 1 still failing, 0 still failing for a different reason');
     expect(text).toContain('RESULT: BROKEN');
     const md = comparisonMarkdown(c);
     expect(md).toContain('| broken | `a` | MUST | passed | failed | \\[error-code\\] expected A \\| received &lt;B&gt; |');
@@ -116,6 +116,37 @@ describe('compareRuns', () => {
     // An id that is not a plain id is escaped text, not a code span it could close.
     const odd = run('h3', [['zenlayer-vm', 'a`|b', 'failed']]);
     expect(comparisonMarkdown(compareRuns([run('h0', [['zenlayer-vm', 'a`|b', 'passed']]), odd]))).toContain('| broken | a\\`\\|b |');
+  });
+
+  it('still failing, for a different reason: the fingerprints changed; that breaks the run (exit 1)', () => {
+    const before = run('f1', [['aliyun-ecs', 'same', 'failed'], ['aliyun-ecs', 'other', 'failed']]);
+    const after = run('f2', [['aliyun-ecs', 'same', 'failed'], ['aliyun-ecs', 'other', 'failed']]);
+    const renamed = {
+      ...after,
+      doc: {
+        ...after.doc,
+        runs: after.doc.runs.map((r) => ({
+          ...r,
+          cases: r.cases.map((c) => (c.id === 'other' ? { ...c, findings: c.findings.map((f) => ({ ...f, fingerprint: 'aliyun-ecs/other/http-status/500' })) } : c)),
+        })),
+      },
+    };
+    const c = compareRuns([before, renamed]);
+    const d = c.dialects[0];
+    expect(d?.stillFailing.map((x) => x.id)).toEqual(['same']);
+    expect(d?.otherReason.map((x) => [x.id, x.gained, x.lost])).toEqual([['other', ['aliyun-ecs/other/http-status/500'], ['aliyun-ecs/other/error-code/B']]]);
+    expect(c.broke).toBe(true);
+    const text = formatComparison(c);
+    expect(text).toContain(
+      '  still failing, for a different reason (1):\n    other [MUST] failed -> failed (now aliyun-ecs/other/http-status/500; no longer aliyun-ecs/other/error-code/B): [error-code] expected A | received <B>',
+    );
+    expect(text).toContain('0 removed, 1 still failing, 1 still failing for a different reason');
+    expect(text).toContain('RESULT: BROKEN');
+    expect(comparisonMarkdown(c)).toContain('| still failing, for a different reason | `other` | MUST | failed | failed | now aliyun-ecs/other/http-status/500; no longer');
+    // The same fingerprints, or a run too old to have any: still failing, nothing broke.
+    expect(compareRuns([before, after]).broke).toBe(false);
+    const old = { ...before, doc: { ...before.doc, runs: before.doc.runs.map((r) => ({ ...r, cases: r.cases.map((x) => ({ ...x, findings: x.findings.map(({ fingerprint: _f, ...f }) => f as typeof x.findings[number]) })) })) } };
+    expect(compareRuns([old, renamed]).broke).toBe(false);
   });
 
   it('flipping is two changes between passed and failed; absent and skipped runs do not count', () => {

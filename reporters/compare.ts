@@ -2,10 +2,12 @@
  * Compares runs from their results.json documents (wpt.fyi-style run diffs, Allure-style history): per dialect, the
  * cases fixed (failed -> passed), broken (passed -> failed), no longer run (passed -> skipped: the newer run was
  * interrupted, stopped by its preflight or ran fewer cases), new, removed and still failing between the two latest
- * runs of that dialect, and with more runs each case's history, newest last, marking cases whose status flips.
+ * runs of that dialect (still failing split by whether the findings' fingerprints changed: "for a different reason"),
+ * and with more runs each case's history, newest last, marking cases whose status flips.
  * Reads documents only; never re-judges.
  */
 import type { DialectName } from '../src/dialects/types.ts';
+import { fingerprintsOf } from '../src/engine/baseline.ts';
 import type { ResultsCase, ResultsDocument } from './results-json.ts';
 import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
@@ -28,6 +30,10 @@ export interface CaseChange {
   readonly after: HistoryStatus;
   /** The newer run's first finding, when the case fails there. */
   readonly finding?: string;
+  /** Still failing for a different reason: the fingerprints the newer run has and the older had not. */
+  readonly gained?: readonly string[];
+  /** ... and those the older run had and the newer has not. */
+  readonly lost?: readonly string[];
 }
 
 /** The comparison of one dialect. */
@@ -42,7 +48,10 @@ export interface DialectComparison {
   readonly notRun: readonly CaseChange[];
   readonly added: readonly CaseChange[];
   readonly removed: readonly CaseChange[];
+  /** Failed in both runs with the same fingerprints (or runs too old to have fingerprints). */
   readonly stillFailing: readonly CaseChange[];
+  /** Failed in both runs, with different fingerprints: still failing, for a different reason. */
+  readonly otherReason: readonly CaseChange[];
   /** Every case's status in each run of this dialect, oldest first (only with three runs or more). */
   readonly history: readonly CaseHistory[];
   /** How many runs the history covers. */
@@ -71,8 +80,9 @@ export interface CaseHistory {
 export interface Comparison {
   readonly dialects: readonly DialectComparison[];
   /**
-   * True when, in some dialect, a case broke (passed -> failed), no longer runs (passed -> skipped), or is new and
-   * fails (the preflight row of a run it stopped, a case a newer catalog added): `vmconform compare` exits 1.
+   * True when, in some dialect, a case broke (passed -> failed), no longer runs (passed -> skipped), is new and
+   * fails (the preflight row of a run it stopped, a case a newer catalog added), or still fails for a different
+   * reason (its findings' fingerprints changed): `vmconform compare` exits 1.
    */
   readonly broke: boolean;
 }
@@ -122,6 +132,7 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
       const b = newer.cases.get(id);
       const c = (b ?? a) as ResultsCase;
       const finding = firstFinding(b);
+      const reasons = a?.status === 'failed' && b?.status === 'failed' ? reasonChange(a, b) : undefined;
       return {
         id,
         level: c.level,
@@ -130,6 +141,7 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
         before: a?.status ?? 'absent',
         after: b?.status ?? 'absent',
         ...(finding !== undefined ? { finding } : {}),
+        ...reasons,
       };
     };
     // The diff covers the two latest runs; an id only older runs had shows in the history alone.
@@ -158,12 +170,28 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
       notRun: pick((c) => c.before === 'passed' && c.after === 'skipped'),
       added: pick((c) => c.before === 'absent'),
       removed: pick((c) => c.after === 'absent'),
-      stillFailing: pick((c) => c.before === 'failed' && c.after === 'failed'),
+      stillFailing: pick((c) => c.before === 'failed' && c.after === 'failed' && c.gained === undefined),
+      otherReason: pick((c) => c.gained !== undefined),
       history,
       runs: seq.length,
     };
   });
-  return { dialects: out, broke: out.some((d) => d.broken.length + d.notRun.length + d.added.filter((c) => c.after === 'failed').length > 0) };
+  return {
+    dialects: out,
+    broke: out.some((d) => d.broken.length + d.notRun.length + d.added.filter((c) => c.after === 'failed').length + d.otherReason.length > 0),
+  };
+}
+
+/**
+ * How a case that failed in both runs changed its fingerprints: `undefined` when they are the same, or when either
+ * run has none to compare (a results.json older than fingerprints).
+ */
+function reasonChange(a: ResultsCase, b: ResultsCase): { gained: string[]; lost: string[] } | undefined {
+  const [before, after] = [fingerprintsOf(a.findings), fingerprintsOf(b.findings)];
+  if (before.length === 0 || after.length === 0) return undefined;
+  const gained = after.filter((f) => !before.includes(f));
+  const lost = before.filter((f) => !after.includes(f));
+  return gained.length + lost.length > 0 ? { gained, lost } : undefined;
 }
 
 const MARK: Readonly<Record<HistoryStatus, string>> = { passed: 'P', failed: 'F', skipped: 'S', absent: '-' };
@@ -178,7 +206,14 @@ function notAlwaysPassing(d: DialectComparison): CaseHistory[] {
   return d.history.filter((h) => h.statuses.some((s) => s !== 'passed'));
 }
 
-const line = (c: CaseChange): string => `${c.id} [${c.level}] ${c.before} -> ${c.after}${c.finding ? `: ${c.finding}` : ''}`;
+/** What changed in a case's fingerprints: `now X, Y; no longer Z`. */
+function reasonText(c: CaseChange): string {
+  const parts = [c.gained?.length ? `now ${c.gained.join(', ')}` : '', c.lost?.length ? `no longer ${c.lost.join(', ')}` : ''];
+  return parts.filter(Boolean).join('; ');
+}
+
+const line = (c: CaseChange): string =>
+  `${c.id} [${c.level}] ${c.before} -> ${c.after}${c.gained ? ` (${reasonText(c)})` : ''}${c.finding ? `: ${c.finding}` : ''}`;
 
 /**
  * The comparison as console text.
@@ -201,8 +236,11 @@ export function formatComparison(c: Comparison): string {
     section('fixed', d.fixed);
     section('new', d.added);
     section('removed', d.removed);
+    section('still failing, for a different reason', d.otherReason);
     section('still failing', d.stillFailing);
-    if (d.older && d.broken.length + d.notRun.length + d.fixed.length + d.added.length + d.removed.length + d.stillFailing.length === 0) out.push('  no change, nothing failing');
+    if (d.older && d.broken.length + d.notRun.length + d.fixed.length + d.added.length + d.removed.length + d.stillFailing.length + d.otherReason.length === 0) {
+      out.push('  no change, nothing failing');
+    }
     if (d.history.length > 0) {
       const shown = notAlwaysPassing(d);
       out.push(`  history over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent): ${d.history.length - shown.length} case(s) passed in every run`);
@@ -213,10 +251,15 @@ export function formatComparison(c: Comparison): string {
   out.push('');
   out.push(
     `${total((d) => d.broken.length)} broken, ${total((d) => d.notRun.length)} no longer run, ${total((d) => d.fixed.length)} fixed, ${total((d) => d.added.length)} new, ` +
-      `${total((d) => d.removed.length)} removed, ${total((d) => d.stillFailing.length)} still failing` +
+      `${total((d) => d.removed.length)} removed, ${total((d) => d.stillFailing.length)} still failing, ` +
+      `${total((d) => d.otherReason.length)} still failing for a different reason` +
       (c.dialects.some((d) => d.history.length > 0) ? `, ${total((d) => d.history.filter((h) => h.flipping).length)} flipping` : ''),
   );
-  out.push(c.broke ? 'RESULT: BROKEN (a case that passed now fails or no longer runs, or a new one fails)' : 'RESULT: nothing broke');
+  out.push(
+    c.broke
+      ? 'RESULT: BROKEN (a case that passed now fails or no longer runs, a new one fails, or one fails for a different reason)'
+      : 'RESULT: nothing broke',
+  );
   // Findings, ids and sources come from results files, so from targets: never raw to a terminal.
   return `${terminalSafe(out.join('\n'))}\n`;
 }
@@ -230,10 +273,13 @@ export function formatComparison(c: Comparison): string {
  */
 export function comparisonMarkdown(c: Comparison): string {
   const out: string[] = [`## vmconform compare: ${c.broke ? 'BROKEN' : 'nothing broke'}`, ''];
-  out.push('| dialect | runs | broken | no longer run | fixed | new | removed | still failing | flipping |', '|---|---|---|---|---|---|---|---|---|');
+  out.push(
+    '| dialect | runs | broken | no longer run | fixed | new | removed | still failing | for a different reason | flipping |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const d of c.dialects) {
     out.push(
-      `| ${d.dialect} | ${d.older ? `${mdText(d.older.runId)} -> ${mdText(d.newer.runId)}` : mdText(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.history.filter((h) => h.flipping).length} |`,
+      `| ${d.dialect} | ${d.older ? `${mdText(d.older.runId)} -> ${mdText(d.newer.runId)}` : mdText(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.otherReason.length} | ${d.history.filter((h) => h.flipping).length} |`,
     );
   }
   for (const d of c.dialects) {
@@ -243,6 +289,7 @@ export function comparisonMarkdown(c: Comparison): string {
       ...d.fixed.map((x) => ['fixed', x] as const),
       ...d.added.map((x) => ['new', x] as const),
       ...d.removed.map((x) => ['removed', x] as const),
+      ...d.otherReason.map((x) => ['still failing, for a different reason', x] as const),
       ...d.stillFailing.map((x) => ['still failing', x] as const),
     ];
     const shown = notAlwaysPassing(d);
@@ -250,7 +297,10 @@ export function comparisonMarkdown(c: Comparison): string {
     out.push('', `### ${d.dialect}`, '');
     if (rows.length > 0) {
       out.push('| change | case | level | before | after | finding |', '|---|---|---|---|---|---|');
-      for (const [kind, x] of rows) out.push(`| ${kind} | ${mdId(x.id)} | ${x.level} | ${x.before} | ${x.after} | ${mdText(x.finding ?? '', 300)} |`);
+      for (const [kind, x] of rows) {
+        const finding = `${x.gained ? `${reasonText(x)}: ` : ''}${x.finding ?? ''}`;
+        out.push(`| ${kind} | ${mdId(x.id)} | ${x.level} | ${x.before} | ${x.after} | ${mdText(finding, 600)} |`);
+      }
     }
     if (shown.length > 0) {
       out.push('', `History over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent):`, '');

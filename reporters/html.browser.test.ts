@@ -85,6 +85,10 @@ describe('report.html in Chromium', () => {
     expect(await page.textContent('#scores .card')).toContain('50%'); // MUST 2/4
     expect((await visibleRows()).sort()).toEqual(doc.runs[0]?.cases.map((c) => c.id).sort());
     expect(await page.textContent('#shown')).toBe('4 of 4 case results shown');
+    // The two failures have one cause: one entry, with the count and a link to each case.
+    expect(await page.locator('#attention li.bucket').count()).toBe(1);
+    expect(await page.textContent('#attention li.bucket')).toMatch(/zenlayer-vm · 2 cases, (one cause|the same \d causes) \[MUST\]/);
+    expect(await page.locator('#attention li.bucket .bucket-cases a').allTextContents()).toEqual(['state.RECYCLE.rejected', 'state.mixed-recycled.rejected']);
   });
 
   it('a status filter shows only the failed cases; a level filter with no match says so', async () => {
@@ -108,6 +112,7 @@ describe('report.html in Chromium', () => {
     const text = (await panel.textContent()) ?? '';
     expect(text).toContain('FAILED');
     for (const f of c.findings) expect(text).toContain(`[${f.check}] ${f.message}`);
+    expect(text).toContain('one cause in 2 cases of this run (zenlayer-vm/*/');
     // The docRef's document line, read here from the vendor document itself.
     const first = splitDocRef(c.docRef)[0]?.part;
     if (!first) throw new Error(`unparsable docRef ${c.docRef}`);

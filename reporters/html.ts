@@ -1,8 +1,9 @@
 /**
  * `report.html`: one self-contained file (inline CSS, script and data; no network) a person opens to read a run,
  * like Playwright's HTML report. A dialect x case matrix with status and gate, filters by status, gate, level and
- * dialect, and per case its findings, the docRef with the quoted document lines, and every exchange (request,
- * response, timing, curl). The page script (`html/report.js`) renders from the embedded results; nothing here judges.
+ * dialect, the new failures of one cause once (with their cases), and per case its findings, the docRef with the
+ * quoted document lines, and every exchange (request, response, timing, curl). The page script (`html/report.js`)
+ * renders from the embedded results; nothing here judges.
  */
 import { safeJson, terminalSafe } from './safe-text.ts';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { packagePath } from '../src/package-root.ts';
 import { familiesOf } from '../src/engine/score.ts';
 import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
 import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
+import { bucketHolding, bucketTitle, newFailureBuckets, ranLine, type Bucket, type Bucketed } from './buckets.ts';
 import { verdictOf, type ResultsCase, type ResultsDocument } from './results-json.ts';
 import { runLabels } from './summary-md.ts';
 
@@ -36,12 +38,31 @@ function withCurl(exchanges: readonly RecordedExchange[] | undefined): PageExcha
   });
 }
 
-function pageCase(c: ResultsCase): Record<string, unknown> {
+function pageCase(c: ResultsCase, grouped: Bucketed): Record<string, unknown> {
+  const rest = grouped.rest.get(c);
+  const mine = grouped.bucketsOfCase.get(c);
   return {
     ...c,
     families: familiesOf(c.rules),
+    // Per finding, the index of the run's bucket that holds its cause (the page names its cases), or null.
+    shared: c.findings.map((f) => {
+      const b = bucketHolding(f, mine);
+      return b ? grouped.buckets.indexOf(b) : null;
+    }),
+    // Every finding of it is in a bucket: the bucket stands for it in "needs attention".
+    inBucketOnly: rest !== undefined && rest.length === 0 && grouped.bucketsOfCase.has(c),
     exchanges: withCurl(c.exchanges),
     previousAttempts: (c.previousAttempts ?? []).map((a: CaseAttempt) => ({ ...a, exchanges: withCurl(a.exchanges) })),
+  };
+}
+
+/** A bucket as the page shows it. */
+function pageBucket(b: Bucket): Record<string, unknown> {
+  return {
+    title: bucketTitle(b),
+    cases: b.cases.map((c) => c.id),
+    causes: b.causes.flatMap((x) => x.findings.map((f) => ({ check: x.check, pattern: x.pattern, rule: x.rule, message: f.message }))),
+    ...(b.example ? { example: b.example } : {}),
   };
 }
 
@@ -59,6 +80,9 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
         quote(c.docRef);
         for (const f of c.findings) quote(f.docRef);
       }
+      // The new failures of one cause, once (a known case failing for a different reason stands alone, with why).
+      const grouped = newFailureBuckets(run.cases);
+      const ran = ranLine(run);
       return {
         key: `r${d}-${r}`,
         label: labels.get(run) ?? run.dialect,
@@ -67,7 +91,9 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
         doc: d,
         summary: run.summary,
         score: run.score,
-        cases: run.cases.map(pageCase),
+        ...(ran !== undefined ? { ran } : {}),
+        buckets: grouped.buckets.map(pageBucket),
+        cases: run.cases.map((c) => pageCase(c, grouped)),
       };
     }),
   );

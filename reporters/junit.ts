@@ -6,11 +6,15 @@
  *
  * One `<testsuite>` per dialect run (time = its wall time), `classname` `vmconform.<dialect>` (Jenkins reads package
  * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog, properties with level, docRef,
- * gate and rules. Built with fast-xml-parser's XMLBuilder (it escapes); characters XML 1.0 cannot carry at all
- * (control characters) are replaced first.
+ * gate and rules. One row per case; a finding whose cause other cases of the run share says so in its text (the
+ * first of those cases lists them all and keeps the curl line), and a curl line shows once per request. Built with
+ * fast-xml-parser's XMLBuilder from text escaped here (`&`, `<`, `>`; the builder adds the quotes of attributes);
+ * characters XML 1.0 cannot carry at all (control characters) are replaced first.
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { NEW_FAILURE } from '../src/engine/baseline.ts';
 import type { Finding } from '../src/engine/types.ts';
+import { bucketHolding, bucketsOf, causeOf, curlOnce, failsForAnotherReason, type Bucket } from './buckets.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
 import { terminalSafe } from './safe-text.ts';
 
@@ -23,6 +27,12 @@ export function xmlSafe(text: string): string {
   return terminalSafe(text).replace(INVALID_XML, '\uFFFD');
 }
 
+/**
+ * Text as the builder takes it ({@link xmlSafe}, then `&`, `<` and `>` escaped): the builder escapes nothing else in
+ * text (quotes stay quotes, not `&quot;`) and only quotes in attributes.
+ */
+const xmlText = (text: string): string => xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 /** The wall time of a run: first case start to last case end (the sum of durations when starts are unknown). */
@@ -32,23 +42,51 @@ export function wallTimeMs(run: ResultsRun): number {
   return Math.max(...spans.map((s) => s[1])) - Math.min(...spans.map((s) => s[0]));
 }
 
-function findingLines(findings: readonly Finding[], fallback: string): string[] {
-  return findings.length > 0
-    ? findings.map((f) => `[${f.check}] ${f.message}\n  docRef: ${f.docRef}${f.curl ? `\n  ${f.curl}` : ''}`)
-    : [fallback];
+/** The buckets of a run's cases as JUnit reads them: what fails the run, and what is reported but does not. */
+type RunBuckets = ReadonlyMap<ResultsCase, readonly Bucket[]>;
+
+/**
+ * A case's findings as text: each once, with its curl line once per request. A finding of a cause other cases share
+ * says so: the bucket's first case lists the cases and keeps the curl line; the others point to it.
+ */
+function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string[] {
+  if (findings.length === 0) return [fallback];
+  const showCurl = curlOnce(findings);
+  return findings.map((f, i) => {
+    const b = bucketHolding(f, buckets);
+    const lead = b?.cases[0];
+    const pattern = causeOf(f)?.pattern ?? '';
+    // The other cases of a bucket point to its first, which says it all once.
+    if (b !== undefined && lead !== c) return `[${f.check}] one cause in ${b.cases.length} cases of this run (${pattern}): see ${lead?.id ?? ''}, which lists them`;
+    const note = b === undefined ? '' : `\n  one cause in ${b.cases.length} cases of this run (${pattern}, rule ${f.rule}): ${b.cases.map((x) => x.id).join(', ')}`;
+    const curl = showCurl[i] && f.curl ? `\n  ${f.curl}` : '';
+    return `[${f.check}] ${f.message}${note}${curl}`;
+  });
 }
 
-function firstLine(findings: readonly Finding[], fallback: string): string {
+function firstLine(findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string {
   const f = findings[0];
-  return (f ? `[${f.check}] ${f.message}` : fallback).slice(0, 1000);
+  const b = f ? bucketHolding(f, buckets) : undefined;
+  return (f ? `[${f.check}] ${f.message}${b ? ` (one cause in ${b.cases.length} cases)` : ''}` : fallback).slice(0, 1000);
 }
 
-const prop = (name: string, value: string): Record<string, string> => ({ '@_name': name, '@_value': xmlSafe(value) });
+/** Findings of a case as the gate saw them: its own, or for a passing flaky case those of its last failed attempt. */
+const gatedFindings = (c: ResultsCase): readonly Finding[] => (c.status === 'failed' ? c.findings : (c.previousAttempts?.at(-1)?.findings ?? []));
 
-function testcase(run: ResultsRun, c: ResultsCase): Record<string, unknown> {
+/** The buckets of a run: of the cases that fail the run, and apart from them of the failures that do not. */
+function runBuckets(run: ResultsRun): RunBuckets {
+  // A known case failing for another reason stands alone, as in every report.
+  const failing = bucketsOf(run.cases.filter((c) => c.failsRun && !failsForAnotherReason(c)), gatedFindings).bucketsOfCase;
+  const reported = bucketsOf(run.cases.filter((c) => !c.failsRun && c.status === 'failed')).bucketsOfCase;
+  return new Map([...failing, ...reported]);
+}
+
+const prop = (name: string, value: string): Record<string, string> => ({ '@_name': name, '@_value': xmlText(value) });
+
+function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets): Record<string, unknown> {
   const el: Record<string, unknown> = {
     '@_classname': `vmconform.${run.dialect}`,
-    '@_name': xmlSafe(c.id),
+    '@_name': xmlText(c.id),
     '@_time': seconds(c.durationMs),
     '@_file': `src/cases/${run.dialect}.ts`,
     properties: {
@@ -61,30 +99,33 @@ function testcase(run: ResultsRun, c: ResultsCase): Record<string, unknown> {
     },
   };
   const attempts = c.previousAttempts ?? [];
+  const mine = buckets.get(c);
   if (c.failsRun) {
-    const findings = c.status === 'failed' ? c.findings : (attempts.at(-1)?.findings ?? []);
-    const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed') : (c.gateReason ?? 'flaky');
+    const findings = gatedFindings(c);
+    const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed', mine) : (c.gateReason ?? 'flaky');
     el['failure'] = {
-      '@_message': xmlSafe(lead.slice(0, 1000)),
+      '@_message': xmlText(lead.slice(0, 1000)),
       '@_type': c.status === 'failed' ? 'vmconform.finding' : 'vmconform.flaky',
-      '#text': xmlSafe(`${c.title}\n${c.docRef}${c.gateReason ? `\n${c.gateReason}` : ''}\n\n${findingLines(findings, c.message ?? 'failed').join('\n')}`),
+      // The gate's reason when it says more than "a new failure" (flaky, or a known case failing for a different reason).
+      '#text': xmlText(`${c.title}\n${c.docRef}${c.gateReason && c.gateReason !== NEW_FAILURE ? `\n${c.gateReason}` : ''}\n\n${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`),
     };
   } else if (c.status === 'failed') {
     // Known (baseline) or an ungated SHOULD failure: reported, not failing; the findings stay readable.
     el['skipped'] = {
-      '@_message': xmlSafe((c.gateReason ?? 'not gated').slice(0, 1000)),
-      '#text': xmlSafe(findingLines(c.findings, c.message ?? 'failed').join('\n')),
+      '@_message': xmlText((c.gateReason ?? 'not gated').slice(0, 1000)),
+      '#text': xmlText(findingLines(c, c.findings, c.message ?? 'failed', mine).join('\n')),
     };
   } else if (c.status === 'skipped') {
-    el['skipped'] = { '@_message': xmlSafe(c.message ?? 'skipped') };
+    el['skipped'] = { '@_message': xmlText(c.message ?? 'skipped') };
   } else if (c.gate === 'flaky') {
     el['flakyFailure'] = attempts.map((a) => ({
-      '@_message': xmlSafe(firstLine(a.findings, a.message ?? 'failed')),
+      '@_message': xmlText(firstLine(a.findings, a.message ?? 'failed')),
       '@_type': 'vmconform.finding',
-      stackTrace: xmlSafe(findingLines(a.findings, a.message ?? 'failed').join('\n')),
+      stackTrace: xmlText(findingLines(c, a.findings, a.message ?? 'failed').join('\n')),
     }));
   }
-  el['system-out'] = xmlSafe(`${c.title}\ndocRef: ${c.docRef}\ngate: ${c.gate}${c.gateReason ? ` (${c.gateReason})` : ''}`);
+  // The title, docRef and gate, where no failure text says them already.
+  if (c.status !== 'failed' && !c.failsRun) el['system-out'] = xmlText(`${c.title}\ndocRef: ${c.docRef}\ngate: ${c.gate}${c.gateReason ? ` (${c.gateReason})` : ''}`);
   return el;
 }
 
@@ -106,6 +147,7 @@ export function toJUnitXml(doc: ResultsDocument): string {
   const interrupted = doc.interrupted === true;
   const suites = doc.runs.map((run) => {
     const n = counts(run);
+    const buckets = runBuckets(run);
     const notRun = run.cases.filter((c) => c.status === 'skipped').length;
     // An interrupted run exits 130: one <error> per run says so, so that no JUnit reader shows it green.
     const interruption = interrupted
@@ -119,13 +161,13 @@ export function toJUnitXml(doc: ResultsDocument): string {
         ]
       : [];
     return {
-      '@_name': xmlSafe(`vmconform ${run.dialect}`),
+      '@_name': xmlText(`vmconform ${run.dialect}`),
       '@_tests': String(run.cases.length + interruption.length),
       '@_failures': String(n.failures),
       '@_errors': String(interruption.length),
       '@_skipped': String(n.skipped),
       '@_time': seconds(wallTimeMs(run)),
-      '@_timestamp': run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt,
+      '@_timestamp': xmlText(run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt),
       '@_file': `src/cases/${run.dialect}.ts`,
       properties: {
         property: [
@@ -137,7 +179,7 @@ export function toJUnitXml(doc: ResultsDocument): string {
           prop('score.should', run.score.should.percent === null ? 'n/a' : String(run.score.should.percent)),
         ],
       },
-      testcase: [...run.cases.map((c) => testcase(run, c)), ...interruption],
+      testcase: [...run.cases.map((c) => testcase(run, c, buckets)), ...interruption],
     };
   });
   const all = doc.runs.map(counts);
@@ -147,7 +189,8 @@ export function toJUnitXml(doc: ResultsDocument): string {
     format: true,
     indentBy: '  ',
     suppressEmptyNode: true,
-    processEntities: true,
+    // Every text and attribute is escaped by xmlText already.
+    processEntities: false,
   });
   const body = builder.build({
     testsuites: {
@@ -157,7 +200,7 @@ export function toJUnitXml(doc: ResultsDocument): string {
       '@_errors': String(doc.errors.length + (interrupted ? doc.runs.length : 0)),
       '@_skipped': String(all.reduce((n, c) => n + c.skipped, 0)),
       '@_time': seconds(doc.durationMs),
-      '@_timestamp': doc.startedAt,
+      '@_timestamp': xmlText(doc.startedAt),
       testsuite: suites,
     },
   }) as string;

@@ -1,7 +1,8 @@
 /**
  * The reports of real runs, end to end: the CLI spawned against providers over loopback (a wrong one, the reference
- * one, one that fails once), then `baseline`, `compare` and `report` (the same CLI, in this process) on what they
- * wrote, the HAR checked by a third-party HAR validator, and no secret anywhere.
+ * one, one that fails once, one that drops the request id from every answer), then `baseline`, `compare` and `report`
+ * (the same CLI, in this process) on what they wrote, the HAR checked by a third-party HAR validator, no secret
+ * anywhere, and the size of a run whose cases all fail for one cause.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,13 @@ import { join } from 'node:path';
 import { har as validateHar } from 'har-validator';
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapObjects, isStatesRequest, rewriteAnswer, startWithHandler } from '../src/provider-variants/build.ts';
 import { createProvider } from '../src/provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../src/provider/server.ts';
 import { BIN, runCli, runCliInProcess, type CliRun } from '../src/testing/cli.ts';
 import { wrongProvider } from '../src/wrong-providers/index.ts';
 import type { ResultsDocument } from './results-json.ts';
+import { formatSummary } from './summary.ts';
 
 const SECRET = 'e2eReportSecretNeverWritten42';
 const ENV = { VMCONFORM_ACCESS_KEY_ID: 'AKIDe2ereports', VMCONFORM_ACCESS_KEY_SECRET: SECRET };
@@ -34,7 +37,23 @@ let wrong: RunningProvider;
 let good: RunningProvider;
 const failingOnce: RunningProvider[] = [];
 let dir: string;
-const runs: Record<'bad' | 'good' | 'known' | 'flaky' | 'strict', { run: Run; dir: string }> = {} as never;
+const runs: Record<'bad' | 'good' | 'known' | 'flaky' | 'strict' | 'otherReason' | 'oneCause', { run: Run; dir: string }> = {} as never;
+let noRequestId: RunningProvider;
+/** The zenlayer-vm cases that stop an instance in a status that may not be stopped: one answer, 403 NOT_RUNNING. */
+const NOT_RUNNING = '^state\\.(PENDING|DEPLOYING|CREATE_FAILED|REBUILDING|STOPPED|BOOTING|STOPPING|RELEASING|mixed-batch)\\.rejected$';
+
+/** A zenlayer-vm reference provider whose every API answer (not the provider states') lacks `requestId`. */
+const dropsRequestId = startWithHandler('zenlayer-vm', (forward) =>
+  http.all('*', async ({ request }) => {
+    if (isStatesRequest(request)) return undefined;
+    return rewriteAnswer(await forward(request), (body) =>
+      mapObjects(body, (o) => {
+        const { requestId: _dropped, ...rest } = o;
+        return rest;
+      }),
+    );
+  }),
+);
 
 async function runInto(name: keyof typeof runs, args: readonly string[]): Promise<void> {
   const reportDir = join(dir, name);
@@ -60,25 +79,32 @@ async function failsOnce(): Promise<RunningProvider> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vmconform-e2e-'));
-  wrong = await wrongProvider('zenlayer-vm-stops-recycled').start({ transitionMs: 50 });
+  // STOPPING lasts 1 s: the wrongly stopped instance reads STOPPING right after the call in every run, so the
+  // state-immediate fingerprint (its received word) is the same from run to run (with 50 ms it may read STOPPED).
+  wrong = await wrongProvider('zenlayer-vm-stops-recycled').start({ transitionMs: 1000 });
   good = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 50 });
   const [once, onceStrict] = [await failsOnce(), await failsOnce()];
+  noRequestId = await dropsRequestId({ transitionMs: 50 });
   // Three phases, so that the runs bad -> good -> known start in that order (their history reads F P F).
-  await runInto('bad', ['--target', wrong.url]);
+  await Promise.all([runInto('bad', ['--target', wrong.url]), runInto('oneCause', ['--target', noRequestId.url, '--grep', NOT_RUNNING])]);
   const baseline = await cli(['baseline', join(dir, 'bad', 'results.json'), '--out', join(dir, 'baseline.json')]);
   expect(baseline.code, baseline.stderr).toBe(0);
   // The recorded baseline, plus a case that passes (it will be reported fixed).
-  const recorded = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { schemaVersion: 1; known: object[] };
+  const recorded = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { schemaVersion: 2; known: { id: string; fingerprints?: string[] }[] };
   writeFileSync(join(dir, 'baseline-plus.json'), JSON.stringify({ ...recorded, known: [...recorded.known, { dialect: 'zenlayer-vm', id: 'stop.single', reason: 'was broken (OPS-9)' }] }));
+  // The same baseline, but knowing state.RECYCLE.rejected for another reason than the one it fails with.
+  const elsewhere = recorded.known.map((k) => (k.id === 'state.RECYCLE.rejected' ? { ...k, fingerprints: ['zenlayer-vm/state.RECYCLE.rejected/http-status/500'] } : k));
+  writeFileSync(join(dir, 'baseline-other-reason.json'), JSON.stringify({ ...recorded, known: elsewhere }));
   await Promise.all([runInto('good', ['--target', good.url]), runInto('flaky', ['--target', once.url, '--grep', '^stop\\.single$', '--retries', '2'])]);
   await Promise.all([
-    runInto('known', ['--target', wrong.url, '--baseline', join(dir, 'baseline-plus.json')]),
+    runInto('known', ['--target', wrong.url, '--baseline', join(dir, 'baseline-plus.json'), '--verbose']),
     runInto('strict', ['--target', onceStrict.url, '--grep', '^stop\\.single$', '--retries', '2', '--fail-on-flaky']),
+    runInto('otherReason', ['--target', wrong.url, '--grep', '^state\\.(RECYCLE|mixed-recycled)\\.rejected$', '--baseline', join(dir, 'baseline-other-reason.json'), '--quiet']),
   ]);
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([wrong.close(), good.close(), ...failingOnce.map((p) => p.close())]);
+  await Promise.all([wrong.close(), good.close(), noRequestId.close(), ...failingOnce.map((p) => p.close())]);
 });
 
 describe('one gate: exit code, results.json, console, JUnit', () => {
@@ -91,9 +117,11 @@ describe('one gate: exit code, results.json, console, JUnit', () => {
       'state.RECYCLE.rejected': 'failed/new',
       'state.mixed-recycled.rejected': 'failed/new',
     });
-    expect(run.stdout).toMatch(/FAIL state\.RECYCLE\.rejected \[MUST\]\n/);
+    // One cause, two cases: one entry with both ids (RESTler's bug bucket); JUnit keeps one row per case.
+    expect(run.stdout).toMatch(/FAIL 2 cases, (one cause|the same \d causes) \[MUST\]: state\.RECYCLE\.rejected, state\.mixed-recycled\.rejected\n/);
     const junit = readFileSync(join(d, 'junit.xml'), 'utf8');
     expect(junit.match(/<failure /g)).toHaveLength(2);
+    expect(junit).toMatch(/one cause in 2 cases of this run \(zenlayer-vm\/\*\/[\w-]+\/\w+, rule [^)]+\): state\.RECYCLE\.rejected, state\.mixed-recycled\.rejected/);
   });
 
   it('prints the header when the run starts, before any result', () => {
@@ -102,18 +130,36 @@ describe('one gate: exit code, results.json, console, JUnit', () => {
     expect(out.indexOf('gate: level all, no baseline, retries 0')).toBeLessThan(out.indexOf('FAIL '));
   });
 
-  it('`vmconform baseline` records every failure with a reason to edit', () => {
-    const b = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { schemaVersion: number; known: { dialect: string; id: string; reason: string }[] };
-    const runId = readDoc(runs.bad.dir).runId;
-    expect(b.schemaVersion).toBe(1);
-    expect(b.known).toEqual(BROKEN.map((id) => ({ dialect: 'zenlayer-vm', id, reason: `recorded from run ${runId}` })));
+  it('`vmconform baseline` records every failure with a reason to edit and the fingerprints it failed with', () => {
+    const b = JSON.parse(readFileSync(join(dir, 'baseline.json'), 'utf8')) as { schemaVersion: number; known: { dialect: string; id: string; reason: string; fingerprints: string[] }[] };
+    const doc = readDoc(runs.bad.dir);
+    const fingerprints = (id: string): string[] => [...new Set(doc.runs[0]?.cases.find((c) => c.id === id)?.findings.map((f) => f.fingerprint))].sort();
+    expect(b.schemaVersion).toBe(2);
+    expect(b.known).toEqual(BROKEN.map((id) => ({ dialect: 'zenlayer-vm', id, reason: `recorded from run ${doc.runId}`, fingerprints: fingerprints(id) })));
+    expect(b.known.every((k) => k.fingerprints.length > 0 && k.fingerprints.every((f) => f.startsWith(`zenlayer-vm/${k.id}/`)))).toBe(true);
+  });
+
+  it('a known case failing with a fingerprint its entry does not list is a new failure: said so, exit 1, JUnit <failure>; --quiet prints it and the result alone', () => {
+    const { run, dir: d } = runs.otherReason;
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/^\nzenlayer-vm {2}http:\S+\n {2}FAIL state\.RECYCLE\.rejected \[MUST\]\n {4}known case failing for a different reason: zenlayer-vm\/state\.RECYCLE\.rejected\/[\w-]+\/\w+/);
+    // --quiet: no header, no progress, no known failure, no reports line; the result line last.
+    expect(run.stdout).not.toMatch(/vmconform 0\.|mixed-recycled|reports: /);
+    expect(run.stdout.endsWith('\nRESULT: FAILED (1 failure(s) beyond the baseline)\n')).toBe(true);
+    expect(readDoc(d).runs[0]?.cases.find((x) => x.id === 'state.mixed-recycled.rejected')?.gate).toBe('known');
+    const c = readDoc(d).runs[0]?.cases.find((x) => x.id === 'state.RECYCLE.rejected');
+    expect([c?.gate, c?.failsRun]).toEqual(['new', true]);
+    expect(c?.gateReason).toMatch(/^known case failing for a different reason: .* \(the baseline lists zenlayer-vm\/state\.RECYCLE\.rejected\/http-status\/500\)$/);
+    expect(readFileSync(join(d, 'junit.xml'), 'utf8').match(/<failure /g)).toHaveLength(1);
+    expect(readFileSync(join(d, 'summary.md'), 'utf8')).toContain('**gate:** known case failing for a different reason');
   });
 
   it('with a baseline that covers every failure: exit 0, junit.xml has zero <failure>, known failures are <skipped> with the reason', () => {
     const { run, dir: d } = runs.known;
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/RESULT: PASSED/);
-    expect(run.stdout).toMatch(/FAIL state\.RECYCLE\.rejected \[MUST\] \(known, in baseline\)/);
+    // --verbose: every known failure in full, with its reason and findings.
+    expect(run.stdout).toMatch(/FAIL state\.RECYCLE\.rejected \[MUST\] \(known, in baseline\)\n {4}known failure \(baseline\): recorded from run \w+\n {4}doc: /);
     const junit = readFileSync(join(d, 'junit.xml'), 'utf8');
     expect(junit).not.toMatch(/<failure/);
     expect(junit.match(/<skipped message="known failure \(baseline\): recorded from run [0-9a-f]+"/g)).toHaveLength(2);
@@ -144,6 +190,28 @@ describe('one gate: exit code, results.json, console, JUnit', () => {
     expect(strict.run.code, strict.run.stdout).toBe(1);
     expect(readDoc(strict.dir).runs[0]?.cases[0]?.failsRun).toBe(true);
     expect(readFileSync(join(strict.dir, 'junit.xml'), 'utf8').match(/<failure /g)).toHaveLength(1);
+  });
+});
+
+describe('quiet where it is noise', () => {
+  it('nine cases failing for one cause (no request id): the console names the cause once, in under 3 KB; junit.xml under 20 KB', () => {
+    // Before this grouping (main at 9383430): 16.9 KB of console and 33 KB of junit.xml for this run.
+    const { run, dir: d } = runs.oneCause;
+    expect(run.code, run.stderr).toBe(1);
+    const doc = readDoc(d);
+    expect(doc.runs[0]?.summary).toMatchObject({ total: 9, failed: 9 });
+    expect(run.stdout).toMatch(/FAIL 9 cases, the same 2 causes \[MUST\]: state\.PENDING\.rejected, /);
+    expect(run.stdout.match(/curl -sS/g)).toHaveLength(1);
+    expect(Buffer.byteLength(run.stdout)).toBeLessThan(3 * 1024);
+    const junit = readFileSync(join(d, 'junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(9);
+    expect(junit.match(/curl -sS/g)).toHaveLength(1);
+    expect(Buffer.byteLength(junit)).toBeLessThan(20 * 1024);
+    // --quiet says less still; --verbose says everything, each case alone (as before the grouping).
+    expect(Buffer.byteLength(formatSummary(doc, undefined, 'quiet'))).toBeLessThan(2 * 1024);
+    const verbose = formatSummary(doc, undefined, 'verbose');
+    expect(verbose.match(/^ {2}FAIL state\./gm)).toHaveLength(9);
+    expect(verbose.match(/curl -sS/g)).toHaveLength(9);
   });
 });
 
@@ -248,6 +316,14 @@ describe('exchanges.har', () => {
 });
 
 describe('the command line', () => {
+  it('--quiet and --verbose exclude each other (exit 2)', async () => {
+    for (const command of [['run', '--dialect', 'zenlayer-vm', '--target', good.url], ['conformance']]) {
+      const r = await cli([...command, '--quiet', '--verbose']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/option '--quiet' cannot be used with option '--verbose'/);
+    }
+  });
+
   it('--version prints the version', async () => {
     const r = await cli(['--version']);
     expect(r.code).toBe(0);

@@ -1,14 +1,17 @@
 /**
  * `summary.md`: the run as Markdown for a CI job page (GitHub's job summary, GitLab, a PR comment). The verdict and
- * counts per dialect first, the score per rule family, then new failures with their docRef, finding and curl line;
- * flaky and fixed cases; known and ungated failures folded. Always under {@link MAX_SUMMARY_MD_BYTES} (GitHub's job
- * summary limit is 1 MiB): details that do not fit are left out with a note saying how many.
+ * counts per dialect first (with how many cases ran), the score per rule family, then new failures with their docRef,
+ * finding and curl line (the failures of one cause once, with their cases); flaky and fixed cases; known failures one
+ * line each and ungated failures, folded. Always under {@link MAX_SUMMARY_MD_BYTES} (GitHub's job summary limit is
+ * 1 MiB): details that do not fit are left out with a note saying how many.
  */
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
+import type { Finding } from '../src/engine/types.ts';
+import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, type Bucket } from './buckets.ts';
 import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
+import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
 const VERDICT_MD: Readonly<Record<RunVerdict, string>> = { passed: '✅ PASSED', failed: '❌ FAILED', interrupted: '⚠️ INTERRUPTED' };
-import { mdText, terminalSafe } from './safe-text.ts';
 
 /** The size summary.md never reaches. */
 export const MAX_SUMMARY_MD_BYTES = 1024 * 1024;
@@ -59,23 +62,68 @@ interface Located {
   readonly c: ResultsCase;
 }
 
-function failureBlock({ run, c }: Located, withCurl: boolean): string {
+/** A curl line as a shell code block (a very long one cut, with a note). */
+const curlBlock = (curl: string): string => codeBlock(curl.length > 4000 ? `${curl.slice(0, 4000)} …` : curl, 'sh');
+
+/**
+ * A failed (or flaky) case in full: its findings (`shown`: those no bucket holds; default all), each curl line once
+ * per request, and how many causes a bucket above shows.
+ */
+function failureBlock({ run, c }: Located, withCurl: boolean, shown?: readonly Finding[], bucketed = 0): string {
   const out = [`#### \`${run.dialect}\` · \`${mdText(c.id, 200)}\` [${c.level}]`, '', `${mdText(c.title, 300)}`, '', `**doc:** ${mdText(c.docRef, 600)}`];
-  if (c.gateReason && c.gate !== 'new') out.push('', `**gate:** ${mdText(c.gateReason, 400)}`);
-  const findings = c.status === 'failed' ? c.findings : (c.previousAttempts?.at(-1)?.findings ?? []);
-  if (findings.length === 0 && c.message) out.push('', `- ${mdText(c.message)}`);
+  if (c.gateReason && (c.gate !== 'new' || failsForAnotherReason(c))) out.push('', `**gate:** ${mdText(c.gateReason, 1000)}`);
+  const findings = shown ?? (c.status === 'failed' ? c.findings : (c.previousAttempts?.at(-1)?.findings ?? []));
+  if (findings.length === 0 && bucketed === 0 && c.message) out.push('', `- ${mdText(c.message)}`);
   out.push('');
-  const shown = findings.slice(0, 10);
-  shown.forEach((f, i) => {
+  const listed = findings.slice(0, 10);
+  const showCurl = curlOnce(listed);
+  listed.forEach((f, i) => {
     out.push(`- **[${f.check}]** ${mdText(f.message)}`);
-    // One curl line after consecutive findings about the same request.
-    if (withCurl && f.curl && shown[i + 1]?.curl !== f.curl) out.push('', codeBlock(f.curl.length > 4000 ? `${f.curl.slice(0, 4000)} …` : f.curl, 'sh'), '');
+    if (withCurl && showCurl[i] && f.curl) out.push('', curlBlock(f.curl), '');
   });
   if (findings.length > 10) out.push(`- … ${findings.length - 10} more finding(s)`);
+  if (bucketed > 0) out.push(`- and ${bucketed} cause(s) it shares with other cases, above`);
   return out.join('\n');
 }
 
-const shareCell = (s: Share): string => (s.percent === null ? '–' : `${s.percent}% (${s.passed}/${s.total})`);
+/** The cases of one run that failed with the same causes, once: the count, the cases, each cause, one curl line. */
+function bucketBlock(run: ResultsRun, b: Bucket): string {
+  const out = [`#### \`${run.dialect}\` · ${bucketTitle(b)}`, '', b.cases.map((c) => mdId(c.id)).join(', '), ''];
+  const rules = bucketRules(b);
+  if (rules.length > 0) out.push(`**rules:** ${mdText(rules.join(', '), 600)}`, '');
+  for (const cause of b.causes) for (const f of cause.findings) out.push(`- **[${cause.check}]** ${mdText(f.message)} · ${mdText(cause.pattern, 300)}`);
+  if (b.example) out.push('', `request of ${mdId(b.example.caseId)} (the others differ in their ids):`, '', curlBlock(b.example.curl));
+  return out.join('\n');
+}
+
+/** A failure that does not fail the run, on one line: the baseline's reason, or the first finding. */
+function oneLine({ run, c }: Located): string {
+  const first = c.findings[0];
+  const why = c.gate === 'known' ? (c.gateReason ?? '') : first ? `[${first.check}] ${first.message}` : (c.message ?? 'failed');
+  return `- \`${run.dialect}\` ${mdId(c.id)} [${c.level}]: ${mdText(why, 300)}`;
+}
+
+const shareCell = (s: Share): string => (s.percent === null ? '–' : formatShare(s));
+
+/**
+ * The new failures as blocks: per run, the buckets (one cause, several cases) first, then each case with what no
+ * bucket shows. A known case failing for a different reason stands alone, with why.
+ */
+function newFailureBlocks(list: readonly Located[]): string[] {
+  const out: string[] = [];
+  const runs = [...new Set(list.map((l) => l.run))];
+  for (const run of runs) {
+    const mine = list.filter((l) => l.run === run);
+    const grouped = newFailureBuckets(mine.map((l) => l.c));
+    out.push(...grouped.buckets.map((bucket) => bucketBlock(run, bucket)));
+    for (const l of mine) {
+      const rest = grouped.rest.get(l.c);
+      const bucketed = grouped.bucketsOfCase.get(l.c)?.reduce((n, x) => n + x.causes.length, 0) ?? 0;
+      if (rest === undefined || rest.length > 0 || bucketed === 0) out.push(failureBlock(l, true, rest, bucketed));
+    }
+  }
+  return out;
+}
 
 /** A label per run, unique within the view: the dialect, with the target when one dialect ran several times. */
 export function runLabels(docs: readonly ResultsDocument[]): Map<ResultsRun, string> {
@@ -118,6 +166,14 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
     }
   }
   const runs = docs.flatMap((d) => d.runs);
+  const ran = runs.flatMap((r) => {
+    const line = ranLine(r);
+    return line === undefined ? [] : [`- ${mdText(labels.get(r) ?? r.dialect, 200)}: ${mdText(line, 1200)}`];
+  });
+  if (ran.length > 0) {
+    b.force('');
+    for (const line of ran) b.force(line);
+  }
   const families = RULE_FAMILIES.filter((f) => runs.some((r) => r.score.families.some((x) => x.family === f)));
   if (families.length > 0) {
     b.force('');
@@ -142,11 +198,11 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
     for (const e of errors.slice(0, 20)) b.force(`- ${mdText(e, 500)}`);
   }
 
-  const sections: { title: string; pick: (l: Located) => boolean; folded: boolean; curl: boolean }[] = [
-    { title: '❌ New failures', pick: (l) => l.c.failsRun, folded: false, curl: true },
-    { title: '⚠️ Flaky (passed on a retry)', pick: (l) => l.c.gate === 'flaky' && !l.c.failsRun, folded: false, curl: false },
-    { title: 'Known failures (baseline)', pick: (l) => l.c.gate === 'known', folded: true, curl: false },
-    { title: 'SHOULD failures, not gated (--level must)', pick: (l) => l.c.status === 'failed' && l.c.gate === 'ok', folded: true, curl: false },
+  const sections: { title: string; pick: (l: Located) => boolean; folded: boolean; render: (list: readonly Located[]) => string[] }[] = [
+    { title: '❌ New failures', pick: (l) => l.c.failsRun, folded: false, render: newFailureBlocks },
+    { title: '⚠️ Flaky (passed on a retry)', pick: (l) => l.c.gate === 'flaky' && !l.c.failsRun, folded: false, render: (list) => list.map((l) => failureBlock(l, false)) },
+    { title: 'Known failures (baseline)', pick: (l) => l.c.gate === 'known', folded: true, render: (list) => list.map(oneLine) },
+    { title: 'SHOULD failures, not gated (--level must)', pick: (l) => l.c.status === 'failed' && l.c.gate === 'ok', folded: true, render: (list) => list.map((l) => failureBlock(l, false)) },
   ];
   const notShown: string[] = [];
   for (const s of sections) {
@@ -156,8 +212,9 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
     b.force(s.folded ? `<details><summary>${s.title} (${list.length})</summary>\n` : `### ${s.title} (${list.length})`);
     b.force('');
     b.omitted = 0;
-    for (const l of list) b.add(`${failureBlock(l, s.curl)}\n`);
-    if (b.omitted > 0) notShown.push(`${b.omitted} of the ${list.length} ${s.title.replace(/^\W+/, '').toLowerCase()}`);
+    const blocks = s.render(list);
+    for (const block of blocks) b.add(`${block}\n`);
+    if (b.omitted > 0) notShown.push(`${b.omitted} of the ${blocks.length} ${s.title.replace(/^\W+/, '').toLowerCase()}`);
     if (s.folded) b.force('\n</details>');
   }
   const fixed = located.filter((l) => l.c.gate === 'fixed');

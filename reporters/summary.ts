@@ -1,12 +1,15 @@
 /**
- * The human summary (console and `summary.txt`): a header (printed when the run starts), then per dialect the counts
- * and score, each failure with id, gate, docRef, expected vs received and the curl line, then the gate's verdict.
+ * The human summary (console and `summary.txt`): a header (printed when the run starts), then per dialect the counts,
+ * score and how many cases ran, each new failure with id, gate, docRef, expected vs received and the curl line (the
+ * failures of one cause once, with their cases), known and ungated failures one line each, then the gate's verdict.
  * Plain text over a results document; every gate word comes from the document (the engine's verdict).
  */
 import { terminalSafe } from './safe-text.ts';
 import { formatShare } from '../src/engine/score.ts';
+import type { Finding } from '../src/engine/types.ts';
+import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, skippedNote, type Bucket } from './buckets.ts';
 import { type Paint, plain } from './color.ts';
-import { verdictOf, type ResultsDocument, type ResultsCase, type RunVerdict } from './results-json.ts';
+import { verdictOf, type ResultsDocument, type ResultsCase, type ResultsRun, type RunVerdict } from './results-json.ts';
 
 /** What the header shows: known before the first case runs. */
 export interface SummaryHeader {
@@ -60,41 +63,110 @@ function gateTag(c: ResultsCase): string {
 }
 
 /**
+ * How much the console says. `normal`: new failures in full, the findings of one cause once for all its cases (a
+ * bucket: the count, the case ids, one curl line), known and ungated failures one line each. `quiet`: only the new
+ * failures and the result line. `verbose`: every failed case in full, as each case's findings read alone.
+ */
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+const KNOWN_PREFIX = 'known failure (baseline): ';
+
+/** The lines of findings, each curl line once per request (after the last finding about it). */
+function findingLines(findings: readonly Finding[], paint: Paint, indent = '    '): string[] {
+  const t = terminalSafe;
+  const showCurl = curlOnce(findings);
+  return findings.flatMap((f, i) => [`${indent}[${f.check}] ${t(f.message)}`, ...(showCurl[i] && f.curl ? [paint('dim', `${indent}  ${t(f.curl)}`)] : [])]);
+}
+
+/** A failed case in full: id, gate, docRef, rules, its findings (those no bucket shows), and how many a bucket shows. */
+function caseEntry(c: ResultsCase, findings: readonly Finding[], paint: Paint, bucketed = 0): string[] {
+  const t = terminalSafe;
+  const out = [`  ${paint(c.gate === 'new' ? 'red' : 'yellow', 'FAIL')} ${t(c.id)} [${c.level}]${gateTag(c)}`];
+  if (c.gateReason && (c.gate === 'known' || failsForAnotherReason(c))) out.push(`    ${t(c.gateReason)}`);
+  out.push(`    doc: ${t(c.docRef)}`);
+  if (c.rules.length > 0) out.push(`    rules: ${t(c.rules.join(', '))}`);
+  if (findings.length === 0 && bucketed === 0) out.push(`    ${t(c.message ?? 'failed')}`);
+  out.push(...findingLines(findings, paint));
+  if (bucketed > 0) out.push(`    and ${bucketed} cause(s) it shares with other cases, shown above`);
+  return out;
+}
+
+/** A bucket: the cases that failed with the same causes, once. */
+function bucketEntry(b: Bucket, paint: Paint): string[] {
+  const t = terminalSafe;
+  const out = [`  ${paint('red', 'FAIL')} ${bucketTitle(b)}: ${t(b.cases.map((c) => c.id).join(', '))}`];
+  const rules = bucketRules(b);
+  if (rules.length > 0) out.push(`    rules: ${t(rules.join(', '))}`);
+  for (const cause of b.causes) for (const f of cause.findings) out.push(`    [${cause.check}] ${t(f.message)} (${t(cause.pattern)})`);
+  if (b.example) out.push(`    request of ${t(b.example.caseId)} (the others differ in their ids):`, paint('dim', `      ${t(b.example.curl)}`));
+  return out;
+}
+
+/** One line for a failure that does not fail the run (known, or SHOULD under --level must). */
+function oneLine(c: ResultsCase, paint: Paint): string {
+  const t = terminalSafe;
+  const first = c.findings[0];
+  const why = c.gate === 'known' ? (c.gateReason ?? '').replace(KNOWN_PREFIX, '') : first ? `[${first.check}] ${first.message}` : (c.message ?? 'failed');
+  return `  ${paint('yellow', 'FAIL')} ${t(c.id)} [${c.level}]${gateTag(c)}: ${t(why.length > 200 ? `${why.slice(0, 200)}…` : why)}`;
+}
+
+/** A flaky case: its gate reason and the findings of its last failed attempt. */
+function flakyEntry(c: ResultsCase, paint: Paint): string[] {
+  const t = terminalSafe;
+  const last = c.previousAttempts?.at(-1);
+  return [
+    `  ${paint(c.failsRun ? 'red' : 'yellow', 'FLAKY')} ${t(c.id)} [${c.level}] ${t(c.gateReason ?? '')}`,
+    ...(last?.findings ?? []).map((f) => `    attempt ${c.previousAttempts?.length ?? 0}: [${f.check}] ${t(f.message)}`),
+  ];
+}
+
+/** The failures of one run at a verbosity: buckets of new failures first, then each case in the run's order. */
+function runFailures(run: ResultsRun, paint: Paint, verbosity: Verbosity): string[] {
+  if (verbosity === 'verbose') {
+    return run.cases.flatMap((c) => (c.status === 'failed' ? caseEntry(c, c.findings, paint) : c.gate === 'flaky' ? flakyEntry(c, paint) : []));
+  }
+  const grouped = newFailureBuckets(run.cases);
+  const out = grouped.buckets.flatMap((b) => bucketEntry(b, paint));
+  for (const c of run.cases) {
+    if (c.status === 'failed' && c.gate === 'new') {
+      const rest = grouped.rest.get(c) ?? c.findings;
+      const bucketed = grouped.bucketsOfCase.get(c)?.reduce((n, b) => n + b.causes.length, 0) ?? 0;
+      if (rest.length > 0 || bucketed === 0) out.push(...caseEntry(c, rest, paint, bucketed));
+    } else if (c.gate === 'flaky' && (verbosity === 'normal' || c.failsRun)) {
+      out.push(...flakyEntry(c, paint));
+    } else if (c.status === 'failed' && verbosity === 'normal') {
+      out.push(oneLine(c, paint));
+    }
+  }
+  return out;
+}
+
+/**
  * The body of the summary (everything after the header): per dialect, failures, flaky and fixed cases, totals and
- * the verdict.
+ * the verdict, at a {@link Verbosity} (default `normal`).
  *
  * @example
  * process.stdout.write(formatSummaryBody(doc, ansi));
  */
-export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain): string {
+export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal'): string {
   const t = terminalSafe;
   const out: string[] = [];
+  const quiet = verbosity === 'quiet';
   for (const run of doc.runs) {
     const s = run.summary;
+    const failures = runFailures(run, paint, verbosity);
+    if (quiet && failures.length === 0) continue;
     out.push('');
     out.push(paint('bold', `${run.dialect}  ${t(run.target)}`));
-    out.push(
-      `  ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky > 0 ? ` (${s.flaky} flaky)` : ''}` +
-        `  score: MUST ${formatShare(run.score.must)}, SHOULD ${formatShare(run.score.should)}`,
-    );
-    for (const c of run.cases) {
-      if (c.status === 'failed') {
-        const word = c.gate === 'new' ? paint('red', 'FAIL') : paint('yellow', 'FAIL');
-        out.push(`  ${word} ${t(c.id)} [${c.level}]${gateTag(c)}`);
-        if (c.gate === 'known' && c.gateReason) out.push(`    ${t(c.gateReason)}`);
-        out.push(`    doc: ${t(c.docRef)}`);
-        if (c.rules.length > 0) out.push(`    rules: ${t(c.rules.join(', '))}`);
-        if (c.findings.length === 0) out.push(`    ${t(c.message ?? 'failed')}`);
-        for (const f of c.findings) {
-          out.push(`    [${f.check}] ${t(f.message)}`);
-          if (f.curl) out.push(paint('dim', `      ${t(f.curl)}`));
-        }
-      } else if (c.gate === 'flaky') {
-        out.push(`  ${paint(c.failsRun ? 'red' : 'yellow', 'FLAKY')} ${t(c.id)} [${c.level}] ${t(c.gateReason ?? '')}`);
-        const last = c.previousAttempts?.at(-1);
-        for (const f of last?.findings ?? []) out.push(`    attempt ${c.previousAttempts?.length ?? 0}: [${f.check}] ${t(f.message)}`);
-      }
+    if (!quiet) {
+      out.push(
+        `  ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky > 0 ? ` (${s.flaky} flaky)` : ''}` +
+          `  score: MUST ${formatShare(run.score.must)}, SHOULD ${formatShare(run.score.should)}`,
+      );
+      const ran = ranLine(run);
+      if (ran !== undefined) out.push(`  ${t(ran)}`);
     }
+    out.push(...failures);
   }
   if (doc.errors.length > 0) {
     out.push('');
@@ -103,34 +175,38 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain): s
   }
   const sum = (pick: (r: ResultsDocument['runs'][number]) => number): number => doc.runs.reduce((n, r) => n + pick(r), 0);
   out.push('');
-  out.push(
-    `Total: ${sum((r) => r.summary.total)} cases: ${sum((r) => r.summary.passed)} passed, ${sum((r) => r.summary.failed)} failed, ` +
-      `${sum((r) => r.summary.skipped)} skipped in ${(doc.durationMs / 1000).toFixed(1)} s`,
-  );
-  for (const run of doc.runs) {
-    for (const c of run.cases) if (c.gate === 'fixed') out.push(paint('green', `fixed: remove from baseline: ${run.dialect} ${t(c.id)} (${t((c.gateReason ?? '').replace(/^fixed: remove from baseline \((.*)\)$/s, '$1'))})`));
+  if (!quiet) {
+    out.push(
+      `Total: ${sum((r) => r.summary.total)} cases: ${sum((r) => r.summary.passed)} passed, ${sum((r) => r.summary.failed)} failed, ` +
+        `${sum((r) => r.summary.skipped)} skipped in ${(doc.durationMs / 1000).toFixed(1)} s`,
+    );
+    for (const run of doc.runs) {
+      for (const c of run.cases) if (c.gate === 'fixed') out.push(paint('green', `fixed: remove from baseline: ${run.dialect} ${t(c.id)} (${t((c.gateReason ?? '').replace(/^fixed: remove from baseline \((.*)\)$/s, '$1'))})`));
+    }
+    const g = doc.gate.counts;
+    if (g.known > 0) out.push(`${g.known} known failure(s) listed in the baseline`);
+    const ungated = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.status === 'failed' && c.gate === 'ok').length, 0);
+    if (ungated > 0) out.push(`${ungated} SHOULD failure(s) not gated (--level must)`);
+    if (g.flaky > 0) out.push(`${g.flaky} flaky case(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
   }
-  const g = doc.gate.counts;
-  if (g.known > 0) out.push(`${g.known} known failure(s) listed in the baseline`);
-  const ungated = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.status === 'failed' && c.gate === 'ok').length, 0);
-  if (ungated > 0) out.push(`${ungated} SHOULD failure(s) not gated (--level must)`);
-  if (g.flaky > 0) out.push(`${g.flaky} flaky case(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
   const failing = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.failsRun).length, 0);
+  const skipped = skippedNote(doc.runs);
+  const also = skipped !== undefined ? `; ${skipped}` : '';
   const result: Readonly<Record<RunVerdict, string>> = {
     interrupted: paint('red', `RESULT: INTERRUPTED (the cases not run are missing; ${failing} failure(s) beyond the baseline among those run)`),
-    failed: paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline)`),
-    passed: paint('green', 'RESULT: PASSED (nothing failed beyond the baseline)'),
+    failed: paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline${also})`),
+    passed: paint('green', `RESULT: PASSED (nothing failed beyond the baseline${also})`),
   };
   out.push(result[verdictOf([doc])]);
   return `${out.join('\n')}\n`;
 }
 
 /**
- * The whole summary (header and body), as `summary.txt` holds it.
+ * The whole summary (header and body), as `summary.txt` holds it; `quiet` leaves the header out.
  *
  * @example
  * writeFileSync('summary.txt', formatSummary(doc));
  */
-export function formatSummary(doc: ResultsDocument, paint: Paint = plain): string {
-  return formatHeader(headerOf(doc), paint) + formatSummaryBody(doc, paint);
+export function formatSummary(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal'): string {
+  return (verbosity === 'quiet' ? '' : formatHeader(headerOf(doc), paint)) + formatSummaryBody(doc, paint, verbosity);
 }

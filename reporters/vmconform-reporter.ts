@@ -14,7 +14,7 @@ import { plain, type Paint } from './color.ts';
 import { Progress } from './progress.ts';
 import { toolVersion } from './results-json.ts';
 import { reportRun, type RunOutcome } from './report-run.ts';
-import { formatHeader, formatSummaryBody } from './summary.ts';
+import { formatHeader, formatSummaryBody, type Verbosity } from './summary.ts';
 
 /** Options of {@link VmconformReporter}. */
 export interface VmconformReporterOptions {
@@ -39,6 +39,8 @@ export interface VmconformReporterOptions {
   readonly progressIntervalMs?: number;
   /** Colour for the console (default none). */
   readonly paint?: Paint;
+  /** How much the console says (`--quiet`: no header, no progress, only new failures and the result). Default `normal`. */
+  readonly verbosity?: Verbosity;
 }
 
 /** What the run produced, for the CLI (the same shape every run command reports through). */
@@ -89,8 +91,9 @@ export class VmconformReporter implements Reporter {
     this.paint = options.paint ?? plain;
     this.entryOf = baselineEntryOf(options.baseline);
     this.progress = new Progress({
-      total: options.total ?? 0,
-      live: options.live === true,
+      // --quiet: no progress at all.
+      total: options.verbosity === 'quiet' ? 0 : (options.total ?? 0),
+      live: options.live === true && options.verbosity !== 'quiet',
       write: this.print,
       paint: this.paint,
       ...(options.progressIntervalMs !== undefined ? { intervalMs: options.progressIntervalMs } : {}),
@@ -111,6 +114,11 @@ export class VmconformReporter implements Reporter {
 
   onTestRunStart(): void {
     this.startedAt = new Date();
+    if (this.options.verbosity !== 'quiet') this.printHeader();
+    this.progress.start();
+  }
+
+  private printHeader(): void {
     this.print(
       formatHeader(
         {
@@ -126,7 +134,6 @@ export class VmconformReporter implements Reporter {
         this.paint,
       ),
     );
-    this.progress.start();
   }
 
   onTestCaseReady(testCase: TestCase): void {
@@ -175,7 +182,7 @@ export class VmconformReporter implements Reporter {
       interrupted,
       errors: this.errors,
     });
-    this.print(formatSummaryBody(outcome.doc, this.paint));
+    this.print(formatSummaryBody(outcome.doc, this.paint, this.options.verbosity ?? 'normal'));
     this.result = outcome;
   }
 }

@@ -111,9 +111,11 @@ describe('results.json', () => {
     ]);
     expect(doc.gate).toEqual({ failed: true, level: 'MUST', failOnFlaky: false, retries: 0, baseline: 'baseline.json', counts: { new: 1, known: 1, fixed: 1, flaky: 1, ok: 3 } });
     expect(doc.runs[0]?.cases[2]?.gateReason).toBe('known failure (baseline): gateway answers 400 (OPS-1)');
-    expect(doc.runs[0]?.score.must).toEqual({ passed: 3, total: 5, percent: 60 });
-    expect(doc.runs[0]?.score.should).toEqual({ passed: 0, total: 1, percent: 0 });
-    expect(doc.runs[1]?.score.must).toEqual({ passed: 0, total: 0, percent: null });
+    expect(doc.runs[0]?.score.must).toEqual({ passed: 3, total: 5, skipped: 0, percent: 60 });
+    expect(doc.runs[0]?.score.should).toEqual({ passed: 0, total: 1, skipped: 0, percent: 0 });
+    expect(doc.runs[1]?.score.must).toEqual({ passed: 0, total: 0, skipped: 0, percent: null });
+    // A skipped case counts as not passed (it verified nothing).
+    expect(doc.runs[1]?.score.should).toEqual({ passed: 0, total: 1, skipped: 1, percent: 0 });
     expect(Object.keys(doc.runs[0]?.cases[0] ?? {}).sort()).toEqual(['docRef', 'durationMs', 'exchanges', 'failsRun', 'findings', 'gate', 'id', 'level', 'rules', 'startedAt', 'status', 'title']);
     const validate = schemaValidator('results.schema.json');
     expect(validate(JSON.parse(JSON.stringify(doc))), JSON.stringify(validate.errors)).toBe(true);
@@ -208,16 +210,18 @@ describe('summary (console and summary.txt)', () => {
     expect(text).toContain('gate: level must (SHOULD failures not gated), baseline baseline.json, retries 0');
     expect(text).toContain('zenlayer-vm  http://127.0.0.1:1\n  6 cases: 3 passed, 3 failed, 0 skipped (1 flaky)  score: MUST 60% (3/5), SHOULD 0% (0/1)');
     expect(text).toContain('FAIL ids.unknown.rejected [MUST]\n');
-    expect(text).toContain('FAIL ids.known [MUST] (known, in baseline)\n    known failure (baseline): gateway answers 400 (OPS-1)');
-    expect(text).toContain('FAIL body.bad-json [SHOULD] (SHOULD, not gated)');
+    // Known and ungated failures: one line each.
+    expect(text).toContain('  FAIL ids.known [MUST] (known, in baseline): gateway answers 400 (OPS-1)\n');
+    expect(text).toContain('  FAIL body.bad-json [SHOULD] (SHOULD, not gated): [error-code] expected 200, received');
+    expect(text).toContain('tencent-cvm-api3  http://127.0.0.1:2\n  1 cases: 0 passed, 0 failed, 1 skipped  score: MUST n/a, SHOULD 0% (0/1)\n  ran 0 of 1 cases; 1 skipped: not run\n');
     expect(text).toContain('doc: 001_531d5cb6841b9371.txt:73 404 INVALID_INSTANCE_NOT_FOUND');
     expect(text).toContain('curl -sS -X POST http://127.0.0.1:1/api/v2/vm');
     expect(text).toContain('FLAKY stop.flaky [MUST] flaky: failed 1 time(s), passed on attempt 2\n    attempt 1: [error-code] HTTP status: expected 200, received 500');
     expect(text).toContain('fixed: remove from baseline: zenlayer-vm stop.fixed (was broken)');
     expect(text).toContain('1 known failure(s) listed in the baseline\n1 SHOULD failure(s) not gated (--level must)\n1 flaky case(s) (passed on a retry)');
-    expect(text).toContain('RESULT: FAILED (1 failure(s) beyond the baseline)');
+    expect(text).toContain('RESULT: FAILED (1 failure(s) beyond the baseline; 1 of 7 cases skipped)');
     expect(formatSummary(docFor(results, { schemaVersion: 1, known: [{ dialect: 'zenlayer-vm', id: 'ids.unknown.rejected', reason: 'r' }, ...baseline.known] }, { level: 'MUST' }))).toContain(
-      'RESULT: PASSED (nothing failed beyond the baseline)',
+      'RESULT: PASSED (nothing failed beyond the baseline; 1 of 7 cases skipped)',
     );
   });
 
@@ -257,8 +261,11 @@ describe('summary.md', () => {
   });
 
   it('stays under 1 MiB whatever the run, saying what it left out', () => {
+    // Every finding of its own cause (no two cases share one: nothing to group).
     const huge = Array.from({ length: 3000 }, (_, i) =>
-      failedCase(`case.${i}`, 'MUST', { findings: Array.from({ length: 3 }, () => finding(`case.${i}`, 'x'.repeat(3000), `curl ${'y'.repeat(5000)}`)) }),
+      failedCase(`case.${i}`, 'MUST', {
+        findings: Array.from({ length: 3 }, (_, j) => ({ ...finding(`case.${i}`, 'x'.repeat(3000), `curl ${'y'.repeat(5000)}`), fingerprint: `zenlayer-vm/case.${i}/error-code/C${i}-${j}` })),
+      }),
     );
     const md = toSummaryMarkdown([docFor(huge, EMPTY_BASELINE)]);
     expect(Buffer.byteLength(md)).toBeLessThan(MAX_SUMMARY_MD_BYTES);

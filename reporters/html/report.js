@@ -67,6 +67,7 @@
         el('div', {}, el('b', { text: pct(r.score.must) }), el('span', { class: 'muted', text: 'MUST ' + r.score.must.passed + '/' + r.score.must.total })),
         el('div', {}, el('b', { text: pct(r.score.should) }), el('span', { class: 'muted', text: 'SHOULD ' + r.score.should.passed + '/' + r.score.should.total }))),
       el('div', { class: 'muted', text: s.total + ' cases: ' + s.passed + ' passed, ' + s.failed + ' failed, ' + s.skipped + ' skipped' + (s.flaky ? ', ' + s.flaky + ' flaky' : '') }),
+      r.ran ? el('div', { class: 'muted ran', text: r.ran }) : null,
       fam));
   }
   app.append(el('h2', { text: 'Conformance score' }), cards);
@@ -84,14 +85,29 @@
   const runOf = new Map(data.runs.map((r) => [r.key, r]));
 
   // ---------- needs attention ----------
+  // The new failures of one cause once (a bucket: the count, each cause, links to its cases), then each case that
+  // fails the run with something no bucket shows, and the flaky ones.
   const attention = [];
-  for (const r of data.runs) for (const c of r.cases) if (c.failsRun || c.gate === 'flaky') attention.push([r, c]);
+  let needing = 0;
+  for (const r of data.runs) {
+    for (const b of r.buckets) attention.push(['bucket', r, b]);
+    for (const c of r.cases) {
+      if (c.failsRun || c.gate === 'flaky') needing++;
+      if ((c.failsRun || c.gate === 'flaky') && !c.inBucketOnly) attention.push(['case', r, c]);
+    }
+  }
+  const caseLink = (r, id, text) => el('a', { class: 'case-link', href: '#', onclick: (e) => { e.preventDefault(); openCase(id, r.key, true); } }, text);
   if (attention.length) {
-    app.append(el('h2', { text: 'Needs attention (' + attention.length + ')' }),
-      el('ul', { class: 'attention', id: 'attention' }, attention.slice(0, 200).map(([r, c]) => el('li', {},
-        el('span', { class: 'badge ' + look(c).cls, text: look(c).word }), ' ',
-        el('a', { class: 'case-link', href: '#', onclick: (e) => { e.preventDefault(); openCase(c.id, r.key, true); } }, r.label + ' · ' + c.id),
-        ' ', el('span', { class: 'muted', text: c.findings[0] ? '[' + c.findings[0].check + '] ' + c.findings[0].message.slice(0, 160) : (c.gateReason || '') })))));
+    app.append(el('h2', { text: 'Needs attention (' + needing + ')' }),
+      el('ul', { class: 'attention', id: 'attention' }, attention.slice(0, 200).map(([kind, r, x]) => kind === 'bucket'
+        ? el('li', { class: 'bucket' },
+          el('span', { class: 'badge s-failed', text: 'FAILED' }), ' ', el('b', { text: r.label + ' · ' + x.title }), ' ',
+          el('ul', { class: 'causes' }, x.causes.map((cause) => el('li', { class: 'muted', text: '[' + cause.check + '] ' + cause.message.slice(0, 240) + ' · ' + cause.pattern }))),
+          el('span', { class: 'bucket-cases' }, x.cases.flatMap((id, i) => [i ? ', ' : '', caseLink(r, id, id)])))
+        : el('li', {},
+          el('span', { class: 'badge ' + look(x).cls, text: look(x).word }), ' ',
+          caseLink(r, x.id, r.label + ' · ' + x.id),
+          ' ', el('span', { class: 'muted', text: x.findings[0] ? '[' + x.findings[0].check + '] ' + x.findings[0].message.slice(0, 160) : (x.gateReason || '') })))));
   }
 
   // ---------- filters ----------
@@ -227,12 +243,15 @@
     const end = Math.max(...exchanges.map((e) => Date.parse(e.startedAt) + e.durationMs));
     return el('div', { class: 'exchanges' }, exchanges.map((ex) => exchangeView(ex, t0, end - t0)));
   }
-  function findingsView(findings, message) {
+  function findingsView(findings, message, shared, buckets) {
     if (!findings.length) return message ? el('p', { text: message }) : el('p', { class: 'muted', text: 'No finding: every check passed.' });
-    // A curl line shows once for consecutive findings about the same request.
+    // A curl line shows once per request, after the last finding about it; a cause other cases share says which.
+    const bucketOf = (i) => (shared && shared[i] !== null && shared[i] !== undefined ? buckets[shared[i]] : null);
+    const causeOf = (b, f) => b.causes.find((x) => x.check === f.check && x.rule === f.rule) || b.causes[0];
     return el('ul', { class: 'findings' }, findings.map((f, i) => el('li', {},
       el('span', { class: 'check', text: '[' + f.check + ']' }), ' ', el('span', { class: 'message', text: f.message }),
-      f.curl && (i + 1 >= findings.length || findings[i + 1].curl !== f.curl) ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
+      bucketOf(i) ? el('div', { class: 'muted shared', text: 'one cause in ' + bucketOf(i).cases.length + ' cases of this run (' + causeOf(bucketOf(i), f).pattern + '): ' + bucketOf(i).cases.join(', ') }) : null,
+      f.curl && !findings.slice(i + 1).some((g) => g.curl === f.curl) ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
   }
   function docRefView(docRef) {
     const refs = data.docRefs[docRef] || [{ text: docRef, lines: [] }];
@@ -248,7 +267,7 @@
       el('div', { text: c.title }),
       el('div', { class: 'muted', text: (c.gateReason ? c.gateReason + ' · ' : '') + c.durationMs + ' ms' + (c.startedAt ? ' · started ' + c.startedAt : '') + ' · target ' + r.target }),
       el('section', {}, el('h4', { text: 'what the document says' }), docRefView(c.docRef)),
-      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message)),
+      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message, c.shared, r.buckets)),
       el('section', {}, el('h4', { text: 'rules' }), el('div', { class: 'mono', text: (c.rules.join(', ') || '(none)') + (c.families.length ? '   families: ' + c.families.join(', ') : '') })),
       el('section', {}, el('h4', { text: 'exchanges (' + c.exchanges.length + ')' }), exchangesView(c.exchanges)));
     (c.previousAttempts || []).forEach((a, i) => p.append(el('section', {},

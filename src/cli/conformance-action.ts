@@ -14,7 +14,8 @@ import { selectRows, type SuiteTarget } from '../engine/suite-config.ts';
 import { UsageError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
 import type { ConformanceOptions } from './conformance-command.ts';
-import { consoleOptions, exitCodeOf } from './run-action.ts';
+import { verbosityOf } from './options.ts';
+import { consoleOptions, exitCodeOf, printReportFiles } from './run-action.ts';
 
 /** How fast the reference providers move STOPPING to STOPPED in a conformance run. */
 export const CONFORMANCE_TRANSITION_MS = 300;
@@ -27,6 +28,11 @@ export const CONFORMANCE_TRANSITION_MS = 300;
  */
 export async function conformanceAction(opts: ConformanceOptions): Promise<number> {
   const started = performance.now();
+  const verbosity = verbosityOf(opts);
+  // --quiet: only the new failures and the result line.
+  const say = (line: string): void => {
+    if (verbosity !== 'quiet') process.stdout.write(`${line}\n`);
+  };
   // Dialects with no case matching --grep are left out (no provider, no empty run).
   const dialects = [...new Set(opts.dialect ?? DIALECT_NAMES)].filter((d) => selectRows(casesFor(d), opts.grep).length > 0);
   if (dialects.length === 0) throw new UsageError(`no case matches --grep ${JSON.stringify(opts.grep ?? '')}`);
@@ -47,7 +53,7 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
       });
       providers.push(p);
       runs.push({ dialect, target: p.url, statesUrl: defaultStatesUrl(p.url) });
-      process.stdout.write(`reference provider ${dialect} at ${p.url}\n`);
+      say(`reference provider ${dialect} at ${p.url}`);
     }
     const { launchSuite } = await import('../engine/launch.ts');
     const outcome = await launchSuite({
@@ -60,14 +66,15 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
       baseline: EMPTY_BASELINE,
       level: 'ALL',
       ...consoleOptions(),
+      verbosity,
     });
     const coveragePath = join(opts.reportDir, 'coverage.md');
     const coverage = writeCoverage(coveragePath);
-    process.stdout.write(`reports: ${[...outcome.files, coveragePath].join(', ')}\n`);
-    for (const line of coverageSummaryLines(coverage.reports)) process.stdout.write(`coverage ${line}\n`);
+    printReportFiles([...outcome.files, coveragePath], verbosity);
+    for (const line of coverageSummaryLines(coverage.reports)) say(`coverage ${line}`);
     return exitCodeOf(outcome);
   } finally {
     await Promise.allSettled(providers.map((p) => p.close()));
-    process.stdout.write(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    say(`wall time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }

@@ -7,10 +7,10 @@
 import { Option, type Command } from 'commander';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import type { ExitSlot } from './main.ts';
-import { parseGrep } from './options.ts';
+import { addVerbosityOptions, parseGrep, type VerbosityOptions } from './options.ts';
 
 /** Options of `vmconform conformance` after parsing. */
-export interface ConformanceOptions {
+export interface ConformanceOptions extends VerbosityOptions {
   reportDir: string;
   dialect?: DialectName[];
   grep?: string;
@@ -23,9 +23,11 @@ export interface ConformanceOptions {
  * registerConformanceCommand(program, exit); // vmconform conformance --report-dir reports
  */
 export function registerConformanceCommand(program: Command, exit: ExitSlot): void {
-  program
-    .command('conformance')
-    .description('Run every dialect against the built-in reference providers (free loopback ports) and write reports.')
+  addVerbosityOptions(
+    program
+      .command('conformance')
+      .description('Run every dialect against the built-in reference providers (free loopback ports) and write reports.'),
+  )
     .option('--report-dir <dir>', 'where to write the reports and coverage.md', 'reports')
     .addOption(new Option('--dialect <name...>', 'only these dialects (default: all five)').choices([...DIALECT_NAMES]))
     .option('--grep <pattern>', 'run only the cases whose id matches this regular expression', parseGrep)

@@ -3,7 +3,8 @@
  * commander and a few constants), never the engine: `vmconform --help` and `--version` start fast; each command
  * loads what it runs when its action starts (`*-action.ts`).
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { Verbosity } from '../../reporters/summary.ts';
 import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET } from '../signing/credentials.ts';
@@ -89,4 +90,34 @@ export function addSafetyOptions(command: Command, { ca = true }: { ca?: boolean
     .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)');
   if (ca) command.option('--ca <file...>', "PEM file(s) of CAs to trust besides the system's (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)");
   return command;
+}
+
+/** The options {@link addVerbosityOptions} adds, after parsing. */
+export interface VerbosityOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * Add `--quiet` (only the new failures and the result line) and `--verbose` (every failure in full) to a command
+ * that prints a run's summary.
+ *
+ * @example
+ * addVerbosityOptions(program.command('run')); // later: verbosityOf(opts)
+ */
+export function addVerbosityOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--quiet', 'print only the new failures and the result line (no header, progress or known failures)').conflicts('verbose'))
+    .option('--verbose', 'print every failure in full, each case alone (known and ungated ones included; no grouping by cause)');
+}
+
+/**
+ * The verbosity the parsed options ask for.
+ *
+ * @example
+ * verbosityOf({ quiet: true }) // 'quiet'
+ */
+export function verbosityOf(opts: VerbosityOptions): Verbosity {
+  if (opts.quiet === true) return 'quiet';
+  return opts.verbose === true ? 'verbose' : 'normal';
 }

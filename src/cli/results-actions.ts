@@ -5,10 +5,12 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PREFLIGHT_ID } from '../engine/defaults.ts';
-import { BASELINE_SCHEMA_VERSION, loadBaseline, type Baseline, type KnownFailure } from '../engine/baseline.ts';
+import type { DialectName } from '../dialects/types.ts';
+import { BASELINE_SCHEMA_VERSION, fingerprintsOf, loadBaseline, type Baseline, type KnownFailure } from '../engine/baseline.ts';
 import { UsageError } from '../errors.ts';
 import { compareRuns, comparisonMarkdown, formatComparison, type SourcedResults } from '../../reporters/compare.ts';
 import { readResultsJson } from '../../reporters/results-json.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
 import { writeMergedReports } from '../../reporters/write-reports.ts';
 
 /** Every `results.json` below a directory (any depth), in path order. */
@@ -50,26 +52,114 @@ export function collectResults(paths: readonly string[]): SourcedResults[] {
   return out;
 }
 
+/** What {@link mergeBaseline} did to each entry, as `<dialect>/<case id>` keys. */
+export interface BaselineMerge {
+  readonly baseline: Baseline;
+  /** Failed in these results, not listed before. */
+  readonly added: readonly string[];
+  /** Listed before, passed in these results. */
+  readonly dropped: readonly string[];
+  /** Listed before, passed only on a retry (flaky): kept as is. */
+  readonly flaky: readonly string[];
+  /** Listed before and failed again: reason kept, fingerprints re-recorded (with what changed, when something did). */
+  readonly rerecorded: readonly { readonly key: string; readonly gained: readonly string[]; readonly lost: readonly string[] }[];
+  /** Listed before and not run by these results (another dialect, a case skipped or left out by --grep): kept as is. */
+  readonly kept: readonly string[];
+}
+
 /**
- * The baseline of every failed case of some runs, each with a reason to edit. Reasons already in `previous` (the
- * baseline being re-recorded) are kept for the cases that still fail.
+ * Record the failed cases of some runs as a baseline, merged into `previous` (the file being re-recorded): the
+ * entries of the cases that ran (passed or failed, per dialect) are replaced: a failed case gets the fingerprints it
+ * failed with and keeps its reason, a passed one is dropped. Every other entry (other dialects, cases skipped or not
+ * selected, an interrupted run's rest) is kept as it was. The preflight is never recorded.
  *
  * @example
- * baselineFrom(collectResults(['reports/results.json'])) // { schemaVersion: 1, known: [{ ..., reason: 'recorded from run 1a2b3c' }] }
+ * mergeBaseline(collectResults(['aliyun/results.json']), loadBaseline('baseline.json')).kept // ['zenlayer-vm/stop.single']
  */
-export function baselineFrom(runs: readonly SourcedResults[], previous?: Baseline): Baseline {
-  const reasons = new Map((previous?.known ?? []).map((k) => [`${k.dialect}/${k.id}`, k.reason]));
-  const known = new Map<string, KnownFailure>();
+export function mergeBaseline(runs: readonly SourcedResults[], previous?: Baseline): BaselineMerge {
+  const keyOf = (dialect: string, id: string): string => `${dialect}/${id}`;
+  const failed = new Map<string, { dialect: DialectName; id: string; runId: string; fingerprints: Set<string> }>();
+  const passed = new Set<string>();
+  const flaky = new Set<string>();
   for (const { doc } of runs) {
     for (const run of doc.runs) {
       for (const c of run.cases) {
-        const key = `${run.dialect}/${c.id}`;
-        if (c.status !== 'failed' || c.id === PREFLIGHT_ID || known.has(key)) continue;
-        known.set(key, { dialect: run.dialect, id: c.id, reason: reasons.get(key) ?? `recorded from run ${doc.runId}` });
+        const key = keyOf(run.dialect, c.id);
+        if (c.id === PREFLIGHT_ID || c.status === 'skipped') continue;
+        if (c.status === 'passed') {
+          passed.add(key);
+          if (c.gate === 'flaky') flaky.add(key);
+          continue;
+        }
+        const entry = failed.get(key) ?? { dialect: run.dialect, id: c.id, runId: doc.runId, fingerprints: new Set<string>() };
+        for (const f of fingerprintsOf(c.findings)) entry.fingerprints.add(f);
+        failed.set(key, entry);
       }
     }
   }
-  return { schemaVersion: BASELINE_SCHEMA_VERSION, known: [...known.values()] };
+  const before = previous?.known ?? [];
+  const listed = new Set(before.map((k) => keyOf(k.dialect, k.id)));
+  const known: KnownFailure[] = [];
+  const dropped: string[] = [];
+  const kept: string[] = [];
+  const keptFlaky: string[] = [];
+  const rerecorded: { key: string; gained: string[]; lost: string[] }[] = [];
+  const recorded = (f: { dialect: DialectName; id: string; fingerprints: Set<string> }, reason: string): KnownFailure => ({
+    dialect: f.dialect,
+    id: f.id,
+    reason,
+    ...(f.fingerprints.size > 0 ? { fingerprints: [...f.fingerprints].sort() } : {}),
+  });
+  for (const k of before) {
+    const key = keyOf(k.dialect, k.id);
+    const now = failed.get(key);
+    if (now) {
+      const old = new Set(k.fingerprints ?? []);
+      const entry = recorded(now, k.reason);
+      known.push(entry);
+      rerecorded.push({ key, gained: (entry.fingerprints ?? []).filter((f) => !old.has(f)), lost: [...old].filter((f) => !now.fingerprints.has(f)) });
+    } else if (flaky.has(key)) {
+      known.push(k);
+      keptFlaky.push(key);
+    } else if (passed.has(key)) {
+      dropped.push(key);
+    } else {
+      known.push(k);
+      kept.push(key);
+    }
+  }
+  const added: string[] = [];
+  for (const [key, f] of failed) {
+    if (listed.has(key)) continue;
+    known.push(recorded(f, `recorded from run ${f.runId}`));
+    added.push(key);
+  }
+  return { baseline: { schemaVersion: BASELINE_SCHEMA_VERSION, known }, added, dropped, flaky: keptFlaky, rerecorded, kept };
+}
+
+/**
+ * What {@link mergeBaseline} did, one line per kind naming every entry (never just a count).
+ *
+ * @example
+ * mergeReport('baseline.json', merge) // 'baseline: baseline.json: 2 known failure(s): 1 added, 0 dropped, ...\n  added (1): ...'
+ */
+export function mergeReport(file: string, m: BaselineMerge): string {
+  const lines = [
+    `baseline: ${file}: ${m.baseline.known.length} known failure(s): ${m.added.length} added, ${m.dropped.length} dropped, ` +
+      `${m.rerecorded.length} still failing (reason kept), ${m.kept.length + m.flaky.length} kept (not run here, or flaky)`,
+  ];
+  const list = (title: string, keys: readonly string[]): void => {
+    if (keys.length > 0) lines.push(`  ${title} (${keys.length}): ${keys.join(', ')}`);
+  };
+  list('added', m.added);
+  list('dropped, passed now', m.dropped);
+  list(
+    'still failing, reason kept, fingerprints re-recorded',
+    m.rerecorded.map((r) => `${r.key}${r.gained.length + r.lost.length > 0 ? ` [${[...r.gained.map((f) => `+${f}`), ...r.lost.map((f) => `-${f}`)].join(' ')}]` : ''}`),
+  );
+  list('kept, flaky (passed on a retry)', m.flaky);
+  list('kept, not run here', m.kept);
+  return `${terminalSafe(lines.join('\n'))}\n`;
 }
 
 /**
@@ -97,7 +187,8 @@ export function compareAction(paths: readonly string[], opts: { md?: string }): 
 }
 
 /**
- * `vmconform baseline`: write the baseline of every failed case of some runs (to `out` or stdout); returns the exit code (0).
+ * `vmconform baseline`: write the baseline of every failed case of some runs, merged into `out` when it exists (to `out`
+ * or stdout), and say which entries it added, dropped and kept; returns the exit code (0).
  *
  * @example
  * baselineAction(['reports/results.json'], { out: 'baseline.json' })
@@ -105,17 +196,14 @@ export function compareAction(paths: readonly string[], opts: { md?: string }): 
 export function baselineAction(paths: readonly string[], opts: { out?: string }): number {
   const runs = collectResults(paths);
   const previous = opts.out !== undefined && existsSync(opts.out) ? loadBaseline(opts.out) : undefined;
-  const baseline = baselineFrom(runs, previous);
-  const text = `${JSON.stringify(baseline, null, 2)}\n`;
+  const merge = mergeBaseline(runs, previous);
+  const text = `${JSON.stringify(merge.baseline, null, 2)}\n`;
   if (opts.out === undefined) {
     process.stdout.write(text);
+    process.stderr.write(mergeReport('stdout', merge));
   } else {
     writeFileSync(opts.out, text);
-    const before = new Set((previous?.known ?? []).map((k) => `${k.dialect}/${k.id}`));
-    const after = new Set(baseline.known.map((k) => `${k.dialect}/${k.id}`));
-    const added = [...after].filter((k) => !before.has(k)).length;
-    const dropped = [...before].filter((k) => !after.has(k)).length;
-    process.stdout.write(`baseline: ${opts.out}: ${baseline.known.length} known failure(s) (${added} added, ${dropped} dropped)\n`);
+    process.stdout.write(mergeReport(opts.out, merge));
   }
   return 0;
 }

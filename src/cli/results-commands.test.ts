@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildResults, type ResultsDocument } from '../../reporters/results-json.ts';
-import { EMPTY_BASELINE, gate } from '../engine/baseline.ts';
-import type { CaseResult } from '../engine/types.ts';
+import { EMPTY_BASELINE, gate, loadBaseline, parseBaseline } from '../engine/baseline.ts';
+import type { CaseResult, Finding } from '../engine/types.ts';
 import { UsageError } from '../errors.ts';
-import { baselineFrom, collectResults } from './results-actions.ts';
+import { runCliInProcess } from '../testing/cli.ts';
+import { collectResults, mergeBaseline, mergeReport } from './results-actions.ts';
 
-const result = (id: string, status: CaseResult['status']): CaseResult => ({ id, dialect: 'aliyun-ecs', level: 'MUST', title: id, docRef: 'x:1 y', rules: [], status, durationMs: 1, findings: [] });
+const finding = (id: string): Finding => ({ fingerprint: `aliyun-ecs/${id}/error-code/B`, caseId: id, dialect: 'aliyun-ecs', level: 'MUST', check: 'error-code', rule: 'error:A', message: 'expected A, received B', docRef: 'x:1 y', source: 'x:1 y', curl: undefined });
+const result = (id: string, status: CaseResult['status']): CaseResult => ({ id, dialect: 'aliyun-ecs', level: 'MUST', title: id, docRef: 'x:1 y', rules: [], status, durationMs: 1, findings: status === 'failed' ? [finding(id)] : [] });
 function doc(runId: string, startedAt: number, cases: readonly [string, CaseResult['status']][]): ResultsDocument {
   const results = cases.map(([id, s]) => result(id, s));
   return buildResults({ runId, startedAt: new Date(startedAt), finishedAt: new Date(startedAt + 1), targets: [{ dialect: 'aliyun-ecs', target: 't' }], results, verdict: gate(results, EMPTY_BASELINE) });
@@ -32,16 +34,82 @@ describe('collectResults', () => {
   });
 });
 
-describe('baselineFrom', () => {
-  it('lists every failed case of the runs once (never the preflight), keeping the reasons of a previous baseline for those still failing', () => {
+describe('mergeBaseline', () => {
+  it('records every failed case of the runs once (never the preflight) with its fingerprints, keeping the reasons of a previous baseline', () => {
     const r = { source: 'r.json', doc: doc('r9', 0, [['preflight', 'failed'], ['a', 'failed'], ['b', 'failed'], ['c', 'passed']]) };
-    const b = baselineFrom([r, r], { schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'b', reason: 'OPS-7' }, { dialect: 'aliyun-ecs', id: 'c', reason: 'old' }] });
-    expect(b).toEqual({
-      schemaVersion: 1,
+    const m = mergeBaseline([r, r], { schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'b', reason: 'OPS-7' }, { dialect: 'aliyun-ecs', id: 'c', reason: 'old' }] });
+    expect(m.baseline).toEqual({
+      schemaVersion: 2,
       known: [
-        { dialect: 'aliyun-ecs', id: 'a', reason: 'recorded from run r9' },
-        { dialect: 'aliyun-ecs', id: 'b', reason: 'OPS-7' },
+        { dialect: 'aliyun-ecs', id: 'b', reason: 'OPS-7', fingerprints: ['aliyun-ecs/b/error-code/B'] },
+        { dialect: 'aliyun-ecs', id: 'a', reason: 'recorded from run r9', fingerprints: ['aliyun-ecs/a/error-code/B'] },
       ],
     });
+    expect([m.added, m.dropped, m.rerecorded.map((x) => x.key), m.kept, m.flaky]).toEqual([['aliyun-ecs/a'], ['aliyun-ecs/c'], ['aliyun-ecs/b'], [], []]);
+    expect(m.rerecorded[0]?.gained).toEqual(['aliyun-ecs/b/error-code/B']);
+  });
+
+  it('a baseline shared by aliyun-ecs and zenlayer-vm keeps the zenlayer entry and its reason when merged with an aliyun-only run', () => {
+    const shared = parseBaseline({
+      schemaVersion: 1,
+      known: [
+        { dialect: 'zenlayer-vm', id: 'state.RECYCLE.rejected', reason: 'our gateway answers 409 (OPS-12)' },
+        { dialect: 'aliyun-ecs', id: 'a', reason: 'hand-written: DryRun ignored (OPS-3)' },
+        { dialect: 'aliyun-ecs', id: 'fixed.now', reason: 'was broken' },
+      ],
+    });
+    const aliyun = { source: 'aliyun/results.json', doc: doc('al1', 0, [['a', 'failed'], ['fixed.now', 'passed'], ['new.one', 'failed']]) };
+    const m = mergeBaseline([aliyun], shared);
+    expect(m.baseline.known).toEqual([
+      { dialect: 'zenlayer-vm', id: 'state.RECYCLE.rejected', reason: 'our gateway answers 409 (OPS-12)' },
+      { dialect: 'aliyun-ecs', id: 'a', reason: 'hand-written: DryRun ignored (OPS-3)', fingerprints: ['aliyun-ecs/a/error-code/B'] },
+      { dialect: 'aliyun-ecs', id: 'new.one', reason: 'recorded from run al1', fingerprints: ['aliyun-ecs/new.one/error-code/B'] },
+    ]);
+    expect(mergeReport('baseline.json', m)).toBe(
+      'baseline: baseline.json: 3 known failure(s): 1 added, 1 dropped, 1 still failing (reason kept), 1 kept (not run here, or flaky)\n' +
+        '  added (1): aliyun-ecs/new.one\n' +
+        '  dropped, passed now (1): aliyun-ecs/fixed.now\n' +
+        '  still failing, reason kept, fingerprints re-recorded (1): aliyun-ecs/a [+aliyun-ecs/a/error-code/B]\n' +
+        '  kept, not run here (1): zenlayer-vm/state.RECYCLE.rejected\n',
+    );
+  });
+
+  it('replaces nothing a run did not run: skipped cases (--grep, --no-states, an interrupt) keep their entries; a flaky pass keeps its entry', () => {
+    const previous = parseBaseline({
+      schemaVersion: 2,
+      known: [
+        { dialect: 'aliyun-ecs', id: 'skipped.one', reason: 'r1', fingerprints: ['aliyun-ecs/skipped.one/http-status/500'] },
+        { dialect: 'aliyun-ecs', id: 'not.selected', reason: 'r2' },
+        { dialect: 'aliyun-ecs', id: 'flaky.one', reason: 'r3' },
+      ],
+    });
+    const base = doc('r1', 0, [['skipped.one', 'skipped'], ['flaky.one', 'passed']]);
+    const flakyRun = { ...base, runs: base.runs.map((run) => ({ ...run, cases: run.cases.map((c) => (c.id === 'flaky.one' ? { ...c, gate: 'flaky' as const } : c)) })) };
+    const m = mergeBaseline([{ source: 'r.json', doc: flakyRun }], previous);
+    expect(m.baseline.known).toEqual(previous.known);
+    expect([m.added, m.dropped, m.rerecorded, m.kept, m.flaky]).toEqual([[], [], [], ['aliyun-ecs/skipped.one', 'aliyun-ecs/not.selected'], ['aliyun-ecs/flaky.one']]);
+    expect(mergeReport('b.json', m)).toContain('  kept, flaky (passed on a retry) (1): aliyun-ecs/flaky.one\n  kept, not run here (2): aliyun-ecs/skipped.one, aliyun-ecs/not.selected\n');
+  });
+});
+
+describe('vmconform baseline --out: merges into an existing file', () => {
+  it('writes schemaVersion 2 and says which entries it added, dropped and kept; the result loads as a baseline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-merge-'));
+    const results = join(dir, 'results.json');
+    const out = join(dir, 'baseline.json');
+    writeFileSync(results, JSON.stringify(doc('m1', 0, [['a', 'failed'], ['b', 'passed']])));
+    writeFileSync(out, JSON.stringify({ schemaVersion: 1, known: [{ dialect: 'zenlayer-vm', id: 'stop.single', reason: 'hand-written' }, { dialect: 'aliyun-ecs', id: 'b', reason: 'old' }] }));
+    const r = await runCliInProcess(['baseline', results, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('  added (1): aliyun-ecs/a\n  dropped, passed now (1): aliyun-ecs/b\n  kept, not run here (1): zenlayer-vm/stop.single\n');
+    const written = loadBaseline(out);
+    expect(written.schemaVersion).toBe(2);
+    expect(written.known.map((k) => [k.id, k.reason, k.fingerprints])).toEqual([
+      ['stop.single', 'hand-written', undefined],
+      ['a', 'recorded from run m1', ['aliyun-ecs/a/error-code/B']],
+    ]);
+    const toStdout = await runCliInProcess(['baseline', results]);
+    expect(JSON.parse(toStdout.stdout)).toEqual({ schemaVersion: 2, known: [{ dialect: 'aliyun-ecs', id: 'a', reason: 'recorded from run m1', fingerprints: ['aliyun-ecs/a/error-code/B'] }] });
+    expect(toStdout.stderr).toContain('added (1): aliyun-ecs/a');
   });
 });

@@ -18,13 +18,18 @@ export function registerCompareCommand(program: Command, exit: ExitSlot): void {
   program
     .command('compare')
     .description(
-      'Compare runs: fixed, broken (passed -> failed), new, removed and still-failing cases per dialect. Give two results.json ' +
+      'Compare runs: fixed, broken (passed -> failed), new, removed and still-failing cases per dialect (still failing, for a ' +
+        'different reason: the findings\' fingerprints changed). Give two results.json ' +
         '(OLD NEW) or directories of them (every results.json below, oldest first): with three runs or more, each case\'s ' +
         'history is printed, newest last, and cases whose status flips between runs are marked flipping.',
     )
     .argument('<paths...>', 'results.json files or directories, oldest first')
     .option('--md <file>', 'also write the comparison as Markdown')
-    .addHelpText('after', '\nExit status: 0 nothing broke, 1 a case that passed now fails, 2 an input cannot be read.')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 nothing broke, 1 a case that passed now fails (or no longer runs, or a new one fails, or one fails for a\n' +
+        'different reason), 2 an input cannot be read.',
+    )
     .action(async (paths: string[], opts: { md?: string }) => {
       const { compareAction } = await import('./results-actions.ts');
       exit.code = compareAction(paths, opts);
@@ -41,8 +46,10 @@ export function registerBaselineCommand(program: Command, exit: ExitSlot): void 
   program
     .command('baseline')
     .description(
-      'Write a baseline of every failed case of a results.json (each with the reason "recorded from run <runId>", to edit). ' +
-        'When --out names an existing baseline, the reasons of the cases that still fail are kept.',
+      'Write a baseline of every failed case of a results.json, each with the fingerprints it failed with and the reason ' +
+        '"recorded from run <runId>" (to edit). When --out names an existing baseline, it merges: the entries of the cases that ' +
+        'ran are replaced (reasons kept), every other entry (other dialects, cases skipped or not selected) is kept; it lists ' +
+        'which entries it added, dropped and kept.',
     )
     .argument('<results...>', 'results.json files or directories of them')
     .option('--out <file>', 'write the baseline here (default: stdout)')

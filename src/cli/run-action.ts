@@ -20,9 +20,10 @@ import { resolveCredentials } from '../signing/credentials.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
-import { formatSummary } from '../../reporters/summary.ts';
+import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
+import { verbosityOf } from './options.ts';
 import type { RunOptions } from './run-command.ts';
 
 /**
@@ -51,7 +52,7 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
 export function reportPreflightFailure(
   failed: CaseResult,
   rows: readonly CaseRow[],
-  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean },
+  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean; verbosity?: Verbosity },
 ): number {
   const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
   const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
@@ -70,9 +71,19 @@ export function reportPreflightFailure(
   const finding = shown.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
-  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint));
-  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity));
+  printReportFiles(outcome.files, run.verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
+}
+
+/**
+ * Print where the report files went (`reports: ...`), unless `--quiet`.
+ *
+ * @example
+ * printReportFiles(outcome.files, verbosityOf(opts));
+ */
+export function printReportFiles(files: readonly string[], verbosity: Verbosity = 'normal'): void {
+  if (files.length > 0 && verbosity !== 'quiet') process.stdout.write(`reports: ${files.join(', ')}\n`);
 }
 
 /** The options of a command that sends requests to a target (`run`, `fuzz`) that {@link approachTarget} reads. */
@@ -122,6 +133,7 @@ export async function approachTarget(
  * exit.code = await runAction(opts); // opts as commander parsed them
  */
 export async function runAction(opts: RunOptions): Promise<number> {
+  const verbosity = verbosityOf(opts);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
   if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
     throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
@@ -135,6 +147,7 @@ export async function runAction(opts: RunOptions): Promise<number> {
       ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
       level: opts.level === 'must' ? 'MUST' : 'ALL',
       redactSignatures: opts.redactSignatures === true,
+      verbosity,
     });
   }
   // vitest loads only once the preflight passed.
@@ -156,7 +169,8 @@ export async function runAction(opts: RunOptions): Promise<number> {
     ...(opts.ca ? { caFiles: opts.ca } : {}),
     ...(opts.redactSignatures ? { redactSignatures: true } : {}),
     ...consoleOptions(),
+    verbosity,
   });
-  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  printReportFiles(outcome.files, verbosity);
   return exitCodeOf(outcome);
 }

@@ -8,10 +8,10 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { DialectName } from '../dialects/types.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/defaults.ts';
 import type { ExitSlot } from './main.ts';
-import { addSafetyOptions, addTargetOptions, parseGrep, parseMs, parseRetries } from './options.ts';
+import { addSafetyOptions, addTargetOptions, addVerbosityOptions, parseGrep, parseMs, parseRetries, type VerbosityOptions } from './options.ts';
 
 /** Options of `vmconform run` after parsing. */
-export interface RunOptions {
+export interface RunOptions extends VerbosityOptions {
   dialect: DialectName;
   target: string;
   statesUrl?: string;
@@ -39,9 +39,11 @@ export interface RunOptions {
  * registerRunCommand(program, exit); // vmconform run --dialect zenlayer-vm --target http://127.0.0.1:8080
  */
 export function registerRunCommand(program: Command, exit: ExitSlot): void {
-  addSafetyOptions(
-    addTargetOptions(
-      program.command('run').description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.'),
+  addVerbosityOptions(
+    addSafetyOptions(
+      addTargetOptions(
+        program.command('run').description('Run the StopInstances conformance cases of one dialect against a target and report a verdict per case.'),
+      ),
     ),
   )
     .option('--baseline <file>', 'JSON file of known failures {"schemaVersion":1,"known":[{"dialect","id","reason"}]} (vmconform baseline writes one); they do not fail the run')

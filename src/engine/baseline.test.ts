@@ -6,7 +6,17 @@ import { UsageError } from '../errors.ts';
 import { casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import { SCHEMAS_DIR, schemaValidator } from './json-file.ts';
-import { caseVerdict, EMPTY_BASELINE, gate, loadBaseline, parseBaseline, unknownBaselineEntries, unknownBaselineWarning } from './baseline.ts';
+import {
+  caseVerdict,
+  EMPTY_BASELINE,
+  fingerprintsOf,
+  gate,
+  loadBaseline,
+  parseBaseline,
+  unknownBaselineEntries,
+  unknownBaselineWarning,
+  unlistedFingerprints,
+} from './baseline.ts';
 import type { CaseResult } from './types.ts';
 
 const result = (id: string, status: CaseResult['status'], level: CaseResult['level'] = 'MUST'): CaseResult => ({
@@ -22,13 +32,19 @@ const result = (id: string, status: CaseResult['status'], level: CaseResult['lev
 });
 
 describe('baseline files', () => {
-  it('accepts a valid baseline (schemaVersion, or the older name version) and rejects bad ones with a clear UsageError', () => {
+  it('accepts a valid baseline (schemaVersion 2, 1, or the older name version) and rejects bad ones with a clear UsageError', () => {
     const known = [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }];
-    expect(parseBaseline({ schemaVersion: 1, known })).toEqual({ schemaVersion: 1, known });
-    expect(parseBaseline({ version: 1, known })).toEqual({ schemaVersion: 1, known });
+    const fingerprinted = [{ ...known[0], fingerprints: ['aliyun-ecs/dryrun.success/error-code/IncorrectInstanceStatus'] }];
+    expect(parseBaseline({ schemaVersion: 2, known: fingerprinted })).toEqual({ schemaVersion: 2, known: fingerprinted });
+    expect(parseBaseline({ schemaVersion: 1, known })).toEqual({ schemaVersion: 2, known });
+    expect(parseBaseline({ version: 1, known })).toEqual({ schemaVersion: 2, known });
+    expect(() => parseBaseline({ schemaVersion: 2, known: [{ ...known[0], fingerprints: ['aliyun-ecs/other.case/error-code/X'] }] })).toThrow(
+      'baseline: aliyun-ecs/dryrun.success lists the fingerprint aliyun-ecs/other.case/error-code/X, which is not one of its case (aliyun-ecs/dryrun.success/<check>/<code or HTTP status>)',
+    );
+    expect(() => parseBaseline({ schemaVersion: 2, known: [{ ...known[0], fingerprints: [] }] })).toThrow(/fingerprints must NOT have fewer than 1 items/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x' }] })).toThrow(/must have required property 'reason'/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x', reason: '  ' }] })).toThrow(UsageError);
-    expect(() => parseBaseline({ schemaVersion: 2, known: [] })).toThrow(/has schemaVersion 2; this vmconform reads baseline of schemaVersion 1 \(upgrade vmconform\)/);
+    expect(() => parseBaseline({ schemaVersion: 3, known: [] })).toThrow(/has schemaVersion 3; this vmconform reads baseline of schemaVersion 2 \(upgrade vmconform\)/);
     expect(() => parseBaseline({ known: [] })).toThrow(/no schemaVersion/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'gcp', id: 'x', reason: 'r' }] })).toThrow(/dialect/);
     expect(() => parseBaseline({ version: 1, known: [{ dialect: 'aliyun-ecs', id: 'x', reason: 'r' }, { dialect: 'aliyun-ecs', id: 'x', reason: 'r' }] })).toThrow(/listed twice/);
@@ -71,6 +87,7 @@ describe('baseline files', () => {
     const schema = JSON.parse(readFileSync(new URL('baseline.schema.json', SCHEMAS_DIR), 'utf8')) as { properties: { known: { items: { properties: { dialect: { enum: string[] } } } } } };
     expect(schema.properties.known.items.properties.dialect.enum).toEqual([...DIALECT_NAMES]);
     expect(schemaValidator('baseline.schema.json')({ schemaVersion: 1, known: [], surprise: 1 })).toBe(false);
+    expect(schemaValidator('baseline.schema.json')({ schemaVersion: 2, known: [{ dialect: 'aliyun-ecs', id: 'x', reason: 'r', fingerprints: ['aliyun-ecs/x/a/b', 'aliyun-ecs/x/a/b'] }] })).toBe(false);
   });
 });
 
@@ -136,6 +153,54 @@ describe('gate', () => {
     expect(gate([flaky('known.fails')], baseline, { failOnFlaky: true }).failed).toBe(false);
     expect(gate([flaky('s', 'SHOULD')], EMPTY_BASELINE, { failOnFlaky: true, level: 'MUST' }).failed).toBe(false);
     expect(caseVerdict(flaky('known.fails'), baseline.known[0], { failOnFlaky: true }).reason).toMatch(/the baseline lists it: r1/);
+  });
+});
+
+describe('gate with fingerprints', () => {
+  const failing = (fingerprints: readonly string[], level: CaseResult['level'] = 'MUST'): CaseResult => ({
+    ...result('stop.single', 'failed', level),
+    findings: fingerprints.map((fingerprint) => ({
+      fingerprint,
+      caseId: 'stop.single',
+      dialect: 'aliyun-ecs' as const,
+      level,
+      check: 'http-status' as const,
+      rule: 'r',
+      message: 'm',
+      docRef: 'x:1',
+      source: 'x:1',
+      curl: undefined,
+    })),
+  });
+  const listed = (fingerprints?: string[]) =>
+    parseBaseline({ schemaVersion: 2, known: [{ dialect: 'aliyun-ecs', id: 'stop.single', reason: 'OPS-1', ...(fingerprints ? { fingerprints } : {}) }] });
+  const fp500 = 'aliyun-ecs/stop.single/http-status/500';
+  const fp503 = 'aliyun-ecs/stop.single/http-status/503';
+
+  it('a known case failing with a listed fingerprint (or fewer of them) is known', () => {
+    expect(gate([failing([fp500])], listed([fp500, fp503])).verdicts[0]?.gate).toBe('known');
+    expect(gate([failing([fp500, fp503])], listed([fp500, fp503])).failed).toBe(false);
+  });
+
+  it('a known case failing with a fingerprint its entry does not list is a new failure, saying so, and fails the run', () => {
+    const v = gate([failing([fp500, fp503])], listed([fp500]));
+    expect(v.failed).toBe(true);
+    expect(v.newFailures.map((r) => r.id)).toEqual(['stop.single']);
+    expect(v.verdicts[0]).toEqual({ gate: 'new', failsRun: true, reason: `known case failing for a different reason: ${fp503} (the baseline lists ${fp500})` });
+    // Not gated at its level: still not failing the run.
+    expect(gate([failing([fp503], 'SHOULD')], listed([fp500]), { level: 'MUST' }).verdicts[0]?.gate).toBe('ok');
+  });
+
+  it('an entry naming the case alone (a hand-written or a version 1 baseline) knows any reason', () => {
+    expect(gate([failing([fp503])], listed()).verdicts[0]?.gate).toBe('known');
+    const v1 = parseBaseline({ schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'stop.single', reason: 'OPS-1' }] });
+    expect(gate([failing([fp503])], v1).failed).toBe(false);
+  });
+
+  it('findings without a fingerprint (a results.json older than fingerprints) cannot differ', () => {
+    const old = { ...failing([]), findings: [{ ...failing([fp503]).findings[0], fingerprint: undefined } as unknown as CaseResult['findings'][number]] };
+    expect(unlistedFingerprints(old, { dialect: 'aliyun-ecs', id: 'stop.single', reason: 'r', fingerprints: [fp500] })).toEqual([]);
+    expect(fingerprintsOf(failing([fp503, fp500, fp503]).findings)).toEqual([fp500, fp503]);
   });
 });
 

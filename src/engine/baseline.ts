@@ -9,7 +9,7 @@ import type { DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
 import { PREFLIGHT_ID } from './defaults.ts';
 import { checkVersioned, readJsonFile, type VersionedKind } from './json-file.ts';
-import type { CaseResult } from './types.ts';
+import type { CaseResult, Finding } from './types.ts';
 
 /** One known failure. */
 export interface KnownFailure {
@@ -17,14 +17,22 @@ export interface KnownFailure {
   readonly id: string;
   /** Why it fails (an issue link, a vendor quirk...). Required. */
   readonly reason: string;
+  /**
+   * The findings' fingerprints the case is known to fail with (`<dialect>/<case>/<check>/<code or HTTP status>`);
+   * a failure with any other fingerprint is new. Absent (a hand-written entry): any reason is known.
+   */
+  readonly fingerprints?: readonly string[];
 }
 
-/** The baseline file's schemaVersion this vmconform writes and reads. */
-export const BASELINE_SCHEMA_VERSION = 1;
+/** The baseline file's schemaVersion this vmconform writes (and the newest it reads; version 1 still loads). */
+export const BASELINE_SCHEMA_VERSION = 2;
 
-/** The baseline file: `{"schemaVersion":1,"known":[{"dialect","id","reason"}]}` (`schemas/baseline.schema.json`). */
+/**
+ * The baseline file: `{"schemaVersion":2,"known":[{"dialect","id","reason","fingerprints"?}]}`
+ * (`schemas/baseline.schema.json`); version 1 (no fingerprints) is read as is.
+ */
 export interface Baseline {
-  readonly schemaVersion: typeof BASELINE_SCHEMA_VERSION;
+  readonly schemaVersion: 1 | typeof BASELINE_SCHEMA_VERSION;
   readonly known: readonly KnownFailure[];
 }
 
@@ -44,10 +52,13 @@ const BASELINE_KIND: VersionedKind = {
 };
 
 /**
- * Validate parsed JSON as a baseline (`schemas/baseline.schema.json`); throws {@link UsageError} naming the problems.
+ * Validate parsed JSON as a baseline (`schemas/baseline.schema.json`, schemaVersion 1 or 2); throws
+ * {@link UsageError} naming the problems. A fingerprint that names another case than its entry could never match,
+ * so it is refused too.
  *
  * @example
- * parseBaseline({ schemaVersion: 1, known: [{ dialect: 'aliyun-ecs', id: 'dryrun.success', reason: 'gateway strips DryRun' }] })
+ * parseBaseline({ schemaVersion: 2, known: [{ dialect: 'aliyun-ecs', id: 'dry-run.pass', reason: 'gateway strips DryRun',
+ *   fingerprints: ['aliyun-ecs/dry-run.pass/error-code/IncorrectInstanceStatus'] }] })
  */
 export function parseBaseline(value: unknown, source = 'baseline'): Baseline {
   const file = checkVersioned<{ known: readonly KnownFailure[] }>(value, BASELINE_KIND, source);
@@ -56,6 +67,8 @@ export function parseBaseline(value: unknown, source = 'baseline'): Baseline {
     const key = `${k.dialect}/${k.id}`;
     if (seen.has(key)) throw new UsageError(`${source}: ${key} is listed twice`);
     seen.add(key);
+    const foreign = (k.fingerprints ?? []).find((f) => !f.startsWith(`${key}/`));
+    if (foreign !== undefined) throw new UsageError(`${source}: ${key} lists the fingerprint ${foreign}, which is not one of its case (${key}/<check>/<code or HTTP status>)`);
   }
   return { schemaVersion: BASELINE_SCHEMA_VERSION, known: file.known };
 }
@@ -105,6 +118,12 @@ export interface GateResult {
   readonly verdicts: readonly CaseVerdict[];
 }
 
+/** The gate's reason for a plain new failure. */
+export const NEW_FAILURE = 'failure beyond the baseline';
+
+/** How the gate names a known case that fails for a reason its baseline entry does not list (issue 16). */
+export const DIFFERENT_REASON = 'known case failing for a different reason';
+
 /**
  * The gate's verdict on one result, given the baseline entry that names its case (if any).
  *
@@ -114,9 +133,11 @@ export interface GateResult {
 export function caseVerdict(r: CaseResult, entry: KnownFailure | undefined, options: GateOptions = {}): CaseVerdict {
   const gated = options.level !== 'MUST' || r.level === 'MUST';
   if (r.status === 'failed') {
-    if (entry) return { gate: 'known', failsRun: false, reason: `known failure (baseline): ${entry.reason}` };
+    const unlisted = entry ? unlistedFingerprints(r, entry) : [];
+    if (entry && unlisted.length === 0) return { gate: 'known', failsRun: false, reason: `known failure (baseline): ${entry.reason}` };
     if (!gated) return { gate: 'ok', failsRun: false, reason: 'SHOULD failure, not gated (--level must)' };
-    return { gate: 'new', failsRun: true, reason: 'failure beyond the baseline' };
+    if (entry) return { gate: 'new', failsRun: true, reason: `${DIFFERENT_REASON}: ${unlisted.join(', ')} (the baseline lists ${entry.fingerprints?.join(', ') ?? ''})` };
+    return { gate: 'new', failsRun: true, reason: NEW_FAILURE };
   }
   const failedTries = r.previousAttempts?.length ?? 0;
   if (r.status === 'passed' && failedTries > 0) {
@@ -130,6 +151,32 @@ export function caseVerdict(r: CaseResult, entry: KnownFailure | undefined, opti
   }
   if (r.status === 'passed' && entry) return { gate: 'fixed', failsRun: false, reason: `fixed: remove from baseline (${entry.reason})` };
   return { gate: 'ok', failsRun: false };
+}
+
+/**
+ * The fingerprints of a failed result that its baseline entry does not list: none when the entry lists no
+ * fingerprints (a hand-written entry naming the case alone: any reason is known) or the findings carry none.
+ *
+ * @example
+ * unlistedFingerprints(result, { dialect, id, reason: 'r', fingerprints: ['zenlayer-vm/stop.single/http-status/500'] })
+ * // ['zenlayer-vm/stop.single/error-code/INTERNAL'] when that is what it failed with now
+ */
+export function unlistedFingerprints(r: Pick<CaseResult, 'findings'>, entry: KnownFailure): string[] {
+  if (entry.fingerprints === undefined || entry.fingerprints.length === 0) return [];
+  const listed = new Set(entry.fingerprints);
+  return fingerprintsOf(r.findings).filter((f) => !listed.has(f));
+}
+
+/**
+ * The distinct fingerprints of some findings, sorted. Findings of a results.json written before fingerprints existed
+ * carry none: nothing to compare.
+ *
+ * @example
+ * fingerprintsOf(result.findings) // ['zenlayer-vm/stop.single/request-id-present/200', 'zenlayer-vm/stop.single/schema-valid/200']
+ */
+export function fingerprintsOf(findings: readonly Finding[]): string[] {
+  const all = findings.map((f): unknown => f.fingerprint).filter((f): f is string => typeof f === 'string' && f !== '');
+  return [...new Set(all)].sort();
 }
 
 /**

@@ -14,6 +14,7 @@ import { VmconformError } from '../errors.ts';
 import { watchInterrupts } from './interrupt.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
+import type { Verbosity } from '../../reporters/summary.ts';
 import { unknownBaselineEntries, unknownBaselineWarning, type Baseline } from './baseline.ts';
 import { newRunId } from './run-case.ts';
 import { SUITE_CONFIG_KEY, selectRows, type SuiteRunConfig, type SuiteTarget } from './suite-config.ts';
@@ -61,6 +62,8 @@ export interface LaunchOptions {
   readonly live?: boolean;
   /** Colour for the console. */
   readonly paint?: Paint;
+  /** How much the console says (`--quiet`, `--verbose`); default `normal`. */
+  readonly verbosity?: Verbosity;
   /** Where warnings go, one line each without the newline (default stderr, prefixed `vmconform: warning: `). */
   readonly warn?: (line: string) => void;
 }
@@ -106,6 +109,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
     ...(options.print ? { print: options.print } : {}),
     ...(options.live !== undefined ? { live: options.live } : {}),
     ...(options.paint ? { paint: options.paint } : {}),
+    ...(options.verbosity ? { verbosity: options.verbosity } : {}),
   });
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const ownListeners = new Set(signals.flatMap((sig) => process.listeners(sig)));

@@ -1,6 +1,7 @@
 /**
- * The conformance score of a run: the share of MUST and of SHOULD cases that passed (flaky ones count as passed,
- * skipped ones not at all), overall and per rule family. Families come from the rule ids a case checks
+ * The conformance score of a run: the share of MUST and of SHOULD cases that passed (flaky ones count as passed;
+ * skipped ones, for `--no-states`, a preflight that stopped the run, an interrupt or any other reason, count as not
+ * passed: a case not run verified nothing), overall and per rule family. Families come from the rule ids a case checks
  * (`src/specs/inventory.ts`): a case counts in every family one of its rules belongs to.
  */
 import type { Level } from '../cases/types.ts';
@@ -44,10 +45,15 @@ export function familiesOf(rules: readonly string[]): RuleFamily[] {
   return RULE_FAMILIES.filter((f) => rules.some((r) => FAMILY_RULES[f].test(r)));
 }
 
-/** A share: how many of `total` judged cases passed, and the percentage (one decimal; `null` when none). */
+/**
+ * A share: how many of `total` cases passed (the skipped ones count in `total`, never in `passed`), how many of them
+ * were skipped, and the percentage (one decimal; `null` when there is no case).
+ */
 export interface Share {
   readonly passed: number;
   readonly total: number;
+  /** How many of `total` did not run (skipped). */
+  readonly skipped: number;
   readonly percent: number | null;
 }
 
@@ -55,7 +61,7 @@ export interface Share {
 export interface RunScore {
   readonly must: Share;
   readonly should: Share;
-  /** Per family with at least one judged case, in {@link RULE_FAMILIES} order. */
+  /** Per family with at least one case, in {@link RULE_FAMILIES} order. */
   readonly families: readonly { readonly family: RuleFamily; readonly must: Share; readonly should: Share }[];
 }
 
@@ -67,9 +73,9 @@ export interface ScoredCase {
 }
 
 function share(cases: readonly ScoredCase[]): Share {
-  const judged = cases.filter((c) => c.status !== 'skipped');
-  const passed = judged.filter((c) => c.status === 'passed').length;
-  return { passed, total: judged.length, percent: judged.length === 0 ? null : Math.round((passed / judged.length) * 1000) / 10 };
+  const passed = cases.filter((c) => c.status === 'passed').length;
+  const skipped = cases.filter((c) => c.status === 'skipped').length;
+  return { passed, total: cases.length, skipped, percent: cases.length === 0 ? null : Math.round((passed / cases.length) * 1000) / 10 };
 }
 
 /**
@@ -88,10 +94,10 @@ export function scoreOf(cases: readonly ScoredCase[]): RunScore {
 }
 
 /**
- * A share as text, e.g. `97.4% (37/38)`, or `n/a` when no case was judged.
+ * A share as text, e.g. `97.4% (37/38)` (skipped cases are in the 38), or `n/a` when there is no case.
  *
  * @example
- * formatShare({ passed: 37, total: 38, percent: 97.4 }) // '97.4% (37/38)'
+ * formatShare({ passed: 37, total: 38, skipped: 0, percent: 97.4 }) // '97.4% (37/38)'
  */
 export function formatShare(s: Share): string {
   return s.percent === null ? 'n/a' : `${s.percent}% (${s.passed}/${s.total})`;
