@@ -176,7 +176,7 @@ describe('Ctrl-C', () => {
       };
       for (let i = 0; i < 600 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
       expect(alive()).toBe(false);
-      expect(readFileSync(join(dir, 'orphan.out'), 'utf8')).toMatch(/interrupted \(the parent process ended\): finishing the running cases/);
+      expect(readFileSync(join(dir, 'orphan.out'), 'utf8')).toMatch(/interrupted \(npm, which started it, ended\): finishing the running cases/);
       expect(existsSync(join(reportDir, 'results.json'))).toBe(true);
       const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc;
       expect(doc.interrupted).toBe(true);

@@ -66,9 +66,12 @@ function valueArb(f: ParamFacts): fc.Arbitrary<ParamValue> {
   return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...INVALID_VALUES) });
 }
 
-/** Literals that are not valid ids of the dialect (none for zenlayer: any non-empty string is an id). */
+/**
+ * Literals that are not valid ids of the dialect; for zenlayer, where any non-empty string is an id, the empty string
+ * (DESIGN.md §2: ids are non-empty strings).
+ */
 export function malformedIds(m: DialectModel): string[] {
-  if (m.idPattern === undefined) return [];
+  if (m.idPattern === undefined) return [''];
   // Not `i-TestID`: aliyun's own document answers it InvalidInstanceId.NotFound (004:136-139), so it is no test of
   // the malformed code.
   return ['ins-1122', 'x-bp67acfmxazb4p', 'INS-ABCDEFGH'].filter((id) => !(m.idPattern as RegExp).test(id));
@@ -138,6 +141,7 @@ export function dialectArbitraries(dialect: DialectName): DialectArbitraries {
           'unknown-param',
           'duplicate',
           'unknown-action',
+          'empty-action',
           ...(jsonBody ? ['bad-json'] : []),
           ...(oneBased ? ['wrong-index'] : []),
           ...(otherStyles.length > 0 ? ['other-style'] : []),
@@ -155,6 +159,9 @@ export function dialectArbitraries(dialect: DialectName): DialectArbitraries {
           }
           case 'unknown-action':
             return { ...base, action: 'StopInstancez' };
+          case 'empty-action':
+            // No action at all (an empty one): a client error that changes nothing, like an unknown one (DESIGN.md §3).
+            return { ...base, action: '' };
           case 'bad-json':
             return { ...base, rawBody: '{"InstanceIds": [' };
           case 'wrong-index':
