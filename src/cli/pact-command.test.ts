@@ -85,7 +85,10 @@ describe('vmconform pact verify against vmconform mock --dialect all', () => {
     );
     DIALECT_NAMES.forEach((d, i) => {
       const file = join(dir, d, 'summary.txt');
-      const summary = existsSync(file) ? readFileSync(file, 'utf8') : 'no summary.txt: the command failed before it wrote reports';
+      const log = join(dir, d, 'vmconform-error.log');
+      const summary = existsSync(file)
+        ? readFileSync(file, 'utf8')
+        : `no summary.txt: the command failed before it wrote reports${existsSync(log) ? `:\n${readFileSync(log, 'utf8')}` : ''}`;
       expect(codes[i], `${d}: ${summary}`).toBe(0);
       expect(summary).toMatch(/RESULT: PASSED/);
       const doc = JSON.parse(readFileSync(join(dir, d, 'results.json'), 'utf8')) as { runs: { dialect: string; cases: { status: string }[] }[] };
