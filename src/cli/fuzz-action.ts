@@ -10,6 +10,7 @@ import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import { newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { openSeedLedger } from '../engine/seed-ledger.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, UsageError } from '../errors.ts';
 import { fuzzPropertiesOf } from '../fuzz/model.ts';
 import type { FuzzOptions, FuzzReport } from '../fuzz/properties.ts';
@@ -48,6 +49,8 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   process.stdout.write(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}${concurrency > 1 ? `  concurrency ${concurrency}` : ''}\n`);
   // fast-check loads only for a fuzz run.
   const { runFuzz, FuzzEngineError } = await import('../fuzz/properties.ts');
+  // The seed ledger lets a second signal say which instances it left seeded.
+  const ledger = openSeedLedger();
   const interrupts = watchInterrupts('finishing the running case and its teardown');
   const options: FuzzOptions = {
     target: {
@@ -76,6 +79,7 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
     return EXIT_INTERNAL;
   } finally {
     interrupts.dispose();
+    ledger.close();
   }
   const interrupted = interrupts.signal.aborted;
   const outcome = reportRun({

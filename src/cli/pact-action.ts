@@ -9,6 +9,7 @@ import { EMPTY_BASELINE } from '../engine/baseline.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { openSeedLedger } from '../engine/seed-ledger.ts';
 import { NOT_RUN_INTERRUPTED } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, RunInterrupted, VmconformError } from '../errors.ts';
@@ -67,6 +68,8 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   // terminal; the same report is printed here from its JSON, escaped.
   process.stdout.write(`pact verify ${contractPath} against ${opts.target} (states ${statesUrl})\n`);
   const { verifyInChild } = await import('../pact/isolated.ts');
+  // The seed ledger lets a second signal say which instances it left seeded.
+  const ledger = openSeedLedger();
   const interrupts = watchInterrupts('tearing down the instances set up so far');
   let results: readonly CaseResult[];
   let interrupted = false;
@@ -92,6 +95,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     results = planContract(opts.dialect).map((plan) => ({ ...caseIdentity(plan.row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
   } finally {
     interrupts.dispose();
+    ledger.close();
   }
   const { doc, verdict, files } = reportRun({
     runId: newRunId(),
