@@ -261,6 +261,20 @@ describe('perturbation families make their choice', () => {
     expect((await a.raw({ operation: 'StopInstances', instanceIds: [ali(1)], params: { StoppedMode: 'StopCharging', DryRun: true, ...sf } })).json['Code']).toBe('DRYRUN.SUCCESS');
   });
 
+  it('layers read a form-POST request before forwarding it (forwarding consumes the body)', async () => {
+    const p = await startCombination('aliyun-ecs', [
+      { family: 'content-types', params: { json: 'application/json', xml: 'text/xml', status: 'text/plain' } },
+      { family: 'status-unknown-ids', params: { notFound: true } },
+    ]);
+    open.push(p);
+    await setupInstances(defaultStatesUrl(p.url), [{ id: ali(1), status: 'Running' }]);
+    const call = (c: OperationCall) => callTarget(getDialect('aliyun-ecs'), { ...c, style: 'form-post' }, { baseUrl: p.url, credentials: TEST_CREDENTIALS });
+    const stop = await call({ operation: 'StopInstances', instanceIds: [ali(9)], format: 'XML' });
+    expect([stop.response?.status, stop.response?.headers['content-type']]).toEqual([404, 'text/xml']);
+    const status = await call({ operation: 'DescribeStatus', instanceIds: [ali(1), ali(9)] });
+    expect([status.response?.status, status.response?.headers['content-type']]).toEqual([404, 'application/json']);
+  });
+
   it('undocumented-codes: the chosen code and 4xx where no code is documented', async () => {
     const { raw } = await probe('zenlayer-vm', 'undocumented-codes', { unknownAction: { code: 'BAD_REQUEST', httpStatus: 405 } });
     const r = await raw({ operation: 'StopInstances', instanceIds: ['vm-1'], action: 'StopInstancez' });

@@ -697,8 +697,10 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     build: (d, p) => ({
       outer: [
         apiOnly(async (request, next) => {
+          // Read the request before it is forwarded: forwarding consumes a form body.
+          const action = await actionOf(request);
           const answer = await next(request);
-          const kind = await kindOfAnswer(d, await actionOf(request), answer);
+          const kind = await kindOfAnswer(d, action, answer);
           if (kind === undefined) return answer;
           const xml = (await answer.clone().text()).trimStart().startsWith('<');
           // A named variant may leave a kind out (undefined): its answers keep their content type.
@@ -1162,9 +1164,11 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     build: (d, p) => ({
       outer: [
         apiOnly(async (request, next) => {
+          // Read the request before it is forwarded: forwarding consumes its body.
           const body = request.method === 'POST' ? await jsonObjectOf(request) : undefined;
+          const stop = await isStopRequest(request);
           const answer = await next(request);
-          if (body === undefined || !hasWrongType(body) || !(await isStopRequest(request))) return answer;
+          if (body === undefined || !hasWrongType(body) || !stop) return answer;
           return rewriteAnswer(answer, (b) => (answerKind(d, 'StopInstances', answer.status, b) === 'error' && errorCode(b) === 'InvalidParameterValue' ? withErrorCode(b, p.code) : b));
         }),
       ],
@@ -1189,7 +1193,8 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
         apiOnly(async (request, next, provider) => {
           if (!(await isStatusRequest(request))) return next(request);
           const unknown = (await requestedIds(request)).filter((id) => provider.store.get(id) === undefined);
-          const answer = await next(request);
+          // A copy goes on: the refusal below reads the request again (aliyun's Format), and forwarding consumes a body.
+          const answer = await next(request.clone());
           if (unknown.length === 0) return answer;
           const served = (await kindOfAnswer(d, 'DescribeInstancesStatus', answer)) === 'status';
           return served ? refuse(provider, request, 'notFound', `instance not found: ${unknown.join(', ')}`) : answer;
