@@ -2,7 +2,7 @@
  * The aliyun-ecs rows (seed 004_edc2cde202d0f4dc.txt): dry runs, the two batch modes, security locks, RegionId,
  * Format=XML, every enum value, and the form-post and ACS3 styles.
  */
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import {
   accepted,
   callStep,
@@ -30,7 +30,7 @@ const F = '004_edc2cde202d0f4dc.txt';
 const D = 'aliyun-ecs' as const;
 
 /** aliyun-ecs status words (DESIGN.md §2). */
-export const ALIYUN_WORDS = STATUS_WORDS['aliyun-ecs'];
+export const ALIYUN_WORDS = describeDialect('aliyun-ecs').statusWords;
 
 const DOC = {
   stoppable: ref(F, 1, 'Stops one or more Elastic Compute Service (ECS) instances that are in the Running state.'),

@@ -3,7 +3,7 @@
  * api3 documents say the same things on different lines, so each dialect passes its own {@link TencentDocs}.
  */
 import type { DialectName } from '../dialects/types.ts';
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import {
   accepted,
   callStep,
@@ -24,7 +24,7 @@ import {
 import type { CaseRow } from './types.ts';
 
 /** Tencent CVM status words (DESIGN.md §2). */
-export const TENCENT_WORDS = STATUS_WORDS['tencent-cvm-api2'];
+export const TENCENT_WORDS = describeDialect('tencent-cvm-api2').statusWords;
 
 /** Where a Tencent document says each thing. */
 export interface TencentDocs {
