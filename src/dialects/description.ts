@@ -28,6 +28,9 @@ export type Protocol = (typeof PROTOCOLS)[number];
 /** The signature schemes (`src/signing/`): tencent HmacSHA256 query signature, TC3, ZC2, aliyun RPC and ACS3. */
 export type SignerScheme = 'tencent-v2' | 'tc3' | 'zc2' | 'aliyun-rpc' | 'acs3';
 
+/** A style's signature: the scheme, and for TC3 the service its credential scope names (`cvm`). */
+export type StyleSigner = { readonly scheme: 'tc3'; readonly service: string } | { readonly scheme: Exclude<SignerScheme, 'tc3'> };
+
 /** Where a named value travels in a request: a query (or form) parameter, a header (lower case) or a JSON member. */
 export interface Placement {
   readonly in: 'query' | 'header' | 'json';
@@ -52,8 +55,8 @@ export interface StyleWire {
   readonly ids: IdPlacement;
   /** Booleans as JSON `true`/`false`, or as these two words (`TRUE`/`FALSE` for tencent, 000:21; aliyun `true`/`false`). */
   readonly booleans: 'json' | { readonly true: string; readonly false: string };
-  /** The signature the style carries; `service` is TC3's credential-scope service. */
-  readonly signer: { readonly scheme: SignerScheme; readonly service?: string };
+  /** The signature the style carries. */
+  readonly signer: StyleSigner;
 }
 
 /** One error the reference provider can answer: the dialect's code and the HTTP status it travels with. */
@@ -122,8 +125,8 @@ export interface IdMaker {
 export interface AnswerShape {
   /** The member that holds a success's content (`Response`, zenlayer `response`); `[]`: the top level (or XML root). */
   readonly envelope: readonly string[];
-  /** The request id of an answer (zenlayer: the top-level one; its success repeats it inside the envelope). */
-  readonly requestId: readonly string[];
+  /** Where an answer carries its request id, the first found wins (zenlayer: at the top level and inside `response`). */
+  readonly requestIds: readonly (readonly string[])[];
   /** The member that holds the error of an error answer (its `Code` and `Message`), `[]` when they are top level. */
   readonly error: readonly string[];
   /** The names of the error's code and message members. */
@@ -221,6 +224,11 @@ export interface DialectDescription {
   readonly rateLimit?: { readonly operation: OperationName; readonly perSecond: number; readonly windowMs: number };
   /** The documented codes, and the reference provider's choice where the documents name none (DESIGN.md §3). */
   readonly codes: CodeTable;
+  /**
+   * The request-level situations no document names a code for (DESIGN.md §3 "Where the documents name no error code"):
+   * the reference's code there is its own choice, and any client error (any 4xx, or tencent's `Response.Error`) is legal.
+   */
+  readonly undocumentedCodes: readonly ErrorKey[];
   /**
    * Documented codes the reference provider never answers (an alternative a document lists, e.g. aliyun's
    * `InvalidInstanceIds.NotFound`, 004:184), with the situation they stand for.
@@ -327,6 +335,20 @@ export function memberAt(body: unknown, path: readonly string[]): unknown {
     at = (at as Record<string, unknown>)[key];
   }
   return at;
+}
+
+/**
+ * The request id of a parsed answer: the first string at one of the description's request-id paths.
+ *
+ * @example
+ * requestIdOf(describeDialect('zenlayer-vm'), { response: { requestId: 'r-1' } }) // 'r-1'
+ */
+export function requestIdOf(description: DialectDescription, body: unknown): string | undefined {
+  for (const path of description.answers.requestIds) {
+    const id = memberAt(body, path);
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { encodeQueryPairs, signTencentV2, type ParamPair } from '../signing/tencent-v2.ts';
 import { schemaValidator } from '../specs/validator.ts';
-import { defaultWire, makeInstanceId, memberAt, spellBoolean, wireOf, type DialectDescription, type StyleWire } from './description.ts';
+import { defaultWire, makeInstanceId, memberAt, requestIdOf, spellBoolean, wireOf, type DialectDescription, type StyleWire } from './description.ts';
 import { parseJson } from './wire-util.ts';
 import type {
   DialectContext,
@@ -205,8 +205,7 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
     problems.push(isRecord(body) ? `no ${envelopeName} object in the body` : `body is JSON but not an object with a ${envelopeName} object`);
     return { ...base, format: 'json', body, schemaErrors: validateSchema(dialect, successSchema, body), decodeProblems: problems };
   }
-  const rid = memberAt(body, shape.requestId);
-  const requestId = typeof rid === 'string' ? rid : undefined;
+  const requestId = requestIdOf(TENCENT_CVM_API2, body);
   const err = memberAt(body, shape.error);
   if (isRecord(err)) {
     const at = shape.error.join('.');

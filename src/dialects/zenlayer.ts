@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { signZc2 } from '../signing/zc2.ts';
-import { defaultWire, makeInstanceId, memberAt, type DialectDescription } from './description.ts';
+import { defaultWire, makeInstanceId, memberAt, requestIdOf, type DialectDescription } from './description.ts';
 import { ZENLAYER_BMC, ZENLAYER_VM } from './descriptions/zenlayer.ts';
 import type { Dialect, DialectContext, InstanceResult, OperationCall, Outcome, WireRequest, WireResponse } from './types.ts';
 import {
@@ -106,9 +106,7 @@ function decodeZenlayer(d: DialectDescription, call: OperationCall, response: Wi
     };
   }
   const shape = d.answers;
-  const inner = memberAt(body, shape.envelope);
-  const requestIdName = shape.requestId.join('.');
-  const requestId = stringField(body, requestIdName) ?? (isRecord(inner) ? stringField(inner, requestIdName) : undefined);
+  const requestId = requestIdOf(d, body);
   if (!is2xx) {
     const hasCode = Object.hasOwn(body, shape.errorCode);
     return {

@@ -485,7 +485,7 @@ class StepRunner {
       ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();
     const { scope } = this.c;
-    const windowMs = this.c.dialect.rateLimit === undefined ? undefined : 1000;
+    const windowMs = this.c.dialect.rateLimit?.windowMs;
     const found =
       'allServed' in step.expect
         ? STEP_CHECKS['burst-all-served']({ scope, answers })

@@ -5,6 +5,7 @@
  * Findings have the one shape of every finding; every exchange is kept for curl lines and reports.
  */
 import { callTarget, queryStatuses, retryWhileThrottled, type StatusRead } from '../dialects/client.ts';
+import { defaultWire } from '../dialects/description.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { answerKind, anyCodeMatches, describeAnswer, isServed, makeFinding, runCallChecks, STEP_CHECKS, type FindingScope, type InstanceStateExpectation } from '../engine/checks.ts';
 import { setupInstances, teardownInstances } from '../engine/provider-states.ts';
@@ -34,6 +35,11 @@ export class FuzzFailure extends TargetError {
 }
 
 let sessions = 0;
+
+/** The window the dialect's documented rate limit counts in (a burst's span is judged against it), if it has one. */
+function windowOf(dialect: Dialect): { windowMs?: number } {
+  return dialect.rateLimit === undefined ? {} : { windowMs: dialect.rateLimit.windowMs };
+}
 
 /**
  * The body format an answer must have: XML when aliyun's `Format` says XML or is absent on an RPC request (the
@@ -110,7 +116,8 @@ export class FuzzSession {
 
   /** The call a template stands for. */
   callOf(t: StopTemplate): OperationCall {
-    const wrongIndex = t.wrongIndex === undefined ? [] : [[`${this.target.dialect.name === 'aliyun-ecs' ? 'InstanceId' : 'InstanceIds'}.0`, this.idOf(t.wrongIndex)] as const];
+    // An index below the default style's first (`InstanceId.0` to a 1-based list).
+    const wrongIndex = t.wrongIndex === undefined ? [] : [[`${defaultWire(this.target.dialect).ids.name}.0`, this.idOf(t.wrongIndex)] as const];
     return {
       operation: 'StopInstances',
       ...(t.ids === undefined ? {} : { instanceIds: t.ids.map((p) => this.idOf(p)) }),
@@ -296,7 +303,7 @@ export class FuzzSession {
     const burst = this.model.spec.burst;
     const code = throttled?.kind === 'error' && throttled.codes !== 'any' ? (throttled.codes[0] ?? '') : '';
     if (burst && answers.length <= burst.served) found.push(...STEP_CHECKS['burst-all-served']({ scope: this.scope, answers }));
-    if (burst && answers.length >= burst.refused) found.push(...STEP_CHECKS['burst-some-refused']({ scope: this.scope, answers, code, spanMs, windowMs: 1000 }));
+    if (burst && answers.length >= burst.refused) found.push(...STEP_CHECKS['burst-some-refused']({ scope: this.scope, answers, code, spanMs, ...windowOf(this.target.dialect) }));
     found.push(...(await this.checkStates(answers[0]?.request ?? ({ method: 'POST', url: '', headers: {} } as WireRequest), matched.length > 0 ? [mergeStops(matched)] : [])));
     this.fail(found);
   }

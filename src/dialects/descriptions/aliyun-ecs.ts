@@ -59,7 +59,7 @@ export const ALIYUN_ECS: DialectDescription = defineDialect({
   errorsAsHttp200: false,
   answers: Object.freeze({
     envelope: [],
-    requestId: ['RequestId'],
+    requestIds: [['RequestId']],
     error: [],
     errorCode: 'Code',
     errorMessage: 'Message',
@@ -99,6 +99,9 @@ export const ALIYUN_ECS: DialectDescription = defineDialect({
     bodyTooLarge: { code: 'InvalidParameter', httpStatus: 413 },
     dryRunSuccess: { code: 'DRYRUN.SUCCESS', httpStatus: 400 },
   }),
+  // The code table (004:176-186) names none for these request-level problems (DESIGN.md §3: real ECS answers
+  // MissingRegionId, MissingInstanceId, InvalidParameter.ValueNotSupported, none of which the seed lists).
+  undocumentedCodes: Object.freeze(['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion'] as const),
   // 004:184 lists InvalidInstanceIds.NotFound beside InvalidInstanceId.NotFound; the reference answers the latter.
   alternativeCodes: Object.freeze([Object.freeze({ key: 'notFound', code: 'InvalidInstanceIds.NotFound' } as const)]),
   // Upper-case request ids, like the document's examples.

@@ -49,7 +49,7 @@ const TENCENT_CODES: CodeTable = Object.freeze({
 /** Where the `{"Response": ...}` envelope keeps things (000:59-66, 002:58-61; DESIGN.md §2). */
 const TENCENT_ANSWERS: AnswerShape = Object.freeze({
   envelope: ['Response'],
-  requestId: ['Response', 'RequestId'],
+  requestIds: [['Response', 'RequestId']],
   error: ['Response', 'Error'],
   errorCode: 'Code',
   errorMessage: 'Message',
@@ -101,6 +101,8 @@ export const TENCENT_COMMON = Object.freeze({
   statusPaging: 'offset',
   statusQuery: Object.freeze({ sizeParam: 'Limit', startParam: 'Offset', defaultPageSize: 20, maxPageSize: 100 }),
   codes: TENCENT_CODES,
+  // A wrong Version is documented (000:41, 002:83: InvalidParameterValue); bad JSON, an empty list, an unknown action are not.
+  undocumentedCodes: Object.freeze(['invalidParameter', 'emptyIds', 'unknownAction'] as const),
   alternativeCodes: Object.freeze([]),
   requestIdCase: 'lower',
 } as const satisfies Partial<DescriptionInput>);

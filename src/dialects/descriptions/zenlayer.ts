@@ -31,7 +31,7 @@ const ZENLAYER_CODES: CodeTable = Object.freeze({
 /** Where the zenlayer envelopes keep things (001:51-57, 003:49-55; DESIGN.md §2). */
 const ZENLAYER_ANSWERS: AnswerShape = Object.freeze({
   envelope: ['response'],
-  requestId: ['requestId'],
+  requestIds: [['requestId'], ['response', 'requestId']],
   error: [],
   errorCode: 'code',
   errorMessage: 'message',
@@ -75,6 +75,8 @@ const ZENLAYER_COMMON = Object.freeze({
   statusPaging: 'page-number',
   statusQuery: Object.freeze({ sizeParam: 'pageSize', startParam: 'pageNum', defaultPageSize: 20, maxPageSize: null }),
   codes: ZENLAYER_CODES,
+  // The error tables (001:73-75, 003:71-73) list only not-found and the two state codes: no malformed id either.
+  undocumentedCodes: Object.freeze(['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion', 'malformedId'] as const),
   alternativeCodes: Object.freeze([]),
   requestIdCase: 'lower',
 } as const satisfies Partial<DescriptionInput>);
