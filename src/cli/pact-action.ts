@@ -9,7 +9,7 @@ import { EMPTY_BASELINE } from '../engine/baseline.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
-import { openSeedLedger } from '../engine/seed-ledger.ts';
+import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { NOT_RUN_INTERRUPTED } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, RunInterrupted, VmconformError } from '../errors.ts';
@@ -70,7 +70,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   const { verifyInChild } = await import('../pact/isolated.ts');
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('tearing down the instances set up so far');
+  const interrupts = watchInterrupts('tearing down the instances set up so far', undefined, quitReport(ledger));
   let results: readonly CaseResult[];
   let interrupted = false;
   try {
