@@ -9,16 +9,20 @@ import { callTarget, queryStatuses, type StatusRead } from './recorded-client.ts
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
+import { makeFinding, runCallChecks, STEP_CHECKS, type FindingScope } from './checks.ts';
+import { assertionsOf, type Assertion, type StateSubject } from './assertions.ts';
+import { currentExchangeLog } from './exchange-log.ts';
 import {
-  answerKind,
-  isServed,
-  makeFinding,
-  runCallChecks,
-  STEP_CHECKS,
-  type FindingScope,
-  type InstanceStateExpectation,
-} from './checks.ts';
-import { assertionFor, assertionsOf, type Assertion, type StateSubject } from './assertions.ts';
+  applyBurstAnswers,
+  applyCallAnswer,
+  bindFindings as bindToPlan,
+  burstBlame,
+  eventualCandidates,
+  expectedStates,
+  immediateStateFindings,
+  newStateBook,
+  type StateBook,
+} from './state-book.ts';
 import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances, type IdAssignments } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
@@ -145,9 +149,6 @@ export class IdMap {
     return this.byKey.get(`alias:${key}`) ?? this.byKey.get(`unknown:${key}`) ?? key;
   }
 }
-
-/** What each seeded alias must read now: accepted words, or `undefined` when a step made it unknowable. */
-type StateBook = Map<string, readonly string[] | undefined>;
 
 class CaseTimeout extends Error {}
 
@@ -344,11 +345,11 @@ interface StepContext {
 /** Runs the steps of one case, keeping the book of what each seeded instance must read. */
 class StepRunner {
   readonly exchanges: Exchange[] = [];
-  private readonly book: StateBook = new Map();
+  private readonly book: StateBook;
   private readonly statusForCode: (code: string) => readonly number[] | undefined;
 
   constructor(private readonly c: StepContext) {
-    for (const s of c.seeds) this.book.set(s.alias, [s.status]);
+    this.book = newStateBook(c.seeds);
     this.statusForCode = statusForCodeOf(c.row.dialect);
   }
 
@@ -400,34 +401,9 @@ class StepRunner {
     });
     this.c.findings.push(...bindFindings(this.c.plan, found, n));
     if (!ex.response) return false;
-    const { stopping, stopped } = this.c.dialect.lifecycle;
-    const stoppedByCall = this.stoppedBy(step, ex);
-    for (const alias of stoppedByCall) this.book.set(alias, [stopping, stopped]);
+    const stoppedByCall = applyCallAnswer(this.book, step, ex, this.c.dialect);
     await this.checkStates(ex.request, 'state-immediate', stoppedByCall, n);
     return !this.c.isCaseOver();
-  }
-
-  /**
-   * The aliases a call stops. For `success`/`error`/`client-error` rows, what the row says (`stopped`). A `not-5xx`
-   * row accepts either envelope, so its states follow what came back: the success envelope stops the row's
-   * `stopped` aliases (or, without `stopped`, every seeded instance a StopInstances call named); the error envelope
-   * stops nothing (DESIGN.md §3: a request that fails changes nothing); any other answer to a stop (already a
-   * finding) makes the named instances unknowable from here on.
-   */
-  private stoppedBy(step: CallStep, ex: Exchange): string[] {
-    if (step.expect.result !== 'not-5xx') return [...new Set(step.expect.stopped ?? [])];
-    const named = [...new Set((step.call.ids ?? []).flatMap((r) => (typeof r === 'string' && this.book.has(r) ? [r] : [])))];
-    const isStop = step.call.operation === 'StopInstances' && step.call.action === undefined;
-    switch (answerKind(ex)) {
-      case 'success':
-        return [...new Set(step.expect.stopped ?? (isStop ? named : []))];
-      case 'error':
-        return [];
-      case 'other':
-        // A status query changes nothing whatever it answers; a stop that answered neither envelope may have.
-        if (step.call.operation === 'StopInstances') for (const alias of named) this.book.set(alias, undefined);
-        return [];
-    }
   }
 
   /**
@@ -436,28 +412,15 @@ class StepRunner {
    */
   private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedByStep: readonly string[], n: number): Promise<void> {
     const { scope, ids, findings, plan } = this.c;
-    const expected: InstanceStateExpectation[] = [];
-    for (const [alias, accept] of this.book) {
-      if (accept !== undefined) expected.push({ alias, id: ids.alias(alias), accept });
-    }
+    const expected = expectedStates(this.book, ids);
     if (expected.length === 0) return;
     const read = await this.readStatuses(expected.map((e) => e.id));
-    if (check === 'burst-state' || read.problem) {
-      findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected, read, blame }), n, stoppedByStep.length > 0 ? 'stopped' : 'unchanged'));
-    } else {
-      const stopping = expected.filter((e) => stoppedByStep.includes(e.alias));
-      const others = expected.filter((e) => !stoppedByStep.includes(e.alias));
-      if (stopping.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: stopping, read, blame }), n, 'stopped'));
-      if (others.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: others, read, blame }), n, 'unchanged'));
-    }
+    const immediate = immediateStateFindings({ plan, scope, check, expected, read, blame, stoppedByStep, step: n });
+    noteFindings(immediate, n);
+    findings.push(...immediate);
     if (read.problem || this.c.isCaseOver()) return;
     const { stopped } = this.c.dialect.lifecycle;
-    const candidates = stoppedByStep
-      .map((alias) => ({ alias, id: ids.alias(alias) }))
-      .filter((e) => {
-        const got = read.statuses.get(e.id);
-        return got !== undefined && (this.book.get(e.alias) ?? []).includes(got);
-      });
+    const candidates = eventualCandidates(this.book, stoppedByStep, ids, read);
     const eventual = await STEP_CHECKS['state-eventual']({
       scope,
       expected: candidates,
@@ -492,30 +455,22 @@ class StepRunner {
         : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });
     this.c.findings.push(...bindFindings(this.c.plan, found, n));
     if (answers.every((a) => !a.response)) return false;
-    const { stopping, stopped } = this.c.dialect.lifecycle;
-    const refusedCode = 'someRefused' in step.expect ? step.expect.someRefused : undefined;
-    answers.forEach((ex, n) => {
-      const aliases = (step.call.ids ?? []).flatMap((r) => (typeof r === 'string' ? [r.split('{n}').join(String(n))] : []));
-      for (const alias of aliases) {
-        if (!this.book.has(alias)) continue;
-        if (isServed(ex)) this.book.set(alias, [stopping, stopped]);
-        else if (refusedCode === undefined || ex.outcome?.error?.code !== refusedCode) this.book.set(alias, undefined);
-        // refused with the expected code: unchanged (keeps its seeded word)
-      }
-    });
-    const blame = answers.find((a) => isServed(a))?.request ?? (answers[0] as Exchange).request;
-    await this.checkStates(blame, 'burst-state', [], n);
+    applyBurstAnswers(this.book, step, answers, this.c.dialect);
+    await this.checkStates(burstBlame(answers) as WireRequest, 'burst-state', [], n);
     return !this.c.isCaseOver();
   }
 }
 
 /**
- * Findings of step `step` (undefined: the whole case) with the rule and source of the assertion each breaks (its
- * check, and for state checks its subject).
+ * {@link bindToPlan}, each finding also noted with its step in the case's exchange log (`vmconform repro --exec` shows
+ * which assertion of which step it breaks).
  */
 function bindFindings(plan: readonly Assertion[], found: readonly Finding[], step: number | undefined, subject?: StateSubject): Finding[] {
-  return found.map((f) => {
-    const a = assertionFor(plan, f.check, step, subject);
-    return a === undefined ? f : { ...f, rule: a.rule, source: a.source };
-  });
+  const bound = bindToPlan(plan, found, step, subject);
+  noteFindings(bound, step);
+  return bound;
+}
+
+function noteFindings(found: readonly Finding[], step: number | undefined): void {
+  if (found.length > 0) currentExchangeLog()?.noteFindings(found, step);
 }
