@@ -1,6 +1,6 @@
 /**
  * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `pact`,
- * `compare`, `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
+ * `compare`, `baseline`, `report` and `repro`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
  * beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  * Registering the commands loads commander and a few constants only: a command loads what it runs when its action
  * starts, so `--help` and `--version` start fast (an architecture test lists what they load).
@@ -19,6 +19,7 @@ import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerPactCommand } from './pact-command.ts';
+import { registerReproCommand } from './repro-command.ts';
 import { registerRunCommand } from './run-command.ts';
 
 /** The exit codes (defined with the error classes they map from). */
@@ -88,6 +89,7 @@ async function runMain(argv: readonly string[]): Promise<number> {
   registerCompareCommand(program, exit);
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);
+  registerReproCommand(program, exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;

@@ -218,7 +218,7 @@ export function reportAction(paths: readonly string[], opts: { outDir?: string }
   const runs = collectResults(paths);
   const first = paths[0] ?? '.';
   const outDir = opts.outDir ?? (statSync(first).isDirectory() ? first : '.');
-  const files = writeMergedReports(outDir, runs.map((r) => r.doc));
+  const files = writeMergedReports(outDir, runs.map((r) => r.doc), runs.map((r) => r.source));
   const targets = runs.reduce((n, r) => n + r.doc.runs.length, 0);
   process.stdout.write(`merged ${runs.length} results.json (${targets} target run(s)): ${runs.map((r) => relative('.', r.source) || r.source).join(', ')}\n`);
   process.stdout.write(`reports: ${files.join(', ')}\n`);

@@ -3,6 +3,7 @@
  * the pieces the other commands that judge a target share: the console's look, the exit code of a launch, and a run
  * stopped by its preflight.
  */
+import { join } from 'node:path';
 import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
@@ -21,6 +22,7 @@ import { paintFor, type Paint } from '../../reporters/color.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
+import type { RunTarget } from '../../reporters/results-json.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
 import { verbosityOf } from './options.ts';
@@ -52,7 +54,16 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
 export function reportPreflightFailure(
   failed: CaseResult,
   rows: readonly CaseRow[],
-  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean; verbosity?: Verbosity },
+  run: {
+    /** The target URL, or the target with the options of the run (recorded in results.json). */
+    target: string | Omit<RunTarget, 'dialect'>;
+    reportDir: string;
+    baseline: Baseline;
+    baselineFile?: string;
+    level: 'MUST' | 'ALL';
+    redactSignatures?: boolean;
+    verbosity?: Verbosity;
+  },
 ): number {
   const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
   const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
@@ -60,7 +71,7 @@ export function reportPreflightFailure(
   const outcome = reportRun({
     runId: newRunId(),
     startedAt: new Date(),
-    targets: [{ dialect: failed.dialect, target: run.target }],
+    targets: [typeof run.target === 'string' ? { dialect: failed.dialect, target: run.target } : { ...run.target, dialect: failed.dialect }],
     results,
     baseline: run.baseline,
     ...(run.baselineFile !== undefined ? { baselineFile: run.baselineFile } : {}),
@@ -71,7 +82,7 @@ export function reportPreflightFailure(
   const finding = shown.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
-  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity));
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity, join(run.reportDir, 'results.json')));
   printReportFiles(outcome.files, run.verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
@@ -141,7 +152,14 @@ export async function runAction(opts: RunOptions): Promise<number> {
   const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
     return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
-      target: opts.target,
+      target: {
+        target: opts.target,
+        statesUrl,
+        ...(opts.region !== undefined ? { region: opts.region } : {}),
+        pollTimeoutMs: opts.pollTimeout,
+        requestTimeoutMs: opts.requestTimeout,
+        ...(opts.states === false ? { noStates: true } : {}),
+      },
       reportDir: opts.reportDir,
       baseline,
       ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),

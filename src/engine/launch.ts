@@ -99,7 +99,15 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
   };
   const reporter = new VmconformReporter({
     runId,
-    targets: options.runs.map((r) => ({ dialect: r.dialect, target: r.target })),
+    targets: options.runs.map((r) => ({
+      dialect: r.dialect,
+      target: r.target,
+      statesUrl: r.statesUrl,
+      ...(r.region !== undefined ? { region: r.region } : {}),
+      pollTimeoutMs: options.pollTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      ...(options.noStates ? { noStates: true } : {}),
+    })),
     ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
     baseline: options.baseline,
     ...(options.baselineFile !== undefined ? { baselineFile: options.baselineFile } : {}),

@@ -13,8 +13,8 @@ import { recordSeeds } from './seed-ledger.ts';
 /** The state name of the protocol. */
 export const STATE_NAME = 'instances exist';
 
-/** Path of the provider-state endpoint relative to the target base URL. */
-export const STATES_PATH = '/_vmconform/provider-states';
+/** The provider-state endpoint's path and default URL (defined in `defaults.ts`, which reporters may read). */
+export { defaultStatesUrl, STATES_PATH } from './defaults.ts';
 
 /** One instance to seed. */
 export interface SeedInstance {
@@ -37,16 +37,6 @@ export class ProviderStateCallError extends ProviderStateError {
   ) {
     super(message);
   }
-}
-
-/**
- * The default provider-state URL for a target base URL.
- *
- * @example
- * defaultStatesUrl('http://127.0.0.1:8080/') // 'http://127.0.0.1:8080/_vmconform/provider-states'
- */
-export function defaultStatesUrl(target: string): string {
-  return `${target.replace(/\/+$/, '')}${STATES_PATH}`;
 }
 
 function truncate(text: string, max = 500): string {

@@ -17,6 +17,7 @@ import {
   applyCallAnswer,
   bindFindings as bindToPlan,
   burstBlame,
+  burstChecks,
   eventualCandidates,
   expectedStates,
   immediateStateFindings,
@@ -195,6 +196,29 @@ export function caseIdentity(row: CaseRow): CaseIdentity {
 }
 
 /**
+ * The scope of a row's findings: its case, dialect, level and docRef, its first rule and its docRef as the source
+ * until a finding is bound to the assertion it breaks.
+ *
+ * @example
+ * makeFinding(scopeOf(row), 'engine', 'vmconform failed', undefined, 'internal')
+ */
+export function scopeOf(row: CaseRow): FindingScope {
+  return { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef, rule: row.rules[0] ?? '', source: row.docRef };
+}
+
+/**
+ * The call a step sends, its ids resolved (`n`: a burst request's index for `{n}` aliases). Resolving an unknown id
+ * the first time picks it, so a case resolves its steps in order.
+ *
+ * @example
+ * const call = callOf(row.steps[0], ids); // { operation: 'StopInstances', instanceIds: ['ins-…'] }
+ */
+export function callOf(step: CallStep | BurstStep, ids: IdMap, n?: number): OperationCall {
+  const { ids: refs, ...rest } = step.call;
+  return refs === undefined ? { ...rest } : { ...rest, instanceIds: refs.map((r) => ids.ref(r, n)) };
+}
+
+/**
  * Run one case row against a target and return its verdict. Never throws for anything the target does.
  *
  * @example
@@ -203,7 +227,7 @@ export function caseIdentity(row: CaseRow): CaseIdentity {
  */
 export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult> {
   const started = performance.now();
-  const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef, rule: row.rules[0] ?? '', source: row.docRef };
+  const scope = scopeOf(row);
   const plan = assertionsOf(row);
   const base = caseIdentity(row);
   if (row.dialect !== ctx.dialect) {
@@ -317,7 +341,14 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     : { ...base, status: 'failed', durationMs, message: safe.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings: safe };
 }
 
-function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
+/**
+ * The finding of a provider-state call that failed (DESIGN.md §4): its message and curl line, the action and the
+ * HTTP status in its fingerprint.
+ *
+ * @example
+ * findings.push(providerStateFinding(scopeOf(row), 'setup', err));
+ */
+export function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
   const scope = { ...caseScope, ...PROTOCOL_RULES['provider-state'] };
   if (err instanceof ProviderStateCallError) {
     return { ...makeFinding(scope, 'provider-state', err.message, undefined, `${action}-${err.httpStatus ?? 'no-answer'}`), curl: err.curl };
@@ -354,8 +385,7 @@ class StepRunner {
   }
 
   private toCall(step: CallStep | BurstStep, n?: number): OperationCall {
-    const { ids, ...rest } = step.call;
-    return ids === undefined ? { ...rest } : { ...rest, instanceIds: ids.map((r) => this.c.ids.ref(r, n)) };
+    return callOf(step, this.c.ids, n);
   }
 
   /**
@@ -447,13 +477,7 @@ class StepRunner {
     const answers = isPacedCall(this.c.dialect, first)
       ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();
-    const { scope } = this.c;
-    const windowMs = this.c.dialect.rateLimit === undefined ? undefined : 1000;
-    const found =
-      'allServed' in step.expect
-        ? STEP_CHECKS['burst-all-served']({ scope, answers })
-        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });
-    this.c.findings.push(...bindFindings(this.c.plan, found, n));
+    this.c.findings.push(...bindFindings(this.c.plan, burstChecks(this.c.dialect, this.c.scope, step, answers, spanMs), n));
     if (answers.every((a) => !a.response)) return false;
     applyBurstAnswers(this.book, step, answers, this.c.dialect);
     await this.checkStates(burstBlame(answers) as WireRequest, 'burst-state', [], n);

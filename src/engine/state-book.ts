@@ -95,6 +95,20 @@ export function applyBurstAnswers(book: StateBook, step: BurstStep, answers: rea
   });
 }
 
+/**
+ * The checks of a burst's answers: all served, or some refused with the step's code and the others served (judged
+ * only when the burst fitted in the dialect's rate window, `spanMs`: from the first request sent to the last answer).
+ *
+ * @example
+ * findings.push(...bindFindings(plan, burstChecks(dialect, scope, step, answers, spanMs), n));
+ */
+export function burstChecks(dialect: Pick<Dialect, 'rateLimit'>, scope: FindingScope, step: BurstStep, answers: readonly Exchange[], spanMs: number): Finding[] {
+  const windowMs = dialect.rateLimit === undefined ? undefined : 1000;
+  return 'allServed' in step.expect
+    ? STEP_CHECKS['burst-all-served']({ scope, answers })
+    : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });
+}
+
 /** The request a burst's state findings blame: the first served one, else the first sent. */
 export function burstBlame(answers: readonly Exchange[]): WireRequest | undefined {
   return (answers.find((a) => isServed(a)) ?? answers[0])?.request;
