@@ -11,6 +11,10 @@ import type { WireRequest, WireResponse } from '../dialects/types.ts';
 
 /** The curl config the script sends (`curl --config`). */
 export const REQUEST_FILE = 'request.curl';
+/** Where the script puts curl's `--write-out` lines (one per transfer). */
+export const ANSWER_OUT = 'answer.out';
+/** Where the script puts curl's stderr. */
+export const ANSWER_ERR = 'answer.err';
 
 /** One answer as the engine reads it: a response, or why none came. */
 export interface CurlAnswer {
@@ -91,8 +95,8 @@ const CURL_ERRORS: Readonly<Record<string, string>> = {
  * const [answer] = readCurlAnswers(dir, 1);
  */
 export function readCurlAnswers(dir: string, count: number): CurlAnswer[] {
-  const out = existsSync(join(dir, 'answer.out')) ? readFileSync(join(dir, 'answer.out'), 'utf8') : '';
-  const stderr = existsSync(join(dir, 'answer.err')) ? readFileSync(join(dir, 'answer.err'), 'utf8').trim() : '';
+  const out = existsSync(join(dir, ANSWER_OUT)) ? readFileSync(join(dir, ANSWER_OUT), 'utf8') : '';
+  const stderr = existsSync(join(dir, ANSWER_ERR)) ? readFileSync(join(dir, ANSWER_ERR), 'utf8').trim() : '';
   const lines = new Map<number, { time: number; exit: string; message: string }>();
   for (const line of out.split('\n')) {
     const m = /^(\d+) (\d{3}) ([\d.]+) (\S*) ?(.*)$/.exec(line);

@@ -119,12 +119,12 @@ export function strayLines(stray: readonly Finding[]): string[] {
 
 /**
  * The verdict lines: how many expectations held, which failed, and whether the failure is the one the run recorded
- * (the same fingerprints).
+ * (the same fingerprints); an interrupted repro says so and compares nothing.
  *
  * @example
  * verdictLines(judged, findings, { status: 'failed', fingerprints: ['zenlayer-vm/stop.single/http-status/500'] })
  */
-export function verdictLines(judged: readonly JudgedExpectation[], findings: readonly Finding[], recorded: RecordedCase | undefined): string[] {
+export function verdictLines(judged: readonly JudgedExpectation[], findings: readonly Finding[], recorded: RecordedCase | undefined, interrupted = false): string[] {
   const failed = judged.filter((j) => j.verdict === 'failed');
   const notJudged = judged.filter((j) => j.verdict === 'not judged').length;
   const held = judged.filter((j) => j.verdict === 'held').length;
@@ -132,8 +132,9 @@ export function verdictLines(judged: readonly JudgedExpectation[], findings: rea
   const bad = failed.length + stray.length;
   const counts = `${held} of ${judged.length} expectations held${failed.length > 0 ? `, ${failed.length} failed` : ''}${notJudged > 0 ? `, ${notJudged} not judged` : ''}`;
   const names = [...new Set([...failed.map((j) => `[${j.expectation.check}] ${j.phase}`), ...stray.map((f) => `[${f.check}]`)])];
-  const lines = [bad > 0 ? `RESULT: FAILED: ${counts}: ${names.join(', ')}` : `RESULT: PASSED: ${counts}`];
-  if (recorded !== undefined) lines.push(comparison(findings, recorded));
+  const failedPart = bad > 0 ? `: failed ${names.join(', ')}` : '';
+  const lines = [interrupted ? `RESULT: INTERRUPTED: ${counts}${failedPart}` : bad > 0 ? `RESULT: FAILED: ${counts}: ${names.join(', ')}` : `RESULT: PASSED: ${counts}`];
+  if (recorded !== undefined && !interrupted) lines.push(comparison(findings, recorded));
   return lines.map(terminalSafe);
 }
 

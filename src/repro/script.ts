@@ -8,10 +8,17 @@
 import { shellQuote } from '../dialects/curl.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET } from '../signing/credentials.ts';
 import { packagePath, toolVersion } from '../package-root.ts';
+import { ANSWER_ERR, ANSWER_OUT, REQUEST_FILE } from './curl-files.ts';
 import { STEP_AGAIN, STEP_NOTHING, STEP_SEND } from './step.ts';
 import { reproSteps } from './plan.ts';
 import { headline } from './print.ts';
 import type { ReproCase } from './select.ts';
+
+/**
+ * The curl arguments the script sends each step's requests with (besides `--config`): quiet but for errors, every
+ * request of the config at once (a burst is sent in parallel).
+ */
+export const CURL_SEND_ARGS: readonly string[] = ['--silent', '--show-error', '--no-progress-meter', '--parallel', '--parallel-immediate', '--parallel-max', '100'];
 
 /** Options of {@link reproScript}. */
 export interface ScriptOptions {
@@ -86,8 +93,8 @@ export function reproScript(repro: ReproCase, options: ScriptOptions = {}): stri
     '',
     comment('Send the requests vmconform wrote (several at once for a burst); it reads the answers from the files.'),
     'send() {',
-    '  curl --config "$W/request.curl" --silent --show-error --no-progress-meter --parallel --parallel-immediate --parallel-max 100 >"$W/answer.out" 2>"$W/answer.err"',
-    '  return 0',
+    `  curl --config "$W/${REQUEST_FILE}" ${CURL_SEND_ARGS.join(' ')} >"$W/${ANSWER_OUT}" 2>"$W/${ANSWER_ERR}"`,
+    '  case $? in 130|143) interrupted ;; esac',
     '}',
     '',
     comment('vmconform repro-step with what this case needs (the hidden step command of `vmconform repro`).'),
@@ -105,16 +112,18 @@ export function reproScript(repro: ReproCase, options: ScriptOptions = {}): stri
     `      ${STEP_AGAIN}) send ;;`,
     `      ${STEP_NOTHING}) return 0 ;;`,
     '      2) exit 2 ;;',
+    '      130|143) interrupted ;;',
     '      *) exit 3 ;;',
     '    esac',
     '  done',
     '}',
     '',
-    comment('Ctrl-C: tear the instances down, say what held so far, exit 130.'),
+    comment('Ctrl-C (or a TERM): tear the instances down, say what held so far, exit 130. A child the signal ended (its'),
+    comment('exit status 130 or 143) calls it too: sh runs a trap only once the command it waits for is over.'),
     'interrupted() {',
     '  trap - INT TERM',
     ...(tears ? ['  repro_step --interrupted teardown && send'] : []),
-    `  repro_step ${recordedArgs} end`,
+    `  repro_step --interrupted ${recordedArgs} end`,
     '  exit 130',
     '}',
     'trap interrupted INT TERM',
@@ -122,7 +131,9 @@ export function reproScript(repro: ReproCase, options: ScriptOptions = {}): stri
     `printf '%s\\n' ${q(headline(row, run))}`,
     ...sends.map((s) => `step ${s.phase}`),
     `repro_step ${recordedArgs} end`,
-    'exit $?',
+    'rc=$?',
+    'case $rc in 130|143) interrupted ;; esac',
+    'exit $rc',
     '',
   ].join('\n');
 }

@@ -452,10 +452,15 @@ class Machine {
     this.judge(step, bindFindings(this.plan, STEP_CHECKS['request-id-unique']({ scope: scopeOf(this.input.row), exchanges }), undefined));
   }
 
-  /** The verdict: 0 when every expectation held, 1 otherwise. */
+  /**
+   * The verdict: 0 when every expectation held, 1 otherwise. A step the script never reached (it was interrupted)
+   * counts as not judged.
+   */
   private end(): number {
     this.judgeCase();
-    for (const line of verdictLines(this.state.judged, this.state.findings, this.input.recorded)) this.print(line);
+    const missed = this.steps.filter((s) => !this.state.done.includes(s.phase));
+    for (const step of missed) this.state.judged.push(...judgeStep(step, [], this.state.over ?? 'not reached'));
+    for (const line of verdictLines(this.state.judged, this.state.findings, this.input.recorded, this.input.interrupted === true)) this.print(line);
     return this.state.findings.length === 0 ? 0 : 1;
   }
 }
@@ -504,9 +509,10 @@ function tally(exchanges: readonly Exchange[]): string[] {
 export async function reproStep(input: StepInput): Promise<number> {
   const machine = new Machine(input);
   try {
-    if (input.interrupted === true) {
+    if (input.interrupted === true && machine.state.pending?.phase !== 'teardown') {
+      // What was in flight when the script was interrupted is not judged; the teardown's answer is.
       machine.state.pending = undefined;
-      machine.state.over ??= 'not sent: the script was interrupted';
+      machine.state.over ??= 'not judged: the script was interrupted';
     } else if (await machine.judgePending()) {
       return STEP_AGAIN;
     }
