@@ -10,7 +10,7 @@ import { newRunId, runCase } from '../engine/run-case.ts';
 import type { Finding, RecordedExchange } from '../engine/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
 import { reproSteps, type ReproStep } from './plan.ts';
-import { answerLine, expectationLines, headline, judgeStep, requestLine, stepTitle, strayLines, verdictLines, type JudgedExpectation } from './print.ts';
+import { answerLine, expectationLines, headline, judgeStep, requestLine, stepTitle, verdictLines, type JudgedExpectation } from './print.ts';
 import type { ReproCase } from './select.ts';
 
 /** A recorded request as the request it was (for its curl line). */
@@ -100,8 +100,6 @@ export async function execRepro(repro: ReproCase, credentials: Credentials, prin
     judged.push(...verdicts);
     for (const j of verdicts) for (const line of expectationLines(j)) print(line);
   }
-  const stray = findings.filter((f) => f.check === 'case-timeout' || f.check === 'engine');
-  for (const line of strayLines(stray)) print(line);
   for (const line of verdictLines(judged, findings, repro.recorded)) print(line);
   return result.status === 'passed' ? 0 : 1;
 }

@@ -108,18 +108,9 @@ function breaks(f: Finding, e: ReproExpectation): boolean {
 }
 
 /**
- * Findings that no expectation names (a case timeout, vmconform's own failure), as lines.
- *
- * @example
- * strayLines(findings.filter((f) => f.check === 'case-timeout'))
- */
-export function strayLines(stray: readonly Finding[]): string[] {
-  return stray.map((f) => terminalSafe(`   FAILED     [${f.check}] ${f.message}`));
-}
-
-/**
- * The verdict lines: how many expectations held, which failed, and whether the failure is the one the run recorded
- * (the same fingerprints); an interrupted repro says so and compares nothing.
+ * The verdict lines: findings no expectation names (a case timeout, vmconform's own failure), how many expectations
+ * held, which failed, and whether the failure is the one the run recorded (the same fingerprints); an interrupted
+ * repro says so and compares nothing.
  *
  * @example
  * verdictLines(judged, findings, { status: 'failed', fingerprints: ['zenlayer-vm/stop.single/http-status/500'] })
@@ -133,7 +124,9 @@ export function verdictLines(judged: readonly JudgedExpectation[], findings: rea
   const counts = `${held} of ${judged.length} expectations held${failed.length > 0 ? `, ${failed.length} failed` : ''}${notJudged > 0 ? `, ${notJudged} not judged` : ''}`;
   const names = [...new Set([...failed.map((j) => `[${j.expectation.check}] ${j.phase}`), ...stray.map((f) => `[${f.check}]`)])];
   const failedPart = bad > 0 ? `: failed ${names.join(', ')}` : '';
-  const lines = [interrupted ? `RESULT: INTERRUPTED: ${counts}${failedPart}` : bad > 0 ? `RESULT: FAILED: ${counts}: ${names.join(', ')}` : `RESULT: PASSED: ${counts}`];
+  // What no expectation names (a case timeout, vmconform's own failure) is shown on its own.
+  const lines = stray.map((f) => `   FAILED     [${f.check}] ${f.message}`);
+  lines.push(interrupted ? `RESULT: INTERRUPTED: ${counts}${failedPart}` : bad > 0 ? `RESULT: FAILED: ${counts}: ${names.join(', ')}` : `RESULT: PASSED: ${counts}`);
   if (recorded !== undefined && !interrupted) lines.push(comparison(findings, recorded));
   return lines.map(terminalSafe);
 }
