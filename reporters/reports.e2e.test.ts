@@ -262,7 +262,7 @@ describe('vmconform report: a merged view of several runs', () => {
     const matrix = join(dir, 'matrix');
     const out = join(dir, 'merged');
     for (const name of ['bad', 'good'] as const) cpSync(runs[name].dir, join(matrix, name), { recursive: true });
-    const r = await cli(['report', matrix, '--out-dir', out]);
+    const r = await cli(['report', matrix, '--report-dir', out]);
     const bad = await cli(['report', join(dir, 'nothing-here')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/merged 2 results\.json \(2 target run\(s\)\)/);

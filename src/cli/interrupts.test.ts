@@ -69,7 +69,7 @@ describe('Ctrl-C', () => {
   it('fuzz: the running case finishes and tears down, no new one starts, partial reports, exit 130', async () => {
     const reportDir = join(dir, 'fuzz');
     const r = await interruptWhen(
-      ['fuzz', '--dialect', 'zenlayer-vm', '--target', fuzzTarget.url, '--runs', '400', '--seed', '5', '--property', 'sequences', 'requests', '--report-dir', reportDir],
+      ['fuzz', '--dialect', 'zenlayer-vm', '--target', fuzzTarget.url, '--runs', '400', '--seed', '5', '--property', 'sequences,requests', '--report-dir', reportDir],
       // After the preflight (the seed line), while a generated case has instances seeded.
       (out) => /seed 5/.test(out) && (fuzzTarget.provider?.store.size ?? 0) > 0,
     );

@@ -13,7 +13,7 @@ import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { interruptedEarly } from '../engine/interrupt.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
-import { selectRows } from '../engine/suite-config.ts';
+import { noCaseMatches, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
@@ -135,9 +135,7 @@ export async function approachTarget(
 export async function runAction(opts: RunOptions): Promise<number> {
   const verbosity = verbosityOf(opts);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
-    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
-  }
+  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) throw new UsageError(noCaseMatches(opts.grep, [opts.dialect], casesFor(opts.dialect)));
   const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
     return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
