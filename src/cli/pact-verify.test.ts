@@ -9,9 +9,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_CONTRACTS_DIR } from '../pact/files.ts';
 import { INTERACTION_HEADER } from '../pact/generate.ts';
+import { createProvider } from '../provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { runCli, runCliInProcess, type CliRun } from '../testing/cli.ts';
 import { startFakeBroker } from '../testing/fake-broker.ts';
@@ -98,7 +100,7 @@ describe('pact verify: the preflight and the console', () => {
   }, 90_000);
 });
 
-describe('pact verify: --grep, --level and --baseline gate as run does', () => {
+describe('pact verify: --grep, --level, --baseline and --retries gate as run does', () => {
   it('a known MUST failure and a SHOULD failure under --level must pass; under --level all the SHOULD one is new', async () => {
     const args = (name: string, level: string): string[] => [
       'pact', 'verify', '--dialect', 'zenlayer-vm', '--target', wrong.url, '--grep', '^(stop\\.single|body\\.content-type\\.charset)$',
@@ -120,6 +122,30 @@ describe('pact verify: --grep, --level and --baseline gate as run does', () => {
     expect(all.stdout).toMatch(/FAIL body\.content-type\.charset \[SHOULD\]/);
     expect(all.stdout).toMatch(/RESULT: FAILED \(1 failure\(s\) beyond the baseline/);
   }, 90_000);
+
+  it('--retries verifies a failed case again: one that then passes is flaky and passes the gate', async () => {
+    let stops = 0;
+    // The first StopInstances answers 500; every later request is the reference provider's.
+    const once = await startProviderServer({
+      dialect: 'zenlayer-vm',
+      handlers: [
+        http.post('*/api/v2/vm', ({ request }) => {
+          if (request.headers.get('x-zc-action') !== 'StopInstances' || stops++ > 0) return undefined;
+          return HttpResponse.json({ requestId: 'r-1', code: 'INTERNAL', message: 'try again' }, { status: 500 });
+        }),
+        ...createProvider('zenlayer-vm', { transitionMs: 50 }).handlers,
+      ],
+    });
+    try {
+      const r = await cli(['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', once.url, '--grep', '^stop\\.single$', '--retries', '1', '--report-dir', join(dir, 'flaky')]);
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain('retry 1 of 1: 1 failed case(s) again');
+      const doc = JSON.parse(readFileSync(join(dir, 'flaky', 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string; gate: string; previousAttempts?: { status: string }[] }[] }[] };
+      expect(doc.runs[0]?.cases).toMatchObject([{ id: 'stop.single', status: 'passed', gate: 'flaky', previousAttempts: [{ status: 'failed' }] }]);
+    } finally {
+      await once.close();
+    }
+  }, 60_000);
 });
 
 describe('pact verify --pact and a Pact Broker', () => {
