@@ -10,6 +10,8 @@ import type { ResultsCase, ResultsRun } from './results-json.ts';
 
 /** One cause shared by several cases of a run: its fingerprint pattern (the case id replaced by `*`) and rule. */
 export interface Cause {
+  /** What tells this cause from others ({@link causeOf}'s key). */
+  readonly key: string;
   /** The fingerprint with `*` for the case id, e.g. `zenlayer-vm/` `*` `/request-id-present/200` (without the spaces). */
   readonly pattern: string;
   readonly check: Finding['check'];
@@ -52,8 +54,26 @@ export function causeOf(f: Finding): { key: string; pattern: string } | undefine
   if (typeof fingerprint !== 'string' || !fingerprint.startsWith(prefix)) return undefined;
   const answer = fingerprint.slice(prefix.length);
   if (answer === '' || answer === 'none') return undefined;
+  // Checks of an answer's shape find the same fault whatever the answer's code: one cause across codes and envelopes
+  // (a target that drops its request id is one bucket, not one per error code), told apart by what they found.
+  if (SHAPE_CHECKS.has(f.check)) {
+    const pattern = `${f.dialect}/*/${f.check}/*`;
+    return { key: `${pattern} ${shapeOf(f.message)}`, pattern };
+  }
   const pattern = `${f.dialect}/*/${f.check}/${answer}`;
   return { key: `${pattern} ${f.rule}`, pattern };
+}
+
+/** The checks that judge an answer's shape, not which answer it was. */
+const SHAPE_CHECKS: ReadonlySet<string> = new Set(['request-id-present', 'schema-valid']);
+
+/** A message with what differs from answer to answer taken out (the answer's description, ids, quoted text, numbers). */
+function shapeOf(message: string): string {
+  return message
+    .replace(/ \((HTTP \d{3}|no answer).*$/s, '')
+    .replace(/"(?:[^"\\]|\\.)*"/g, '"..."')
+    .replace(/\b(ins|vm|bmc|i)-[a-z0-9]+\b/g, '<id>')
+    .replace(/\d+/g, '#');
 }
 
 /**
@@ -97,7 +117,9 @@ export function bucketsOf(cases: readonly ResultsCase[], findingsOf: (c: Results
         const e = byCause.get(key);
         const first = e?.findings[0];
         if (!e || !first) throw new Error(`unreachable: cause ${key} without findings`);
-        return { pattern: e.pattern, check: first.check, rule: first.rule, findings: e.findings.filter((f) => f.caseId === first.caseId) };
+        // The rules of every finding of the cause (a shape cause spans envelopes: envelope:success, envelope:error).
+        const rule = [...new Set(e.findings.map((f) => f.rule))].join(', ');
+        return { key, pattern: e.pattern, check: first.check, rule, findings: e.findings.filter((f) => f.caseId === first.caseId) };
       }),
       cases: b.cases,
       ...(shortest ? { example: { caseId: shortest.caseId, curl: shortest.curl } } : {}),
@@ -144,7 +166,7 @@ export function newFailureBuckets(cases: readonly ResultsCase[]): Bucketed {
  */
 export function bucketHolding(f: Finding, buckets: readonly Bucket[] | undefined): Bucket | undefined {
   const cause = causeOf(f);
-  return cause ? buckets?.find((b) => b.causes.some((x) => x.pattern === cause.pattern && x.rule === f.rule)) : undefined;
+  return cause ? buckets?.find((b) => b.causes.some((x) => x.key === cause.key)) : undefined;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { Finding } from '../src/engine/types.ts';
 import { bucketHolding, bucketsOf, causeOf, curlOnce, failsForAnotherReason, type Bucket } from './buckets.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
 import { terminalSafe } from './safe-text.ts';
+import { compactSource } from '../src/engine/assertions.ts';
 
 // Characters outside XML 1.0's Char production (and lone surrogates) cannot be escaped, only replaced.
 // eslint-disable-next-line no-control-regex
@@ -52,6 +53,12 @@ type RunBuckets = ReadonlyMap<ResultsCase, readonly Bucket[]>;
 function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string[] {
   if (findings.length === 0) return [fallback];
   const showCurl = curlOnce(findings);
+  // A bucket's example request shows once, after its last finding here.
+  const lastOfBucket = new Map<Bucket, number>();
+  findings.forEach((f, i) => {
+    const b = bucketHolding(f, buckets);
+    if (b !== undefined) lastOfBucket.set(b, i);
+  });
   return findings.map((f, i) => {
     const b = bucketHolding(f, buckets);
     const lead = b?.cases[0];
@@ -59,15 +66,27 @@ function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: st
     // The other cases of a bucket point to its first, which says it all once.
     if (b !== undefined && lead !== c) return `[${f.check}] one cause in ${b.cases.length} cases of this run (${pattern}): see ${lead?.id ?? ''}, which lists them`;
     const note = b === undefined ? '' : `\n  one cause in ${b.cases.length} cases of this run (${pattern}, rule ${f.rule}): ${b.cases.map((x) => x.id).join(', ')}`;
-    const curl = showCurl[i] && f.curl ? `\n  ${f.curl}` : '';
+    // A bucket's request: the shortest of its cases' (they differ only in their ids).
+    const example = b?.example;
+    const curl =
+      example !== undefined ? (lastOfBucket.get(b as Bucket) === i ? `\n  request of ${example.caseId}: ${example.curl}` : '') : showCurl[i] && f.curl ? `\n  ${f.curl}` : '';
     return `[${f.check}] ${f.message}${note}${curl}`;
   });
+}
+
+/** What a case says whose every finding another case tells in full: one line naming those cases and their causes. */
+function followerLine(buckets: readonly Bucket[]): string {
+  const parts = buckets.map((b) => `${b.cases[0]?.id ?? ''} (${b.causes.map((x) => x.check).join(', ')}; one cause in ${b.cases.length} cases)`);
+  return `the same causes as ${parts.join(' and ')}, which say them in full`;
 }
 
 function firstLine(findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string {
   const f = findings[0];
   const b = f ? bucketHolding(f, buckets) : undefined;
-  return (f ? `[${f.check}] ${f.message}${b ? ` (one cause in ${b.cases.length} cases)` : ''}` : fallback).slice(0, 1000);
+  if (!f) return fallback.slice(0, 300);
+  const note = b ? ` (one cause in ${b.cases.length} cases)` : '';
+  const message = f.message.length + note.length > 280 ? `${f.message.slice(0, 280 - note.length)}...` : f.message;
+  return `[${f.check}] ${message}${note}`;
 }
 
 /** Findings of a case as the gate saw them: its own, or for a passing flaky case those of its last failed attempt. */
@@ -89,13 +108,9 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets): Record<
     '@_name': xmlText(c.id),
     '@_time': seconds(c.durationMs),
     '@_file': `src/cases/${run.dialect}.ts`,
+    // The document lines only (`NNN_<hex>.txt:L`, a pin's first words): results.json and report.html quote them.
     properties: {
-      property: [
-        prop('level', c.level),
-        prop('docRef', c.docRef),
-        prop('gate', c.gate),
-        ...(c.rules.length > 0 ? [prop('rules', c.rules.join(', '))] : []),
-      ],
+      property: [prop('level', c.level), prop('docRef', compactSource(c.docRef)), prop('gate', c.gate)],
     },
   };
   const attempts = c.previousAttempts ?? [];
@@ -103,11 +118,18 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets): Record<
   if (c.failsRun) {
     const findings = gatedFindings(c);
     const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed', mine) : (c.gateReason ?? 'flaky');
+    const follower = mine !== undefined && mine.length > 0 && mine.every((b) => b.cases[0] !== c) && findings.every((f) => bucketHolding(f, mine) !== undefined);
+    const leadCase = follower ? mine[0]?.cases[0] : undefined;
     el['failure'] = {
-      '@_message': xmlText(lead.slice(0, 1000)),
+      '@_message': xmlText(follower && leadCase ? `[${findings[0]?.check ?? 'failed'}] the cause of ${leadCase.id}, which says it in full (one cause in ${mine[0]?.cases.length ?? 0} cases)` : lead.slice(0, 300)),
       '@_type': c.status === 'failed' ? 'vmconform.finding' : 'vmconform.flaky',
-      // The gate's reason when it says more than "a new failure" (flaky, or a known case failing for a different reason).
-      '#text': xmlText(`${c.title}\n${c.docRef}${c.gateReason && c.gateReason !== NEW_FAILURE ? `\n${c.gateReason}` : ''}\n\n${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`),
+      // A case whose every finding another case of its bucket tells in full says only where; the gate's reason when it
+      // says more than "a new failure" (flaky, or a known case failing for a different reason).
+      '#text': xmlText(
+        follower
+          ? followerLine(mine)
+          : `${c.title}\n${c.gateReason && c.gateReason !== NEW_FAILURE ? `${c.gateReason}\n` : ''}${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`,
+      ),
     };
   } else if (c.status === 'failed') {
     // Known (baseline) or an ungated SHOULD failure: reported, not failing; the findings stay readable.

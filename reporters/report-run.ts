@@ -3,6 +3,7 @@
  * the results against the baseline, build the results document, write every report file. One place, so every
  * command's reports and exit code agree.
  */
+import type { Leftover } from '../src/engine/seed-ledger.ts';
 import type { DialectName } from '../src/dialects/types.ts';
 import { gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
@@ -30,6 +31,8 @@ export interface ReportRunInput {
   /** Where to write the report files; nothing is written when absent. */
   readonly reportDir?: string;
   readonly interrupted?: boolean;
+  /** A second signal quit at once, leaving these instances seeded. */
+  readonly leftovers?: readonly Leftover[];
   readonly errors?: readonly string[];
 }
 
@@ -51,6 +54,7 @@ export function reportRun(input: ReportRunInput): RunOutcome {
     retries: input.retries ?? 0,
     ...(input.baselineFile !== undefined ? { baselineFile: input.baselineFile } : {}),
     interrupted: input.interrupted === true,
+    ...(input.leftovers !== undefined ? { leftovers: input.leftovers } : {}),
     errors: input.errors ?? [],
   });
   const files = input.reportDir !== undefined ? writeReports(input.reportDir, doc) : [];

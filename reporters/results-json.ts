@@ -3,6 +3,7 @@
  * {@link CaseResult}s and its gate verdict only, never re-judged. Every other report (JUnit, summaries, HTML, HAR,
  * compare) reads this document.
  */
+import type { Leftover } from '../src/engine/seed-ledger.ts';
 import type { DialectName } from '../src/dialects/types.ts';
 import type { CaseGate, GateResult } from '../src/engine/baseline.ts';
 import { checkVersioned, readJsonFile, type VersionedKind } from '../src/engine/json-file.ts';
@@ -81,6 +82,8 @@ export interface ResultsDocument {
   readonly gate: ResultsGate;
   /** True when the run was interrupted (Ctrl-C): the cases not run are missing. */
   readonly interrupted?: boolean;
+  /** A second signal quit at once: the instances it left seeded on the target, per provider-state endpoint. */
+  readonly leftovers?: readonly Leftover[];
   readonly runs: readonly ResultsRun[];
   /** Problems outside any case (the suite failed to load, unhandled errors): the run cannot be trusted. */
   readonly errors: readonly string[];
@@ -102,6 +105,7 @@ export interface BuildResultsInput {
   readonly retries?: number;
   readonly baselineFile?: string;
   readonly interrupted?: boolean;
+  readonly leftovers?: readonly Leftover[];
   readonly errors?: readonly string[];
   readonly version?: string;
 }
@@ -168,6 +172,7 @@ export function buildResults(input: BuildResultsInput): ResultsDocument {
       counts,
     },
     ...(input.interrupted ? { interrupted: true } : {}),
+    ...(input.leftovers !== undefined ? { leftovers: input.leftovers } : {}),
     runs,
     errors: input.errors ?? [],
   };

@@ -4,6 +4,7 @@
  * while it works; at the end it asks the engine's gate for the verdict, writes every report file and prints the
  * summary, and keeps the outcome for the CLI.
  */
+import type { Leftover } from '../src/engine/seed-ledger.ts';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { DialectName } from '../src/dialects/types.ts';
@@ -101,6 +102,30 @@ export class VmconformReporter implements Reporter {
   }
 
   private interrupted = false;
+  /** Results as cases finish (completion order): what a run that quits at once can still report. */
+  private readonly finished: CaseResult[] = [];
+
+  /**
+   * A second signal quits at once: write the reports of the cases finished so far (the run interrupted, with the
+   * instances it left seeded) synchronously, before the process exits.
+   */
+  abandon(leftovers: readonly Leftover[]): void {
+    this.progress.stop();
+    reportRun({
+      runId: this.options.runId,
+      startedAt: this.startedAt,
+      targets: this.options.targets,
+      results: this.finished,
+      baseline: this.options.baseline,
+      ...(this.options.baselineFile !== undefined ? { baselineFile: this.options.baselineFile } : {}),
+      ...this.gateOptions(),
+      retries: this.options.retries ?? 0,
+      ...(this.options.reportDir !== undefined ? { reportDir: this.options.reportDir } : {}),
+      interrupted: true,
+      leftovers,
+      errors: [...this.errors, 'quit at once at a second signal: the cases still running were not finished and are missing'],
+    });
+  }
 
   /** The run was interrupted: the cases that did not start are reported as not run, the run as interrupted. */
   interrupt(): void {
@@ -144,6 +169,7 @@ export class VmconformReporter implements Reporter {
   onTestCaseResult(testCase: TestCase): void {
     const r = caseResultOf(testCase);
     if (!r) return;
+    this.finished.push(r);
     const v = caseVerdict(r, this.entryOf(r), this.gateOptions());
     this.progress.finished(r.dialect, r.status === 'failed', v.failsRun);
   }

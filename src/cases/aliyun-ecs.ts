@@ -253,14 +253,14 @@ const specific: CaseRow[] = [
     'fail-region',
     'DryRun=true without the required RegionId answers a client error (the real call\'s) and changes nothing',
     [DOC.region, PINS.noCodeClientError],
-    ['param:DryRun', 'resolution:dryrun-failure-real-error', UNDOCUMENTED],
+    ['resolution:dryrun-failure-real-error', UNDOCUMENTED],
     { instances: [running()], steps: [callStep(stopCall(['a'], { params: DRY_RUN, region: null }), { result: 'client-error', notCodes: [DRYRUN_SUCCESS], stopped: [] })] },
   ),
   dryRunFailRow(
     'fail-too-many',
     'DryRun=true with 101 ids answers a client error (the real call\'s) and changes nothing',
     [DOC.batch, PINS.noCodeClientError],
-    ['param:DryRun', 'resolution:dryrun-failure-real-error', UNDOCUMENTED],
+    ['resolution:dryrun-failure-real-error', UNDOCUMENTED],
     {
       instances: seedMany('n', 101, 'Running'),
       steps: [callStep(stopCall(aliases('n', 101), { params: DRY_RUN }), { result: 'client-error', notCodes: [DRYRUN_SUCCESS], stopped: [] })],

@@ -10,6 +10,7 @@ import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import { newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { openSeedLedger } from '../engine/seed-ledger.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, UsageError } from '../errors.ts';
 import { fuzzPropertiesOf } from '../fuzz/model.ts';
 import type { FuzzOptions, FuzzReport } from '../fuzz/properties.ts';
@@ -54,6 +55,8 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   say(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}${concurrency > 1 ? `  concurrency ${concurrency}` : ''}`);
   // fast-check loads only for a fuzz run.
   const { runFuzz, FuzzEngineError } = await import('../fuzz/properties.ts');
+  // The seed ledger lets a second signal say which instances it left seeded.
+  const ledger = openSeedLedger();
   const interrupts = watchInterrupts('finishing the running case and its teardown');
   const options: FuzzOptions = {
     target: {
@@ -82,6 +85,7 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
     return EXIT_INTERNAL;
   } finally {
     interrupts.dispose();
+    ledger.close();
   }
   const interrupted = interrupts.signal.aborted;
   const outcome = reportRun({

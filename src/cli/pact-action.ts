@@ -11,6 +11,7 @@ import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { openSeedLedger } from '../engine/seed-ledger.ts';
 import { noCaseMatches, NOT_RUN_INTERRUPTED, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE, RunInterrupted, UsageError, VmconformError } from '../errors.ts';
@@ -141,6 +142,8 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   say(`pact verify ${broker !== undefined ? `the pacts of ${broker.providerName} in ${broker.url}` : contractPath} against ${opts.target} (states ${statesUrl})`);
   const { verifyInChild } = await import('../pact/isolated.ts');
   const env = caEnvironment(opts.ca);
+  // The seed ledger lets a second signal say which instances it left seeded.
+  const ledger = openSeedLedger();
   const interrupts = watchInterrupts('tearing down the instances set up so far');
   const only = opts.grep !== undefined ? selected.map((r) => r.id) : undefined;
   const verify = (ids: readonly string[] | undefined, source: BrokerSource | undefined): Promise<PactVerifyOutcome> =>
@@ -190,6 +193,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     results = selected.map((row) => ({ ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
   } finally {
     interrupts.dispose();
+    ledger.close();
   }
   const { doc, verdict, files } = reportRun({
     runId: newRunId(),

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXIT_INTERRUPTED } from '../errors.ts';
+import { formatLeftovers, leftoversOf, SEED_LEDGER_ENV, type Leftover } from './seed-ledger.ts';
 
 /** A clean-stop request in progress: `signal` aborts at the first Ctrl-C; `dispose` removes the handlers. */
 export interface InterruptWatch {
@@ -108,7 +109,7 @@ export function guardStartup(): () => void {
   if (guard === undefined) {
     const controller = new AbortController();
     const remove = listen((why) => {
-      if (early !== undefined) process.exit(EXIT_INTERRUPTED);
+      if (early !== undefined) quitAtOnce();
       early = why;
       process.stderr.write(`\nvmconform: interrupted (${why}): no case will start (again to quit at once)\n`);
       controller.abort();
@@ -128,15 +129,39 @@ export function interruptedEarly(): boolean {
 }
 
 /**
+ * The second signal: say which seeded instances are left (the seed ledger, when the command keeps one), let the
+ * command write what it can (`onSecond`, synchronous), and exit 130.
+ */
+function quitAtOnce(onSecond?: (leftovers: readonly Leftover[]) => void): never {
+  const file = process.env[SEED_LEDGER_ENV];
+  let leftovers: Leftover[] = [];
+  if (file !== undefined && file !== '') {
+    try {
+      leftovers = leftoversOf(readFileSync(file, 'utf8'));
+    } catch {
+      leftovers = [];
+    }
+    process.stderr.write(formatLeftovers(leftovers));
+  }
+  try {
+    onSecond?.(leftovers);
+  } catch {
+    // quitting at once: what could not be written is lost
+  }
+  process.exit(EXIT_INTERRUPTED);
+}
+
+/**
  * Watch SIGINT, SIGTERM and the parent process: the first prints `message` on stderr, aborts `signal` and calls
- * `onFirst`; the second exits 130 at once. When a signal already arrived since {@link guardStartup}, the watch starts
+ * `onFirst`; the second says which seeded instances are left (when a seed ledger is open, src/engine/seed-ledger.ts),
+ * calls `onSecond` with them (synchronous: write what can be written) and exits 130 at once. When a signal already arrived since {@link guardStartup}, the watch starts
  * aborted (and `onFirst` runs at once).
  *
  * @example
  * const watch = watchInterrupts('finishing the running case and its teardown');
  * try { await work(watch.signal); } finally { watch.dispose(); }
  */
-export function watchInterrupts(message: string, onFirst?: () => void): InterruptWatch {
+export function watchInterrupts(message: string, onFirst?: () => void, onSecond?: (leftovers: readonly Leftover[]) => void): InterruptWatch {
   guard?.dispose();
   guard = undefined;
   const controller = new AbortController();
@@ -145,7 +170,7 @@ export function watchInterrupts(message: string, onFirst?: () => void): Interrup
     onFirst?.();
   };
   const remove = listen((why) => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    if (controller.signal.aborted) quitAtOnce(onSecond);
     process.stderr.write(`\nvmconform: interrupted (${why}): ${message} (again to quit at once)\n`);
     first();
   });

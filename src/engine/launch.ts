@@ -12,6 +12,7 @@ import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconfo
 import type { Credentials } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
 import { watchInterrupts } from './interrupt.ts';
+import { openSeedLedger } from './seed-ledger.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
 import type { Verbosity } from '../../reporters/summary.ts';
@@ -136,16 +137,23 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
   // down, the reports are written. A second signal ends the process at once. vitest's own handlers would end the
   // process on the first signal (and its cancel stops the workers mid-case, before teardown): ours replace them.
   for (const sig of signals) for (const l of process.listeners(sig)) if (!ownListeners.has(l)) process.off(sig, l);
-  const interrupts = watchInterrupts('finishing the running cases and their teardown', () => {
-    writeFileSync(interruptFlag, '');
-    reporter.interrupt();
-  });
+  // Every setup and teardown of the run goes to the seed ledger, so a second signal can say what it left behind.
+  const ledger = openSeedLedger();
+  const interrupts = watchInterrupts(
+    'finishing the running cases and their teardown',
+    () => {
+      writeFileSync(interruptFlag, '');
+      reporter.interrupt();
+    },
+    (leftovers) => reporter.abandon(leftovers),
+  );
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);
     await vitest.start([SUITE_FILE]);
   } finally {
     interrupts.dispose();
     await vitest.close();
+    ledger.close();
     rmSync(flagDir, { recursive: true, force: true });
   }
   const outcome = reporter.outcome;

@@ -8,6 +8,7 @@ import { sendWire } from '../dialects/transport.ts';
 import type { WireRequest, WireResponse } from '../dialects/types.ts';
 import { ProviderStateError } from '../errors.ts';
 import { currentExchangeLog } from './exchange-log.ts';
+import { recordSeeds } from './seed-ledger.ts';
 
 /** The state name of the protocol. */
 export const STATE_NAME = 'instances exist';
@@ -145,6 +146,8 @@ export async function setupInstances(
   instances: readonly SeedInstance[],
   timeoutMs = 10_000,
 ): Promise<IdAssignments> {
+  // Named in the seed ledger before it is sent: a second Ctrl-C while it is in flight still lists these ids.
+  recordSeeds('setup', statesUrl, instances.map((i) => i.id));
   const { response, curl } = await post(
     statesUrl,
     {
@@ -157,6 +160,11 @@ export async function setupInstances(
     timeoutMs,
   );
   const read = readIdMap(response.bodyText, instances.map((i) => i.id));
+  // The ledger named the requested ids before the setup was sent; the ones the target renamed go under its ids.
+  if (read.ok && read.map.size > 0) {
+    recordSeeds('teardown', statesUrl, [...read.map.keys()]);
+    recordSeeds('setup', statesUrl, [...read.map.values()]);
+  }
   if (!read.ok) {
     throw new ProviderStateCallError(`provider-state setup: the reply's id map cannot be used: ${read.problem}`, response.status, truncate(response.bodyText), curl);
   }
@@ -174,4 +182,5 @@ export async function teardownInstances(
     { action: 'teardown', state: STATE_NAME, params: { instances: ids.map((id) => ({ id })) } },
     timeoutMs,
   );
+  recordSeeds('teardown', statesUrl, ids);
 }

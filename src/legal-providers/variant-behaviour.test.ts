@@ -44,7 +44,7 @@ describe('legal variants make their choice', () => {
     expect((error.outcome?.body as { Response: { Error: { ExtraInfo?: unknown } } }).Response.Error.ExtraInfo).toBeDefined();
     const xml = await probe('extra-fields', 'aliyun-ecs', [{ id: ali(1), status: 'Running' }]);
     const x = await xml.call({ operation: 'StopInstances', instanceIds: [ali(9)], format: 'XML' });
-    expect(x.response?.bodyText).toMatch(/<Error>.*<ExtraInfo>vmconform legal variant<\/ExtraInfo>.*<\/Error>$/);
+    expect(x.response?.bodyText).toMatch(/<Error>.*<ExtraInfo>true<\/ExtraInfo><extra_flag>vmconform legal variant<\/extra_flag><\/Error>$/);
   });
 
   it('other-request-ids-and-order: another request-id format, lists reversed, plain content types', async () => {

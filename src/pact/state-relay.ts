@@ -9,6 +9,7 @@
  * up (Pact's verifier sends no teardown after a failed setup). A state URL the relay cannot reach is answered 400, so
  * the verifier does not retry. An interrupt tears down every setup no teardown has followed yet.
  */
+import { recordSeeds } from '../engine/seed-ledger.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toCurl } from '../dialects/curl.ts';
@@ -119,7 +120,12 @@ export async function startStatesRelay(options: StatesRelayOptions, records: Int
       // The verifier's teardown repeats the setup's params: the target gets the teardown naming its own ids.
       const teardown = action === 'teardown' ? outstanding.get(params) : undefined;
       if (action === 'teardown') outstanding.delete(params);
+      // A setup is named in the seed ledger before it is sent (a second Ctrl-C while it is in flight still lists it).
+      if (action === 'setup') recordSeeds('setup', options.statesUrl, requested);
       const { call, response } = await relay(key, action, teardown ?? body);
+      if (action === 'teardown' && teardown !== undefined && response && response.status >= 200 && response.status < 300) {
+        recordSeeds('teardown', options.statesUrl, requestedIdsOf(JSON.parse(teardown) as Record<string, unknown>));
+      }
       if (!response) {
         answer(res, 400, { error: `vmconform could not reach the provider-state URL: ${call.transportError ?? ''}` });
         return;
@@ -147,6 +153,10 @@ export async function startStatesRelay(options: StatesRelayOptions, records: Int
         return;
       }
       outstanding.set(params, JSON.stringify(teardownWithTargetIds(parsed, read.map)));
+      if (read.map.size > 0) {
+        recordSeeds('teardown', options.statesUrl, [...read.map.keys()]);
+        recordSeeds('setup', options.statesUrl, [...read.map.values()]);
+      }
       if (key !== undefined && read.map.size > 0) {
         const record = records.get(key) ?? { stateCalls: [] };
         records.set(key, { ...record, ids: read.map });
@@ -167,7 +177,12 @@ export async function startStatesRelay(options: StatesRelayOptions, records: Int
       closing = true;
       const bodies = [...outstanding.values()];
       outstanding.clear();
-      await Promise.all(bodies.map((b) => sendWire(stateRequest(b), timeout)));
+      await Promise.all(
+        bodies.map(async (b) => {
+          const sent = await sendWire(stateRequest(b), timeout);
+          if (sent.response && sent.response.status >= 200 && sent.response.status < 300) recordSeeds('teardown', options.statesUrl, requestedIdsOf(JSON.parse(b) as Record<string, unknown>));
+        }),
+      );
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,14 +1,16 @@
 /**
  * Building blocks for providers that differ from the reference provider in one chosen way: the deliberately wrong
- * providers (`src/wrong-providers/`) and the legal variants (`src/legal-providers/`). A variant is the reference
- * provider with overridden options (`ProviderOptions.rules`, timing, rate limit) or with one msw handler in front of
- * the reference handlers (first match wins), which may rewrite the request, the answer, or both. Nothing here judges.
+ * providers (`src/wrong-providers/`), the legal perturbations (`src/legal-providers/`) and the rule flips
+ * (`src/rule-flips/`). A variant is the reference provider with overridden options (`ProviderOptions.rules`, timing,
+ * rate limit) or with handlers in front of the reference handlers, which may rewrite the request, the answer, or
+ * both. As data ({@link VariantSpec}: options plus a stack of {@link Layer}s) variants compose: a rule flip combined
+ * with legal perturbations is one spec. Nothing here judges.
  */
 import { getResponse, http, type RequestHandler } from 'msw';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { DialectName } from '../dialects/types.ts';
 import { createProvider, dialectError, type Provider, type ProviderOptions } from '../provider/handlers.ts';
-import type { ErrorKey } from '../provider/rules.ts';
+import type { ErrorKey, ErrorSpec, RulesOverride } from '../provider/rules.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { PROVIDER_STATES_PATH } from '../provider/states.ts';
 
@@ -62,6 +64,125 @@ export function startWithHandler(
       (await getResponse(provider.handlers, request)) ?? new Response('no handler', { status: 404 });
     return startProviderServer({ ...options, handlers: [make(forward, provider), ...provider.handlers] });
   };
+}
+
+/**
+ * One step in front of the reference provider: gets a request, the next step (in the end the reference handlers of
+ * the same provider) and the provider itself; answers by itself, or forwards a request and returns (or rewrites) the
+ * answer.
+ */
+export type Layer = (request: Request, next: Forward, provider: Provider) => Promise<Response>;
+
+/** A variant as data: options of the reference provider plus layers in front of it, outermost first. */
+export interface VariantSpec {
+  /** Overridden options of the reference provider (rules, timing, rate limit, base path). */
+  readonly options?: ProviderOptions;
+  /** Handlers in front of the reference, outermost first (the first sees the request first and the answer last). */
+  readonly layers?: readonly Layer[];
+}
+
+/**
+ * Start a variant given as data. Without layers the reference provider serves directly (the fast path).
+ *
+ * @example
+ * const start = startSpec('zenlayer-vm', { options: { transitionMs: 0 }, layers: [apiOnly(async (r, next) => next(r))] });
+ */
+export function startSpec(dialect: DialectName, spec: VariantSpec): StartVariant {
+  const layers = spec.layers ?? [];
+  if (layers.length === 0) return startWithOptions(dialect, spec.options ?? {});
+  return startWithHandler(
+    dialect,
+    (forward, provider) => {
+      const chain = layers.reduceRight<Forward>((next, layer) => (request) => layer(request, next, provider), forward);
+      return everyRequest(chain);
+    },
+    spec.options ?? {},
+  );
+}
+
+/** A layer that acts on API requests only: provider-state requests go straight on. */
+export function apiOnly(layer: Layer): Layer {
+  return (request, next, provider) => (isStatesRequest(request) ? next(request) : layer(request, next, provider));
+}
+
+function mergeRules(a: RulesOverride | undefined, b: RulesOverride | undefined): RulesOverride | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const merged = { ...a, ...b };
+  if (a.codes !== undefined || b.codes !== undefined) Object.assign(merged, { codes: { ...a.codes, ...b.codes } });
+  if (a.lifecycle !== undefined || b.lifecycle !== undefined) Object.assign(merged, { lifecycle: { ...a.lifecycle, ...b.lifecycle } });
+  if (a.statusPage !== undefined || b.statusPage !== undefined) Object.assign(merged, { statusPage: { ...a.statusPage, ...b.statusPage } });
+  return merged;
+}
+
+/**
+ * Options `over` laid on options `base`: `over` wins field by field, rules (and their codes, lifecycle and paging)
+ * merge field by field.
+ *
+ * @example
+ * mergeOptions({ rules: { codes: { notFound: a } } }, { rules: { codes: { malformedId: b } } }) // both codes
+ */
+export function mergeOptions(base: ProviderOptions, over: ProviderOptions): ProviderOptions {
+  const rules = mergeRules(base.rules, over.rules);
+  return rules === undefined ? { ...base, ...over } : { ...base, ...over, rules };
+}
+
+/**
+ * The knobs options set, as paths (`transitionMs`, `rules.notReadyWords`, `rules.codes.notFound`...): two option sets
+ * touch the same behaviour when their knobs meet.
+ *
+ * @example
+ * optionKnobs({ transitionMs: 0, rules: { codes: { notFound: spec } } }) // ['transitionMs', 'rules.codes.notFound']
+ */
+export function optionKnobs(options: ProviderOptions): string[] {
+  const knobs: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (key !== 'rules') {
+      knobs.push(key);
+      continue;
+    }
+    for (const [rule, setting] of Object.entries(value as RulesOverride)) {
+      if (setting === undefined) continue;
+      if (rule === 'codes' || rule === 'lifecycle' || rule === 'statusPage') {
+        for (const inner of Object.keys(setting as object)) knobs.push(`rules.${rule}.${inner}`);
+      } else {
+        knobs.push(`rules.${rule}`);
+      }
+    }
+  }
+  return knobs;
+}
+
+/** The status-query actions of the five dialects (tencent, zenlayer-vm; zenlayer-bmc; aliyun). */
+export const STATUS_ACTIONS: ReadonlySet<string> = new Set(['DescribeInstancesStatus', 'DescribeInstances', 'DescribeInstanceStatus']);
+
+/** Whether a dialect is one of Tencent's. */
+export const isTencent = (d: DialectName): boolean => d === 'tencent-cvm-api2' || d === 'tencent-cvm-api3';
+/** Whether a dialect is one of Zenlayer's. */
+export const isZenlayer = (d: DialectName): boolean => d === 'zenlayer-vm' || d === 'zenlayer-bmc';
+
+/** Whether a request is a StopInstances call. */
+export async function isStopRequest(request: Request): Promise<boolean> {
+  return (await actionOf(request)) === 'StopInstances';
+}
+
+/** Whether a request is a status query (of any dialect). */
+export async function isStatusRequest(request: Request): Promise<boolean> {
+  return STATUS_ACTIONS.has((await actionOf(request)) ?? '');
+}
+
+/**
+ * The request-level situations no document names a code for (DESIGN.md §3 "Where the documents name no error code"),
+ * per dialect family: a legal provider answers them with any code (any 4xx outside Tencent).
+ *
+ * @example
+ * undocumentedKeys('tencent-cvm-api2') // ['invalidParameter', 'emptyIds', 'unknownAction']
+ */
+export function undocumentedKeys(dialect: DialectName): ErrorKey[] {
+  // A wrong tencent Version is documented (000:41, 002:83: InvalidParameterValue).
+  if (isTencent(dialect)) return ['invalidParameter', 'emptyIds', 'unknownAction'];
+  const keys: ErrorKey[] = ['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion'];
+  return isZenlayer(dialect) ? [...keys, 'malformedId'] : keys;
 }
 
 /** Whether a request goes to the provider-state endpoint (never to the API). */
@@ -150,9 +271,21 @@ export type Json = unknown;
 
 const XML_OPTIONS = { ignoreAttributes: true, parseTagValue: false, trimValues: true } as const;
 
+/** Whether an answer body is XML: its content type says so, or (a header that lies or is absent) it starts with `<`. */
+export function isXmlBody(text: string, contentType: string): boolean {
+  return /xml/i.test(contentType) || text.trimStart().startsWith('<');
+}
+
+/** A Fetch response with a text body that gets no content type by default (the Fetch API adds one to a string body). */
+export function textResponse(text: string, status: number, headers: Headers): Response {
+  headers.delete('content-length');
+  return new Response(status === 204 || status === 304 ? null : new TextEncoder().encode(text), { status, headers });
+}
+
 /**
  * An answer with its body rewritten: JSON bodies as parsed values, XML bodies as the object fast-xml-parser makes of
- * them (rebuilt as XML afterwards). Status and headers stay, except a content type `contentType` replaces.
+ * them (rebuilt as XML afterwards). Status and headers stay, except a content type `contentType` replaces. The format
+ * is told by the content type or, when that says neither, by the body itself.
  */
 export async function rewriteAnswer(
   answer: Response,
@@ -163,30 +296,37 @@ export async function rewriteAnswer(
   const original = answer.headers.get('content-type') ?? '';
   const headers = new Headers(answer.headers);
   if (contentType) headers.set('content-type', contentType(original));
-  headers.delete('content-length');
-  if (/xml/i.test(original)) {
+  if (isXmlBody(text, original)) {
     const parsed = new XMLParser(XML_OPTIONS).parse(text) as Record<string, unknown>;
     const { ['?xml']: declaration, ...rest } = parsed;
     const edited = edit(rest, 'xml') as Record<string, unknown>;
     const xml = new XMLBuilder({ format: false }).build(edited) as string;
-    return new Response(`${declaration === undefined ? '' : '<?xml version="1.0" encoding="UTF-8"?>'}${xml}`, { status: answer.status, headers });
+    return textResponse(`${declaration === undefined ? '' : '<?xml version="1.0" encoding="UTF-8"?>'}${xml}`, answer.status, headers);
   }
   let body: Json;
   try {
     body = JSON.parse(text);
   } catch {
-    return new Response(text, { status: answer.status, headers });
+    return textResponse(text, answer.status, headers);
   }
-  return new Response(JSON.stringify(edit(body, 'json')), { status: answer.status, headers });
+  return textResponse(JSON.stringify(edit(body, 'json')), answer.status, headers);
 }
 
-/** Apply `fn` to every plain object in a JSON value, deepest first, and return the rebuilt value. */
-export function mapObjects(value: Json, fn: (obj: Record<string, unknown>, key: string | undefined) => Record<string, unknown>, key?: string): Json {
-  if (Array.isArray(value)) return value.map((v) => mapObjects(v, fn, key));
+/**
+ * Apply `fn` to every plain object in a JSON value, deepest first, and return the rebuilt value. `fn` gets the key the
+ * object sits under (`undefined` at the top) and its path of keys from the top (array indices left out).
+ */
+export function mapObjects(
+  value: Json,
+  fn: (obj: Record<string, unknown>, key: string | undefined, path: readonly string[]) => Record<string, unknown>,
+  key?: string,
+  path: readonly string[] = [],
+): Json {
+  if (Array.isArray(value)) return value.map((v) => mapObjects(v, fn, key, path));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = mapObjects(v, fn, k);
-  return fn(out, key);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = mapObjects(v, fn, k, [...path, k]);
+  return fn(out, key, path);
 }
 
 /** Apply `fn` to every array in a JSON value (the arrays of its objects included) and return the rebuilt value. */
@@ -269,8 +409,14 @@ export async function aliyunFormat(request: Request): Promise<'JSON' | 'XML'> {
   return request.headers.has('x-acs-action') ? 'JSON' : 'XML';
 }
 
-/** The provider's own error answer to a request, in the dialect's envelope and (aliyun) the format it asked for. */
-export async function refuse(provider: Provider, request: Request, key: ErrorKey, message: string): Promise<Response> {
+/**
+ * The provider's own error answer to a request, in the dialect's envelope and (aliyun) the format it asked for: the
+ * code and HTTP status of `key` in the provider's code table, or `code` with that status.
+ */
+export async function refuse(provider: Provider, request: Request, key: ErrorKey, message: string, code?: string): Promise<Response> {
   const format = provider.dialect === 'aliyun-ecs' ? await aliyunFormat(request) : 'JSON';
-  return dialectError(provider.context, undefined, key, message, format);
+  if (code === undefined) return dialectError(provider.context, undefined, key, message, format);
+  const spec: ErrorSpec = { code, httpStatus: provider.rules.codes[key].httpStatus };
+  const rules = { ...provider.context.rules, codes: { ...provider.context.rules.codes, [key]: spec } };
+  return dialectError({ ...provider.context, rules }, undefined, key, message, format);
 }

@@ -14,20 +14,24 @@ import { ruleInventory, type ParamFacts, type Rule } from '../specs/inventory.ts
 import {
   actionOf,
   aliyunFormat,
-  everyRequest,
+  apiOnly,
   isStatesRequest,
+  isStatusRequest as isStatus,
+  isStopRequest as isStop,
+  isTencent,
   mapObjects,
   paramValues,
-  queryParams,
   refuse,
   requestedIds,
   rewriteAnswer,
   rewriteJsonBody,
   setParam,
-  startWithHandler,
-  startWithOptions,
+  startSpec,
+  STATUS_ACTIONS,
+  undocumentedKeys,
   type Forward,
   type StartVariant,
+  type VariantSpec,
 } from '../provider-variants/build.ts';
 
 /** One way of breaking one rule. */
@@ -38,36 +42,35 @@ export interface RuleFlip {
   /** Short slug of the way, e.g. `renamed`, `refuse-present`. */
   readonly how: string;
   readonly description: string;
+  /** The flip as data: options and layers, so it composes with legal perturbations (`src/legal-providers/`). */
+  readonly spec: VariantSpec;
+  /** Start it on an ephemeral loopback port. */
   readonly start: StartVariant;
 }
 
-const STATUS_ACTIONS = new Set(['DescribeInstancesStatus', 'DescribeInstances', 'DescribeInstanceStatus']);
+/** A flip before it is given its `start`. */
+type FlipDraft = Omit<RuleFlip, 'start'>;
+
+/** A flip made by overriding the reference provider's options. */
+const opts = (options: ProviderOptions): VariantSpec => ({ options });
+
 const MUTANT_CODE = 'VMCONFORM.MutantCode';
 
-const isTencent = (d: DialectName): boolean => d === 'tencent-cvm-api2' || d === 'tencent-cvm-api3';
-const isZenlayer = (d: DialectName): boolean => d === 'zenlayer-vm' || d === 'zenlayer-bmc';
 
 /** A valid id of the dialect nobody seeds, for requests a flip completes itself. */
 function dummyId(dialect: DialectName): string {
   return isTencent(dialect) ? 'ins-flip0001' : dialect === 'aliyun-ecs' ? 'i-flipdummy0001' : 'flip-dummy-0001';
 }
 
-/** A handler in front of the reference for API requests only (provider-state requests pass through). */
-function onApi(dialect: DialectName, answer: (request: Request, forward: Forward, provider: Provider) => Promise<Response>, extra: ProviderOptions = {}): StartVariant {
-  return startWithHandler(
-    dialect,
-    (forward, provider) => everyRequest((request) => (isStatesRequest(request) ? forward(request) : answer(request, forward, provider))),
-    extra,
-  );
+/** A layer in front of the reference for API requests only (provider-state requests pass through). */
+function onApi(answer: (request: Request, forward: Forward, provider: Provider) => Promise<Response>, extra?: ProviderOptions): VariantSpec {
+  return { layers: [apiOnly(answer)], ...(extra === undefined ? {} : { options: extra }) };
 }
 
 /** Every answer rewritten with `edit` (API answers only). */
-function rewriteAll(dialect: DialectName, edit: Parameters<typeof rewriteAnswer>[1], when: (request: Request) => Promise<boolean> = async () => true): StartVariant {
-  return onApi(dialect, async (request, forward) => ((await when(request)) ? rewriteAnswer(await forward(request), edit) : forward(request)));
+function rewriteAll(edit: Parameters<typeof rewriteAnswer>[1], when: (request: Request) => Promise<boolean> = async () => true): VariantSpec {
+  return onApi(async (request, forward) => ((await when(request)) ? rewriteAnswer(await forward(request), edit) : forward(request)));
 }
-
-const isStop = async (request: Request): Promise<boolean> => (await actionOf(request)) === 'StopInstances';
-const isStatus = async (request: Request): Promise<boolean> => STATUS_ACTIONS.has((await actionOf(request)) ?? '');
 
 /** The textual form of a boolean for a query-style dialect (tencent api2 `TRUE`, aliyun `true`). */
 function booleanText(dialect: DialectName, value: boolean): string {
@@ -104,27 +107,27 @@ function otherValue(dialect: DialectName, facts: ParamFacts, inJson: boolean): u
 const jsonRequest = (request: Request): boolean => (request.headers.get('content-type') ?? '').includes('json');
 
 /** Flips of a `param`, `enum` or `default` rule, from the spec's facts of the parameter. */
-function paramFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+function paramFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const facts = rule.param;
   if (!facts) return [];
   const name = facts.name;
-  const flips: RuleFlip[] = [];
-  const flip = (how: string, description: string, start: StartVariant): void => {
-    flips.push({ dialect, rule: rule.id, how, description, start });
+  const flips: FlipDraft[] = [];
+  const flip = (how: string, description: string, spec: VariantSpec): void => {
+    flips.push({ dialect, rule: rule.id, how, description, spec });
   };
   if (rule.kind === 'param') {
-    flip('refuse-present', `refuses every request that carries ${name}`, onApi(dialect, async (request, forward, provider) =>
+    flip('refuse-present', `refuses every request that carries ${name}`, onApi(async (request, forward, provider) =>
       (await paramValues(request, name)).length > 0 ? refuse(provider, request, 'invalidParameter', `${name} is not supported`) : forward(request),
     ));
     if (facts.enum || facts.type === 'boolean') {
-      flip('accept-any-value', `accepts any value of ${name} (an invalid one is taken as a valid one)`, onApi(dialect, async (request, forward) => {
+      flip('accept-any-value', `accepts any value of ${name} (an invalid one is taken as a valid one)`, onApi(async (request, forward) => {
         const values = await paramValues(request, name);
         const bad = values.some((v) => !isValidValue(facts, v));
         return forward(bad ? await setParam(request, name, validValue(dialect, facts, jsonRequest(request))) : request);
       }));
     }
     if (facts.required) {
-      flip('not-required', `takes a request without ${name} (or with an empty one) as if it carried a valid one`, onApi(dialect, async (request, forward, provider) => {
+      flip('not-required', `takes a request without ${name} (or with an empty one) as if it carried a valid one`, onApi(async (request, forward, provider) => {
         if (!(await isStop(request)) && !facts.name.toLowerCase().includes('action')) return forward(request);
         if ((await paramValues(request, name)).some((v) => v !== '')) return forward(request);
         provider.store.put(dummyId(dialect), provider.rules.lifecycle.running, false);
@@ -135,14 +138,14 @@ function paramFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
   }
   if (rule.kind === 'enum') {
     const value = rule.id.slice(rule.id.indexOf('=') + 1);
-    flip('refuse-value', `refuses ${name}=${value}`, onApi(dialect, async (request, forward, provider) =>
+    flip('refuse-value', `refuses ${name}=${value}`, onApi(async (request, forward, provider) =>
       (await paramValues(request, name)).some((v) => String(v).toLowerCase() === value.toLowerCase())
         ? refuse(provider, request, 'invalidParameterValue', `${name}=${value} is not supported`)
         : forward(request),
     ));
   }
   if (rule.kind === 'default') {
-    flip('other-default', `takes an absent ${name} as another value than its default`, onApi(dialect, async (request, forward) => {
+    flip('other-default', `takes an absent ${name} as another value than its default`, onApi(async (request, forward) => {
       if ((await paramValues(request, name)).length > 0) return forward(request);
       if (!(await isStop(request)) && name !== 'Format') return forward(request);
       const other = otherValue(dialect, facts, jsonRequest(request));
@@ -168,18 +171,18 @@ function renameCode(code: string, to: string) {
 }
 
 /** Flips of an `error:CODE` rule: the code renamed; outside tencent (errors are HTTP 200) also another HTTP status. */
-function errorFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+function errorFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const code = rule.id.slice('error:'.length);
   const keys = keysOf(dialect, code);
   // Renaming a code the reference never answers (aliyun's InvalidInstanceIds.NotFound, an alternative 004:184 lists)
   // would change nothing: no flip.
-  const flips: RuleFlip[] =
+  const flips: FlipDraft[] =
     keys.length === 0
       ? []
-      : [{ dialect, rule: rule.id, how: 'renamed', description: `answers ${MUTANT_CODE} where it would answer ${code}`, start: rewriteAll(dialect, renameCode(code, MUTANT_CODE)) }];
+      : [{ dialect, rule: rule.id, how: 'renamed', description: `answers ${MUTANT_CODE} where it would answer ${code}`, spec: rewriteAll(renameCode(code, MUTANT_CODE)) }];
   if (!isTencent(dialect) && keys.length > 0) {
     const codes: Partial<CodeTable> = Object.fromEntries(keys.map((k) => [k, { code, httpStatus: 418 }]));
-    flips.push({ dialect, rule: rule.id, how: 'wrong-status', description: `answers ${code} with HTTP 418`, start: startWithOptions(dialect, { rules: { codes } }) });
+    flips.push({ dialect, rule: rule.id, how: 'wrong-status', description: `answers ${code} with HTTP 418`, spec: opts({ rules: { codes } }) });
   }
   if (dialect === 'aliyun-ecs' && code === 'InvalidInstanceIds.NotFound') {
     flips.push({
@@ -187,7 +190,7 @@ function errorFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
       rule: rule.id,
       how: 'adopted-wrong-status',
       description: 'answers an unknown id with InvalidInstanceIds.NotFound and HTTP 400',
-      start: startWithOptions(dialect, { rules: { codes: { notFound: { code, httpStatus: 400 } } } }),
+      spec: opts({ rules: { codes: { notFound: { code, httpStatus: 400 } } } }),
     });
   }
   return flips;
@@ -214,8 +217,8 @@ export async function serveOnlyStringIds(request: Request, forward: Forward): Pr
 }
 
 /** After an accepted stop, put the named instances back to `word` (what they were, or another word). */
-function stopLands(dialect: DialectName, word: (before: string, provider: Provider) => string): StartVariant {
-  return onApi(dialect, async (request, forward, provider) => {
+function stopLands(word: (before: string, provider: Provider) => string): VariantSpec {
+  return onApi(async (request, forward, provider) => {
     if (!(await isStop(request))) return forward(request);
     const ids = await requestedIds(request);
     const before = new Map(ids.flatMap((id) => {
@@ -238,33 +241,25 @@ function withStatus(dialect: DialectName, keys: readonly ErrorKey[], httpStatus:
 
 const ALL_KEYS = Object.keys(defaultRules('zenlayer-vm').codes) as ErrorKey[];
 
-/** The request-level situations no document names a code for (DESIGN.md §3), per dialect family. */
-function undocumentedKeys(dialect: DialectName): ErrorKey[] {
-  // A wrong tencent Version is documented (000:41, 002:83: InvalidParameterValue).
-  if (isTencent(dialect)) return ['invalidParameter', 'emptyIds', 'unknownAction'];
-  const keys: ErrorKey[] = ['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion'];
-  return isZenlayer(dialect) ? [...keys, 'malformedId'] : keys;
-}
-
 /**
  * Flips of a value only some instances may take (DESIGN.md §3 eligibility: api3 `STOP_CHARGING`, aliyun
  * `StopCharging`). Refusing the value is legal (a client error that changed nothing), so what breaks the rule is a
  * 5xx, or a refusal that stops the instance anyway.
  */
-function eligibilityFlips(dialect: DialectName, param: string, value: string): { how: string; description: string; start: StartVariant }[] {
+function eligibilityFlips(param: string, value: string): { how: string; description: string; spec: VariantSpec }[] {
   const carries = async (request: Request): Promise<boolean> => (await isStop(request)) && (await paramValues(request, param)).some((v) => v === value);
   return [
     {
       how: 'value-5xx',
       description: `answers HTTP 500 to a stop with ${param}=${value}`,
-      start: onApi(dialect, async (request, forward) =>
+      spec: onApi(async (request, forward) =>
         (await carries(request)) ? new Response(JSON.stringify({ error: 'boom' }), { status: 500, headers: { 'content-type': 'application/json' } }) : forward(request),
       ),
     },
     {
       how: 'refused-but-stopped',
       description: `refuses a stop with ${param}=${value} as a client error, yet stops the instance`,
-      start: onApi(dialect, async (request, forward, provider) => {
+      spec: onApi(async (request, forward, provider) => {
         if (!(await carries(request))) return forward(request);
         await forward(request.clone());
         return refuse(provider, request, 'invalidParameterValue', `${param}=${value} is not available for this instance`);
@@ -320,51 +315,51 @@ export function flipKey(flip: Pick<RuleFlip, 'dialect' | 'rule' | 'how'>): strin
 }
 
 /** Flips of the resolutions (DESIGN.md §3) and the other hand-made rules, by rule id. */
-function resolutionFlips(dialect: DialectName): Record<string, { how: string; description: string; start: StartVariant }[]> {
+function resolutionFlips(dialect: DialectName): Record<string, { how: string; description: string; spec: VariantSpec }[]> {
   const rules = defaultRules(dialect);
   const { running, stopping } = rules.lifecycle;
   const other = rules.statusWords.find((w) => w !== running && w !== stopping && w !== rules.lifecycle.stopped) ?? running;
-  const stopAcceptedChangesNothing = { how: 'stop-changes-nothing', description: 'an accepted stop leaves the instances as they were', start: stopLands(dialect, (before) => before) };
+  const stopAcceptedChangesNothing = { how: 'stop-changes-nothing', description: 'an accepted stop leaves the instances as they were', spec: stopLands((before) => before) };
   return {
-    'enum:StoppedMode=STOP_CHARGING': eligibilityFlips(dialect, 'StoppedMode', 'STOP_CHARGING'),
-    'enum:StoppedMode=StopCharging': eligibilityFlips(dialect, 'StoppedMode', 'StopCharging'),
+    'enum:StoppedMode=STOP_CHARGING': eligibilityFlips('StoppedMode', 'STOP_CHARGING'),
+    'enum:StoppedMode=StopCharging': eligibilityFlips('StoppedMode', 'StopCharging'),
     'transition:RUNNING->STOPPING': [stopAcceptedChangesNothing],
     'transition:Running->Stopping': [stopAcceptedChangesNothing],
-    'transition:STOPPING->STOPPED': [{ how: 'never-stopped', description: 'an accepted stop reads STOPPING for ten minutes', start: startWithOptions(dialect, { transitionMs: 600_000 }) }],
-    'transition:Stopping->Stopped': [{ how: 'never-stopped', description: 'an accepted stop reads Stopping for ten minutes', start: startWithOptions(dialect, { transitionMs: 600_000 }) }],
+    'transition:STOPPING->STOPPED': [{ how: 'never-stopped', description: 'an accepted stop reads STOPPING for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
+    'transition:Stopping->Stopped': [{ how: 'never-stopped', description: 'an accepted stop reads Stopping for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
     'resolution:accepted-stop-reads-stopping': [
-      { how: 'stop-reads-another-word', description: `an accepted stop leaves the instances reading ${other}`, start: stopLands(dialect, () => other) },
+      { how: 'stop-reads-another-word', description: `an accepted stop leaves the instances reading ${other}`, spec: stopLands(() => other) },
     ],
     'limit:instance-ids-max': [
-      { how: 'max-99', description: 'refuses a batch of 100 ids', start: startWithOptions(dialect, { rules: { maxIds: 99 } }) },
-      { how: 'max-101', description: 'accepts a batch of 101 ids', start: startWithOptions(dialect, { rules: { maxIds: 101 } }) },
+      { how: 'max-99', description: 'refuses a batch of 100 ids', spec: opts({ rules: { maxIds: 99 } }) },
+      { how: 'max-101', description: 'accepts a batch of 101 ids', spec: opts({ rules: { maxIds: 101 } }) },
     ],
     'limit:rate-per-second': [
-      { how: 'no-limit', description: 'serves any number of StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: false }) },
-      { how: 'limit-5', description: 'serves only 5 StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: 5 }) },
+      { how: 'no-limit', description: 'serves any number of StopInstances per second', spec: opts({ rateLimitPerSecond: false }) },
+      { how: 'limit-5', description: 'serves only 5 StopInstances per second', spec: opts({ rateLimitPerSecond: 5 }) },
     ],
     'resolution:api3-rate-limit': [
-      { how: 'no-limit', description: 'serves any number of StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: false }) },
-      { how: 'limit-5', description: 'serves only 5 StopInstances per second', start: startWithOptions(dialect, { rateLimitPerSecond: 5 }) },
+      { how: 'no-limit', description: 'serves any number of StopInstances per second', spec: opts({ rateLimitPerSecond: false }) },
+      { how: 'limit-5', description: 'serves only 5 StopInstances per second', spec: opts({ rateLimitPerSecond: 5 }) },
     ],
     'resolution:tencent-errors-http-200': [
-      { how: 'errors-http-400', description: 'answers every error with HTTP 400', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, ALL_KEYS, 400) } }) },
+      { how: 'errors-http-400', description: 'answers every error with HTTP 400', spec: opts({ rules: { codes: withStatus(dialect, ALL_KEYS, 400) } }) },
     ],
     'resolution:zenlayer-errors-http-4xx': [
-      { how: 'errors-http-200', description: 'answers every error with HTTP 200', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, ALL_KEYS, 200) } }) },
+      { how: 'errors-http-200', description: 'answers every error with HTTP 200', spec: opts({ rules: { codes: withStatus(dialect, ALL_KEYS, 200) } }) },
     ],
     'resolution:not-stoppable-code': [
-      { how: 'other-code', description: 'answers InvalidParameterValue for a status that may not be stopped', start: startWithOptions(dialect, { rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
+      { how: 'other-code', description: 'answers InvalidParameterValue for a status that may not be stopped', spec: opts({ rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
     ],
     'resolution:not-stoppable-codes': [
-      { how: 'other-code', description: 'answers OperationDenied for a status that may not be stopped', start: startWithOptions(dialect, { rules: { codes: { wrongState: { code: 'OperationDenied', httpStatus: 403 }, notReady: { code: 'OperationDenied', httpStatus: 403 } } } }) },
+      { how: 'other-code', description: 'answers OperationDenied for a status that may not be stopped', spec: opts({ rules: { codes: { wrongState: { code: 'OperationDenied', httpStatus: 403 }, notReady: { code: 'OperationDenied', httpStatus: 403 } } } }) },
     ],
     'resolution:missing-vs-empty-ids': [
-      { how: 'missing-other-code', description: 'answers an absent id list with InvalidParameterValue', start: startWithOptions(dialect, { rules: { codes: { missingParameter: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
+      { how: 'missing-other-code', description: 'answers an absent id list with InvalidParameterValue', spec: opts({ rules: { codes: { missingParameter: { code: 'InvalidParameterValue', httpStatus: 200 } } } }) },
       {
         how: 'empty-accepted',
         description: 'accepts an explicit empty id list (success, nothing stopped)',
-        start: onApi(dialect, async (request, forward, provider) => {
+        spec: onApi(async (request, forward, provider) => {
           if (!(await isStop(request)) || (await requestedIds(request)).length > 0 || !jsonRequest(request)) return forward(request);
           provider.store.put(dummyId(dialect), running, false);
           return forward(await rewriteJsonBody(request, (b) => (Array.isArray(b['InstanceIds']) && b['InstanceIds'].length === 0 ? { ...b, InstanceIds: [dummyId(dialect)] } : b)));
@@ -372,13 +367,13 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       },
     ],
     'resolution:undocumented-error-client-error': [
-      { how: 'server-errors', description: 'answers HTTP 500 wherever no code is documented', start: startWithOptions(dialect, { rules: { codes: withStatus(dialect, undocumentedKeys(dialect), 500) } }) },
+      { how: 'server-errors', description: 'answers HTTP 500 wherever no code is documented', spec: opts({ rules: { codes: withStatus(dialect, undocumentedKeys(dialect), 500) } }) },
     ],
     'resolution:several-problems-any-code': [
       {
         how: 'undocumented-code',
         description: 'answers an undocumented code when a batch has several kinds of problem',
-        start: onApi(dialect, async (request, forward, provider) => {
+        spec: onApi(async (request, forward, provider) => {
           if (!(await isStop(request))) return forward(request);
           const kinds = new Set((await requestedIds(request)).flatMap((id) => instanceProblem(provider.context, id)?.key ?? []));
           return kinds.size >= 2 ? refuse(provider, request, 'invalidParameter', 'several problems') : forward(request);
@@ -389,7 +384,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       {
         how: 'refused-but-changed',
         description: 'a refused request (not a status query) still changes the instances it names, or every running one when it names none that exists',
-        start: onApi(dialect, async (request, forward, provider) => {
+        spec: onApi(async (request, forward, provider) => {
           if (await isStatus(request)) return forward(request);
           const ids = await requestedIds(request);
           const answer = await forward(request);
@@ -409,20 +404,21 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       {
         how: 'seeds-running',
         description: 'provider-state setup seeds every instance in the running word, whatever status it asks',
-        start: startWithHandler(dialect, (forward) =>
-          everyRequest(async (request) =>
-            isStatesRequest(request)
-              ? forward(await rewriteJsonBody(request, (b) => mapObjects(b, (o) => (typeof o['status'] === 'string' ? { ...o, status: running } : o)) as Record<string, unknown>))
-              : forward(request),
-          ),
-        ),
+        spec: {
+          layers: [
+            async (request, next) =>
+              isStatesRequest(request)
+                ? next(await rewriteJsonBody(request, (b) => mapObjects(b, (o) => (typeof o['status'] === 'string' ? { ...o, status: running } : o)) as Record<string, unknown>))
+                : next(request),
+          ],
+        },
       },
     ],
     'resolution:status-query-unknown-ids': [
       {
         how: 'unknown-id-5xx',
         description: 'a status query naming an unknown id answers HTTP 500',
-        start: onApi(dialect, async (request, forward, provider) =>
+        spec: onApi(async (request, forward, provider) =>
           (await isStatus(request)) && (await requestedIds(request)).some((id) => provider.store.get(id) === undefined)
             ? new Response(JSON.stringify({ error: 'boom' }), { status: 500, headers: { 'content-type': 'application/json' } })
             : forward(request),
@@ -430,31 +426,31 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       },
     ],
     'resolution:api3-get-variant': [
-      { how: 'no-get', description: 'serves only the JSON POST style; GET answers 405', start: onApi(dialect, async (request, forward) => (request.method === 'GET' ? new Response('method not allowed', { status: 405 }) : forward(request))) },
+      { how: 'no-get', description: 'serves only the JSON POST style; GET answers 405', spec: onApi(async (request, forward) => (request.method === 'GET' ? new Response('method not allowed', { status: 405 }) : forward(request))) },
     ],
     'resolution:vm-stoppable-running-wins': [
-      { how: 'follows-note', description: 'only STOPPED instances may be stopped (the contradicting note)', start: startWithOptions(dialect, { rules: { stoppableWords: ['STOPPED'] } }) },
+      { how: 'follows-note', description: 'only STOPPED instances may be stopped (the contradicting note)', spec: opts({ rules: { stoppableWords: ['STOPPED'] } }) },
     ],
     'resolution:vm-note-says-stopped': [
-      { how: 'stopped-stoppable', description: 'STOPPED instances may be stopped too', start: startWithOptions(dialect, { rules: { stoppableWords: ['RUNNING', 'STOPPED'] } }) },
+      { how: 'stopped-stoppable', description: 'STOPPED instances may be stopped too', spec: opts({ rules: { stoppableWords: ['RUNNING', 'STOPPED'] } }) },
     ],
     'resolution:recycle-bin-precedence': [
-      { how: 'not-running-first', description: 'in a batch, NOT_RUNNING wins over the recycle bin', start: startWithOptions(dialect, { rules: { problemPrecedence: RECYCLED_LAST_PRECEDENCE } }) },
-      { how: 'no-recycle-bin', description: 'RECYCLE and RECYCLING are answered NOT_RUNNING', start: startWithOptions(dialect, { rules: { recycledWords: [] } }) },
+      { how: 'not-running-first', description: 'in a batch, NOT_RUNNING wins over the recycle bin', spec: opts({ rules: { problemPrecedence: RECYCLED_LAST_PRECEDENCE } }) },
+      { how: 'no-recycle-bin', description: 'RECYCLE and RECYCLING are answered NOT_RUNNING', spec: opts({ rules: { recycledWords: [] } }) },
     ],
     'resolution:instance-id-any-string': [
-      { how: 'id-pattern', description: 'refuses ids outside [a-z0-9-] as malformed', start: startWithOptions(dialect, { rules: { idPattern: /^[a-z0-9-]+$/ } }) },
+      { how: 'id-pattern', description: 'refuses ids outside [a-z0-9-] as malformed', spec: opts({ rules: { idPattern: /^[a-z0-9-]+$/ } }) },
       {
         how: 'drops-bad-ids',
         description: 'drops ids that are not non-empty strings and serves the rest (only such ids: a success that stops nothing)',
-        start: onApi(dialect, async (request, forward) => ((await isStop(request)) ? serveOnlyStringIds(request, forward) : forward(request))),
+        spec: onApi(async (request, forward) => ((await isStop(request)) ? serveOnlyStringIds(request, forward) : forward(request))),
       },
     ],
     'resolution:dryrun-success-400': [
       {
         how: 'dry-run-stops',
         description: 'a passing dry run answers DRYRUN.SUCCESS but stops the instances',
-        start: onApi(dialect, async (request, forward) => {
+        spec: onApi(async (request, forward) => {
           const dry = (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true');
           if (!dry || !(await isStop(request))) return forward(request);
           const answer = await forward(request.clone());
@@ -462,13 +458,13 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
           return answer;
         }),
       },
-      { how: 'dry-run-http-200', description: 'a passing dry run answers DRYRUN.SUCCESS with HTTP 200', start: startWithOptions(dialect, { rules: { codes: { dryRunSuccess: { code: 'DRYRUN.SUCCESS', httpStatus: 200 } } } }) },
+      { how: 'dry-run-http-200', description: 'a passing dry run answers DRYRUN.SUCCESS with HTTP 200', spec: opts({ rules: { codes: { dryRunSuccess: { code: 'DRYRUN.SUCCESS', httpStatus: 200 } } } }) },
     ],
     'resolution:dryrun-failure-real-error': [
       {
         how: 'dry-run-always-passes',
         description: 'every dry run answers DRYRUN.SUCCESS, also one the real call would refuse',
-        start: onApi(dialect, async (request, forward, provider) =>
+        spec: onApi(async (request, forward, provider) =>
           (await isStop(request)) && (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true')
             ? refuse(provider, request, 'dryRunSuccess', 'Request validation has been passed with DryRun flag set.')
             : forward(request),
@@ -479,7 +475,7 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       {
         how: 'successfirst-dry-run-checks',
         description: 'a SuccessFirst dry run answers what the checks find, like AllTogether',
-        start: onApi(dialect, async (request, forward) => {
+        spec: onApi(async (request, forward) => {
           const dry = (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true');
           const sf = (await paramValues(request, 'BatchOptimization')).includes('SuccessFirst');
           return forward(dry && sf ? await setParam(request, 'BatchOptimization', 'AllTogether') : request);
@@ -487,13 +483,13 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       },
     ],
     'resolution:batch-alltogether-atomic': [
-      { how: 'not-atomic', description: 'a refused AllTogether batch stops its good instances', start: startWithOptions(dialect, { rules: { atomicBatch: false } }) },
+      { how: 'not-atomic', description: 'a refused AllTogether batch stops its good instances', spec: opts({ rules: { atomicBatch: false } }) },
     ],
     'resolution:batch-successfirst-per-instance': [
       {
         how: 'successfirst-as-alltogether',
         description: 'SuccessFirst is taken as AllTogether',
-        start: onApi(dialect, async (request, forward) =>
+        spec: onApi(async (request, forward) =>
           forward((await paramValues(request, 'BatchOptimization')).includes('SuccessFirst') ? await setParam(request, 'BatchOptimization', 'AllTogether') : request),
         ),
       },
@@ -502,31 +498,30 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
       {
         how: 'failed-entries-dropped',
         description: 'SuccessFirst leaves the failed ids out of InstanceResponses',
-        start: rewriteAll(
-          dialect,
+        spec: rewriteAll(
           (body) => mapObjects(body, (o) => (Array.isArray(o['InstanceResponse']) ? { ...o, InstanceResponse: o['InstanceResponse'].filter((e) => (e as { Code?: unknown }).Code === '200') } : o)),
           isStop,
         ),
       },
     ],
     'resolution:security-locked-never-stopped': [
-      { how: 'lock-ignored', description: 'stops security-locked instances', start: startWithOptions(dialect, { rules: { honourSecurityLock: false } }) },
+      { how: 'lock-ignored', description: 'stops security-locked instances', spec: opts({ rules: { honourSecurityLock: false } }) },
     ],
     'resolution:default-format-xml': [
-      { how: 'default-json', description: 'answers JSON when no Format is given', start: onApi(dialect, async (request, forward) => forward((await paramValues(request, 'Format')).length > 0 ? request : await setParam(request, 'Format', 'JSON'))) },
+      { how: 'default-json', description: 'answers JSON when no Format is given', spec: onApi(async (request, forward) => forward((await paramValues(request, 'Format')).length > 0 ? request : await setParam(request, 'Format', 'JSON'))) },
     ],
     'resolution:acs3-should': [
       {
         how: 'no-acs3',
         description: 'refuses the ACS3 style (x-acs-action)',
-        start: onApi(dialect, async (request, forward, provider) => (request.headers.has('x-acs-action') ? refuse(provider, request, 'invalidParameter', 'ACS3 is not supported') : forward(request))),
+        spec: onApi(async (request, forward, provider) => (request.headers.has('x-acs-action') ? refuse(provider, request, 'invalidParameter', 'ACS3 is not supported') : forward(request))),
       },
     ],
     'resolution:unknown-action-client-error': [
       {
         how: 'unknown-action-stops',
         description: 'an unknown action is served as StopInstances',
-        start: onApi(dialect, async (request, forward) => {
+        spec: onApi(async (request, forward) => {
           const action = await actionOf(request);
           if (action === undefined || action === 'StopInstances' || STATUS_ACTIONS.has(action)) return forward(request);
           const name = request.headers.has('x-tc-action') ? 'x-tc-action' : request.headers.has('x-zc-action') ? 'x-zc-action' : 'Action';
@@ -538,11 +533,11 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
 }
 
 /** Flips of a `state` rule: the word made stoppable, or not stoppable. */
-function stateFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+function stateFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const rules = defaultRules(dialect);
   const [what, word = ''] = rule.id.slice('state:'.length).split('=');
   if (what === 'stoppable') {
-    return [{ dialect, rule: rule.id, how: 'not-stoppable', description: `refuses to stop ${word} instances`, start: startWithOptions(dialect, { rules: { stoppableWords: rules.stoppableWords.filter((w) => w !== word) } }) }];
+    return [{ dialect, rule: rule.id, how: 'not-stoppable', description: `refuses to stop ${word} instances`, spec: opts({ rules: { stoppableWords: rules.stoppableWords.filter((w) => w !== word) } }) }];
   }
   return [
     {
@@ -550,7 +545,7 @@ function stateFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
       rule: rule.id,
       how: 'stoppable',
       description: `stops ${word} instances`,
-      start: startWithOptions(dialect, {
+      spec: opts({
         rules: {
           stoppableWords: [...rules.stoppableWords, word],
           recycledWords: rules.recycledWords.filter((w) => w !== word),
@@ -562,7 +557,7 @@ function stateFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
 }
 
 /** Flips of an `envelope` rule: the envelope bent out of shape. */
-function envelopeFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
+function envelopeFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const detail = rule.id.slice('envelope:'.length);
   const xml = detail.endsWith('-xml');
   const kind = detail.replace(/-xml$/, '');
@@ -579,7 +574,7 @@ function envelopeFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
     if (dialect === 'aliyun-ecs' && xml !== ((await aliyunFormat(request)) === 'XML')) return false;
     return kind === 'status' ? isStatus(request) : kind === 'success' ? isStop(request) : true;
   };
-  const start = onApi(dialect, async (request, forward) => {
+  const spec = onApi(async (request, forward) => {
     if (!(await when(request))) return forward(request);
     const answer = await forward(request);
     const text = await answer.clone().text();
@@ -587,7 +582,7 @@ function envelopeFlips(dialect: DialectName, rule: Rule): RuleFlip[] {
     if ((kind === 'error') !== isError) return answer;
     return rewriteAnswer(answer, bend);
   });
-  return [{ dialect, rule: rule.id, how: 'bent', description: `renames the fields of the ${detail} envelope`, start }];
+  return [{ dialect, rule: rule.id, how: 'bent', description: `renames the fields of the ${detail} envelope`, spec }];
 }
 
 /**
@@ -601,8 +596,8 @@ export function ruleFlips(dialect: DialectName): RuleFlip[] {
   const byResolution = resolutionFlips(dialect);
   return ruleInventory(dialect)
     .filter((r) => r.testable === true)
-    .flatMap((rule): RuleFlip[] => {
-      const manual = (byResolution[rule.id] ?? []).map((f) => ({ dialect, rule: rule.id, ...f }));
+    .flatMap((rule): FlipDraft[] => {
+      const manual: FlipDraft[] = (byResolution[rule.id] ?? []).map((f) => ({ dialect, rule: rule.id, ...f }));
       switch (rule.kind) {
         case 'param':
         case 'enum':
@@ -618,5 +613,6 @@ export function ruleFlips(dialect: DialectName): RuleFlip[] {
           return manual;
       }
     })
-    .filter((flip) => LEGAL_NOT_FLIPS[flipKey(flip)] === undefined);
+    .filter((flip) => LEGAL_NOT_FLIPS[flipKey(flip)] === undefined)
+    .map((flip) => ({ ...flip, start: startSpec(dialect, flip.spec) }));
 }
