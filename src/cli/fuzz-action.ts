@@ -40,15 +40,7 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
     if (verbosity !== 'quiet') process.stdout.write(`${line}\n`);
   };
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, [], {
-      target: opts.target,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level,
-      redactSignatures: opts.redactSignatures === true,
-      verbosity,
-    });
+    return reportPreflightFailure(failed, [], opts, baseline);
   }
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const concurrency = opts.concurrency ?? 1;

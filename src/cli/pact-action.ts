@@ -115,15 +115,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   }
   const { statesUrl, credentials, failed } = await approachTarget(opts, true);
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, selected, {
-      target: opts.target,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level,
-      redactSignatures: opts.redactSignatures === true,
-      verbosity,
-    });
+    return reportPreflightFailure(failed, selected, opts, baseline);
   }
   const broker: BrokerSource | undefined =
     opts.brokerUrl === undefined

@@ -10,13 +10,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_CONTRACTS_DIR } from '../pact/files.ts';
 import { INTERACTION_HEADER } from '../pact/generate.ts';
-import { createProvider } from '../provider/handlers.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { runCliInProcess, type CliRun } from '../testing/cli.ts';
+import { startFailsOnce } from '../testing/fails-once.ts';
 import { startFakeBroker } from '../testing/fake-broker.ts';
 import { wrongProvider } from '../wrong-providers/index.ts';
 
@@ -119,18 +118,8 @@ describe('pact verify: --grep, --level, --baseline and --retries gate as run doe
   }, 90_000);
 
   it('--retries verifies a failed case again: one that then passes is flaky and passes the gate', async () => {
-    let stops = 0;
     // The first StopInstances answers 500; every later request is the reference provider's.
-    const once = await startProviderServer({
-      dialect: 'zenlayer-vm',
-      handlers: [
-        http.post('*/api/v2/vm', ({ request }) => {
-          if (request.headers.get('x-zc-action') !== 'StopInstances' || stops++ > 0) return undefined;
-          return HttpResponse.json({ requestId: 'r-1', code: 'INTERNAL', message: 'try again' }, { status: 500 });
-        }),
-        ...createProvider('zenlayer-vm', { transitionMs: 50 }).handlers,
-      ],
-    });
+    const once = await startFailsOnce();
     try {
       const r = await cli(['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', once.url, '--grep', '^stop\\.single$', '--retries', '1', '--report-dir', join(dir, 'flaky')]);
       expect(r.code, r.stdout).toBe(0);

@@ -23,7 +23,7 @@ import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
-import { verbosityOf } from './options.ts';
+import { verbosityOf, type VerbosityOptions } from './options.ts';
 import type { RunOptions } from './run-command.ts';
 
 /**
@@ -45,15 +45,33 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
   return { live: tty, paint: paintFor(tty) };
 }
 
+/** The options of a command that gates a run (`run`, `fuzz`, `pact verify`) that {@link reportPreflightFailure} reads. */
+export interface GatedCommandOptions extends VerbosityOptions {
+  readonly target: string;
+  readonly reportDir: string;
+  /** The baseline's file (`--baseline`). */
+  readonly baseline?: string;
+  readonly level: 'must' | 'all';
+  readonly redactSignatures?: boolean;
+}
+
 /**
  * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
  * same reports; prints the diagnosis and returns the gate's exit code (1: no baseline can list the preflight).
+ *
+ * @example
+ * if (failed !== undefined) return reportPreflightFailure(failed, rows, opts, baseline);
  */
-export function reportPreflightFailure(
-  failed: CaseResult,
-  rows: readonly CaseRow[],
-  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean; verbosity?: Verbosity },
-): number {
+export function reportPreflightFailure(failed: CaseResult, rows: readonly CaseRow[], opts: GatedCommandOptions, baseline: Baseline): number {
+  const verbosity = verbosityOf(opts);
+  const run = {
+    target: opts.target,
+    reportDir: opts.reportDir,
+    baseline,
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    level: opts.level === 'must' ? ('MUST' as const) : ('ALL' as const),
+    redactSignatures: opts.redactSignatures === true,
+  };
   const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
   const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
   const interrupted = interruptedEarly();
@@ -71,8 +89,8 @@ export function reportPreflightFailure(
   const finding = shown.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
-  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity));
-  printReportFiles(outcome.files, run.verbosity);
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, verbosity));
+  printReportFiles(outcome.files, verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
 
@@ -138,15 +156,7 @@ export async function runAction(opts: RunOptions): Promise<number> {
   if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) throw new UsageError(noCaseMatches(opts.grep, [opts.dialect], casesFor(opts.dialect)));
   const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
-      target: opts.target,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level: opts.level === 'must' ? 'MUST' : 'ALL',
-      redactSignatures: opts.redactSignatures === true,
-      verbosity,
-    });
+    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), opts, baseline);
   }
   // vitest loads only once the preflight passed.
   const { launchSuite } = await import('../engine/launch.ts');
