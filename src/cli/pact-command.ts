@@ -93,7 +93,9 @@ export function registerPactCommand(program: Command, exit: ExitSlot): void {
       `\nCredentials: ${ENV_ACCESS_KEY_ID} and ${ENV_ACCESS_KEY_SECRET}, else fixed test credentials; every request is signed as it is sent.\n` +
         "Pact's own report is printed for the failing interactions only (all of it with --verbose).\n" +
         'Broker: --broker-url fetches the pacts for --provider-name (default: the dialect) with PACT_BROKER_TOKEN (or\n' +
-        'PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD); --publish sends the verdict for --provider-version (and --provider-branch).\n' +
+        'PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD) and Pact\'s recommended consumer version selectors ({"mainBranch":true},\n' +
+        '{"deployedOrReleased":true}, and {"matchingBranch":true} with --provider-branch); --publish sends Pact\'s verdict for\n' +
+        '--provider-version (and --provider-branch), whatever --baseline and --level say; it cannot go with --grep.\n' +
         'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error (publishing\n' +
         'refused included), 3 the verifier could not run, 130 interrupted (the instances set up so far are torn down,\n' +
         'partial reports are written).',

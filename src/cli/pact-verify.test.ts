@@ -155,6 +155,9 @@ describe('pact verify --pact and a Pact Broker', () => {
     expect(got['state.RECYCLE.rejected']?.status).toBe('passed');
     expect(got['pact.a-consumer-of-ours-stops-one-instance']?.status).toBe('passed');
     expect(got['state.STOPPED.rejected']).toMatchObject({ status: 'skipped', message: `not in ${path}; \`vmconform run\` checks it` });
+    // A file that holds no interaction of the cases selected selects nothing: a usage error, not a pass.
+    const none = await cli(['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', good.url, '--pact', path, '--grep', '^state\\.STOPPED\\.rejected$', '--report-dir', join(dir, 'none')]);
+    expect([none.code, none.stderr]).toEqual([2, `vmconform: ${path} holds no interaction to verify (of the cases selected)\n`]);
     const missing = await cli(['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', good.url, '--pact', join(dir, 'nothing.json')]);
     expect([missing.code, missing.stderr]).toEqual([2, `vmconform: --pact ${join(dir, 'nothing.json')}: no such file\n`]);
   }, 60_000);

@@ -155,13 +155,17 @@ const LOAD_ERRORS = new Set(['Failed to load pact', 'Could not verify the provid
 
 /**
  * Throws a {@link UsageError} when the verifier could not load the pacts (a wrong URL, a broker that refused the
- * token or holds no pact for the provider): nothing was verified, which is no verdict on the target.
+ * token or holds no pact for the provider) or, from another source than the package's contract, verified no
+ * interaction: nothing was verified, which is no verdict on the target.
  */
 function requireLoaded(output: VerifierOutput, source: VerifiedSource): void {
   const failed = output.errors.filter((e) => LOAD_ERRORS.has(e.interaction));
-  if (failed.length === 0) return;
-  const why = failed.map((e) => plain(e.mismatch.message ?? e.mismatch.type)).join('; ');
-  throw new UsageError(`Pact's verifier could not load ${source.name}: ${why}`);
+  if (failed.length > 0) {
+    const why = failed.map((e) => plain(e.mismatch.message ?? e.mismatch.type)).join('; ');
+    throw new UsageError(`Pact's verifier could not load ${source.name}: ${why}`);
+  }
+  // Another source that selects nothing: a verdict on no interaction would read as a pass.
+  if (!source.packaged && output.interactionResults.length === 0) throw new UsageError(`${source.name} holds no interaction to verify (of the cases selected)`);
 }
 
 /** The findings of one interaction's result: its state calls, then its mismatches or error. */
