@@ -10,7 +10,7 @@ import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import { newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
-import { openSeedLedger } from '../engine/seed-ledger.ts';
+import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, UsageError } from '../errors.ts';
 import { fuzzPropertiesOf } from '../fuzz/model.ts';
 import type { FuzzOptions, FuzzReport } from '../fuzz/properties.ts';
@@ -49,7 +49,7 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   const { runFuzz, FuzzEngineError } = await import('../fuzz/properties.ts');
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('finishing the running case and its teardown');
+  const interrupts = watchInterrupts('finishing the running case and its teardown', undefined, quitReport(ledger));
   const options: FuzzOptions = {
     target: {
       dialect,

@@ -148,11 +148,13 @@ describe('Ctrl-C', () => {
         env: { ...process.env, NO_COLOR: '1' },
       });
       let stderr = '';
+      let stdout = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.resume();
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
       const until = Date.now() + 60_000;
-      while ((target.provider?.store.size ?? 0) < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // After the preflight (its own three instances), once the cases have seeded theirs.
+      while (!(/^ {2}gate: /m.test(stdout) && (target.provider?.store.size ?? 0) > 5) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       process.kill(-(child.pid ?? 0), 'SIGINT');
       while (!/again to quit at once/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       process.kill(-(child.pid ?? 0), 'SIGINT');

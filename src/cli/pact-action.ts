@@ -11,7 +11,7 @@ import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
-import { openSeedLedger } from '../engine/seed-ledger.ts';
+import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { noCaseMatches, NOT_RUN_INTERRUPTED, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, EXIT_USAGE, RunInterrupted, UsageError, VmconformError } from '../errors.ts';
@@ -136,7 +136,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   const env = caEnvironment(opts.ca);
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('tearing down the instances set up so far');
+  const interrupts = watchInterrupts('tearing down the instances set up so far', undefined, quitReport(ledger));
   const only = opts.grep !== undefined ? selected.map((r) => r.id) : undefined;
   const verify = (ids: readonly string[] | undefined, source: BrokerSource | undefined): Promise<PactVerifyOutcome> =>
     verifyInChild(

@@ -12,7 +12,7 @@ import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconfo
 import type { Credentials } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
 import { watchInterrupts } from './interrupt.ts';
-import { openSeedLedger } from './seed-ledger.ts';
+import { openSeedLedger, quitReport } from './seed-ledger.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
 import type { Verbosity } from '../../reporters/summary.ts';
@@ -145,7 +145,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
       writeFileSync(interruptFlag, '');
       reporter.interrupt();
     },
-    (leftovers) => reporter.abandon(leftovers),
+    quitReport(ledger, (leftovers) => reporter.abandon(leftovers)),
   );
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);

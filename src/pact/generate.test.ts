@@ -182,3 +182,16 @@ describe('contracts/README.md', () => {
     expect(buildContract('tencent-cvm-api3').interactions.some((i) => i.key.startsWith('rate.'))).toBe(false);
   });
 });
+
+describe('codes that are never accepted (Rust regexes have no look-ahead)', () => {
+  it('notLiteralRegex matches every string but the one, with or without letter case', async () => {
+    const { notLiteralRegex } = await import('./generate.ts');
+    const not = new RegExp(notLiteralRegex('DRYRUN.SUCCESS'));
+    expect(['DRYRUN.SUCCESS'].filter((s) => not.test(s))).toEqual([]);
+    expect(['DRYRUN.SUCCESSX', 'DRYRUN', '', 'MissingRegionId', 'DRYRUNxSUCCESS'].every((s) => not.test(s))).toBe(true);
+    const noSuccess = new RegExp(notLiteralRegex('success', true));
+    expect(['success', 'Success', 'SUCCESS'].some((s) => noSuccess.test(s))).toBe(false);
+    expect(['succes', 'successes', 'OperationDenied.SecurityLocked'].every((s) => noSuccess.test(s))).toBe(true);
+    expect(notLiteralRegex('ab')).toBe('^(|[^a].*|a([^b].*)?|ab.+)$');
+  });
+});
