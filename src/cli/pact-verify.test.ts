@@ -148,8 +148,8 @@ describe('pact verify --pact and a Pact Broker', () => {
     expect(r.stdout).toContain(`pact verify ${path} against ${good.url}`);
     // --verbose: Pact's whole report, though every interaction passed.
     expect(r.stdout).toContain('Verifying a pact between vmconform and zenlayer-vm');
-    expect(r.stdout).toMatch(/^ {2}stop\.single#1: .*\(\d+ms loading, \d+ms verification\)$/m);
-    expect(r.stdout).toMatch(/^ {2}a consumer of ours: stops one instance \(\d+ms loading/m);
+    expect(r.stdout).toMatch(/^ {2}stop\.single#1: .* verification\)$/m);
+    expect(r.stdout).toMatch(/^ {2}a consumer of ours: stops one instance \(.* verification\)$/m);
     const got = cases(join(dir, 'other'));
     expect(got['stop.single']?.status).toBe('passed');
     expect(got['state.RECYCLE.rejected']?.status).toBe('passed');

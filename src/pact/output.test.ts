@@ -1,6 +1,7 @@
 /**
  * What `pact verify` prints of Pact's own report: the failing interactions' blocks, every pact's header and the closing
- * list of failures; nothing when every interaction passed; all of it with `--verbose`.
+ * list of failures (a block's duration may read `1s 40ms`); nothing when every interaction passed; all of it with
+ * `--verbose`.
  */
 import { describe, expect, it } from 'vitest';
 import { pactReportExcerpt } from './output.ts';
@@ -14,7 +15,7 @@ const OUTPUT = [
   '    returns a response which',
   '      has status code 200 (OK)',
   '',
-  '  state.RECYCLE.rejected#1: A RECYCLE instance is refused (9ms loading, 40ms verification)',
+  '  state.RECYCLE.rejected#1: A RECYCLE instance is refused (9ms loading, 1s 40ms verification)',
   '    returns a response which',
   '      has status code 403 (FAILED)',
   '',
@@ -30,7 +31,7 @@ describe('pactReportExcerpt', () => {
   it("keeps the failing interactions' blocks, every pact's header and the closing sections", () => {
     expect(pactReportExcerpt(OUTPUT, ['state.RECYCLE.rejected#1: A RECYCLE instance is refused'], false)).toEqual([
       '\nVerifying a pact between vmconform and zenlayer-vm',
-      '  state.RECYCLE.rejected#1: A RECYCLE instance is refused (9ms loading, 40ms verification)',
+      '  state.RECYCLE.rejected#1: A RECYCLE instance is refused (9ms loading, 1s 40ms verification)',
       '    returns a response which',
       '      has status code 403 (FAILED)',
       '',

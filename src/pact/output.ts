@@ -4,8 +4,8 @@
  * where every interaction passes prints none of its hundreds of lines. Pure: no I/O.
  */
 
-/** The first line of an interaction's block: `  <description> (12ms loading, 34ms verification)`. */
-const BLOCK_START = /^ {2}(\S.*) \(\d+ms loading, \d+ms verification\)$/;
+/** The first line of an interaction's block: `  <description> (12ms loading, 1s 34ms verification)`. */
+const BLOCK_START = /^ {2}(\S.*) \([\dhms ]+ loading, [\dhms ]+ verification\)$/;
 
 /** Where the verifier's closing sections begin (its list of failures, its count). */
 const CLOSING = /^\s*(Failures:|Pending Failures:|There (was|were) \d+ pact failures?)/;
