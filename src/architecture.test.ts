@@ -103,6 +103,7 @@ describe('an instant command line (issue 12): --help and --version load no comma
     'src/signing/credentials',
     'src/cli/main',
     'src/cli/options',
+    'src/cli/vocabulary',
     'src/cli/consent',
     'src/cli/internal-error',
     'reporters/safe-text',

@@ -21,6 +21,8 @@ import { registerMockCommand } from './mock-command.ts';
 import { registerPactCommand } from './pact-command.ts';
 import { registerReproCommand } from './repro-command.ts';
 import { registerRunCommand } from './run-command.ts';
+import { requireAfterUnknown } from './options.ts';
+import { TERMS } from './vocabulary.ts';
 
 /** The exit codes (defined with the error classes they map from). */
 export { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../errors.ts';
@@ -71,11 +73,17 @@ export function hideSecretFromConsole(secret: string | undefined): () => void {
   };
 }
 
-async function runMain(argv: readonly string[]): Promise<number> {
-  const exit: ExitSlot = { code: EXIT_OK };
+/**
+ * The program with every command registered (its actions set `exit.code`). Required options are checked after
+ * unknown ones, so that a misspelt option gets commander's "Did you mean ...?" (`requireAfterUnknown`).
+ *
+ * @example
+ * const program = createProgram({ code: 0 }); // program.commands: run, mock, ...
+ */
+export function createProgram(exit: ExitSlot): Command {
   const program = new Command('vmconform')
     .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')
-    .version(toolVersion(), '-V, --version', 'print the vmconform version')
+    .version(toolVersion(), TERMS.version.flags, TERMS.version.description)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -90,6 +98,13 @@ async function runMain(argv: readonly string[]): Promise<number> {
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);
   registerReproCommand(program, exit);
+  requireAfterUnknown(program);
+  return program;
+}
+
+async function runMain(argv: readonly string[]): Promise<number> {
+  const exit: ExitSlot = { code: EXIT_OK };
+  const program = createProgram(exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;

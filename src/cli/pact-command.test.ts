@@ -98,8 +98,8 @@ describe('vmconform pact verify against vmconform mock --dialect all', () => {
     });
   }, 240_000);
 
-  it('npx vmconform pact verify prints Pact\'s own report, then the summary', async () => {
-    const run = await vmconform(['pact', 'verify', '--dialect', 'zenlayer-bmc', '--target', urls.get('zenlayer-bmc') ?? '', '--report-dir', join(dir, 'bin')]);
+  it('npx vmconform pact verify --verbose prints Pact\'s own report, then the summary', async () => {
+    const run = await vmconform(['pact', 'verify', '--dialect', 'zenlayer-bmc', '--target', urls.get('zenlayer-bmc') ?? '', '--verbose', '--report-dir', join(dir, 'bin')]);
     expect(run.code, run.stderr).toBe(0);
     const out = plain(run.stdout);
     expect(out).toContain('Verifying a pact between vmconform and zenlayer-bmc');
@@ -178,15 +178,20 @@ describe('usage', () => {
 describe('vmconform pact generate', () => {
   it('writes exactly the checked-in files; --check passes on them and fails on a stale directory', async () => {
     const out = mkdtempSync(join(tmpdir(), 'vmconform-pact-gen-'));
-    const gen = await inProcess(['pact', 'generate', '--out', out]);
+    const gen = await inProcess(['pact', 'generate', '--contracts-dir', out]);
     expect(gen.code, gen.stderr).toBe(0);
     for (const [name, text] of Object.entries(contractFiles())) {
       expect(readFileSync(join(out, name), 'utf8') === text, name).toBe(true);
       expect(readFileSync(join(PACKAGE_CONTRACTS_DIR, name), 'utf8') === text, name).toBe(true);
     }
     expect((await inProcess(['pact', 'generate', '--check'])).code).toBe(0);
-    const stale = await inProcess(['pact', 'generate', '--check', '--out', mkdtempSync(join(tmpdir(), 'vmconform-pact-empty-'))]);
+    const stale = await inProcess(['pact', 'generate', '--check', '--contracts-dir', mkdtempSync(join(tmpdir(), 'vmconform-pact-empty-'))]);
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(/stale: .*zenlayer-vm\.json/);
+    // --dialect: those contracts (and the README); --out is the deprecated spelling of --contracts-dir, with a warning.
+    const one = await inProcess(['pact', 'generate', '--dialect', 'aliyun-ecs', '--out', mkdtempSync(join(tmpdir(), 'vmconform-pact-one-'))]);
+    expect(one.code).toBe(0);
+    expect(one.stdout.trim().split('\n').map((l) => l.split('/').at(-1))).toEqual(['aliyun-ecs.json', 'README.md']);
+    expect(one.stderr).toBe('vmconform: warning: --out is deprecated and goes in the next release: use --contracts-dir\n');
   });
 });

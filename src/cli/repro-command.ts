@@ -14,7 +14,7 @@ import type { DialectName } from '../dialects/types.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/defaults.ts';
 import { ALLOW_REMOTE_HELP } from './consent.ts';
 import type { ExitSlot } from './main.ts';
-import { parseDialect, parseHttpUrl, parseMs } from './options.ts';
+import { addTerm, parseDialect, parseHttpUrl, parseMs } from './options.ts';
 
 /** Options of `vmconform repro` after parsing. */
 export interface ReproOptions {
@@ -52,21 +52,24 @@ export interface ReproStepOptions {
  * registerReproCommand(program, exit); // vmconform repro reports/results.json stop.single --exec
  */
 export function registerReproCommand(program: Command, exit: ExitSlot): void {
-  program
+  const repro = program
     .command('repro')
     .description('Reproduce one case of a results.json from scratch (seeded instances, freshly signed requests, status reads, teardown), each step with what the run expected.')
     .argument('<results>', 'the results.json of a run (run or conformance)')
-    .argument('<case>', 'the id of the case, e.g. state.STOPPED.rejected')
-    .option('--dialect <name>', 'the run of this dialect (required when the id is in several runs of the file)', parseDialect)
-    .option('--target <url>', 'send to this base URL instead of the one the run recorded', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: the one the run recorded, or <target>/_vmconform/provider-states with --target)', parseHttpUrl)
-    .addOption(new Option('--shell', 'print a POSIX sh script that runs the steps with curl (the default)').conflicts(['exec', 'json']))
-    .addOption(new Option('--exec', 'run the steps now through the engine and print each request, answer and expectation').conflicts(['shell', 'json']))
-    .addOption(new Option('--json', 'print the steps and their expectations as JSON').conflicts(['shell', 'exec']))
-    .option('--allow-remote', ALLOW_REMOTE_HELP)
+    .argument('<case>', 'the id of the case, e.g. state.STOPPED.rejected');
+  addTerm(repro, 'dialect', { parse: parseDialect });
+  addTerm(repro, 'target', { parse: parseHttpUrl });
+  addTerm(repro, 'states-url', { parse: parseHttpUrl });
+  addTerm(repro, 'shell', { conflicts: ['exec', 'json'] });
+  addTerm(repro, 'exec', { conflicts: ['shell', 'json'] });
+  addTerm(repro, 'json', { conflicts: ['shell', 'exec'] });
+  addTerm(repro, 'allow-remote');
+  repro
     .addHelpText(
       'after',
-      '\nExample:\n  npx vmconform repro reports/results.json state.STOPPED.rejected --dialect tencent-cvm-api2 > repro.sh && sh repro.sh\n' +
+      '\nWithout --dialect: the run of the file that holds the case (required when several do). Without --target: the\n' +
+        'target the run recorded, and its provider-state endpoint.\n' +
+        '\nExample:\n  npx vmconform repro reports/results.json state.STOPPED.rejected --dialect tencent-cvm-api2 > repro.sh && sh repro.sh\n' +
         'The script needs sh, curl (7.68 or later) and node with vmconform; it signs each request when it sends it.\n' +
         'Credentials: VMCONFORM_ACCESS_KEY_ID and VMCONFORM_ACCESS_KEY_SECRET, else fixed test credentials.\n' +
         'Exit status (--exec, and the script): 0 every expectation held, 1 one failed or the target did not answer,\n' +

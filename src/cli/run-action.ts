@@ -14,7 +14,7 @@ import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { interruptedEarly } from '../engine/interrupt.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
-import { selectRows } from '../engine/suite-config.ts';
+import { noCaseMatches, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
@@ -25,7 +25,7 @@ import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
 import type { RunTarget } from '../../reporters/results-json.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
-import { verbosityOf } from './options.ts';
+import { verbosityOf, type VerbosityOptions } from './options.ts';
 import type { RunOptions } from './run-command.ts';
 
 /**
@@ -47,24 +47,40 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
   return { live: tty, paint: paintFor(tty) };
 }
 
+/** The options of a command that gates a run (`run`, `fuzz`, `pact verify`) that {@link reportPreflightFailure} reads. */
+export interface GatedCommandOptions extends VerbosityOptions {
+  readonly target: string;
+  readonly reportDir: string;
+  /** The baseline's file (`--baseline`). */
+  readonly baseline?: string;
+  readonly level: 'must' | 'all';
+  readonly redactSignatures?: boolean;
+}
+
 /**
  * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
  * same reports; prints the diagnosis and returns the gate's exit code (1: no baseline can list the preflight).
+ *
+ * @example
+ * if (failed !== undefined) return reportPreflightFailure(failed, rows, opts, baseline);
  */
 export function reportPreflightFailure(
   failed: CaseResult,
   rows: readonly CaseRow[],
-  run: {
-    /** The target URL, or the target with the options of the run (recorded in results.json). */
-    target: string | Omit<RunTarget, 'dialect'>;
-    reportDir: string;
-    baseline: Baseline;
-    baselineFile?: string;
-    level: 'MUST' | 'ALL';
-    redactSignatures?: boolean;
-    verbosity?: Verbosity;
-  },
+  opts: GatedCommandOptions,
+  baseline: Baseline,
+  /** The target with the options of the run (recorded in results.json); the URL alone by default. */
+  target: string | Omit<RunTarget, 'dialect'> = opts.target,
 ): number {
+  const verbosity = verbosityOf(opts);
+  const run = {
+    target,
+    reportDir: opts.reportDir,
+    baseline,
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    level: opts.level === 'must' ? ('MUST' as const) : ('ALL' as const),
+    redactSignatures: opts.redactSignatures === true,
+  };
   const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
   const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
   const interrupted = interruptedEarly();
@@ -82,8 +98,8 @@ export function reportPreflightFailure(
   const finding = shown.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
-  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity, join(run.reportDir, 'results.json')));
-  printReportFiles(outcome.files, run.verbosity);
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, verbosity, join(run.reportDir, 'results.json')));
+  printReportFiles(outcome.files, verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
 
@@ -146,26 +162,16 @@ export async function approachTarget(
 export async function runAction(opts: RunOptions): Promise<number> {
   const verbosity = verbosityOf(opts);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
-    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
-  }
+  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) throw new UsageError(noCaseMatches(opts.grep, [opts.dialect], casesFor(opts.dialect)));
   const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
-      target: {
-        target: opts.target,
-        statesUrl,
-        ...(opts.region !== undefined ? { region: opts.region } : {}),
-        pollTimeoutMs: opts.pollTimeout,
-        requestTimeoutMs: opts.requestTimeout,
-        ...(opts.states === false ? { noStates: true } : {}),
-      },
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level: opts.level === 'must' ? 'MUST' : 'ALL',
-      redactSignatures: opts.redactSignatures === true,
-      verbosity,
+    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), opts, baseline, {
+      target: opts.target,
+      statesUrl,
+      ...(opts.region !== undefined ? { region: opts.region } : {}),
+      pollTimeoutMs: opts.pollTimeout,
+      requestTimeoutMs: opts.requestTimeout,
+      ...(opts.states === false ? { noStates: true } : {}),
     });
   }
   // vitest loads only once the preflight passed.
