@@ -14,7 +14,8 @@ import { familiesOf } from '../src/engine/score.ts';
 import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
 import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
 import { bucketHolding, bucketTitle, newFailureBuckets, ranLine, type Bucket, type Bucketed } from './buckets.ts';
-import { verdictOf, type ResultsCase, type ResultsDocument } from './results-json.ts';
+import { reproLinesOf } from './repro-lines.ts';
+import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun } from './results-json.ts';
 import { runLabels } from './summary-md.ts';
 
 // The page's assets stay beside the sources (reporters/html/), also for the build in dist/: found from the package root.
@@ -38,11 +39,14 @@ function withCurl(exchanges: readonly RecordedExchange[] | undefined): PageExcha
   });
 }
 
-function pageCase(c: ResultsCase, grouped: Bucketed): Record<string, unknown> {
+function pageCase(run: ResultsRun, c: ResultsCase, grouped: Bucketed, resultsPath: string | undefined): Record<string, unknown> {
   const rest = grouped.rest.get(c);
   const mine = grouped.bucketsOfCase.get(c);
+  const repro = c.status === 'failed' ? reproLinesOf(run, c.id, resultsPath) : undefined;
   return {
     ...c,
+    // The lines that reproduce a failed case (`vmconform repro`, and a rerun of it alone).
+    ...(repro !== undefined ? { repro } : {}),
     families: familiesOf(c.rules),
     // Per finding, the index of the run's bucket that holds its cause (the page names its cases), or null.
     shared: c.findings.map((f) => {
@@ -56,18 +60,23 @@ function pageCase(c: ResultsCase, grouped: Bucketed): Record<string, unknown> {
   };
 }
 
-/** A bucket as the page shows it. */
-function pageBucket(b: Bucket): Record<string, unknown> {
+/** A bucket as the page shows it, with the lines that reproduce its example case. */
+function pageBucket(run: ResultsRun, b: Bucket, resultsPath: string | undefined): Record<string, unknown> {
+  const repro = reproLinesOf(run, b.example?.caseId ?? b.cases[0]?.id ?? '', resultsPath);
   return {
     title: bucketTitle(b),
     cases: b.cases.map((c) => c.id),
     causes: b.causes.flatMap((x) => x.findings.map((f) => ({ check: x.check, pattern: x.pattern, rule: x.rule, message: f.message }))),
     ...(b.example ? { example: b.example } : {}),
+    ...(repro !== undefined && b.cases.length > 0 ? { repro } : {}),
   };
 }
 
-/** The page's data: every run of every document, and the quoted lines of every docRef used. */
-export function pageData(docs: readonly ResultsDocument[], generatedAt = new Date()): Record<string, unknown> {
+/**
+ * The page's data: every run of every document, and the quoted lines of every docRef used. `resultsPaths` (where each
+ * document is, in the same order) makes each failure show its `vmconform repro` line.
+ */
+export function pageData(docs: readonly ResultsDocument[], generatedAt = new Date(), resultsPaths: readonly (string | undefined)[] = []): Record<string, unknown> {
   const labels = runLabels(docs);
   const docRefs: Record<string, QuotedRef[]> = {};
   const quote = (docRef: string): void => {
@@ -92,8 +101,8 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
         summary: run.summary,
         score: run.score,
         ...(ran !== undefined ? { ran } : {}),
-        buckets: grouped.buckets.map(pageBucket),
-        cases: run.cases.map((c) => pageCase(c, grouped)),
+        buckets: grouped.buckets.map((b) => pageBucket(run, b, resultsPaths[d])),
+        cases: run.cases.map((c) => pageCase(run, c, grouped, resultsPaths[d])),
       };
     }),
   );
@@ -114,12 +123,12 @@ function scriptJson(value: unknown): string {
 const escapeHtml = (s: string): string => terminalSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
- * The HTML text of the report for one run or several merged.
+ * The HTML text of the report for one run or several merged (`resultsPaths` as for {@link pageData}).
  *
  * @example
- * writeFileSync('report.html', toHtmlReport([doc]));
+ * writeFileSync('report.html', toHtmlReport([doc], ['reports/results.json']));
  */
-export function toHtmlReport(docs: readonly ResultsDocument[]): string {
+export function toHtmlReport(docs: readonly ResultsDocument[], resultsPaths: readonly (string | undefined)[] = []): string {
   const title = `vmconform ${verdictOf(docs).toUpperCase()}: ${docs.map((d) => d.runs.map((r) => r.dialect).join(', ')).join(' + ')}`;
   return `<!doctype html>
 <html lang="en">
@@ -135,7 +144,7 @@ ${asset('report.css')}
 <body>
 <noscript>This report renders with JavaScript; the same data is in results.json.</noscript>
 <div id="app"></div>
-<script type="application/json" id="vmconform-data">${scriptJson(pageData(docs))}</script>
+<script type="application/json" id="vmconform-data">${scriptJson(pageData(docs, new Date(), resultsPaths))}</script>
 <script>
 ${asset('report.js')}
 </script>

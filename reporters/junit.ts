@@ -15,6 +15,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { NEW_FAILURE } from '../src/engine/baseline.ts';
 import type { Finding } from '../src/engine/types.ts';
 import { bucketHolding, bucketsOf, causeOf, curlOnce, failsForAnotherReason, type Bucket } from './buckets.ts';
+import { reproLinesOf, reproTextLines } from './repro-lines.ts';
 import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
 import { terminalSafe } from './safe-text.ts';
 import { compactSource } from '../src/engine/assertions.ts';
@@ -102,7 +103,13 @@ function runBuckets(run: ResultsRun): RunBuckets {
 
 const prop = (name: string, value: string): Record<string, string> => ({ '@_name': name, '@_value': xmlText(value) });
 
-function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets): Record<string, unknown> {
+/** The lines that reproduce a failed case (`vmconform repro`, and a rerun of it alone), after a blank line. */
+function reproText(run: ResultsRun, c: ResultsCase, resultsPath: string | undefined): string {
+  const lines = reproTextLines(reproLinesOf(run, c.id, resultsPath));
+  return lines.length > 0 ? `\n\n${lines.join('\n')}` : '';
+}
+
+function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets, resultsPath: string | undefined): Record<string, unknown> {
   const el: Record<string, unknown> = {
     '@_classname': `vmconform.${run.dialect}`,
     '@_name': xmlText(c.id),
@@ -126,16 +133,17 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets): Record<
       // A case whose every finding another case of its bucket tells in full says only where; the gate's reason when it
       // says more than "a new failure" (flaky, or a known case failing for a different reason).
       '#text': xmlText(
-        follower
+        (follower
           ? followerLine(mine)
-          : `${c.title}\n${c.gateReason && c.gateReason !== NEW_FAILURE ? `${c.gateReason}\n` : ''}${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`,
+          : `${c.title}\n${c.gateReason && c.gateReason !== NEW_FAILURE ? `${c.gateReason}\n` : ''}${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`) +
+          (c.status === 'failed' ? reproText(run, c, resultsPath) : ''),
       ),
     };
   } else if (c.status === 'failed') {
     // Known (baseline) or an ungated SHOULD failure: reported, not failing; the findings stay readable.
     el['skipped'] = {
       '@_message': xmlText((c.gateReason ?? 'not gated').slice(0, 1000)),
-      '#text': xmlText(findingLines(c, c.findings, c.message ?? 'failed', mine).join('\n')),
+      '#text': xmlText(findingLines(c, c.findings, c.message ?? 'failed', mine).join('\n') + reproText(run, c, resultsPath)),
     };
   } else if (c.status === 'skipped') {
     el['skipped'] = { '@_message': xmlText(c.message ?? 'skipped') };
@@ -160,12 +168,12 @@ function counts(run: ResultsRun): { failures: number; skipped: number } {
 }
 
 /**
- * The JUnit XML text.
+ * The JUnit XML text. `resultsPath`, where the document is written, makes each failure show its `vmconform repro` line.
  *
  * @example
- * writeFileSync('junit.xml', toJUnitXml(doc));
+ * writeFileSync('junit.xml', toJUnitXml(doc, 'reports/results.json'));
  */
-export function toJUnitXml(doc: ResultsDocument): string {
+export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
   const interrupted = doc.interrupted === true;
   const suites = doc.runs.map((run) => {
     const n = counts(run);
@@ -201,7 +209,7 @@ export function toJUnitXml(doc: ResultsDocument): string {
           prop('score.should', run.score.should.percent === null ? 'n/a' : String(run.score.should.percent)),
         ],
       },
-      testcase: [...run.cases.map((c) => testcase(run, c, buckets)), ...interruption],
+      testcase: [...run.cases.map((c) => testcase(run, c, buckets, resultsPath)), ...interruption],
     };
   });
   const all = doc.runs.map(counts);

@@ -4,10 +4,9 @@
  * command's reports and exit code agree.
  */
 import type { Leftover } from '../src/engine/seed-ledger.ts';
-import type { DialectName } from '../src/dialects/types.ts';
 import { gate, type Baseline, type GateResult } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
-import { buildResults, type ResultsDocument } from './results-json.ts';
+import { buildResults, type ResultsDocument, type RunTarget } from './results-json.ts';
 import { writeReports } from './write-reports.ts';
 
 /** What a run produced, for the CLI. */
@@ -21,7 +20,8 @@ export interface RunOutcome {
 export interface ReportRunInput {
   readonly runId: string;
   readonly startedAt: Date;
-  readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
+  /** The targets, with the options the run used where it has them (see {@link RunTarget}). */
+  readonly targets: readonly RunTarget[];
   readonly results: readonly CaseResult[];
   readonly baseline: Baseline;
   readonly baselineFile?: string;

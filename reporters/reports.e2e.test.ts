@@ -9,10 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { har as validateHar } from 'har-validator';
-import { http, HttpResponse } from 'msw';
+import { http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapObjects, isStatesRequest, rewriteAnswer, startWithHandler } from '../src/provider-variants/build.ts';
-import { createProvider } from '../src/provider/handlers.ts';
+import { startFailsOnce } from '../src/testing/fails-once.ts';
 import { startProviderServer, type RunningProvider } from '../src/provider/server.ts';
 import { BIN, runCli, runCliInProcess, type CliRun } from '../src/testing/cli.ts';
 import { wrongProvider } from '../src/wrong-providers/index.ts';
@@ -62,17 +62,7 @@ async function runInto(name: keyof typeof runs, args: readonly string[]): Promis
 
 /** A zenlayer-vm reference provider whose first StopInstances answers 500. */
 async function failsOnce(): Promise<RunningProvider> {
-  let stops = 0;
-  const p = await startProviderServer({
-    dialect: 'zenlayer-vm',
-    handlers: [
-      http.post('*/api/v2/vm', ({ request }) => {
-        if (request.headers.get('x-zc-action') !== 'StopInstances' || stops++ > 0) return undefined;
-        return HttpResponse.json({ requestId: 'r-1', code: 'INTERNAL', message: 'try again' }, { status: 500 });
-      }),
-      ...createProvider('zenlayer-vm', { transitionMs: 50 }).handlers,
-    ],
-  });
+  const p = await startFailsOnce();
   failingOnce.push(p);
   return p;
 }
@@ -262,7 +252,7 @@ describe('vmconform report: a merged view of several runs', () => {
     const matrix = join(dir, 'matrix');
     const out = join(dir, 'merged');
     for (const name of ['bad', 'good'] as const) cpSync(runs[name].dir, join(matrix, name), { recursive: true });
-    const r = await cli(['report', matrix, '--out-dir', out]);
+    const r = await cli(['report', matrix, '--report-dir', out]);
     const bad = await cli(['report', join(dir, 'nothing-here')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/merged 2 results\.json \(2 target run\(s\)\)/);

@@ -49,10 +49,25 @@ export interface RunSummary {
   readonly flaky: number;
 }
 
-/** One dialect run against one target. */
-export interface ResultsRun {
+/**
+ * One dialect against one target, with the options a run of the catalog used (`run`, `conformance`): what
+ * `vmconform repro` needs to send a case's requests again the same way. Other commands record the target alone.
+ */
+export interface RunTarget {
   readonly dialect: DialectName;
   readonly target: string;
+  /** The provider-state endpoint. */
+  readonly statesUrl?: string;
+  /** The region sent (`--region`), when one was given. */
+  readonly region?: string;
+  readonly pollTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** True for a `--no-states` run (its cases ran without seeded instances). */
+  readonly noStates?: boolean;
+}
+
+/** One dialect run against one target. */
+export interface ResultsRun extends RunTarget {
   readonly summary: RunSummary;
   readonly score: RunScore;
   readonly cases: readonly ResultsCase[];
@@ -97,8 +112,8 @@ export interface BuildResultsInput {
   readonly runId: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
-  /** The targets in run order; cases are grouped under them by dialect. */
-  readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
+  /** The targets in run order (with the options the run used); cases are grouped under them by dialect. */
+  readonly targets: readonly RunTarget[];
   readonly results: readonly CaseResult[];
   /** The gate's verdict on `results` (same order). */
   readonly verdict: GateResult;
@@ -144,6 +159,11 @@ export function buildResults(input: BuildResultsInput): ResultsDocument {
     return {
       dialect: t.dialect,
       target: t.target,
+      ...(t.statesUrl !== undefined ? { statesUrl: t.statesUrl } : {}),
+      ...(t.region !== undefined ? { region: t.region } : {}),
+      ...(t.pollTimeoutMs !== undefined ? { pollTimeoutMs: t.pollTimeoutMs } : {}),
+      ...(t.requestTimeoutMs !== undefined ? { requestTimeoutMs: t.requestTimeoutMs } : {}),
+      ...(t.noStates === true ? { noStates: true } : {}),
       summary: {
         total: cases.length,
         passed: cases.filter((c) => c.status === 'passed').length,

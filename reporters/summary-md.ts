@@ -8,6 +8,7 @@
 import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
 import type { Finding } from '../src/engine/types.ts';
 import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, type Bucket } from './buckets.ts';
+import { reproLinesOf } from './repro-lines.ts';
 import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
 import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
@@ -60,6 +61,15 @@ interface Located {
   readonly run: ResultsRun;
   readonly doc: ResultsDocument;
   readonly c: ResultsCase;
+  /** Where the run's results.json is, when known (the repro line names it). */
+  readonly resultsPath: string | undefined;
+}
+
+/** The repro and rerun lines of a case as a shell code block; `undefined` for a run that is not of the catalog. */
+function reproBlock(run: ResultsRun, caseId: string, resultsPath: string | undefined): string | undefined {
+  const lines = reproLinesOf(run, caseId, resultsPath);
+  if (lines === undefined) return undefined;
+  return `**reproduce:**\n\n${codeBlock([...(lines.repro !== undefined ? [lines.repro] : []), lines.rerun].join('\n'), 'sh')}`;
 }
 
 /** A curl line as a shell code block (a very long one cut, with a note). */
@@ -67,9 +77,9 @@ const curlBlock = (curl: string): string => codeBlock(curl.length > 4000 ? `${cu
 
 /**
  * A failed (or flaky) case in full: its findings (`shown`: those no bucket holds; default all), each curl line once
- * per request, and how many causes a bucket above shows.
+ * per request, how many causes a bucket above shows, and for a failed case the lines that reproduce it.
  */
-function failureBlock({ run, c }: Located, withCurl: boolean, shown?: readonly Finding[], bucketed = 0): string {
+function failureBlock({ run, c, resultsPath }: Located, withCurl: boolean, shown?: readonly Finding[], bucketed = 0): string {
   const out = [`#### \`${run.dialect}\` · \`${mdText(c.id, 200)}\` [${c.level}]`, '', `${mdText(c.title, 300)}`, '', `**doc:** ${mdText(c.docRef, 600)}`];
   if (c.gateReason && (c.gate !== 'new' || failsForAnotherReason(c))) out.push('', `**gate:** ${mdText(c.gateReason, 1000)}`);
   const findings = shown ?? (c.status === 'failed' ? c.findings : (c.previousAttempts?.at(-1)?.findings ?? []));
@@ -83,16 +93,23 @@ function failureBlock({ run, c }: Located, withCurl: boolean, shown?: readonly F
   });
   if (findings.length > 10) out.push(`- … ${findings.length - 10} more finding(s)`);
   if (bucketed > 0) out.push(`- and ${bucketed} cause(s) it shares with other cases, above`);
+  const repro = c.status === 'failed' ? reproBlock(run, c.id, resultsPath) : undefined;
+  if (repro !== undefined) out.push('', repro);
   return out.join('\n');
 }
 
-/** The cases of one run that failed with the same causes, once: the count, the cases, each cause, one curl line. */
-function bucketBlock(run: ResultsRun, b: Bucket): string {
+/**
+ * The cases of one run that failed with the same causes, once: the count, the cases, each cause, one curl line, and
+ * the lines that reproduce `reproCase` (one of its cases without a block of its own).
+ */
+function bucketBlock(run: ResultsRun, b: Bucket, reproCase: string | undefined, resultsPath: string | undefined): string {
   const out = [`#### \`${run.dialect}\` · ${bucketTitle(b)}`, '', b.cases.map((c) => mdId(c.id)).join(', '), ''];
   const rules = bucketRules(b);
   if (rules.length > 0) out.push(`**rules:** ${mdText(rules.join(', '), 600)}`, '');
   for (const cause of b.causes) for (const f of cause.findings) out.push(`- **[${cause.check}]** ${mdText(f.message)} · ${mdText(cause.pattern, 300)}`);
   if (b.example) out.push('', `request of ${mdId(b.example.caseId)} (the others differ in their ids):`, '', curlBlock(b.example.curl));
+  const repro = reproCase !== undefined ? reproBlock(run, reproCase, resultsPath) : undefined;
+  if (repro !== undefined) out.push('', repro);
   return out.join('\n');
 }
 
@@ -115,12 +132,19 @@ function newFailureBlocks(list: readonly Located[]): string[] {
   for (const run of runs) {
     const mine = list.filter((l) => l.run === run);
     const grouped = newFailureBuckets(mine.map((l) => l.c));
-    out.push(...grouped.buckets.map((bucket) => bucketBlock(run, bucket)));
-    for (const l of mine) {
-      const rest = grouped.rest.get(l.c);
-      const bucketed = grouped.bucketsOfCase.get(l.c)?.reduce((n, x) => n + x.causes.length, 0) ?? 0;
-      if (rest === undefined || rest.length > 0 || bucketed === 0) out.push(failureBlock(l, true, rest, bucketed));
+    const rest = (c: ResultsCase): readonly Finding[] | undefined => grouped.rest.get(c);
+    const bucketed = (c: ResultsCase): number => grouped.bucketsOfCase.get(c)?.reduce((n, x) => n + x.causes.length, 0) ?? 0;
+    const ownBlock = (c: ResultsCase): boolean => (rest(c)?.length ?? 1) > 0 || bucketed(c) === 0;
+    // Each case's repro lines once: in its own block, else in the first bucket that holds it (its example first).
+    const shown = new Set(mine.filter((l) => ownBlock(l.c)).map((l) => l.c.id));
+    const resultsPath = mine[0]?.resultsPath;
+    for (const bucket of grouped.buckets) {
+      const candidates = [...bucket.cases].sort((x, y) => Number(y.id === bucket.example?.caseId) - Number(x.id === bucket.example?.caseId));
+      const reproCase = candidates.find((c) => !shown.has(c.id))?.id;
+      if (reproCase !== undefined) shown.add(reproCase);
+      out.push(bucketBlock(run, bucket, reproCase, resultsPath));
     }
+    for (const l of mine) if (ownBlock(l.c)) out.push(failureBlock(l, true, rest(l.c), bucketed(l.c)));
   }
   return out;
 }
@@ -134,12 +158,13 @@ export function runLabels(docs: readonly ResultsDocument[]): Map<ResultsRun, str
 }
 
 /**
- * summary.md for one run or several merged (`vmconform report`).
+ * summary.md for one run or several merged (`vmconform report`). `resultsPaths` (where each document is, in the same
+ * order) makes each failure show its `vmconform repro` line.
  *
  * @example
- * writeFileSync('summary.md', toSummaryMarkdown([doc]));
+ * writeFileSync('summary.md', toSummaryMarkdown([doc], undefined, ['reports/results.json']));
  */
-export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes = MAX_SUMMARY_MD_BYTES): string {
+export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes = MAX_SUMMARY_MD_BYTES, resultsPaths: readonly (string | undefined)[] = []): string {
   const b = new Budget(limitBytes - RESERVE_BYTES);
   const labels = runLabels(docs);
   const failed = docs.some((d) => d.gate.failed);
@@ -155,14 +180,14 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   b.force('| dialect | target | cases | passed | failed | skipped | new | known | flaky | fixed | MUST score | SHOULD score |');
   b.force('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   const located: Located[] = [];
-  for (const doc of docs) {
+  for (const [d, doc] of docs.entries()) {
     for (const run of doc.runs) {
       const n = (gate: ResultsCase['gate']): number => run.cases.filter((c) => c.gate === gate).length;
       const s = run.summary;
       b.force(
         `| ${mdText(labels.get(run) ?? run.dialect, 200)} | ${mdText(run.target, 200)} | ${s.total} | ${s.passed} | ${s.failed} | ${s.skipped} | ${n('new')} | ${n('known')} | ${n('flaky')} | ${n('fixed')} | ${shareCell(run.score.must)} | ${shareCell(run.score.should)} |`,
       );
-      for (const c of run.cases) located.push({ run, doc, c });
+      for (const c of run.cases) located.push({ run, doc, c, resultsPath: resultsPaths[d] });
     }
   }
   const runs = docs.flatMap((d) => d.runs);

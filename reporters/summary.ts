@@ -9,6 +9,7 @@ import { formatShare } from '../src/engine/score.ts';
 import type { Finding } from '../src/engine/types.ts';
 import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, skippedNote, type Bucket } from './buckets.ts';
 import { type Paint, plain } from './color.ts';
+import { reproLinesOf, reproTextLines } from './repro-lines.ts';
 import { verdictOf, type ResultsDocument, type ResultsCase, type ResultsRun, type RunVerdict } from './results-json.ts';
 
 /** What the header shows: known before the first case runs. */
@@ -78,8 +79,28 @@ function findingLines(findings: readonly Finding[], paint: Paint, indent = '    
   return findings.flatMap((f, i) => [`${indent}[${f.check}] ${t(f.message)}`, ...(showCurl[i] && f.curl ? [paint('dim', `${indent}  ${t(f.curl)}`)] : [])]);
 }
 
-/** A failed case in full: id, gate, docRef, rules, its findings (those no bucket shows), and how many a bucket shows. */
-function caseEntry(c: ResultsCase, findings: readonly Finding[], paint: Paint, bucketed = 0): string[] {
+/**
+ * Where the run's results.json is (for the repro line), the run (for the rerun line), and the cases whose lines were
+ * shown (each case's once).
+ */
+interface RunPlace {
+  readonly run: ResultsRun;
+  readonly resultsPath: string | undefined;
+  readonly shown: Set<string>;
+}
+
+/** The repro and rerun lines of a case, dimmed and indented, once per case; none for a run that is not of the catalog. */
+function reproEntry(place: RunPlace, caseId: string, paint: Paint, indent = '    '): string[] {
+  if (place.shown.has(caseId)) return [];
+  place.shown.add(caseId);
+  return reproTextLines(reproLinesOf(place.run, caseId, place.resultsPath)).map((l) => paint('dim', `${indent}${terminalSafe(l)}`));
+}
+
+/**
+ * A failed case in full: id, gate, docRef, rules, its findings (those no bucket shows), how many a bucket shows, and
+ * the lines that reproduce it.
+ */
+function caseEntry(place: RunPlace, c: ResultsCase, findings: readonly Finding[], paint: Paint, bucketed = 0): string[] {
   const t = terminalSafe;
   const out = [`  ${paint(c.gate === 'new' ? 'red' : 'yellow', 'FAIL')} ${t(c.id)} [${c.level}]${gateTag(c)}`];
   if (c.gateReason && (c.gate === 'known' || failsForAnotherReason(c))) out.push(`    ${t(c.gateReason)}`);
@@ -88,17 +109,24 @@ function caseEntry(c: ResultsCase, findings: readonly Finding[], paint: Paint, b
   if (findings.length === 0 && bucketed === 0) out.push(`    ${t(c.message ?? 'failed')}`);
   out.push(...findingLines(findings, paint));
   if (bucketed > 0) out.push(`    and ${bucketed} cause(s) it shares with other cases, shown above`);
+  out.push(...reproEntry(place, c.id, paint));
   return out;
 }
 
-/** A bucket: the cases that failed with the same causes, once. */
-function bucketEntry(b: Bucket, paint: Paint): string[] {
+/**
+ * A bucket: the cases that failed with the same causes, once, and the lines that reproduce one of them (its example,
+ * unless that case has an entry of its own, which shows them).
+ */
+function bucketEntry(place: RunPlace, b: Bucket, paint: Paint, ownEntry: (c: ResultsCase) => boolean): string[] {
   const t = terminalSafe;
   const out = [`  ${paint('red', 'FAIL')} ${bucketTitle(b)}: ${t(b.cases.map((c) => c.id).join(', '))}`];
   const rules = bucketRules(b);
   if (rules.length > 0) out.push(`    rules: ${t(rules.join(', '))}`);
   for (const cause of b.causes) for (const f of cause.findings) out.push(`    [${cause.check}] ${t(f.message)} (${t(cause.pattern)})`);
   if (b.example) out.push(`    request of ${t(b.example.caseId)} (the others differ in their ids):`, paint('dim', `      ${t(b.example.curl)}`));
+  const candidates = [...b.cases].sort((x, y) => Number(y.id === b.example?.caseId) - Number(x.id === b.example?.caseId));
+  const example = candidates.find((c) => !ownEntry(c) && !place.shown.has(c.id));
+  if (example !== undefined) out.push(...reproEntry(place, example.id, paint));
   return out;
 }
 
@@ -121,17 +149,19 @@ function flakyEntry(c: ResultsCase, paint: Paint): string[] {
 }
 
 /** The failures of one run at a verbosity: buckets of new failures first, then each case in the run's order. */
-function runFailures(run: ResultsRun, paint: Paint, verbosity: Verbosity): string[] {
+function runFailures(place: RunPlace, paint: Paint, verbosity: Verbosity): string[] {
+  const { run } = place;
   if (verbosity === 'verbose') {
-    return run.cases.flatMap((c) => (c.status === 'failed' ? caseEntry(c, c.findings, paint) : c.gate === 'flaky' ? flakyEntry(c, paint) : []));
+    return run.cases.flatMap((c) => (c.status === 'failed' ? caseEntry(place, c, c.findings, paint) : c.gate === 'flaky' ? flakyEntry(c, paint) : []));
   }
   const grouped = newFailureBuckets(run.cases);
-  const out = grouped.buckets.flatMap((b) => bucketEntry(b, paint));
+  const rest = (c: ResultsCase): readonly Finding[] => grouped.rest.get(c) ?? c.findings;
+  const bucketed = (c: ResultsCase): number => grouped.bucketsOfCase.get(c)?.reduce((n, b) => n + b.causes.length, 0) ?? 0;
+  const ownEntry = (c: ResultsCase): boolean => rest(c).length > 0 || bucketed(c) === 0;
+  const out = grouped.buckets.flatMap((b) => bucketEntry(place, b, paint, ownEntry));
   for (const c of run.cases) {
     if (c.status === 'failed' && c.gate === 'new') {
-      const rest = grouped.rest.get(c) ?? c.findings;
-      const bucketed = grouped.bucketsOfCase.get(c)?.reduce((n, b) => n + b.causes.length, 0) ?? 0;
-      if (rest.length > 0 || bucketed === 0) out.push(...caseEntry(c, rest, paint, bucketed));
+      if (ownEntry(c)) out.push(...caseEntry(place, c, rest(c), paint, bucketed(c)));
     } else if (c.gate === 'flaky' && (verbosity === 'normal' || c.failsRun)) {
       out.push(...flakyEntry(c, paint));
     } else if (c.status === 'failed' && verbosity === 'normal') {
@@ -143,18 +173,19 @@ function runFailures(run: ResultsRun, paint: Paint, verbosity: Verbosity): strin
 
 /**
  * The body of the summary (everything after the header): per dialect, failures, flaky and fixed cases, totals and
- * the verdict, at a {@link Verbosity} (default `normal`).
+ * the verdict, at a {@link Verbosity} (default `normal`). `resultsPath`, where the document is written, makes each
+ * failure show its `vmconform repro` line.
  *
  * @example
- * process.stdout.write(formatSummaryBody(doc, ansi));
+ * process.stdout.write(formatSummaryBody(doc, ansi, 'normal', 'reports/results.json'));
  */
-export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal'): string {
+export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal', resultsPath?: string): string {
   const t = terminalSafe;
   const out: string[] = [];
   const quiet = verbosity === 'quiet';
   for (const run of doc.runs) {
     const s = run.summary;
-    const failures = runFailures(run, paint, verbosity);
+    const failures = runFailures({ run, resultsPath, shown: new Set() }, paint, verbosity);
     if (quiet && failures.length === 0) continue;
     out.push('');
     out.push(paint('bold', `${run.dialect}  ${t(run.target)}`));
@@ -202,11 +233,12 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, ve
 }
 
 /**
- * The whole summary (header and body), as `summary.txt` holds it; `quiet` leaves the header out.
+ * The whole summary (header and body), as `summary.txt` holds it; `quiet` leaves the header out. `resultsPath` as for
+ * {@link formatSummaryBody}.
  *
  * @example
- * writeFileSync('summary.txt', formatSummary(doc));
+ * writeFileSync('summary.txt', formatSummary(doc, plain, 'normal', 'reports/results.json'));
  */
-export function formatSummary(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal'): string {
-  return (verbosity === 'quiet' ? '' : formatHeader(headerOf(doc), paint)) + formatSummaryBody(doc, paint, verbosity);
+export function formatSummary(doc: ResultsDocument, paint: Paint = plain, verbosity: Verbosity = 'normal', resultsPath?: string): string {
+  return (verbosity === 'quiet' ? '' : formatHeader(headerOf(doc), paint)) + formatSummaryBody(doc, paint, verbosity, resultsPath);
 }

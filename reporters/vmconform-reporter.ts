@@ -4,23 +4,24 @@
  * while it works; at the end it asks the engine's gate for the verdict, writes every report file and prints the
  * summary, and keeps the outcome for the CLI.
  */
+import { join } from 'node:path';
 import type { Leftover } from '../src/engine/seed-ledger.ts';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
-import type { DialectName } from '../src/dialects/types.ts';
 import { baselineEntryOf, caseVerdict, type Baseline, type KnownFailure } from '../src/engine/baseline.ts';
 import { PROTOCOL_RULES, type CaseResult } from '../src/engine/types.ts';
 import '../src/engine/suite-config.ts';
 import { plain, type Paint } from './color.ts';
 import { Progress } from './progress.ts';
-import { toolVersion } from './results-json.ts';
+import { toolVersion, type RunTarget } from './results-json.ts';
 import { reportRun, type RunOutcome } from './report-run.ts';
 import { formatHeader, formatSummaryBody, type Verbosity } from './summary.ts';
 
 /** Options of {@link VmconformReporter}. */
 export interface VmconformReporterOptions {
   readonly runId: string;
-  readonly targets: readonly { readonly dialect: DialectName; readonly target: string }[];
+  /** The targets with the options the run used (recorded in results.json for `vmconform repro`). */
+  readonly targets: readonly RunTarget[];
   /** Where to write the report files; nothing is written when absent. */
   readonly reportDir?: string;
   readonly baseline: Baseline;
@@ -208,7 +209,8 @@ export class VmconformReporter implements Reporter {
       interrupted,
       errors: this.errors,
     });
-    this.print(formatSummaryBody(outcome.doc, this.paint, this.options.verbosity ?? 'normal'));
+    const resultsPath = this.options.reportDir !== undefined ? join(this.options.reportDir, 'results.json') : undefined;
+    this.print(formatSummaryBody(outcome.doc, this.paint, this.options.verbosity ?? 'normal', resultsPath));
     this.result = outcome;
   }
 }

@@ -103,11 +103,12 @@ describe('an instant command line (issue 12): --help and --version load no comma
     'src/signing/credentials',
     'src/cli/main',
     'src/cli/options',
+    'src/cli/vocabulary',
     'src/cli/consent',
     'src/cli/internal-error',
     'reporters/safe-text',
     'src/engine/interrupt',
-    ...['run', 'mock', 'conformance', 'coverage', 'cases', 'fuzz', 'pact'].map((c) => `src/cli/${c}-command`),
+    ...['run', 'mock', 'conformance', 'coverage', 'cases', 'fuzz', 'pact', 'repro'].map((c) => `src/cli/${c}-command`),
     'src/cli/results-commands',
   ]);
 

@@ -103,7 +103,8 @@
         ? el('li', { class: 'bucket' },
           el('span', { class: 'badge s-failed', text: 'FAILED' }), ' ', el('b', { text: r.label + ' · ' + x.title }), ' ',
           el('ul', { class: 'causes' }, x.causes.map((cause) => el('li', { class: 'muted', text: '[' + cause.check + '] ' + cause.message.slice(0, 240) + ' · ' + cause.pattern }))),
-          el('span', { class: 'bucket-cases' }, x.cases.flatMap((id, i) => [i ? ', ' : '', caseLink(r, id, id)])))
+          el('span', { class: 'bucket-cases' }, x.cases.flatMap((id, i) => [i ? ', ' : '', caseLink(r, id, id)])),
+          reproView(x.repro))
         : el('li', {},
           el('span', { class: 'badge ' + look(x).cls, text: look(x).word }), ' ',
           caseLink(r, x.id, r.label + ' · ' + x.id),
@@ -253,6 +254,12 @@
       bucketOf(i) ? el('div', { class: 'muted shared', text: 'one cause in ' + bucketOf(i).cases.length + ' cases of this run (' + causeOf(bucketOf(i), f).pattern + '): ' + bucketOf(i).cases.join(', ') }) : null,
       f.curl && !findings.slice(i + 1).some((g) => g.curl === f.curl) ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
   }
+  // The lines that reproduce a failed case: vmconform repro (from this results.json), and a rerun of it alone.
+  function reproView(repro) {
+    if (!repro) return null;
+    const lines = [repro.repro, repro.rerun].filter((l) => l !== undefined);
+    return el('div', { class: 'repro' }, el('h4', {}, 'reproduce ', copyButton(lines.join('\n'))), el('pre', { class: 'curl-line', text: lines.join('\n') }));
+  }
   function docRefView(docRef) {
     const refs = data.docRefs[docRef] || [{ text: docRef, lines: [] }];
     return refs.map((ref) => el('blockquote', { class: 'doc' },
@@ -267,7 +274,7 @@
       el('div', { text: c.title }),
       el('div', { class: 'muted', text: (c.gateReason ? c.gateReason + ' · ' : '') + c.durationMs + ' ms' + (c.startedAt ? ' · started ' + c.startedAt : '') + ' · target ' + r.target }),
       el('section', {}, el('h4', { text: 'what the document says' }), docRefView(c.docRef)),
-      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message, c.shared, r.buckets)),
+      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message, c.shared, r.buckets), reproView(c.repro)),
       el('section', {}, el('h4', { text: 'rules' }), el('div', { class: 'mono', text: (c.rules.join(', ') || '(none)') + (c.families.length ? '   families: ' + c.families.join(', ') : '') })),
       el('section', {}, el('h4', { text: 'exchanges (' + c.exchanges.length + ')' }), exchangesView(c.exchanges)));
     (c.previousAttempts || []).forEach((a, i) => p.append(el('section', {},

@@ -3,7 +3,7 @@
  * each call and what it must produce) or as JSON, so a reviewer reads every assertion without running the builders
  * in their head (`vmconform cases`).
  */
-import type { CaseCall, CaseRow, Expectation, IdRef, Step } from './types.ts';
+import type { CaseCall, CaseRow, Expectation, IdRef, InstanceSeed, Step } from './types.ts';
 
 function idRef(ref: IdRef): string {
   if (typeof ref === 'string') return ref;
@@ -30,7 +30,14 @@ function idList(ids: readonly IdRef[]): string {
   return `[${compact(ids.map(idRef))}]`;
 }
 
-function describeCall(call: CaseCall): string {
+/**
+ * A call of a row in one line: the operation (or the action sent instead), its ids (aliases, literal and unknown ids)
+ * and every parameter or wire detail it sets.
+ *
+ * @example
+ * describeCall({ operation: 'StopInstances', ids: ['a'], params: { ForceStop: true } }) // 'StopInstances, ids [a], ForceStop=true'
+ */
+export function describeCall(call: CaseCall): string {
   const parts: string[] = [call.action === undefined ? call.operation : `action ${call.action} (as ${call.operation})`];
   parts.push(call.ids === undefined ? 'no id list' : `ids ${idList(call.ids)}`);
   for (const [k, v] of Object.entries(call.params ?? {})) parts.push(v === null ? `${k} omitted` : `${k}=${JSON.stringify(v)}`);
@@ -83,6 +90,21 @@ function describeStep(step: Step): string {
   return `burst of ${step.count} x (${describeCall(step.call)}) -> ${want}; refused requests stop nothing`;
 }
 
+/**
+ * Seeded instances in one line, grouped by status (`a=RUNNING, b..e (4)=STOPPED`); `''` for none.
+ *
+ * @example
+ * describeSeeds(row.instances) // 'a=RUNNING'
+ */
+export function describeSeeds(seeds: readonly InstanceSeed[]): string {
+  const byStatus = new Map<string, string[]>();
+  for (const s of seeds) {
+    const key = `${s.status}${s.securityLocked ? ' (security-locked)' : ''}`;
+    byStatus.set(key, [...(byStatus.get(key) ?? []), s.alias]);
+  }
+  return [...byStatus].map(([status, aliases]) => `${compact(aliases)}=${status}`).join(', ');
+}
+
 /** One assertion of a row as `formatCase` prints it (the engine's assertion plan, `src/engine/assertions.ts`). */
 export interface PrintedAssertion {
   readonly step?: number;
@@ -103,12 +125,7 @@ function assertionLine(a: PrintedAssertion): string {
  * formatCase(casesFor('zenlayer-vm')[0]) // 'zenlayer-vm stop.single [MUST]\n  Stopping one RUNNING instance ...'
  */
 export function formatCase(row: CaseRow, assertions?: readonly PrintedAssertion[]): string {
-  const byStatus = new Map<string, string[]>();
-  for (const s of row.instances) {
-    const key = `${s.status}${s.securityLocked ? ' (security-locked)' : ''}`;
-    byStatus.set(key, [...(byStatus.get(key) ?? []), s.alias]);
-  }
-  const seeds = [...byStatus].map(([status, aliases]) => `${compact(aliases)}=${status}`).join(', ');
+  const seeds = describeSeeds(row.instances);
   const lines = [
     `${row.dialect} ${row.id} [${row.level}]`,
     `  ${row.title}`,

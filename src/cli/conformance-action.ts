@@ -10,7 +10,7 @@ import { DIALECT_NAMES } from '../dialects/types.ts';
 import { EMPTY_BASELINE } from '../engine/baseline.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/defaults.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
-import { selectRows, type SuiteTarget } from '../engine/suite-config.ts';
+import { noCaseMatches, selectRows, type SuiteTarget } from '../engine/suite-config.ts';
 import { UsageError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
 import type { ConformanceOptions } from './conformance-command.ts';
@@ -35,7 +35,7 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
   };
   // Dialects with no case matching --grep are left out (no provider, no empty run).
   const dialects = [...new Set(opts.dialect ?? DIALECT_NAMES)].filter((d) => selectRows(casesFor(d), opts.grep).length > 0);
-  if (dialects.length === 0) throw new UsageError(`no case matches --grep ${JSON.stringify(opts.grep ?? '')}`);
+  if (dialects.length === 0) throw new UsageError(noCaseMatches(opts.grep, opts.dialect ?? DIALECT_NAMES, (opts.dialect ?? DIALECT_NAMES).flatMap((d) => casesFor(d))));
   // VMCONFORM_ACCESS_KEY_ID / _SECRET (both, or neither for the test credentials): the suite signs with them and the
   // reference providers check them.
   const credentials = resolveCredentials(undefined, process.env);
@@ -65,6 +65,7 @@ export async function conformanceAction(opts: ConformanceOptions): Promise<numbe
       reportDir: opts.reportDir,
       baseline: EMPTY_BASELINE,
       level: 'ALL',
+      concurrency: opts.concurrency,
       ...consoleOptions(),
       verbosity,
     });

@@ -7,7 +7,7 @@ import { runCli } from '../testing/cli.ts';
 describe('vmconform conformance', () => {
   it('starts the reference providers, runs the chosen dialects, writes reports, prints the wall time, exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmconform-conformance-'));
-    const r = await runCli(['conformance', '--dialect', 'zenlayer-bmc', 'aliyun-ecs', '--grep', '^stop\\.single$', '--report-dir', dir]);
+    const r = await runCli(['conformance', '--dialect', 'zenlayer-bmc,aliyun-ecs', '--grep', '^stop\\.single$', '--report-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/reference provider zenlayer-bmc at http:\/\/127\.0\.0\.1:\d+/);

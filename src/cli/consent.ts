@@ -46,5 +46,15 @@ export function requireConsent(urls: readonly { readonly option: string; readonl
   );
 }
 
+/**
+ * {@link requireConsent} for the two URLs a command that seeds instances sends to: `--target` and `--states-url`.
+ *
+ * @example
+ * requireTargetConsent(run, opts.allowRemote === true);
+ */
+export function requireTargetConsent(urls: { readonly target: string; readonly statesUrl: string }, allowRemote: boolean): void {
+  requireConsent([{ option: '--target', url: urls.target }, { option: '--states-url', url: urls.statesUrl }], allowRemote);
+}
+
 /** The help line of `--allow-remote`. */
 export const ALLOW_REMOTE_HELP = 'send requests to a target or provider-state URL that is not on loopback (StopInstances stops real machines)';

@@ -10,7 +10,7 @@ import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { WindowPacer } from '../engine/pacer.ts';
 import { newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
-import { openSeedLedger } from '../engine/seed-ledger.ts';
+import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { EXIT_INTERNAL, EXIT_INTERRUPTED, UsageError } from '../errors.ts';
 import { fuzzPropertiesOf } from '../fuzz/model.ts';
 import type { FuzzOptions, FuzzReport } from '../fuzz/properties.ts';
@@ -19,7 +19,8 @@ import { internalErrorLine } from './internal-error.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import type { FuzzCliOptions } from './fuzz-command.ts';
-import { approachTarget, consoleOptions, reportPreflightFailure } from './run-action.ts';
+import { verbosityOf } from './options.ts';
+import { approachTarget, consoleOptions, printReportFiles, reportPreflightFailure } from './run-action.ts';
 
 /**
  * Fuzz a target (`vmconform fuzz`) and return the exit code.
@@ -34,24 +35,21 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   const dialect = getDialect(opts.dialect);
   const { statesUrl, credentials, failed } = await approachTarget(opts, true);
   const level = opts.level === 'must' ? 'MUST' : 'ALL';
+  const verbosity = verbosityOf(opts);
+  const say = (line: string): void => {
+    if (verbosity !== 'quiet') process.stdout.write(`${line}\n`);
+  };
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, [], {
-      target: opts.target,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level,
-      redactSignatures: opts.redactSignatures === true,
-    });
+    return reportPreflightFailure(failed, [], opts, baseline);
   }
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const concurrency = opts.concurrency ?? 1;
-  process.stdout.write(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}${concurrency > 1 ? `  concurrency ${concurrency}` : ''}\n`);
+  say(`vmconform fuzz ${opts.dialect} ${opts.target}  runs ${opts.runs}  seed ${seed}${concurrency > 1 ? `  concurrency ${concurrency}` : ''}`);
   // fast-check loads only for a fuzz run.
   const { runFuzz, FuzzEngineError } = await import('../fuzz/properties.ts');
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('finishing the running case and its teardown');
+  const interrupts = watchInterrupts('finishing the running case and its teardown', undefined, quitReport(ledger));
   const options: FuzzOptions = {
     target: {
       dialect,
@@ -93,11 +91,11 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
     reportDir: opts.reportDir,
     interrupted,
   });
-  process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint));
-  process.stdout.write(`${howFar(report)}\n`);
+  process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint, verbosity));
+  say(howFar(report));
   const perSecond = report.durationMs > 0 ? Math.round((report.requests * 1000) / report.durationMs) : report.requests;
-  process.stdout.write(`fuzz: ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s (${perSecond}/s), seed ${report.seed}\n`);
-  if (outcome.files.length > 0) process.stdout.write(`reports: ${outcome.files.join(', ')}\n`);
+  say(`fuzz: ${report.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s (${perSecond}/s), seed ${report.seed}`);
+  printReportFiles(outcome.files, verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
 
@@ -109,7 +107,7 @@ function checkSelection(opts: FuzzCliOptions): void {
   const available = fuzzPropertiesOf(opts.dialect);
   const missing = (opts.property ?? []).filter((p) => !available.includes(p));
   if (missing.length > 0) {
-    throw new UsageError(`--property ${missing.join(' ')}: ${opts.dialect} has no such property (choose from ${available.join(', ')}; rate-limit only where the spec documents a rate)`);
+    throw new UsageError(`--property ${missing.join(',')}: ${opts.dialect} has no such property (choose from ${available.join(', ')}; rate-limit only where the spec documents a rate)`);
   }
   if (opts.path !== undefined && opts.seed === undefined) throw new UsageError('--path replays a printed failure: give it with the --seed it was printed with');
   if (opts.path !== undefined && opts.property?.length !== 1) throw new UsageError('--path replays one case of one property: give it with the one --property it was printed with');

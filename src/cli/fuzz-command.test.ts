@@ -72,7 +72,7 @@ describe('vmconform fuzz', () => {
   it('a budget too small for a property says so and exits 0: a started case finishes, a property left no time is not run', async () => {
     const api3 = await startProviderServer({ dialect: 'tencent-cvm-api3', transitionMs: 1_500 });
     try {
-      const r = await runCli(['fuzz', '--dialect', 'tencent-cvm-api3', '--target', api3.url, '--seed', '1', '--property', 'eventually-stopped', 'rate-limit', '--time-budget', '1', '--report-dir', join(dir, 'budget')]);
+      const r = await runCli(['fuzz', '--dialect', 'tencent-cvm-api3', '--target', api3.url, '--seed', '1', '--property', 'eventually-stopped,rate-limit', '--time-budget', '1', '--report-dir', join(dir, 'budget')]);
       expect(r.stderr).toBe('');
       expect(r.code, r.stdout).toBe(0);
       expect(r.stdout).toContain('2 cases: 1 passed, 0 failed, 1 skipped');
@@ -111,13 +111,13 @@ describe('vmconform fuzz', () => {
 
   it('options that select nothing are usage errors with the valid choices, before any request', async () => {
     const nowhere = 'http://127.0.0.1:9';
-    const lacking = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--property', 'requests', 'rate-limit']);
+    const lacking = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--property', 'requests,rate-limit']);
     expect(lacking.code).toBe(2);
     expect(lacking.stderr).toContain('--property rate-limit: zenlayer-vm has no such property (choose from requests, requests-boundary, requests-undocumented, sequences, eventually-stopped;');
     const noSeed = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--path', '3:1', '--property', 'sequences']);
     expect(noSeed.code).toBe(2);
     expect(noSeed.stderr).toContain('--path replays a printed failure: give it with the --seed it was printed with');
-    const twoProperties = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--seed', '1', '--path', '3', '--property', 'requests', 'sequences']);
+    const twoProperties = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--seed', '1', '--path', '3', '--property', 'requests', '--property', 'sequences']);
     expect(twoProperties.code).toBe(2);
     expect(twoProperties.stderr).toContain('--path replays one case of one property');
     const noProperty = await runCliInProcess(['fuzz', '--dialect', 'zenlayer-vm', '--target', nowhere, '--seed', '1', '--path', '3']);

@@ -4,12 +4,12 @@
  * `run`; a failure prints its seed, its path and the shrunk case as curl lines. This module only registers the
  * command; the fuzzer loads with `fuzz-action.ts` when it starts.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { DialectName } from '../dialects/types.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/defaults.ts';
 import { FUZZ_PROPERTIES, type FuzzPropertyName } from '../fuzz/names.ts';
 import type { ExitSlot } from './main.ts';
-import { addSafetyOptions, addTargetOptions, parseMs } from './options.ts';
+import { addGateOptions, addSafetyOptions, addTargetOptions, addTerm, addVerbosityOptions, parseConcurrency, parseMs, type VerbosityOptions } from './options.ts';
 
 function parseCount(max: number): (value: string) => number {
   return (value) => {
@@ -23,13 +23,20 @@ function parseSeed(value: string): number {
   return Number(value);
 }
 
+function parsePropertyList(value: string, previous: readonly FuzzPropertyName[] | undefined): FuzzPropertyName[] {
+  const names = value.split(',').map((v) => v.trim());
+  const unknown = names.filter((n) => !(FUZZ_PROPERTIES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new InvalidArgumentError(`no such property ${unknown.map((n) => JSON.stringify(n)).join(', ')} (choose from ${FUZZ_PROPERTIES.join(', ')})`);
+  return [...new Set([...(previous ?? []), ...(names as FuzzPropertyName[])])];
+}
+
 function parsePath(value: string): string {
   if (!/^\d+(:\d+)*$/.test(value)) throw new InvalidArgumentError(`expected a fast-check path like 12:0:3, got ${JSON.stringify(value)}`);
   return value;
 }
 
 /** Options of `vmconform fuzz` after parsing. */
-export interface FuzzCliOptions {
+export interface FuzzCliOptions extends VerbosityOptions {
   dialect: DialectName;
   target: string;
   statesUrl?: string;
@@ -57,29 +64,24 @@ export interface FuzzCliOptions {
  * registerFuzzCommand(program, exit); // vmconform fuzz --dialect aliyun-ecs --target http://127.0.0.1:8084 --runs 200
  */
 export function registerFuzzCommand(program: Command, exit: ExitSlot): void {
-  addSafetyOptions(
-    addTargetOptions(
-      program.command('fuzz').description("Generated StopInstances requests and sequences against a target, judged by the dialect's model from its spec."),
-    ),
-  )
-    .option('--runs <n>', 'generated cases in all (each a request or a sequence), split over the properties', parseCount(100_000), 100)
-    .option('--seed <n>', 'fast-check seed (default: random; printed, so a run can be replayed)', parseSeed)
-    .option('--path <path>', 'replay one failure: the path a failed run printed (with its --seed and --property)', parsePath)
-    .addOption(new Option('--property <name...>', 'only these properties').choices([...FUZZ_PROPERTIES]))
-    .option(
-      '--time-budget <seconds>',
-      'start new cases only for this long, each property within its share of what is left (a started case finishes); a property cut short or left out is reported so, never failed',
-      parseCount(86_400),
-    )
-    .option('--concurrency <n>', 'how many generated cases of a property run at once (the same cases as one at a time: slices of the one sequence the seed generates)', parseCount(256), 1)
-    .option('--poll-timeout <ms>', 'how long a stopped instance may take to read the stopped status', parseMs, DEFAULT_POLL_TIMEOUT_MS)
-    .option('--request-timeout <ms>', 'timeout of each HTTP request to the target', parseMs, DEFAULT_REQUEST_TIMEOUT_MS)
-    .option('--region <region>', "region sent with each request (tencent Region, aliyun RegionId); default: the dialect's")
-    .option('--baseline <file>', 'known failures (by fuzz.<property> id) that do not fail the run')
-    .addOption(new Option('--level <level>', '"must" gates on MUST properties only').choices(['must', 'all']).default('all'))
+  const fuzz = program.command('fuzz').description("Generated StopInstances requests and sequences against a target, judged by the dialect's model from its spec.");
+  addVerbosityOptions(addSafetyOptions(addTargetOptions(fuzz)));
+  addTerm(fuzz, 'runs', { parse: parseCount(100_000), default: 100 });
+  addTerm(fuzz, 'seed', { parse: parseSeed });
+  addTerm(fuzz, 'path', { parse: parsePath });
+  addTerm(fuzz, 'property', { parse: parsePropertyList });
+  addTerm(fuzz, 'time-budget', { parse: parseCount(86_400) });
+  addTerm(fuzz, 'concurrency', { parse: parseConcurrency, default: 1 });
+  addTerm(fuzz, 'poll-timeout', { parse: parseMs, default: DEFAULT_POLL_TIMEOUT_MS });
+  addTerm(fuzz, 'request-timeout', { parse: parseMs, default: DEFAULT_REQUEST_TIMEOUT_MS });
+  addTerm(fuzz, 'region');
+  addGateOptions(fuzz);
+  fuzz
     .addHelpText(
       'after',
       `\nProperties: ${FUZZ_PROPERTIES.join(', ')} (rate-limit only where the spec documents a rate).\n` +
+        'A case of --concurrency is one generated case: the cases run at once are slices of the one sequence the seed generates.\n' +
+        'Known failures (--baseline) and --level name properties by their fuzz.<property> ids.\n' +
         'Exit status: 0 nothing failed beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed,\n' +
         '130 interrupted (Ctrl-C: the running case finishes and tears down, partial reports are written).',
     )

@@ -69,7 +69,7 @@ describe('Ctrl-C', () => {
   it('fuzz: the running case finishes and tears down, no new one starts, partial reports, exit 130', async () => {
     const reportDir = join(dir, 'fuzz');
     const r = await interruptWhen(
-      ['fuzz', '--dialect', 'zenlayer-vm', '--target', fuzzTarget.url, '--runs', '400', '--seed', '5', '--property', 'sequences', 'requests', '--report-dir', reportDir],
+      ['fuzz', '--dialect', 'zenlayer-vm', '--target', fuzzTarget.url, '--runs', '400', '--seed', '5', '--property', 'sequences,requests', '--report-dir', reportDir],
       // After the preflight (the seed line), while a generated case has instances seeded.
       (out) => /seed 5/.test(out) && (fuzzTarget.provider?.store.size ?? 0) > 0,
     );
@@ -88,7 +88,9 @@ describe('Ctrl-C', () => {
     const reportDir = join(dir, 'pact');
     const r = await interruptWhen(
       ['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', pactTarget.url, '--report-dir', reportDir],
-      () => (pactTarget.provider?.store.size ?? 0) > 0,
+      // After the preflight (its own seeded instances come and go before the 'pact verify' line), while Pact's child has
+      // instances set up.
+      (out) => out.includes('pact verify ') && (pactTarget.provider?.store.size ?? 0) > 0,
     );
     expect(r.code, r.stderr).toBe(130);
     // Whichever of the two processes handles the Ctrl-C first says so.
@@ -146,11 +148,13 @@ describe('Ctrl-C', () => {
         env: { ...process.env, NO_COLOR: '1' },
       });
       let stderr = '';
+      let stdout = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.resume();
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
       const until = Date.now() + 60_000;
-      while ((target.provider?.store.size ?? 0) < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      // After the preflight (its own three instances), once the cases have seeded theirs.
+      while (!(/^ {2}gate: /m.test(stdout) && (target.provider?.store.size ?? 0) > 5) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       process.kill(-(child.pid ?? 0), 'SIGINT');
       while (!/again to quit at once/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       process.kill(-(child.pid ?? 0), 'SIGINT');

@@ -1,6 +1,6 @@
 /**
  * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `pact`,
- * `compare`, `baseline` and `report`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
+ * `compare`, `baseline`, `report` and `repro`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
  * beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  * Registering the commands loads commander and a few constants only: a command loads what it runs when its action
  * starts, so `--help` and `--version` start fast (an architecture test lists what they load).
@@ -19,7 +19,10 @@ import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
 import { registerMockCommand } from './mock-command.ts';
 import { registerPactCommand } from './pact-command.ts';
+import { registerReproCommand } from './repro-command.ts';
 import { registerRunCommand } from './run-command.ts';
+import { requireAfterUnknown } from './options.ts';
+import { TERMS } from './vocabulary.ts';
 
 /** The exit codes (defined with the error classes they map from). */
 export { EXIT_FAILED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../errors.ts';
@@ -70,11 +73,17 @@ export function hideSecretFromConsole(secret: string | undefined): () => void {
   };
 }
 
-async function runMain(argv: readonly string[]): Promise<number> {
-  const exit: ExitSlot = { code: EXIT_OK };
+/**
+ * The program with every command registered (its actions set `exit.code`). Required options are checked after
+ * unknown ones, so that a misspelt option gets commander's "Did you mean ...?" (`requireAfterUnknown`).
+ *
+ * @example
+ * const program = createProgram({ code: 0 }); // program.commands: run, mock, ...
+ */
+export function createProgram(exit: ExitSlot): Command {
   const program = new Command('vmconform')
     .description('Contract-test conformance suite for cloud VM lifecycle APIs (StopInstances).')
-    .version(toolVersion(), '-V, --version', 'print the vmconform version')
+    .version(toolVersion(), TERMS.version.flags, TERMS.version.description)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -88,6 +97,14 @@ async function runMain(argv: readonly string[]): Promise<number> {
   registerCompareCommand(program, exit);
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);
+  registerReproCommand(program, exit);
+  requireAfterUnknown(program);
+  return program;
+}
+
+async function runMain(argv: readonly string[]): Promise<number> {
+  const exit: ExitSlot = { code: EXIT_OK };
+  const program = createProgram(exit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit.code;

@@ -2,7 +2,7 @@
  * What `vmconform mock` does once its options are parsed (loaded by `mock-command.ts` when the command starts): start
  * the reference providers and serve until SIGINT or SIGTERM.
  */
-import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/types.ts';
+import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
@@ -14,12 +14,9 @@ import type { MockCommandOptions } from './mock-command.ts';
  * Start the providers a `mock` invocation asks for (ports `port`, `port + 1`, ... or all ephemeral when 0).
  *
  * @example
- * const running = await startMockProviders({ dialect: 'all', port: 0, host: '127.0.0.1', transitionMs: 1000, verifySignatures: false, rateLimit: true });
+ * const running = await startMockProviders({ port: 0, host: '127.0.0.1', transitionMs: 1000, verifySignatures: false, rateLimit: true });
  */
 export async function startMockProviders(options: MockCommandOptions): Promise<RunningProvider[]> {
-  if (options.dialect !== 'all' && !isDialectName(options.dialect)) {
-    throw new UsageError(`unknown dialect "${options.dialect}" (use one of ${DIALECT_NAMES.join(', ')} or all)`);
-  }
   if (options.host.trim() === '') throw new UsageError('--host must name an address to bind');
   const bracketed = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   if (!isLoopbackUrl(`http://${bracketed}/`)) {
@@ -27,7 +24,7 @@ export async function startMockProviders(options: MockCommandOptions): Promise<R
       `warning: binding the mock to ${options.host}: it has no access control${options.verifySignatures ? '' : ' (not even signature checks)'}; anyone who can reach it can change its instances\n`,
     );
   }
-  const dialects: readonly DialectName[] = options.dialect === 'all' ? DIALECT_NAMES : [options.dialect as DialectName];
+  const dialects: readonly DialectName[] = options.dialect ?? DIALECT_NAMES;
   const credentials = options.verifySignatures ? resolveCredentials(undefined, process.env) : false;
   const running: RunningProvider[] = [];
   try {

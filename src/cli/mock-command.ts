@@ -1,15 +1,17 @@
 /**
- * `vmconform mock --dialect D|all --port N`: the reference provider over HTTP with its provider-state endpoint
+ * `vmconform mock [--dialect D,...|all] --port N`: the reference provider over HTTP with its provider-state endpoint
  * (DESIGN.md §6). Prints one `dialect url` line per provider, runs until SIGINT/SIGTERM, then stops cleanly. This
  * module only registers the command; the provider loads with `mock-action.ts` when it starts.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { DIALECT_NAMES } from '../dialects/types.ts';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { DialectName } from '../dialects/types.ts';
 import type { ExitSlot } from './main.ts';
+import { addTerm, parseDialectList } from './options.ts';
 
 /** Options the `mock` subcommand accepts. */
 export interface MockCommandOptions {
-  readonly dialect: string;
+  /** The dialects to serve (absent: all). */
+  readonly dialect?: readonly DialectName[];
   readonly port: number;
   readonly host: string;
   readonly transitionMs: number;
@@ -31,17 +33,15 @@ function parseNonNegativeInt(max: number) {
  * registerMockCommand(program, exit);
  */
 export function registerMockCommand(program: Command, exit: ExitSlot): void {
-  program
-    .command('mock')
-    .description('Run the reference provider (with the provider-state endpoint) until SIGINT/SIGTERM.')
-    .requiredOption('--dialect <dialect>', `${DIALECT_NAMES.join(' | ')} | all`)
-    .option('--port <n>', 'port of the first provider (0 = ephemeral; with all: n, n+1, ...)', parseNonNegativeInt(65535), 0)
-    .option('--host <host>', 'address to bind (default loopback; another address makes the mock reachable from elsewhere)', '127.0.0.1')
-    .option('--transition-ms <n>', 'STOPPING -> STOPPED time in ms', parseNonNegativeInt(3_600_000), 1000)
-    .option('--verify-signatures', 'verify request signatures (credentials from VMCONFORM_ACCESS_KEY_ID/_SECRET, else the test ones)', false)
-    .option('--no-rate-limit', 'do not enforce tencent-cvm-api3\'s 10 StopInstances per second')
-    .action(async (opts: MockCommandOptions) => {
-      const { mockAction } = await import('./mock-action.ts');
-      exit.code = await mockAction(opts);
-    });
+  const mock = program.command('mock').description('Run the reference provider (with the provider-state endpoint) until SIGINT/SIGTERM.');
+  addTerm(mock, 'dialects', { parse: parseDialectList });
+  addTerm(mock, 'port', { parse: parseNonNegativeInt(65535), default: 0 });
+  addTerm(mock, 'host', { default: '127.0.0.1' });
+  addTerm(mock, 'transition-ms', { parse: parseNonNegativeInt(3_600_000), default: 1000 });
+  addTerm(mock, 'verify-signatures', { default: false });
+  addTerm(mock, 'no-rate-limit');
+  mock.action(async (opts: MockCommandOptions) => {
+    const { mockAction } = await import('./mock-action.ts');
+    exit.code = await mockAction(opts);
+  });
 }

@@ -8,7 +8,7 @@ import type { Verbosity } from '../../reporters/summary.ts';
 import { DIALECT_NAMES, isDialectName, type DialectName } from '../dialects/types.ts';
 import { UsageError } from '../errors.ts';
 import { ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET } from '../signing/credentials.ts';
-import { ALLOW_REMOTE_HELP } from './consent.ts';
+import { TERMS, type Term, type TermId } from './vocabulary.ts';
 
 /** Parse an http(s) URL option; commander turns the error into a usage error. */
 export function parseHttpUrl(value: string): string {
@@ -62,34 +62,98 @@ export function parseRetries(value: string): number {
   return Number(value);
 }
 
+/** How a command takes a term: parser, default, required, choices (see {@link addTerm}). */
+export interface TermUse {
+  readonly parse?: (value: string, previous: never) => unknown;
+  readonly default?: unknown;
+  readonly required?: true;
+  readonly choices?: readonly string[];
+  readonly conflicts?: string | readonly string[];
+}
+
 /**
- * Add the options every command that judges a target shares (`run`, `pact verify`): `--dialect`, `--target`,
+ * Add one option of the vocabulary (src/cli/vocabulary.ts) to a command, spelled and described as the table says; a
+ * deprecated alias is hidden from help.
+ *
+ * @example
+ * addTerm(program.command('cases'), 'grep', { parse: parseGrep });
+ */
+export function addTerm(command: Command, id: TermId, use: TermUse = {}): Command {
+  const term: Term = TERMS[id];
+  const option = new Option(term.flags, term.description);
+  if (term.deprecatedFor !== undefined) option.hideHelp();
+  if (use.choices !== undefined) option.choices(use.choices);
+  if (use.parse !== undefined) option.argParser(use.parse as (value: string, previous: unknown) => unknown);
+  if (use.default !== undefined) option.default(use.default);
+  if (use.required === true) option.makeOptionMandatory();
+  if (use.conflicts !== undefined) option.conflicts(typeof use.conflicts === 'string' ? use.conflicts : [...use.conflicts]);
+  return command.addOption(option);
+}
+
+/**
+ * Warn that a deprecated alias was used (one line on standard error) and return the value of the option that
+ * replaces it; both given is a usage error.
+ *
+ * @example
+ * const reportDir = fromDeprecatedAlias(opts.outDir, opts.reportDir, 'out-dir');
+ */
+export function fromDeprecatedAlias<T>(aliasValue: T | undefined, value: T | undefined, alias: TermId): T | undefined {
+  if (aliasValue === undefined) return value;
+  const term: Term = TERMS[alias];
+  const name = term.flags.split(' ')[0] ?? term.flags;
+  if (value !== undefined) throw new UsageError(`${name} is the deprecated spelling of ${term.deprecatedFor ?? ''}: give only ${term.deprecatedFor ?? ''}`);
+  process.stderr.write(`vmconform: warning: ${name} is deprecated and goes in the next release: use ${term.deprecatedFor ?? ''}\n`);
+  return aliasValue;
+}
+
+/** Parse one `--dialect` value of a command that can work on several (comma-separated, `all`), adding to earlier ones. */
+export function parseDialectList(value: string, previous: readonly DialectName[] | undefined): DialectName[] {
+  const names = value.split(',').map((v) => v.trim());
+  if (names.some((n) => n === '')) throw new InvalidArgumentError(`an empty dialect name in ${JSON.stringify(value)} (give one or more of ${DIALECT_NAMES.join(', ')}, or all)`);
+  const out = [...(previous ?? [])];
+  for (const name of names) {
+    if (name === 'all') out.push(...DIALECT_NAMES);
+    else out.push(parseDialect(name));
+  }
+  return [...new Set(out)];
+}
+
+/** Parse one value of a repeatable option, adding it to the earlier ones (`--ca a.pem --ca b.pem`). */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Parse `--concurrency N` (1..256). */
+export function parseConcurrency(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256) throw new InvalidArgumentError(`expected 1..256, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/**
+ * Add the options every command that judges a target shares (`run`, `fuzz`, `pact verify`): `--dialect`, `--target`,
  * `--states-url` and `--report-dir`.
  *
  * @example
  * addTargetOptions(program.command('run')).option('--baseline <file>', '...')
  */
 export function addTargetOptions(command: Command): Command {
-  return command
-    .requiredOption('--dialect <name>', `dialect the target claims to speak (${DIALECT_NAMES.join(', ')})`, parseDialect)
-    .requiredOption('--target <url>', 'base URL of the target, e.g. http://127.0.0.1:8080', parseHttpUrl)
-    .option('--states-url <url>', 'provider-state endpoint (default: <target>/_vmconform/provider-states)', parseHttpUrl)
-    .option('--report-dir <dir>', 'where to write the reports (results.json, junit.xml, summaries, report.html, exchanges.har)', 'reports');
+  addTerm(command, 'dialect', { parse: parseDialect, required: true });
+  addTerm(command, 'target', { parse: parseHttpUrl, required: true });
+  addTerm(command, 'states-url', { parse: parseHttpUrl });
+  return addTerm(command, 'report-dir', { default: 'reports' });
 }
 
 /**
  * Add the options of safety on real targets that `run`, `fuzz` and `pact verify` share: `--allow-remote`,
- * `--redact-signatures` and, where vmconform's own client sends the requests, `--ca`.
+ * `--redact-signatures` and `--ca`.
  *
  * @example
  * addSafetyOptions(addTargetOptions(program.command('fuzz')))
  */
-export function addSafetyOptions(command: Command, { ca = true }: { ca?: boolean } = {}): Command {
-  command
-    .option('--allow-remote', ALLOW_REMOTE_HELP)
-    .option('--redact-signatures', 'mask request signatures in curl lines and recorded exchanges (they are kept by default: reproducing a request needs them)');
-  if (ca) command.option('--ca <file...>', "PEM file(s) of CAs to trust besides the system's (NODE_EXTRA_CA_CERTS and HTTPS_PROXY/NO_PROXY are honoured too)");
-  return command;
+export function addSafetyOptions(command: Command): Command {
+  addTerm(command, 'allow-remote');
+  addTerm(command, 'redact-signatures');
+  return addTerm(command, 'ca', { parse: collect });
 }
 
 /** The options {@link addVerbosityOptions} adds, after parsing. */
@@ -106,9 +170,41 @@ export interface VerbosityOptions {
  * addVerbosityOptions(program.command('run')); // later: verbosityOf(opts)
  */
 export function addVerbosityOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--quiet', 'print only the new failures and the result line (no header, progress or known failures)').conflicts('verbose'))
-    .option('--verbose', 'print every failure in full, each case alone (known and ungated ones included; no grouping by cause)');
+  addTerm(command, 'quiet', { conflicts: 'verbose' });
+  return addTerm(command, 'verbose');
+}
+
+/**
+ * Add the gate's options of a command that judges a target (`run`, `fuzz`, `pact verify`): `--baseline` and `--level`.
+ *
+ * @example
+ * addGateOptions(addTargetOptions(program.command('run')));
+ */
+export function addGateOptions(command: Command): Command {
+  addTerm(command, 'baseline');
+  return addTerm(command, 'level', { choices: ['must', 'all'], default: 'all' });
+}
+
+/**
+ * Commander checks required options before unknown ones, so `--taget` would say "required option '--target' not
+ * specified" instead of suggesting `--target`. The required options of every command are checked just before its
+ * action instead, after the unknown ones (which get commander's "Did you mean ...?").
+ *
+ * @example
+ * requireAfterUnknown(program);
+ */
+export function requireAfterUnknown(command: Command): void {
+  const required = command.options.filter((o) => o.mandatory);
+  for (const o of required) o.mandatory = false;
+  if (required.length > 0) {
+    command.hook('preAction', (_self, action) => {
+      if (action !== command) return;
+      for (const o of required) if (command.getOptionValue(o.attributeName()) === undefined) {
+          command.error(`error: required option '${o.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+        }
+    });
+  }
+  for (const sub of command.commands) requireAfterUnknown(sub);
 }
 
 /**

@@ -212,13 +212,13 @@ export function baselineAction(paths: readonly string[], opts: { out?: string })
  * `vmconform report`: merge the results of several runs into one summary.md and report.html; returns the exit code (0).
  *
  * @example
- * reportAction(['ci-artifacts/'], { outDir: 'merged' })
+ * reportAction(['ci-artifacts/'], { reportDir: 'merged' })
  */
-export function reportAction(paths: readonly string[], opts: { outDir?: string }): number {
+export function reportAction(paths: readonly string[], opts: { reportDir?: string }): number {
   const runs = collectResults(paths);
   const first = paths[0] ?? '.';
-  const outDir = opts.outDir ?? (statSync(first).isDirectory() ? first : '.');
-  const files = writeMergedReports(outDir, runs.map((r) => r.doc));
+  const outDir = opts.reportDir ?? (statSync(first).isDirectory() ? first : '.');
+  const files = writeMergedReports(outDir, runs.map((r) => r.doc), runs.map((r) => r.source));
   const targets = runs.reduce((n, r) => n + r.doc.runs.length, 0);
   process.stdout.write(`merged ${runs.length} results.json (${targets} target run(s)): ${runs.map((r) => relative('.', r.source) || r.source).join(', ')}\n`);
   process.stdout.write(`reports: ${files.join(', ')}\n`);

@@ -3,6 +3,7 @@
  * the pieces the other commands that judge a target share: the console's look, the exit code of a launch, and a run
  * stopped by its preflight.
  */
+import { join } from 'node:path';
 import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
@@ -13,7 +14,7 @@ import { preflight, skippedByPreflight } from '../engine/preflight.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { interruptedEarly } from '../engine/interrupt.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
-import { selectRows } from '../engine/suite-config.ts';
+import { noCaseMatches, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
@@ -21,9 +22,10 @@ import { paintFor, type Paint } from '../../reporters/color.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
+import type { RunTarget } from '../../reporters/results-json.ts';
 import type { ReporterOutcome } from '../../reporters/vmconform-reporter.ts';
 import { requireConsent } from './consent.ts';
-import { verbosityOf } from './options.ts';
+import { verbosityOf, type VerbosityOptions } from './options.ts';
 import type { RunOptions } from './run-command.ts';
 
 /**
@@ -45,22 +47,47 @@ export function consoleOptions(): { live: boolean; paint: Paint } {
   return { live: tty, paint: paintFor(tty) };
 }
 
+/** The options of a command that gates a run (`run`, `fuzz`, `pact verify`) that {@link reportPreflightFailure} reads. */
+export interface GatedCommandOptions extends VerbosityOptions {
+  readonly target: string;
+  readonly reportDir: string;
+  /** The baseline's file (`--baseline`). */
+  readonly baseline?: string;
+  readonly level: 'must' | 'all';
+  readonly redactSignatures?: boolean;
+}
+
 /**
  * A run the preflight stopped: one failing `preflight` row and every selected case skipped with the reason, through the
  * same reports; prints the diagnosis and returns the gate's exit code (1: no baseline can list the preflight).
+ *
+ * @example
+ * if (failed !== undefined) return reportPreflightFailure(failed, rows, opts, baseline);
  */
 export function reportPreflightFailure(
   failed: CaseResult,
   rows: readonly CaseRow[],
-  run: { target: string; reportDir: string; baseline: Baseline; baselineFile?: string; level: 'MUST' | 'ALL'; redactSignatures?: boolean; verbosity?: Verbosity },
+  opts: GatedCommandOptions,
+  baseline: Baseline,
+  /** The target with the options of the run (recorded in results.json); the URL alone by default. */
+  target: string | Omit<RunTarget, 'dialect'> = opts.target,
 ): number {
+  const verbosity = verbosityOf(opts);
+  const run = {
+    target,
+    reportDir: opts.reportDir,
+    baseline,
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    level: opts.level === 'must' ? ('MUST' as const) : ('ALL' as const),
+    redactSignatures: opts.redactSignatures === true,
+  };
   const shown = run.redactSignatures ? withoutSignatures(failed) : failed;
   const results = [shown, ...rows.map((r) => skippedByPreflight(caseIdentity(r), shown))];
   const interrupted = interruptedEarly();
   const outcome = reportRun({
     runId: newRunId(),
     startedAt: new Date(),
-    targets: [{ dialect: failed.dialect, target: run.target }],
+    targets: [typeof run.target === 'string' ? { dialect: failed.dialect, target: run.target } : { ...run.target, dialect: failed.dialect }],
     results,
     baseline: run.baseline,
     ...(run.baselineFile !== undefined ? { baselineFile: run.baselineFile } : {}),
@@ -71,8 +98,8 @@ export function reportPreflightFailure(
   const finding = shown.findings[0];
   process.stderr.write(terminalSafe(`vmconform: preflight failed: ${finding?.message ?? shown.message ?? ''}\n${finding?.curl ? `  ${finding.curl}\n` : ''}`));
   // The header too (version, run id, target, gate): the run stopped before the reporter that prints it started.
-  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, run.verbosity));
-  printReportFiles(outcome.files, run.verbosity);
+  process.stdout.write(formatSummary(outcome.doc, consoleOptions().paint, verbosity, join(run.reportDir, 'results.json')));
+  printReportFiles(outcome.files, verbosity);
   return interrupted ? EXIT_INTERRUPTED : outcome.verdict.failed ? 1 : 0;
 }
 
@@ -135,19 +162,16 @@ export async function approachTarget(
 export async function runAction(opts: RunOptions): Promise<number> {
   const verbosity = verbosityOf(opts);
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) {
-    throw new UsageError(`no case of ${opts.dialect} matches --grep ${JSON.stringify(opts.grep ?? '')}`);
-  }
+  if (selectRows(casesFor(opts.dialect), opts.grep).length === 0) throw new UsageError(noCaseMatches(opts.grep, [opts.dialect], casesFor(opts.dialect)));
   const { statesUrl, credentials, failed } = await approachTarget(opts, opts.states !== false);
   if (failed !== undefined) {
-    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), {
+    return reportPreflightFailure(failed, selectRows(casesFor(opts.dialect), opts.grep), opts, baseline, {
       target: opts.target,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level: opts.level === 'must' ? 'MUST' : 'ALL',
-      redactSignatures: opts.redactSignatures === true,
-      verbosity,
+      statesUrl,
+      ...(opts.region !== undefined ? { region: opts.region } : {}),
+      pollTimeoutMs: opts.pollTimeout,
+      requestTimeoutMs: opts.requestTimeout,
+      ...(opts.states === false ? { noStates: true } : {}),
     });
   }
   // vitest loads only once the preflight passed.

@@ -87,7 +87,7 @@ describe('vmconform run', () => {
     expect(runs[1]?.stderr).toMatch(/expected an http:\/\/ or https:\/\/ URL/);
     expect(runs[2]?.stderr).toMatch(/--target/);
     expect(runs[3]?.stderr).toMatch(/cannot read baseline/);
-    expect(runs[4]?.stderr).toMatch(/no case of zenlayer-vm matches/);
+    expect(runs[4]?.stderr).toMatch(/--grep "\^no-such-case\$" matches no case of zenlayer-vm \(ids such as stop\.single, /);
     expect(runs[5]?.stderr).toMatch(/milliseconds/);
   }, 120_000); // seven CLI processes start at once; each loads the TypeScript sources through tsx
 

@@ -3,6 +3,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { DialectName } from '../dialects/types.ts';
 import { coverageReports, formatCoverage, isChecked, type CoverageReport } from './coverage.ts';
 
 /** What was written and how many gaps it lists. */
@@ -14,13 +15,13 @@ export interface CoverageWrite {
 }
 
 /**
- * Build the coverage of every dialect and, when `path` is given, write it there as Markdown.
+ * Build the coverage of every dialect (or of `dialects`) and, when `path` is given, write it there as Markdown.
  *
  * @example
  * const { gaps } = writeCoverage('reports/coverage.md');
  */
-export function writeCoverage(path?: string): CoverageWrite {
-  const reports = coverageReports();
+export function writeCoverage(path?: string, dialects?: readonly DialectName[]): CoverageWrite {
+  const reports = coverageReports().filter((r) => dialects === undefined || dialects.includes(r.dialect));
   const text = formatCoverage(reports);
   if (path !== undefined) {
     mkdirSync(dirname(path), { recursive: true });

@@ -77,16 +77,112 @@ export function callTargetPatiently(dialect: Dialect, call: OperationCall, ctx: 
   return retryWhileThrottled(() => callTarget(dialect, call, ctx), exchanges);
 }
 
+/**
+ * How long to wait before sending a throttled request again, the `attempt`-th time (0-based): 100 ms doubled each
+ * time, jittered by 0.5x..1.5x.
+ *
+ * @example
+ * await sleep(throttleWaitMs(0)); // 50..150 ms
+ */
+export function throttleWaitMs(attempt: number): number {
+  return THROTTLE_FIRST_WAIT_MS * 2 ** attempt * (0.5 + Math.random());
+}
+
 /** Run `send` again (after a growing, jittered wait) while its answer is throttled; every exchange goes to `exchanges`. */
 export async function retryWhileThrottled(send: () => Promise<Exchange>, exchanges: Exchange[]): Promise<Exchange> {
-  let wait = THROTTLE_FIRST_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     const ex = await send();
     exchanges.push(ex);
     if (attempt >= THROTTLE_RETRIES || !isThrottled(ex)) return ex;
-    await sleep(wait * (0.5 + Math.random()));
-    wait *= 2;
+    await sleep(throttleWaitMs(attempt));
   }
+}
+
+/**
+ * Where a status read is (see {@link queryStatuses}): plain JSON, so that a read can go on in another process (the
+ * script `vmconform repro` prints sends each page with curl).
+ */
+export interface StatusPaging {
+  readonly ids: readonly string[];
+  /** Index in `ids` of the chunk being read. */
+  chunkStart: number;
+  /** Page of the chunk being read (1-based). */
+  page: number;
+  /** Entries received for the chunk so far. */
+  received: number;
+  /** [id, status word] read so far, in the order first read. */
+  readonly statuses: [string, string][];
+  /** Set when a status query failed; the read ends with it. */
+  problem?: string;
+  done: boolean;
+}
+
+/**
+ * A status read of `ids` that has not sent anything yet.
+ *
+ * @example
+ * const paging = startStatusPaging(['ins-ab12cd34']);
+ */
+export function startStatusPaging(ids: readonly string[]): StatusPaging {
+  return { ids: [...ids], chunkStart: 0, page: 1, received: 0, statuses: [], done: ids.length === 0 };
+}
+
+/**
+ * The next status query of a read, or `undefined` when the read is over: ids go in chunks of
+ * `dialect.statusPageSize`, each asking that page size explicitly, later pages by tencent `Offset` or a page number.
+ */
+export function nextStatusCall(dialect: Dialect, paging: StatusPaging): OperationCall | undefined {
+  if (paging.done) return undefined;
+  const size = dialect.statusPageSize;
+  const chunk = paging.ids.slice(paging.chunkStart, paging.chunkStart + size);
+  const where = paging.page === 1 ? {} : { page: dialect.statusPaging === 'offset' ? paging.received : paging.page };
+  return { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where };
+}
+
+/**
+ * Take the answer to the query {@link nextStatusCall} gave. Paging fields are never trusted (DESIGN.md §3: TotalCount
+ * may be a string, -1, or absent): a chunk ends once every id is read, a page brings nothing new, a page was full (the
+ * target answered all it has) or {@link MAX_PAGES} were asked.
+ */
+export function takeStatusAnswer(dialect: Dialect, paging: StatusPaging, ex: Exchange): void {
+  const problem = statusProblem(ex);
+  if (problem) {
+    paging.problem = problem;
+    paging.done = true;
+    return;
+  }
+  const size = dialect.statusPageSize;
+  const chunk = paging.ids.slice(paging.chunkStart, paging.chunkStart + size);
+  const wanted = new Set(chunk);
+  const entries = ex.outcome?.instances ?? [];
+  const statuses = new Map(paging.statuses);
+  let fresh = 0;
+  for (const entry of entries) {
+    if (entry.status === undefined || !wanted.has(entry.instanceId)) continue;
+    if (!statuses.has(entry.instanceId)) fresh++;
+    statuses.set(entry.instanceId, entry.status);
+  }
+  paging.statuses.splice(0, paging.statuses.length, ...statuses);
+  paging.received += entries.length;
+  const allRead = chunk.every((id) => statuses.has(id));
+  if (allRead || fresh === 0 || entries.length >= size || paging.page >= MAX_PAGES) {
+    paging.chunkStart += size;
+    paging.page = 1;
+    paging.received = 0;
+    paging.done = paging.chunkStart >= paging.ids.length;
+  } else {
+    paging.page++;
+  }
+}
+
+/**
+ * What a status read found, once it is over.
+ *
+ * @example
+ * const read = statusReadOf(paging, exchanges);
+ */
+export function statusReadOf(paging: StatusPaging, exchanges: readonly Exchange[]): StatusRead {
+  return { statuses: new Map(paging.statuses), exchanges, problem: paging.problem };
 }
 
 /**
@@ -103,33 +199,12 @@ export async function queryStatuses(
   ids: readonly string[],
   ctx: DialectContext,
 ): Promise<StatusRead> {
-  const statuses = new Map<string, string>();
   const exchanges: Exchange[] = [];
-  const size = dialect.statusPageSize;
-  for (let i = 0; i < ids.length; i += size) {
-    const chunk = ids.slice(i, i + size);
-    const wanted = new Set(chunk);
-    let received = 0;
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const where = page === 1 ? {} : { page: dialect.statusPaging === 'offset' ? received : page };
-      const ex = await callTargetPatiently(dialect, { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where }, ctx, exchanges);
-      const problem = statusProblem(ex);
-      if (problem) return { statuses, exchanges, problem };
-      const entries = ex.outcome?.instances ?? [];
-      let fresh = 0;
-      for (const entry of entries) {
-        if (entry.status === undefined || !wanted.has(entry.instanceId)) continue;
-        if (!statuses.has(entry.instanceId)) fresh++;
-        statuses.set(entry.instanceId, entry.status);
-      }
-      received += entries.length;
-      // Paging fields are never trusted (DESIGN.md §3: TotalCount may be a string, -1, or absent): the client stops
-      // once every id is read, a page brings nothing new, or a page was full (the target answered all it has).
-      const allRead = chunk.every((id) => statuses.has(id));
-      if (allRead || fresh === 0 || entries.length >= size) break;
-    }
+  const paging = startStatusPaging(ids);
+  for (let call = nextStatusCall(dialect, paging); call !== undefined; call = nextStatusCall(dialect, paging)) {
+    takeStatusAnswer(dialect, paging, await callTargetPatiently(dialect, call, ctx, exchanges));
   }
-  return { statuses, exchanges, problem: undefined };
+  return statusReadOf(paging, exchanges);
 }
 
 function statusProblem(ex: Exchange): string | undefined {

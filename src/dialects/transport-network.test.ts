@@ -106,6 +106,13 @@ describe('HTTPS with a CA of your own', () => {
     const withEnv = await runCli([...args, '--report-dir', join(dir, 'r3')], { NODE_EXTRA_CA_CERTS: pem('ca.pem') });
     expect([withEnv.code, withEnv.stderr]).toEqual([0, '']);
   });
+
+  it('vmconform pact verify --ca: the preflight and Pact\'s verifier (in its child process) both trust the CA', async () => {
+    const args = ['pact', 'verify', '--dialect', 'zenlayer-vm', '--target', `https://127.0.0.1:${tlsPort}`, '--grep', '^stop\\.single$'];
+    const withCa = await runCli([...args, '--ca', pem('ca.pem'), '--report-dir', join(dir, 'p1')]);
+    expect([withCa.code, withCa.stderr], withCa.stdout).toEqual([0, '']);
+    expect(withCa.stdout).toMatch(/1 cases: 1 passed, 0 failed/);
+  });
 });
 
 describe('proxies from the environment', () => {

@@ -3,8 +3,10 @@
  * target does: refused connections, resets, timeouts and oversized bodies come back as `transportError`.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { UsageError } from '../errors.ts';
 import type { WireRequest, WireResponse } from './types.ts';
 
@@ -21,6 +23,18 @@ export interface TransportOptions {
   readonly caFiles?: readonly string[];
   /** The environment the proxy settings come from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const requireModule = createRequire(import.meta.url);
+let undiciModule: typeof Undici | undefined;
+
+/**
+ * undici, loaded when a dispatcher is first made (a command that sends nothing, such as the steps of a repro script
+ * whose requests curl sends, never loads its hundred modules).
+ */
+function undici(): typeof Undici {
+  undiciModule ??= requireModule('undici') as typeof Undici;
+  return undiciModule;
 }
 
 /** Loopback is never proxied: the reference provider and local mocks stay direct whatever the environment says. */
@@ -47,6 +61,7 @@ export function makeDispatcher(options: TransportOptions = {}): Dispatcher {
   const connect = extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {};
   const base = { keepAliveTimeout: 4_000, connections: 64, connect };
   const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy'];
+  const { Agent, EnvHttpProxyAgent } = undici();
   if (proxy === undefined || proxy === '') return new Agent(base);
   const noProxy = [env['NO_PROXY'] ?? env['no_proxy'] ?? '', LOOPBACK_NO_PROXY].filter((x) => x !== '').join(',');
   return new EnvHttpProxyAgent({
@@ -58,7 +73,8 @@ export function makeDispatcher(options: TransportOptions = {}): Dispatcher {
   });
 }
 
-let agent: Dispatcher = makeDispatcher();
+/** The dispatcher requests go through, made at the first request unless {@link configureTransport} made one. */
+let agent: Dispatcher | undefined;
 
 /**
  * Configure how this process reaches targets (the CLI calls it once, and the suite in its worker): extra CAs, and the
@@ -86,8 +102,9 @@ export interface SendResult {
  */
 export async function sendWire(req: WireRequest, timeoutMs = 10_000): Promise<SendResult> {
   const started = performance.now();
+  agent ??= makeDispatcher();
   try {
-    const res = await request(req.url, {
+    const res = await undici().request(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body,

@@ -600,14 +600,44 @@ async function stateEventual(input: StateEventualInput): Promise<Finding[]> {
   let pending = [...expected];
   for (;;) {
     last = await read(pending.map((e) => e.id));
-    if (!last.problem) {
-      const statuses = last.statuses;
-      pending = pending.filter((e) => statuses.get(e.id) !== stoppedWord);
-      if (pending.length === 0) return [];
-    }
+    pending = notYetStopped(pending, last, stoppedWord);
+    if (pending.length === 0) return [];
     if (Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
+  return eventualFindings({ scope, pending, last, stoppedWord, timeoutMs, blame });
+}
+
+/**
+ * The instances of `pending` that do not read the stopped word in `read` (all of them when the read failed).
+ *
+ * @example
+ * pending = notYetStopped(pending, read, 'STOPPED');
+ */
+export function notYetStopped<T extends { readonly id: string }>(pending: readonly T[], read: StatusRead, stoppedWord: string): T[] {
+  return read.problem ? [...pending] : pending.filter((e) => read.statuses.get(e.id) !== stoppedWord);
+}
+
+/** What {@link eventualFindings} judges: the instances still not stopped when the poll bound ran out, and the last read. */
+export interface EventualVerdictInput {
+  readonly scope: FindingScope;
+  /** The instances that did not read the stopped word. */
+  readonly pending: readonly { readonly alias: string; readonly id: string }[];
+  /** The last status read. */
+  readonly last: StatusRead;
+  readonly stoppedWord: string;
+  readonly timeoutMs: number;
+  readonly blame: WireRequest | undefined;
+}
+
+/**
+ * The findings of `state-eventual` once polling ended without every instance stopped: the last read's problem, or the
+ * instances still not stopped (grouped by what they read). `vmconform repro`'s script polls in steps and ends here too.
+ *
+ * @example
+ * eventualFindings({ scope, pending, last, stoppedWord: 'STOPPED', timeoutMs: 10_000, blame: ex.request })
+ */
+export function eventualFindings({ scope, pending, last, stoppedWord, timeoutMs, blame }: EventualVerdictInput): Finding[] {
   if (last.problem) {
     return [makeFinding(scope, 'state-eventual', `expected to read instance statuses, but the ${last.problem}`, lastRequest(last), 'unreadable')];
   }

@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CaseRow } from '../cases/types.ts';
 import type { Credentials, Exchange, WireRequest, WireResponse } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
-import type { ExchangeStep, RecordedBody, RecordedExchange } from './types.ts';
+import type { ExchangeStep, Finding, RecordedBody, RecordedExchange } from './types.ts';
 
 /** Bodies longer than this (in characters) are recorded cut, with their length (a hostile target may send up to MAX_RESPONSE_BYTES). */
 export const MAX_RECORDED_BODY_CHARS = 64 * 1024;
@@ -112,6 +112,27 @@ export class ExchangeLog {
   entries(): readonly RecordedExchange[] {
     return [...this.recorded];
   }
+
+  private readonly noted: StepFinding[] = [];
+
+  /**
+   * Note findings of the attempt with the step they judge (`undefined`: the whole case), as the engine binds them to
+   * the row's assertion plan. The result carries the findings; this says which step each belongs to.
+   */
+  noteFindings(found: readonly Finding[], step: number | undefined): void {
+    for (const finding of found) this.noted.push({ finding, step });
+  }
+
+  /** The findings noted so far with their steps, in the order found (messages as found: redact before showing). */
+  stepFindings(): readonly StepFinding[] {
+    return [...this.noted];
+  }
+}
+
+/** A finding of a case attempt with the step of the row it judges (`undefined`: the whole case). */
+export interface StepFinding {
+  readonly finding: Finding;
+  readonly step: number | undefined;
 }
 
 function recordBody(body: string | undefined, safe: (text: string) => string): RecordedBody {

@@ -12,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { EXIT_INTERRUPTED } from '../errors.ts';
-import { formatLeftovers, leftoversOf, SEED_LEDGER_ENV, type Leftover } from './seed-ledger.ts';
 
 /** A clean-stop request in progress: `signal` aborts at the first Ctrl-C; `dispose` removes the handlers. */
 export interface InterruptWatch {
@@ -129,22 +128,12 @@ export function interruptedEarly(): boolean {
 }
 
 /**
- * The second signal: say which seeded instances are left (the seed ledger, when the command keeps one), let the
- * command write what it can (`onSecond`, synchronous), and exit 130.
+ * The second signal: let the command say and write what it can (`onSecond`, synchronous: the instances it left seeded,
+ * partial reports), and exit 130.
  */
-function quitAtOnce(onSecond?: (leftovers: readonly Leftover[]) => void): never {
-  const file = process.env[SEED_LEDGER_ENV];
-  let leftovers: Leftover[] = [];
-  if (file !== undefined && file !== '') {
-    try {
-      leftovers = leftoversOf(readFileSync(file, 'utf8'));
-    } catch {
-      leftovers = [];
-    }
-    process.stderr.write(formatLeftovers(leftovers));
-  }
+function quitAtOnce(onSecond?: () => void): never {
   try {
-    onSecond?.(leftovers);
+    onSecond?.();
   } catch {
     // quitting at once: what could not be written is lost
   }
@@ -153,15 +142,15 @@ function quitAtOnce(onSecond?: (leftovers: readonly Leftover[]) => void): never 
 
 /**
  * Watch SIGINT, SIGTERM and the parent process: the first prints `message` on stderr, aborts `signal` and calls
- * `onFirst`; the second says which seeded instances are left (when a seed ledger is open, src/engine/seed-ledger.ts),
- * calls `onSecond` with them (synchronous: write what can be written) and exits 130 at once. When a signal already arrived since {@link guardStartup}, the watch starts
+ * `onFirst`; the second calls `onSecond` (synchronous: say which seeded instances are left, write what can be written;
+ * src/engine/seed-ledger.ts) and exits 130 at once. When a signal already arrived since {@link guardStartup}, the watch starts
  * aborted (and `onFirst` runs at once).
  *
  * @example
  * const watch = watchInterrupts('finishing the running case and its teardown');
  * try { await work(watch.signal); } finally { watch.dispose(); }
  */
-export function watchInterrupts(message: string, onFirst?: () => void, onSecond?: (leftovers: readonly Leftover[]) => void): InterruptWatch {
+export function watchInterrupts(message: string, onFirst?: () => void, onSecond?: () => void): InterruptWatch {
   guard?.dispose();
   guard = undefined;
   const controller = new AbortController();

@@ -12,7 +12,7 @@ import { VmconformReporter, type ReporterOutcome } from '../../reporters/vmconfo
 import type { Credentials } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
 import { watchInterrupts } from './interrupt.ts';
-import { openSeedLedger } from './seed-ledger.ts';
+import { openSeedLedger, quitReport } from './seed-ledger.ts';
 import { casesFor } from '../cases/index.ts';
 import type { Paint } from '../../reporters/color.ts';
 import type { Verbosity } from '../../reporters/summary.ts';
@@ -99,7 +99,15 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
   };
   const reporter = new VmconformReporter({
     runId,
-    targets: options.runs.map((r) => ({ dialect: r.dialect, target: r.target })),
+    targets: options.runs.map((r) => ({
+      dialect: r.dialect,
+      target: r.target,
+      statesUrl: r.statesUrl,
+      ...(r.region !== undefined ? { region: r.region } : {}),
+      pollTimeoutMs: options.pollTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      ...(options.noStates ? { noStates: true } : {}),
+    })),
     ...(options.reportDir !== undefined ? { reportDir: options.reportDir } : {}),
     baseline: options.baseline,
     ...(options.baselineFile !== undefined ? { baselineFile: options.baselineFile } : {}),
@@ -145,7 +153,7 @@ export async function launchSuite(options: LaunchOptions): Promise<ReporterOutco
       writeFileSync(interruptFlag, '');
       reporter.interrupt();
     },
-    (leftovers) => reporter.abandon(leftovers),
+    quitReport(ledger, (leftovers) => reporter.abandon(leftovers)),
   );
   try {
     vitest.provide(SUITE_CONFIG_KEY, config);

@@ -13,8 +13,8 @@ import { recordSeeds } from './seed-ledger.ts';
 /** The state name of the protocol. */
 export const STATE_NAME = 'instances exist';
 
-/** Path of the provider-state endpoint relative to the target base URL. */
-export const STATES_PATH = '/_vmconform/provider-states';
+/** The provider-state endpoint's path and default URL (defined in `defaults.ts`, which reporters may read). */
+export { defaultStatesUrl, STATES_PATH } from './defaults.ts';
 
 /** One instance to seed. */
 export interface SeedInstance {
@@ -37,16 +37,6 @@ export class ProviderStateCallError extends ProviderStateError {
   ) {
     super(message);
   }
-}
-
-/**
- * The default provider-state URL for a target base URL.
- *
- * @example
- * defaultStatesUrl('http://127.0.0.1:8080/') // 'http://127.0.0.1:8080/_vmconform/provider-states'
- */
-export function defaultStatesUrl(target: string): string {
-  return `${target.replace(/\/+$/, '')}${STATES_PATH}`;
 }
 
 function truncate(text: string, max = 500): string {
@@ -100,21 +90,46 @@ export function readIdMap(bodyText: string, requested: readonly string[]): { rea
   return { ok: true, map };
 }
 
-async function post(url: string, payload: { readonly action: 'setup' | 'teardown'; readonly state: string; readonly params: unknown }, timeoutMs: number): Promise<{ readonly response: WireResponse; readonly curl: string }> {
-  const action = payload.action;
-  const request: WireRequest = {
+/** A provider-state action of DESIGN.md §4. */
+export type ProviderStateAction = 'setup' | 'teardown';
+
+/**
+ * The request of a provider-state call (DESIGN.md §4): a JSON POST to the provider-state URL. A setup seeds
+ * `instances` with their statuses; a teardown removes the instances of those ids.
+ *
+ * @example
+ * providerStateRequest(statesUrl, 'teardown', [{ id: 'ins-ab12cd34' }])
+ */
+export function providerStateRequest(url: string, action: ProviderStateAction, instances: readonly (SeedInstance | { readonly id: string })[]): WireRequest {
+  const params = {
+    instances: instances.map((i) => ('status' in i ? { id: i.id, status: i.status, securityLocked: i.securityLocked ?? false } : { id: i.id })),
+  };
+  return {
     method: 'POST',
     url,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(payload),
+    body: JSON.stringify({ action, state: STATE_NAME, params }),
   };
-  const started = Date.now();
-  const sent = await sendWire(request, timeoutMs);
-  currentExchangeLog()?.add(action === 'teardown' ? 'teardown' : 'setup', 'provider-state', request, sent.response, sent.transportError, started, sent.durationMs);
+}
+
+/**
+ * Judge the answer to a provider-state call: any 2xx (DESIGN.md §4), and for a setup an id map the suite can use.
+ * Returns the ids the target gave the requested ones (empty for a teardown); throws {@link ProviderStateCallError}
+ * otherwise (no answer, another status, an unusable id map).
+ *
+ * @example
+ * const assigned = judgeProviderStateAnswer('setup', request, sent, ['ins-ab12cd34']);
+ */
+export function judgeProviderStateAnswer(
+  action: ProviderStateAction,
+  request: WireRequest,
+  sent: { readonly response: WireResponse | undefined; readonly transportError: string | undefined },
+  requested: readonly string[] = [],
+): IdAssignments {
   const curl = toCurl(request);
   if (!sent.response) {
     throw new ProviderStateCallError(
-      `provider-state ${action}: expected an HTTP answer from ${url}, received none: ${sent.transportError ?? 'no answer'}`,
+      `provider-state ${action}: expected an HTTP answer from ${request.url}, received none: ${sent.transportError ?? 'no answer'}`,
       undefined,
       '',
       curl,
@@ -130,7 +145,19 @@ async function post(url: string, payload: { readonly action: 'setup' | 'teardown
       curl,
     );
   }
-  return { response: sent.response, curl };
+  if (action === 'teardown') return new Map();
+  const read = readIdMap(bodyText, requested);
+  if (!read.ok) {
+    throw new ProviderStateCallError(`provider-state setup: the reply's id map cannot be used: ${read.problem}`, status, truncate(bodyText), curl);
+  }
+  return read.map;
+}
+
+async function post(request: WireRequest, action: ProviderStateAction, timeoutMs: number, requested: readonly string[] = []): Promise<IdAssignments> {
+  const started = Date.now();
+  const sent = await sendWire(request, timeoutMs);
+  currentExchangeLog()?.add(action, 'provider-state', request, sent.response, sent.transportError, started, sent.durationMs);
+  return judgeProviderStateAnswer(action, request, sent, requested);
 }
 
 /**
@@ -148,27 +175,13 @@ export async function setupInstances(
 ): Promise<IdAssignments> {
   // Named in the seed ledger before it is sent: a second Ctrl-C while it is in flight still lists these ids.
   recordSeeds('setup', statesUrl, instances.map((i) => i.id));
-  const { response, curl } = await post(
-    statesUrl,
-    {
-      action: 'setup',
-      state: STATE_NAME,
-      params: {
-        instances: instances.map((i) => ({ id: i.id, status: i.status, securityLocked: i.securityLocked ?? false })),
-      },
-    },
-    timeoutMs,
-  );
-  const read = readIdMap(response.bodyText, instances.map((i) => i.id));
+  const assigned = await post(providerStateRequest(statesUrl, 'setup', instances), 'setup', timeoutMs, instances.map((i) => i.id));
   // The ledger named the requested ids before the setup was sent; the ones the target renamed go under its ids.
-  if (read.ok && read.map.size > 0) {
-    recordSeeds('teardown', statesUrl, [...read.map.keys()]);
-    recordSeeds('setup', statesUrl, [...read.map.values()]);
+  if (assigned.size > 0) {
+    recordSeeds('teardown', statesUrl, [...assigned.keys()]);
+    recordSeeds('setup', statesUrl, [...assigned.values()]);
   }
-  if (!read.ok) {
-    throw new ProviderStateCallError(`provider-state setup: the reply's id map cannot be used: ${read.problem}`, response.status, truncate(response.bodyText), curl);
-  }
-  return read.map;
+  return assigned;
 }
 
 /** Remove seeded instances (`teardown`). Throws {@link ProviderStateCallError} on failure. */
@@ -177,10 +190,6 @@ export async function teardownInstances(
   ids: readonly string[],
   timeoutMs = 10_000,
 ): Promise<void> {
-  await post(
-    statesUrl,
-    { action: 'teardown', state: STATE_NAME, params: { instances: ids.map((id) => ({ id })) } },
-    timeoutMs,
-  );
+  await post(providerStateRequest(statesUrl, 'teardown', ids.map((id) => ({ id }))), 'teardown', timeoutMs);
   recordSeeds('teardown', statesUrl, ids);
 }

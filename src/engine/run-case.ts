@@ -9,16 +9,21 @@ import { callTarget, queryStatuses, type StatusRead } from './recorded-client.ts
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
+import { makeFinding, runCallChecks, STEP_CHECKS, type FindingScope } from './checks.ts';
+import { assertionsOf, type Assertion, type StateSubject } from './assertions.ts';
+import { currentExchangeLog } from './exchange-log.ts';
 import {
-  answerKind,
-  isServed,
-  makeFinding,
-  runCallChecks,
-  STEP_CHECKS,
-  type FindingScope,
-  type InstanceStateExpectation,
-} from './checks.ts';
-import { assertionFor, assertionsOf, type Assertion, type StateSubject } from './assertions.ts';
+  applyBurstAnswers,
+  applyCallAnswer,
+  bindFindings as bindToPlan,
+  burstBlame,
+  burstChecks,
+  eventualCandidates,
+  expectedStates,
+  immediateStateFindings,
+  newStateBook,
+  type StateBook,
+} from './state-book.ts';
 import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances, type IdAssignments } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
@@ -146,9 +151,6 @@ export class IdMap {
   }
 }
 
-/** What each seeded alias must read now: accepted words, or `undefined` when a step made it unknowable. */
-type StateBook = Map<string, readonly string[] | undefined>;
-
 class CaseTimeout extends Error {}
 
 /**
@@ -194,6 +196,29 @@ export function caseIdentity(row: CaseRow): CaseIdentity {
 }
 
 /**
+ * The scope of a row's findings: its case, dialect, level and docRef, its first rule and its docRef as the source
+ * until a finding is bound to the assertion it breaks.
+ *
+ * @example
+ * makeFinding(scopeOf(row), 'engine', 'vmconform failed', undefined, 'internal')
+ */
+export function scopeOf(row: CaseRow): FindingScope {
+  return { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef, rule: row.rules[0] ?? '', source: row.docRef };
+}
+
+/**
+ * The call a step sends, its ids resolved (`n`: a burst request's index for `{n}` aliases). Resolving an unknown id
+ * the first time picks it, so a case resolves its steps in order.
+ *
+ * @example
+ * const call = callOf(row.steps[0], ids); // { operation: 'StopInstances', instanceIds: ['ins-…'] }
+ */
+export function callOf(step: CallStep | BurstStep, ids: IdMap, n?: number): OperationCall {
+  const { ids: refs, ...rest } = step.call;
+  return refs === undefined ? { ...rest } : { ...rest, instanceIds: refs.map((r) => ids.ref(r, n)) };
+}
+
+/**
  * Run one case row against a target and return its verdict. Never throws for anything the target does.
  *
  * @example
@@ -202,7 +227,7 @@ export function caseIdentity(row: CaseRow): CaseIdentity {
  */
 export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult> {
   const started = performance.now();
-  const scope: FindingScope = { caseId: row.id, dialect: row.dialect, level: row.level, docRef: row.docRef, rule: row.rules[0] ?? '', source: row.docRef };
+  const scope = scopeOf(row);
   const plan = assertionsOf(row);
   const base = caseIdentity(row);
   if (row.dialect !== ctx.dialect) {
@@ -316,7 +341,14 @@ export async function runCase(row: CaseRow, ctx: RunContext): Promise<CaseResult
     : { ...base, status: 'failed', durationMs, message: safe.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings: safe };
 }
 
-function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
+/**
+ * The finding of a provider-state call that failed (DESIGN.md §4): its message and curl line, the action and the
+ * HTTP status in its fingerprint.
+ *
+ * @example
+ * findings.push(providerStateFinding(scopeOf(row), 'setup', err));
+ */
+export function providerStateFinding(caseScope: FindingScope, action: 'setup' | 'teardown', err: unknown): Finding {
   const scope = { ...caseScope, ...PROTOCOL_RULES['provider-state'] };
   if (err instanceof ProviderStateCallError) {
     return { ...makeFinding(scope, 'provider-state', err.message, undefined, `${action}-${err.httpStatus ?? 'no-answer'}`), curl: err.curl };
@@ -344,17 +376,16 @@ interface StepContext {
 /** Runs the steps of one case, keeping the book of what each seeded instance must read. */
 class StepRunner {
   readonly exchanges: Exchange[] = [];
-  private readonly book: StateBook = new Map();
+  private readonly book: StateBook;
   private readonly statusForCode: (code: string) => readonly number[] | undefined;
 
   constructor(private readonly c: StepContext) {
-    for (const s of c.seeds) this.book.set(s.alias, [s.status]);
+    this.book = newStateBook(c.seeds);
     this.statusForCode = statusForCodeOf(c.row.dialect);
   }
 
   private toCall(step: CallStep | BurstStep, n?: number): OperationCall {
-    const { ids, ...rest } = step.call;
-    return ids === undefined ? { ...rest } : { ...rest, instanceIds: ids.map((r) => this.c.ids.ref(r, n)) };
+    return callOf(step, this.c.ids, n);
   }
 
   /**
@@ -400,34 +431,9 @@ class StepRunner {
     });
     this.c.findings.push(...bindFindings(this.c.plan, found, n));
     if (!ex.response) return false;
-    const { stopping, stopped } = this.c.dialect.lifecycle;
-    const stoppedByCall = this.stoppedBy(step, ex);
-    for (const alias of stoppedByCall) this.book.set(alias, [stopping, stopped]);
+    const stoppedByCall = applyCallAnswer(this.book, step, ex, this.c.dialect);
     await this.checkStates(ex.request, 'state-immediate', stoppedByCall, n);
     return !this.c.isCaseOver();
-  }
-
-  /**
-   * The aliases a call stops. For `success`/`error`/`client-error` rows, what the row says (`stopped`). A `not-5xx`
-   * row accepts either envelope, so its states follow what came back: the success envelope stops the row's
-   * `stopped` aliases (or, without `stopped`, every seeded instance a StopInstances call named); the error envelope
-   * stops nothing (DESIGN.md §3: a request that fails changes nothing); any other answer to a stop (already a
-   * finding) makes the named instances unknowable from here on.
-   */
-  private stoppedBy(step: CallStep, ex: Exchange): string[] {
-    if (step.expect.result !== 'not-5xx') return [...new Set(step.expect.stopped ?? [])];
-    const named = [...new Set((step.call.ids ?? []).flatMap((r) => (typeof r === 'string' && this.book.has(r) ? [r] : [])))];
-    const isStop = step.call.operation === 'StopInstances' && step.call.action === undefined;
-    switch (answerKind(ex)) {
-      case 'success':
-        return [...new Set(step.expect.stopped ?? (isStop ? named : []))];
-      case 'error':
-        return [];
-      case 'other':
-        // A status query changes nothing whatever it answers; a stop that answered neither envelope may have.
-        if (step.call.operation === 'StopInstances') for (const alias of named) this.book.set(alias, undefined);
-        return [];
-    }
   }
 
   /**
@@ -436,28 +442,15 @@ class StepRunner {
    */
   private async checkStates(blame: WireRequest, check: 'state-immediate' | 'burst-state', stoppedByStep: readonly string[], n: number): Promise<void> {
     const { scope, ids, findings, plan } = this.c;
-    const expected: InstanceStateExpectation[] = [];
-    for (const [alias, accept] of this.book) {
-      if (accept !== undefined) expected.push({ alias, id: ids.alias(alias), accept });
-    }
+    const expected = expectedStates(this.book, ids);
     if (expected.length === 0) return;
     const read = await this.readStatuses(expected.map((e) => e.id));
-    if (check === 'burst-state' || read.problem) {
-      findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected, read, blame }), n, stoppedByStep.length > 0 ? 'stopped' : 'unchanged'));
-    } else {
-      const stopping = expected.filter((e) => stoppedByStep.includes(e.alias));
-      const others = expected.filter((e) => !stoppedByStep.includes(e.alias));
-      if (stopping.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: stopping, read, blame }), n, 'stopped'));
-      if (others.length > 0) findings.push(...bindFindings(plan, STEP_CHECKS[check]({ scope, expected: others, read, blame }), n, 'unchanged'));
-    }
+    const immediate = immediateStateFindings({ plan, scope, check, expected, read, blame, stoppedByStep, step: n });
+    noteFindings(immediate, n);
+    findings.push(...immediate);
     if (read.problem || this.c.isCaseOver()) return;
     const { stopped } = this.c.dialect.lifecycle;
-    const candidates = stoppedByStep
-      .map((alias) => ({ alias, id: ids.alias(alias) }))
-      .filter((e) => {
-        const got = read.statuses.get(e.id);
-        return got !== undefined && (this.book.get(e.alias) ?? []).includes(got);
-      });
+    const candidates = eventualCandidates(this.book, stoppedByStep, ids, read);
     const eventual = await STEP_CHECKS['state-eventual']({
       scope,
       expected: candidates,
@@ -484,38 +477,24 @@ class StepRunner {
     const answers = isPacedCall(this.c.dialect, first)
       ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
       : await fire();
-    const { scope } = this.c;
-    const windowMs = this.c.dialect.rateLimit?.windowMs;
-    const found =
-      'allServed' in step.expect
-        ? STEP_CHECKS['burst-all-served']({ scope, answers })
-        : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });
-    this.c.findings.push(...bindFindings(this.c.plan, found, n));
+    this.c.findings.push(...bindFindings(this.c.plan, burstChecks(this.c.dialect, this.c.scope, step, answers, spanMs), n));
     if (answers.every((a) => !a.response)) return false;
-    const { stopping, stopped } = this.c.dialect.lifecycle;
-    const refusedCode = 'someRefused' in step.expect ? step.expect.someRefused : undefined;
-    answers.forEach((ex, n) => {
-      const aliases = (step.call.ids ?? []).flatMap((r) => (typeof r === 'string' ? [r.split('{n}').join(String(n))] : []));
-      for (const alias of aliases) {
-        if (!this.book.has(alias)) continue;
-        if (isServed(ex)) this.book.set(alias, [stopping, stopped]);
-        else if (refusedCode === undefined || ex.outcome?.error?.code !== refusedCode) this.book.set(alias, undefined);
-        // refused with the expected code: unchanged (keeps its seeded word)
-      }
-    });
-    const blame = answers.find((a) => isServed(a))?.request ?? (answers[0] as Exchange).request;
-    await this.checkStates(blame, 'burst-state', [], n);
+    applyBurstAnswers(this.book, step, answers, this.c.dialect);
+    await this.checkStates(burstBlame(answers) as WireRequest, 'burst-state', [], n);
     return !this.c.isCaseOver();
   }
 }
 
 /**
- * Findings of step `step` (undefined: the whole case) with the rule and source of the assertion each breaks (its
- * check, and for state checks its subject).
+ * {@link bindToPlan}, each finding also noted with its step in the case's exchange log (`vmconform repro --exec` shows
+ * which assertion of which step it breaks).
  */
 function bindFindings(plan: readonly Assertion[], found: readonly Finding[], step: number | undefined, subject?: StateSubject): Finding[] {
-  return found.map((f) => {
-    const a = assertionFor(plan, f.check, step, subject);
-    return a === undefined ? f : { ...f, rule: a.rule, source: a.source };
-  });
+  const bound = bindToPlan(plan, found, step, subject);
+  noteFindings(bound, step);
+  return bound;
+}
+
+function noteFindings(found: readonly Finding[], step: number | undefined): void {
+  if (found.length > 0) currentExchangeLog()?.noteFindings(found, step);
 }

@@ -24,7 +24,7 @@ export interface Leftover {
  * @example
  * recordSeeds('setup', 'http://127.0.0.1:8080/_vmconform/provider-states', ['ins-ab12cd34']);
  */
-export function recordSeeds(op: 'setup' | 'teardown', statesUrl: string, ids: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+export function recordSeeds(op: 'setup' | 'teardown', statesUrl: string, ids: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): void {
   const file = env[SEED_LEDGER_ENV];
   if (file === undefined || file === '' || ids.length === 0) return;
   try {
@@ -98,6 +98,20 @@ export function openSeedLedger(): SeedLedger {
       else process.env[SEED_LEDGER_ENV] = previous;
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * What a command does at a second Ctrl-C: print what the ledger says is left seeded, and hand it on (`then`).
+ *
+ * @example
+ * watchInterrupts('...', onFirst, quitReport(ledger, (left) => reporter.abandon(left)));
+ */
+export function quitReport(ledger: SeedLedger, then?: (leftovers: readonly Leftover[]) => void): () => void {
+  return () => {
+    const leftovers = ledger.leftovers();
+    process.stderr.write(formatLeftovers(leftovers));
+    then?.(leftovers);
   };
 }
 

@@ -68,3 +68,16 @@ export function selectRows(rows: readonly CaseRow[], grep: string | undefined): 
   const re = new RegExp(grep);
   return rows.filter((r) => re.test(r.id));
 }
+
+/**
+ * The usage error for a `--grep` that selects no row of `rows` (the rows of `dialects`), with some of the ids it
+ * could have matched and the command that lists them all.
+ *
+ * @example
+ * if (selectRows(rows, grep).length === 0) throw new UsageError(noCaseMatches(grep, ['zenlayer-vm'], rows));
+ */
+export function noCaseMatches(grep: string | undefined, dialects: readonly DialectName[], rows: readonly CaseRow[]): string {
+  const ids = [...new Set(rows.map((r) => r.id))];
+  const list = dialects.length === 1 ? `vmconform cases --dialect ${dialects[0] ?? ''}` : 'vmconform cases';
+  return `--grep ${JSON.stringify(grep ?? '')} matches no case of ${dialects.join(', ')} (ids such as ${ids.slice(0, 5).join(', ')}; \`${list}\` lists all ${ids.length})`;
+}

@@ -124,7 +124,7 @@ export class FuzzSession {
       params: t.params,
       ...(t.region === null ? { region: null } : {}),
       ...(t.style ? { style: t.style } : {}),
-      ...(t.action ? { action: t.action } : {}),
+      ...(t.action !== undefined ? { action: t.action } : {}),
       ...(t.rawBody !== undefined ? { rawBody: t.rawBody } : {}),
       ...(wrongIndex.length > 0 ? { extraQuery: wrongIndex } : {}),
     };

@@ -83,23 +83,24 @@ export function contractsReadme(): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Every file of `contracts/` by name, as `pact generate` writes it. */
-export function contractFiles(): Record<string, string> {
+/** Every file of `contracts/` by name (the contracts of `dialects` only, when given), as `pact generate` writes it. */
+export function contractFiles(dialects: readonly DialectName[] = DIALECT_NAMES): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const d of DIALECT_NAMES) files[contractFileName(d)] = contractText(d);
+  for (const d of dialects) files[contractFileName(d)] = contractText(d);
   files['README.md'] = contractsReadme();
   return files;
 }
 
 /**
- * Write every file of `contracts/` into `dir` (created if needed); returns the paths written.
+ * Write every file of `contracts/` (the contracts of `dialects` only, when given) into `dir` (created if needed);
+ * returns the paths written.
  *
  * @example
  * writeContracts('contracts') // ['contracts/tencent-cvm-api2.json', ..., 'contracts/README.md']
  */
-export function writeContracts(dir: string): string[] {
+export function writeContracts(dir: string, dialects: readonly DialectName[] = DIALECT_NAMES): string[] {
   mkdirSync(dir, { recursive: true });
-  return Object.entries(contractFiles()).map(([name, text]) => {
+  return Object.entries(contractFiles(dialects)).map(([name, text]) => {
     const path = join(dir, name);
     writeFileSync(path, text);
     return path;

@@ -19,6 +19,7 @@ import { statusForCodeOf } from '../engine/spec-status.ts';
 import { VmconformError } from '../errors.ts';
 import { decodeQueryPairs } from '../signing/tencent-v2.ts';
 import { PACT_GAPS, WHOLE_STEP_GAPS, type PactGap } from './gaps.ts';
+import { parseJson } from '../dialects/wire-util.ts';
 import { idExpression } from './id-map.ts';
 import type { PactFile, PactGenerator, PactGenerators, PactInteraction, PactMatcher, PactRequest, PactResponse, PactResponseRules, PactRuleList } from './model.ts';
 import { isForm, unsignedRequest } from './wire.ts';
@@ -77,6 +78,35 @@ function exampleOf(values: readonly string[]): string {
 /** Per-instance `Code` of a stopped instance: "200" or "success" in any letter case (the engine's `matchesCode`). */
 const SUCCESS_CODE = '^(?:200|[Ss][Uu][Cc][Cc][Ee][Ss][Ss])$';
 
+/**
+ * A regex matching every string but `text` (Rust's regex engine has no look-ahead, so the complement is spelled out:
+ * shorter, longer, or differing at some character); `ignoreCase` compares letters without case.
+ *
+ * @example
+ * notLiteralRegex('ab') // '^(|[^a].*|a([^b].*)?|ab.+)$'
+ */
+export function notLiteralRegex(text: string, ignoreCase = false): string {
+  const chars = [...text];
+  const lit = (c: string): string => escapeRegex(c);
+  const cls = (c: string): string => (ignoreCase && c.toLowerCase() !== c.toUpperCase() ? `${c.toLowerCase()}${c.toUpperCase()}` : c).replace(/[\\\]^-]/g, '\\$&');
+  const at = (c: string): string => (ignoreCase && c.toLowerCase() !== c.toUpperCase() ? `[${cls(c)}]` : lit(c));
+  const parts = [''];
+  chars.forEach((c, i) => {
+    const prefix = chars.slice(0, i).map(at).join('');
+    parts.push(i === 0 ? `[^${cls(c)}].*` : `${prefix}([^${cls(c)}].*)?`);
+  });
+  parts.push(`${chars.map(at).join('')}.+`);
+  return `^(${parts.join('|')})$`;
+}
+
+/** Rules for "any code but these" (a per-instance `*`: never a success; a client error that is not `notCodes`). */
+function anyCodeBut(codes: readonly { readonly code: string; readonly ignoreCase?: boolean }[]): PactRuleList {
+  return and({ match: 'type' }, ...codes.map((c): PactMatcher => ({ match: 'regex', regex: notLiteralRegex(c.code, c.ignoreCase === true) })));
+}
+
+/** A per-instance `*`: any error code, never a success (004:79: "The return value 200 indicates success"). */
+const ANY_ERROR_CODE: PactRuleList = anyCodeBut([{ code: '200' }, { code: 'success', ignoreCase: true }]);
+
 const words = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value);
 
 /** Body example and rules built together. */
@@ -132,8 +162,9 @@ function codeRule(expect: Expectation): { example: string; rule: PactRuleList } 
   if (expect.result === 'error' && codes.length > 0) {
     return { example: exampleOf(codes), rule: and({ match: 'regex', regex: alternativesRegex(codes) }) };
   }
-  // A client error: the error envelope with any code (DESIGN.md §3 "It does not invent a code").
-  return { example: 'AnyClientErrorCode', rule: and({ match: 'type' }) };
+  // A client error: the error envelope with any code (DESIGN.md §3 "It does not invent a code"), but those the row
+  // refuses (an aliyun dry run that fails a check never answers DRYRUN.SUCCESS, 004:24).
+  return { example: 'AnyClientErrorCode', rule: anyCodeBut((expect.notCodes ?? []).map((code) => ({ code }))) };
 }
 
 /** An `arrayContains` over per-instance expectations (aliyun SuccessFirst), keyed like `Expectation.instances`. */
@@ -144,7 +175,7 @@ function instanceResponses(ctx: StepContext, instances: Readonly<Record<string, 
     const id = ctx.ids.key(key);
     const entry: Record<string, string> = { InstanceId: id, Code: want.code === 'success' ? '200' : exampleOf(want.code), Message: 'example' };
     const rules: Record<string, PactRuleList> = {
-      '$.Code': and({ match: 'regex', regex: want.code === 'success' ? SUCCESS_CODE : alternativesRegex(want.code) }),
+      '$.Code': want.code === 'success' ? and({ match: 'regex', regex: SUCCESS_CODE }) : want.code.includes('*') ? ANY_ERROR_CODE : and({ match: 'regex', regex: alternativesRegex(want.code) }),
       // 004:81 "Message String success".
       '$.Message': and({ match: 'type' }),
     };
@@ -389,7 +420,9 @@ function resolveCall(step: CallStep, ids: IdMap): OperationCall {
 function wholeStepGap(row: CaseRow, stepIndex: number): PactGap | undefined {
   const step = row.steps[stepIndex];
   if (!step || step.kind === 'burst') return 'burst';
-  if (step.call.rawBody !== undefined) return 'malformed-body';
+  // A body that is not JSON never reaches the target through Pact's verifier; a JSON body of another shape does (an id
+  // that is a number, ids.non-string.rejected).
+  if (step.call.rawBody !== undefined && !parseJson(step.call.rawBody).ok) return 'malformed-body';
   return undefined;
 }
 

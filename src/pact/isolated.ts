@@ -6,7 +6,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RunInterrupted, VmconformError } from '../errors.ts';
+import { RunInterrupted, UsageError, VmconformError } from '../errors.ts';
 import type { PactVerifyOptions, PactVerifyOutcome } from './verify.ts';
 
 /** What the parent sends: one verification, or `interrupt`. */
@@ -23,18 +23,19 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
 const CHILD = fileURLToPath(new URL(`./verify-child.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url));
 
 /**
- * Verify a contract in a child process; rejects with {@link RunInterrupted} after an interrupt (the child has torn
- * down what it set up), with {@link VmconformError} when the verifier could not run.
+ * Verify a contract in a child process (`env` adds to its environment, e.g. NODE_EXTRA_CA_CERTS); rejects with
+ * {@link RunInterrupted} after an interrupt (the child has torn down what it set up), with {@link UsageError} when the
+ * pacts could not be loaded, with {@link VmconformError} when the verifier could not run.
  *
  * @example
  * const { results, output } = await verifyInChild({ dialect, target, statesUrl, credentials }, watch.signal);
  */
-export function verifyInChild(options: Omit<PactVerifyOptions, 'signal'>, signal?: AbortSignal): Promise<PactVerifyOutcome> {
+export function verifyInChild(options: Omit<PactVerifyOptions, 'signal'>, signal?: AbortSignal, env: Readonly<Record<string, string>> = {}): Promise<PactVerifyOutcome> {
   if (signal?.aborted) return Promise.reject(new RunInterrupted('the verification was interrupted before it started'));
   const child = fork(CHILD, [], {
     execArgv: FROM_SOURCES ? ['--import', 'tsx'] : [],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
+    env: { ...process.env, ...env, PACT_DO_NOT_TRACK: 'true' },
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -50,7 +51,7 @@ export function verifyInChild(options: Omit<PactVerifyOptions, 'signal'>, signal
       answered = true;
       if ('outcome' in reply) resolve(reply.outcome);
       else if ('interrupted' in reply) reject(new RunInterrupted('the verification was interrupted'));
-      else reject(new VmconformError(reply.error.message));
+      else reject(reply.error.name === 'UsageError' ? new UsageError(reply.error.message) : new VmconformError(reply.error.message));
     });
     child.on('exit', (code, sig) => {
       signal?.removeEventListener('abort', onAbort);

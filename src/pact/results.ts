@@ -11,11 +11,11 @@ import { getDialect } from '../dialects/index.ts';
 import { toCurl } from '../dialects/curl.ts';
 import type { Credentials, DialectName, Exchange, OperationCall, WireRequest, WireResponse } from '../dialects/types.ts';
 import { ExchangeLog } from '../engine/exchange-log.ts';
-import { PROTOCOL_RULES, type CaseResult, type CheckName, type Finding, type RecordedExchange } from '../engine/types.ts';
-import { VmconformError } from '../errors.ts';
+import { PROTOCOL_RULES, type CaseIdentity, type CaseResult, type CheckName, type Finding, type RecordedExchange } from '../engine/types.ts';
+import { UsageError, VmconformError } from '../errors.ts';
 import { redactSecret } from '../signing/credentials.ts';
 import { PACT_GAPS, WHOLE_STEP_GAPS } from './gaps.ts';
-import type { CasePlan } from './generate.ts';
+import { planContract, type CasePlan } from './generate.ts';
 
 /** One provider-state call the relay passed on, with what came back. */
 export interface StateCall {
@@ -143,8 +143,102 @@ function stateFindings(record: InteractionRecord | undefined): { check: CheckNam
   return out;
 }
 
+/** Where the verified interactions came from: its name, and whether it is the package's own contract of the dialect. */
+export interface VerifiedSource {
+  readonly name: string;
+  /** The package's contract holds every interaction of the catalog: one without a result is vmconform's failure. */
+  readonly packaged: boolean;
+}
+
+/** Error entries of the verifier that are about loading the pacts, not about an interaction. */
+const LOAD_ERRORS = new Set(['Failed to load pact', 'Could not verify the provided pact']);
+
 /**
- * The case results of a verification: one per plan, in catalog order.
+ * Throws a {@link UsageError} when the verifier could not load the pacts (a wrong URL, a broker that refused the
+ * token or holds no pact for the provider) or, from another source than the package's contract, verified no
+ * interaction: nothing was verified, which is no verdict on the target.
+ */
+function requireLoaded(output: VerifierOutput, source: VerifiedSource): void {
+  const failed = output.errors.filter((e) => LOAD_ERRORS.has(e.interaction));
+  if (failed.length > 0) {
+    const why = failed.map((e) => plain(e.mismatch.message ?? e.mismatch.type)).join('; ');
+    throw new UsageError(`Pact's verifier could not load ${source.name}: ${why}`);
+  }
+  // Another source that selects nothing: a verdict on no interaction would read as a pass.
+  if (!source.packaged && output.interactionResults.length === 0) throw new UsageError(`${source.name} holds no interaction to verify (of the cases selected)`);
+}
+
+/** The findings of one interaction's result: its state calls, then its mismatches or error. */
+function interactionFindings(
+  dialect: DialectName,
+  call: OperationCall | undefined,
+  result: { readonly description: string; readonly result: string },
+  label: string,
+  output: VerifierOutput,
+  record: InteractionRecord | undefined,
+  finding: (check: CheckName, message: string, curl: string | undefined) => Finding,
+): Finding[] {
+  const findings: Finding[] = [];
+  const curl = record?.request ? toCurl(record.request) : undefined;
+  const states = stateFindings(record);
+  for (const s of states) findings.push(finding(s.check, `${label}: ${s.message}`, s.curl));
+  if (result.result === 'OK') return findings;
+  const errors = output.errors.filter((e) => e.interaction.endsWith(` - ${result.description}`) || e.interaction === result.description);
+  const answer = received(dialect, call, record?.request, record?.answer);
+  const tail = answer === undefined ? '' : `; received ${answer}`;
+  if (errors.length === 0 && states.length === 0) {
+    findings.push(finding('pact-request', `${label}: Pact's verifier reported ${result.result} without a reason${tail}`, curl));
+  }
+  for (const e of errors) {
+    if (e.mismatch.type !== 'mismatches') {
+      // A state change that failed is already a provider-state finding with the target's answer.
+      if (states.length > 0 && /state change/i.test(e.mismatch.message ?? '')) continue;
+      findings.push(finding('pact-request', `${label}: ${plain(e.mismatch.message ?? 'the request failed')}${tail}`, curl));
+      continue;
+    }
+    (e.mismatch.mismatches ?? []).forEach((m, i) => {
+      const where = m.path !== undefined && m.path !== '' && m.path !== '$' ? ` (at ${m.path})` : m.key !== undefined ? ` (header ${m.key})` : '';
+      const text = plain(m.mismatch ?? m.type);
+      findings.push(finding(CHECK_OF_MISMATCH[m.type] ?? 'pact-body', `${label}: ${text}${where}${i === 0 ? tail : ''}`, curl));
+    });
+  }
+  return findings;
+}
+
+/** A finding of a verification, in the one finding shape (its fingerprint `<dialect>/<case>/<check>/<HTTP status>`). */
+function verificationFinding(
+  dialect: DialectName,
+  identity: Pick<CaseResult, 'id' | 'level' | 'docRef' | 'rules'>,
+  credentials: Credentials,
+): (check: CheckName, message: string, curl: string | undefined) => Finding {
+  return (check, message, curl) => ({
+    fingerprint: `${dialect}/${identity.id}/${check}/${/HTTP (\d{3})/.exec(message)?.[1] ?? 'mismatch'}`,
+    caseId: identity.id,
+    dialect,
+    level: identity.level,
+    check,
+    // Pact reports per interaction, not per assertion: the row's first rule (the provider-state protocol for its calls).
+    ...(check === 'provider-state' ? PROTOCOL_RULES['provider-state'] : { rule: identity.rules[0] ?? '', source: identity.docRef }),
+    message: redactSecret(message, credentials),
+    docRef: identity.docRef,
+    curl: curl === undefined ? undefined : redactSecret(curl, credentials),
+  });
+}
+
+/** A row id for an interaction the catalog does not know (a contract vmconform did not generate). */
+function foreignId(description: string, taken: Set<string>): string {
+  const slug = description.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'interaction';
+  let id = `pact.${slug}`;
+  for (let n = 2; taken.has(id); n++) id = `pact.${slug}.${n}`;
+  taken.add(id);
+  return id;
+}
+
+/**
+ * The case results of a verification: one per plan, in catalog order, then one per interaction the catalog does not
+ * know (a contract from elsewhere: Pact judged it, so the reports show it, as a MUST row `pact.<description>`). With
+ * the package's own contract, an interaction without a result is vmconform's failure (an `engine` finding); with
+ * another source, a case none of whose interactions it holds is skipped, saying so.
  *
  * @example
  * caseResultsFromVerification('zenlayer-vm', planContract('zenlayer-vm'), parseVerifierOutput(raw), records, credentials)
@@ -155,63 +249,54 @@ export function caseResultsFromVerification(
   output: VerifierOutput,
   records: InteractionRecords,
   credentials: Credentials,
+  source: VerifiedSource = { name: `the contract of ${dialect}`, packaged: true },
 ): CaseResult[] {
+  requireLoaded(output, source);
   const byKey = new Map(output.interactionResults.filter((r) => r.interactionKey !== undefined).map((r) => [r.interactionKey as string, r]));
-  return plans.map((plan): CaseResult => {
+  const known = new Set(planContract(dialect).flatMap((p) => p.interactions.map((i) => i.key)));
+  const results = plans.map((plan): CaseResult => {
     const base = caseIdentity(plan.row);
     if (plan.interactions.length === 0) {
       const why = plan.gaps.filter((g) => WHOLE_STEP_GAPS.has(g)).map((g) => PACT_GAPS[g]);
       return { ...base, status: 'skipped', durationMs: 0, message: `not in the Pact contract (${why.join('; ')}); \`vmconform run\` checks it`, findings: [] };
     }
+    if (!source.packaged && plan.interactions.every((i) => !byKey.has(i.key))) {
+      return { ...base, status: 'skipped', durationMs: 0, message: `not in ${source.name}; \`vmconform run\` checks it`, findings: [] };
+    }
     const findings: Finding[] = [];
     let durationMs = 0;
-    const finding = (check: CheckName, message: string, curl: string | undefined): Finding => ({
-      fingerprint: `${dialect}/${plan.row.id}/${check}/${/HTTP (\d{3})/.exec(message)?.[1] ?? 'mismatch'}`,
-      caseId: plan.row.id,
-      dialect,
-      level: plan.row.level,
-      check,
-      // Pact reports per interaction, not per assertion: the row's first rule (the provider-state protocol for its calls).
-      ...(check === 'provider-state' ? PROTOCOL_RULES['provider-state'] : { rule: plan.row.rules[0] ?? '', source: plan.row.docRef }),
-      message: redactSecret(message, credentials),
-      docRef: plan.row.docRef,
-      curl: curl === undefined ? undefined : redactSecret(curl, credentials),
-    });
+    const finding = verificationFinding(dialect, base, credentials);
     for (const interaction of plan.interactions) {
       const result = byKey.get(interaction.key);
-      const record = records.get(interaction.key);
-      const curl = record?.request ? toCurl(record.request) : undefined;
       if (!result) {
-        findings.push(finding('engine', `${interaction.key}: Pact's verifier reported no result for this interaction`, undefined));
+        if (source.packaged) findings.push(finding('engine', `${interaction.key}: Pact's verifier reported no result for this interaction`, undefined));
         continue;
       }
       durationMs += Number.parseInt(/^(\d+)/.exec(String((result as { duration?: unknown }).duration ?? ''))?.[1] ?? '0', 10);
-      const states = stateFindings(record);
-      for (const s of states) findings.push(finding(s.check, `${interaction.key}: ${s.message}`, s.curl));
-      if (result.result === 'OK') continue;
-      const errors = output.errors.filter((e) => e.interaction.endsWith(` - ${interaction.description}`) || e.interaction === interaction.description);
-      const answer = received(dialect, plan.calls.get(interaction.key), record?.request, record?.answer);
-      const tail = answer === undefined ? '' : `; received ${answer}`;
-      if (errors.length === 0 && states.length === 0) {
-        findings.push(finding('pact-request', `${interaction.key}: Pact's verifier reported ${result.result} without a reason${tail}`, curl));
-      }
-      for (const e of errors) {
-        if (e.mismatch.type !== 'mismatches') {
-          // A state change that failed is already a provider-state finding with the target's answer.
-          if (states.length > 0 && /state change/i.test(e.mismatch.message ?? '')) continue;
-          findings.push(finding('pact-request', `${interaction.key}: ${plain(e.mismatch.message ?? 'the request failed')}${tail}`, curl));
-          continue;
-        }
-        (e.mismatch.mismatches ?? []).forEach((m, i) => {
-          const where = m.path !== undefined && m.path !== '' && m.path !== '$' ? ` (at ${m.path})` : m.key !== undefined ? ` (header ${m.key})` : '';
-          const text = plain(m.mismatch ?? m.type);
-          findings.push(finding(CHECK_OF_MISMATCH[m.type] ?? 'pact-body', `${interaction.key}: ${text}${where}${i === 0 ? tail : ''}`, curl));
-        });
-      }
+      findings.push(...interactionFindings(dialect, plan.calls.get(interaction.key), result, interaction.key, output, records.get(interaction.key), finding));
     }
     const exchanges = caseExchanges(plan, records, credentials);
     return findings.length === 0
       ? { ...base, status: 'passed', durationMs, findings: [], exchanges }
       : { ...base, status: 'failed', durationMs, message: findings.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings, exchanges };
   });
+  const taken = new Set(results.map((r) => r.id));
+  for (const result of output.interactionResults) {
+    if (result.interactionKey !== undefined && known.has(result.interactionKey)) continue;
+    const base: CaseIdentity = {
+      id: foreignId(result.description, taken),
+      dialect,
+      level: 'MUST',
+      title: result.description,
+      docRef: `${source.name} (an interaction vmconform's catalog does not know)`,
+      rules: [],
+    };
+    const findings = interactionFindings(dialect, undefined, result, result.description, output, undefined, verificationFinding(dialect, base, credentials));
+    results.push(
+      findings.length === 0
+        ? { ...base, status: 'passed', durationMs: 0, findings: [] }
+        : { ...base, status: 'failed', durationMs: 0, message: findings.map((f) => `[${f.check}] ${f.message}`).join('\n'), findings },
+    );
+  }
+  return results;
 }

@@ -12,6 +12,8 @@
  * - where the setup renamed ids, the target's answer reaches Pact with its ids and the requested ids swapped
  *   (`answerIdSwap`): Pact's verifier compares answers with the contract's own ids.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import type { Credentials, DialectName, WireRequest, WireResponse } from '../dialects/types.ts';
@@ -37,8 +39,15 @@ export interface PactVerifyOptions {
   /** The provider-state endpoint (DESIGN.md §4). */
   readonly statesUrl: string;
   readonly credentials: Credentials;
-  /** The contract file; default `contracts/<dialect>.json` of the package. */
+  /** The contract: a file or an http(s) URL; default `contracts/<dialect>.json` of the package. Unused with `broker`. */
   readonly contractPath?: string;
+  /** Verify the pacts a Pact Broker holds for the provider instead of a contract file. */
+  readonly broker?: BrokerSource;
+  /**
+   * Verify only the interactions of these cases (Pact's description filter, which it reads from the process's
+   * environment: a verification with `only` must be alone in its process, as `verify-child.ts` runs it).
+   */
+  readonly only?: readonly string[];
   /** Per-request timeout in ms (the verifier's and the relay's); default 10 000. */
   readonly requestTimeoutMs?: number;
   /**
@@ -48,11 +57,56 @@ export interface PactVerifyOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Where a broker's pacts come from and what is published back (Pact's own workflow with a Pact Broker). */
+export interface BrokerSource {
+  readonly url: string;
+  /** The provider's name in the broker. */
+  readonly providerName: string;
+  /** Pact's consumer version selectors (the broker's provider-pacts-for-verification body). */
+  readonly consumerVersionSelectors: readonly Readonly<Record<string, string | boolean>>[];
+  readonly providerVersion?: string;
+  readonly providerBranch?: string;
+  /** Publish Pact's verdict for `providerVersion` (and `providerBranch`). */
+  readonly publish: boolean;
+}
+
+/** Whether the broker took the published verification results, in the verifier's words. */
+export interface Publication {
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
 /** What a verification produced: one result per case of the dialect, and the verifier's own words. */
 export interface PactVerifyOutcome {
   readonly results: readonly CaseResult[];
   /** The verifier's console output (it prints it too), without colour codes. */
   readonly output: readonly string[];
+  /** The descriptions of the interactions Pact's verifier failed (its own verdict: the one published). */
+  readonly failedInteractions: readonly string[];
+  /** With `broker.publish`: what became of the publication. */
+  readonly publication?: Publication;
+}
+
+/** The variables through which Pact's libraries would take sources, filters or publishing from the environment. */
+const PACT_ENVIRONMENT = ['PACT_BROKER_BASE_URL', 'PACT_BROKER_PUBLISH_VERIFICATION_RESULTS', 'PACT_DESCRIPTION', 'PACT_PROVIDER_STATE', 'PACT_PROVIDER_NO_STATE'];
+
+/** Pact's description filter for the interactions of `ids` (a description starts with its key, `<case id>#<step>: `). */
+export function descriptionFilter(ids: readonly string[]): string {
+  return `^(?:${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})#[0-9]+: `;
+}
+
+/** The broker's answer to the publication, read from the verifier's log (it only logs it). */
+function publicationOf(logFile: string): Publication {
+  let log = '';
+  try {
+    log = readFileSync(logFile, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
+  } catch {
+    return { ok: false, detail: "Pact's verifier left no log of the publication" };
+  }
+  const failed = /Publishing of verification results failed with an error: (.*)/.exec(log);
+  if (failed) return { ok: false, detail: (failed[1] ?? '').trim() };
+  if (log.includes('Results published to Pact Broker')) return { ok: true, detail: 'published' };
+  return { ok: false, detail: "Pact's verifier did not publish (no pact came from the broker)" };
 }
 
 /** The minimal view of the verification proxy's (express) request that the filter uses. */
@@ -237,20 +291,37 @@ export function defaultContractPath(dialect: DialectName): string {
 export async function verifyContract(options: PactVerifyOptions): Promise<PactVerifyOutcome> {
   // Pact's libraries report usage analytics unless told not to; nothing here may reach the network.
   process.env['PACT_DO_NOT_TRACK'] = 'true';
+  // vmconform's options choose the sources, filters and publishing, not variables the user's shell happens to hold.
+  for (const name of PACT_ENVIRONMENT) delete process.env[name];
+  if (options.only !== undefined) process.env['PACT_DESCRIPTION'] = descriptionFilter(options.only);
+  const broker = options.broker;
+  // The broker's answer to a publication reaches only the verifier's log (it never fails the verification).
+  const logFile = broker?.publish === true ? join(mkdtempSync(join(tmpdir(), 'vmconform-pact-log-')), 'verifier.log') : undefined;
+  const token = process.env['PACT_BROKER_TOKEN'];
   const records: InteractionRecords = new Map();
   const relay = await startStatesRelay(options, records);
   const filter = signingFilter(options, records);
   let raw: string;
   try {
     const verifier = new Verifier({
-      provider: options.dialect,
+      provider: broker?.providerName ?? options.dialect,
       providerBaseUrl: options.target,
-      pactUrls: [options.contractPath ?? defaultContractPath(options.dialect)],
+      ...(broker === undefined
+        ? { pactUrls: [options.contractPath ?? defaultContractPath(options.dialect)] }
+        : {
+            pactBrokerUrl: broker.url,
+            ...(token !== undefined && token !== '' ? { pactBrokerToken: token } : {}),
+            consumerVersionSelectors: broker.consumerVersionSelectors.map((s) => ({ ...s })),
+            ...(broker.providerBranch !== undefined ? { providerVersionBranch: broker.providerBranch } : {}),
+            ...(broker.providerVersion !== undefined ? { providerVersion: broker.providerVersion } : {}),
+            ...(broker.publish ? { publishVerificationResult: true } : {}),
+            failIfNoPactsFound: true,
+          }),
       providerStatesSetupUrl: relay.url,
       // The filter's own types (the verifier types it as express's RequestHandler, whose typings are not installed).
       requestFilter: filter as unknown as NonNullable<ConstructorParameters<typeof Verifier>[0]['requestFilter']>,
       changeOrigin: true,
-      logLevel: 'error',
+      ...(logFile !== undefined ? { logLevel: 'info' as const, logFile } : { logLevel: 'error' as const }),
       timeout: options.requestTimeoutMs ?? 10_000,
     });
     const verified = verifier.verifyProvider().then(
@@ -278,5 +349,14 @@ export async function verifyContract(options: PactVerifyOptions): Promise<PactVe
     await relay.close();
   }
   const output = parseVerifierOutput(raw);
-  return { results: caseResultsFromVerification(options.dialect, planContract(options.dialect), output, records, options.credentials), output: output.output };
+  const only = options.only === undefined ? undefined : new Set(options.only);
+  const plans = planContract(options.dialect).filter((p) => only === undefined || only.has(p.row.id));
+  const source = broker !== undefined ? `the pacts of ${broker.providerName} in ${broker.url}` : (options.contractPath ?? defaultContractPath(options.dialect));
+  const packaged = broker === undefined && (options.contractPath === undefined || options.contractPath === defaultContractPath(options.dialect));
+  return {
+    results: caseResultsFromVerification(options.dialect, plans, output, records, options.credentials, { name: source, packaged }),
+    output: output.output,
+    failedInteractions: output.interactionResults.filter((r) => r.result !== 'OK').map((r) => r.description),
+    ...(logFile !== undefined ? { publication: publicationOf(logFile) } : {}),
+  };
 }
