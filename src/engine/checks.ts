@@ -183,7 +183,7 @@ const notServerError: CallCheck = ({ scope, exchange }) => {
 const decodable: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
-  const want = expect.format ?? 'json';
+  const want = expect.format ?? getDialect(scope.dialect).bodyFormat;
   const problems: string[] = [];
   if (o.format !== want) {
     problems.push(`expected a ${want.toUpperCase()} body, received ${o.format} body ${excerpt(exchange.response?.bodyText)}`);
@@ -200,7 +200,7 @@ const XML_TYPE = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
 const contentType: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
-  const want = expect.format ?? 'json';
+  const want = expect.format ?? getDialect(scope.dialect).bodyFormat;
   const received = o.contentType;
   const ok = received !== undefined && (want === 'xml' ? XML_TYPE : JSON_TYPE).test(received.trim());
   return ok

@@ -87,6 +87,15 @@ const UNDOCUMENTED_CODES: Readonly<Record<Protocol, Partial<CodeTable>>> = {
     unknownAction: { code: 'InvalidAction', httpStatus: 400 },
     securityLocked: { code: 'OperationDenied.SecurityLocked', httpStatus: 403 },
   },
+  // aws-ec2.md:171, 189-190, 205: any client error where the pins require no code.
+  ec2: {
+    invalidParameter: { code: 'InvalidRequest', httpStatus: 400 },
+    invalidParameterValue: { code: 'InvalidParameter', httpStatus: 400 },
+    emptyIds: { code: 'InvalidParameter', httpStatus: 422 },
+    limitExceeded: { code: 'InvalidParameterValue.TooMany', httpStatus: 413 },
+    unknownAction: { code: 'InvalidAction.NotFound', httpStatus: 404 },
+    badVersion: { code: 'NoSuchVersion', httpStatus: 400 },
+  },
 };
 
 /** The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind. */

@@ -31,6 +31,7 @@ const RUNNING: Record<DialectName, string> = {
   'zenlayer-vm': 'RUNNING',
   'zenlayer-bmc': 'RUNNING',
   'aliyun-ecs': 'Running',
+  'aws-ec2': 'running',
 };
 
 function idFor(d: DialectName, n: number): string {
@@ -52,6 +53,9 @@ async function stopOne(d: DialectName, id: string): Promise<RawAnswer> {
       return zcCall(url(d), 'bmc', 'StopInstances', { instanceIds: [id] });
     case 'aliyun-ecs':
       return aliCall(url(d), 'StopInstances', [['InstanceId.1', id]]);
+    case 'aws-ec2':
+      // Not in DIALECTS: the aws-ec2 provider's bad input is tested in ec2.test.ts.
+      throw new Error('aws-ec2 is not served here');
   }
 }
 

@@ -278,7 +278,10 @@ export function verifySigV4(req: ServerRequest, lookupSecret: SecretLookup, opti
   const secret = lookupSecret(parts.accessKeyId);
   if (secret === undefined) return { ok: false, reason: 'unknown-key', message: 'unknown access key id', accessKeyId: parts.accessKeyId };
   const headers: Record<string, string> = {};
-  for (const name of parts.signedHeaders) headers[name] = headerValue(req.headers, name) ?? '';
+  // A server may hand over the headers without Content-Length (the body is already read): its value is the body's length.
+  for (const name of parts.signedHeaders) {
+    headers[name] = headerValue(req.headers, name) ?? (name === 'content-length' ? String(Buffer.byteLength(req.body, 'utf8')) : '');
+  }
   const { path, rawQuery } = splitTarget(req.target);
   const signed = stringToSign({
     method: req.method,
