@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NAME_SCAN_SCOPE, scanSource, scanTree, scopeFiles } from './testing/dialect-name-scan.ts';
 import { loadedModules } from './testing/loaded-modules.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -123,5 +124,46 @@ describe('an instant command line (issue 12): --help and --version load no comma
     expect(packages.has('commander')).toBe(true);
     expect(ours.filter((m) => !LIGHT.has(m))).toEqual([]);
     expect([...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
+  });
+});
+
+describe('dialects are told apart by their descriptions only (issue 17)', () => {
+  /**
+   * Test files that still send each dialect's wire by hand (raw HTTP against the reference provider, on purpose
+   * independent of the dialect modules they check) and branch on the name to do so, with how many comparisons each
+   * has. The number may only go down; a test file not listed may have none. Everything else outside src/dialects/
+   * (source, scripts, benches, reporters, suites) may have none.
+   */
+  const TEST_CEILING: Readonly<Record<string, number>> = {
+    'src/provider/robustness.test.ts': 33,
+    'src/provider/robustness-storm.test.ts': 12,
+    'src/provider/robustness-limits.test.ts': 4,
+    'src/provider/rules-driven.test.ts': 6,
+    'src/provider/signature.test.ts': 4,
+    'src/provider/spec-conformance.test.ts': 5,
+    'src/specs/specs.test.ts': 3,
+  };
+
+  it('the scan finds every form of comparison (fed a string, not the tree)', () => {
+    const code = [
+      "if (d === 'aliyun-ecs') a();",
+      "switch (d) { case 'zenlayer-vm': break; }",
+      "d.startsWith('tencent');",
+      "['zenlayer-vm', 'zenlayer-bmc'].includes(d);",
+      "new Set(['tencent-cvm-api3']).has(d);",
+      '/^zenlayer/.test(d);',
+      "const k = d === x ? 'aliyun-ecs' : 'zenlayer-vm';",
+      "const ok = describeDialect('aliyun-ecs').protocol === p; const z = 'zen' === d; /aliyun-ecs http:/.test(out);",
+    ].join('\n');
+    expect(scanSource('probe.ts', code).map((c) => `${c.line}:${c.kind}`)).toEqual(['1:compare', '2:case', '3:call', '4:list', '5:list', '6:regexp', '7:choice']);
+  });
+
+  it('no dialect-name comparison outside src/dialects/ but in the listed test files, and those no more than they had', () => {
+    expect(scopeFiles(ROOT, NAME_SCAN_SCOPE)).toContain('src/provider/core.ts');
+    const found = scanTree(ROOT, NAME_SCAN_SCOPE);
+    const perFile = new Map<string, number>();
+    for (const c of found) perFile.set(c.file, (perFile.get(c.file) ?? 0) + 1);
+    const over = [...perFile].filter(([file, n]) => n > (TEST_CEILING[file] ?? 0));
+    expect(found.filter((c) => over.some(([file]) => file === c.file)).map((c) => `${c.file}:${c.line} ${c.text}`)).toEqual([]);
   });
 });
