@@ -34,7 +34,8 @@ const under = (...prefixes: string[]) => (target: string) => prefixes.some((p) =
 
 describe('dependency rules (DESIGN.md §1)', () => {
   it('finds the imports it checks (the scan itself works)', () => {
-    expect(localImports('src/engine/run-case.ts')).toContain('src/engine/recorded-client.ts');
+    expect(localImports('src/engine/run-case.ts')).toContain('src/engine/target-session.ts');
+    expect(localImports('src/engine/target-session.ts')).toContain('src/engine/recorded-client.ts');
     expect(localImports('src/engine/recorded-client.ts')).toContain('src/dialects/client.ts');
   });
 
@@ -72,6 +73,7 @@ describe('dependency rules (DESIGN.md §1)', () => {
           'src/engine/launch.ts',
           'src/engine/attempts.ts',
           'src/engine/recorded-client.ts',
+          'src/engine/target-session.ts',
           'src/engine/provider-states.ts',
         ].includes(t),
       ),
