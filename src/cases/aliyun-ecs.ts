@@ -102,9 +102,7 @@ const UNDOCUMENTED_CLIENT_ERROR = 'resolution:undocumented-error-client-error';
 const profile: DialectProfile = {
   dialect: D,
   idsParam: 'InstanceId.N',
-  running: 'Running',
-  stopping: 'Stopping',
-  stopped: 'Stopped',
+  ...describeDialect(D).lifecycle,
   statusWords: ALIYUN_WORDS,
   notStoppable: { Pending: NOT_READY, Starting: NOT_READY, Stopping: NOT_READY, Stopped: INCORRECT },
   unknown: NOT_FOUND,

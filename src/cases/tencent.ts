@@ -115,14 +115,12 @@ export interface TencentRuleIds {
 /** The Tencent profile for the shared builders. */
 export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: TencentRuleIds): DialectProfile {
   const notStoppable: Record<string, Rejection> = {};
-  for (const w of TENCENT_WORDS) if (w !== 'RUNNING') notStoppable[w] = TENCENT_STATE_REJECTION;
+  for (const w of TENCENT_WORDS) if (!describeDialect(dialect).stoppable.includes(w)) notStoppable[w] = TENCENT_STATE_REJECTION;
   const rejectedAny = TENCENT_REJECTED_ANY;
   return {
     dialect,
     idsParam: 'InstanceIds.N',
-    running: 'RUNNING',
-    stopping: 'STOPPING',
-    stopped: 'STOPPED',
+    ...describeDialect(dialect).lifecycle,
     statusWords: TENCENT_WORDS,
     notStoppable,
     unknown: { codes: ['InvalidInstanceId.NotFound'] },

@@ -7,7 +7,7 @@
  * false alarm of the suite, never a finding about the provider.
  */
 import type { Protocol } from '../dialects/description.ts';
-import { describeDialect } from '../dialects/descriptions/index.ts';
+import { describeDialect, dialectsSpeaking } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import type { CodeTable } from '../provider/rules.ts';
@@ -35,7 +35,8 @@ export interface LegalVariant {
 }
 
 const ALL = DIALECT_NAMES;
-const TENCENT: readonly DialectName[] = ['tencent-cvm-api2', 'tencent-cvm-api3'];
+const TENCENT: readonly DialectName[] = dialectsSpeaking('tencent');
+const ALIYUN: readonly DialectName[] = dialectsSpeaking('aliyun');
 /** The dialects with a documented rate limit (tencent-cvm-api3). */
 const RATE_LIMITED: readonly DialectName[] = ALL.filter((d) => describeDialect(d).rateLimit !== undefined);
 
@@ -154,7 +155,7 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
   variant(
     {
       name: 'aliyun-other-documented-codes',
-      dialects: ['aliyun-ecs'],
+      dialects: ALIYUN,
       description: 'InstanceNotReady for Pending, Starting and Stopping; InvalidInstanceIds.NotFound for unknown ids; in SuccessFirst Abs.InvalidInstanceIds.MalFormed for a malformed id and blank statuses for every failed entry',
     },
     [
@@ -164,7 +165,7 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
     ],
   ),
   variant(
-    { name: 'aliyun-incorrect-status-everywhere', dialects: ['aliyun-ecs'], description: 'IncorrectInstanceStatus for every status that may not be stopped (never InstanceNotReady)' },
+    { name: 'aliyun-incorrect-status-everywhere', dialects: ALIYUN, description: 'IncorrectInstanceStatus for every status that may not be stopped (never InstanceNotReady)' },
     [p('aliyun-not-ready-codes', { Pending: 'IncorrectInstanceStatus', Starting: 'IncorrectInstanceStatus', Stopping: 'IncorrectInstanceStatus' })],
   ),
   variant(

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { isErrorAnswer, type Protocol } from '../dialects/description.ts';
-import { describeDialect } from '../dialects/descriptions/index.ts';
+import { describeDialect, dialectsSpeaking } from '../dialects/descriptions/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import type { Provider, ProviderOptions } from '../provider/handlers.ts';
 import { DEFAULT_PROBLEM_PRECEDENCE, isValidId, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
@@ -103,8 +103,8 @@ function family<P extends FamilyParams>(row: {
 }
 
 const ALL = DIALECT_NAMES;
-const TENCENT: readonly DialectName[] = ['tencent-cvm-api2', 'tencent-cvm-api3'];
-const ALIYUN: readonly DialectName[] = ['aliyun-ecs'];
+const TENCENT: readonly DialectName[] = dialectsSpeaking('tencent');
+const ALIYUN: readonly DialectName[] = dialectsSpeaking('aliyun');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic choices: the same parameters give the same answers (so a combination replays).
@@ -1235,7 +1235,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
   }),
   family({
     name: 'tencent-type-error-code',
-    dialects: ['tencent-cvm-api3'],
+    dialects: TENCENT.filter((d) => describeDialect(d).styles.includes('json')),
     description: 'a parameter of the wrong JSON type ("ForceStop": "MAYBE") answered InvalidParameter instead of InvalidParameterValue',
     allowedBy: 'DESIGN.md §3 tencent: a value of the wrong JSON type (api3 "ForceStop": "MAYBE") may get InvalidParameter or InvalidParameterValue',
     params: () => fc.record({ code: fc.constant('InvalidParameter') }),

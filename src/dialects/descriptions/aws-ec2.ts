@@ -64,9 +64,9 @@ export const AWS_EC2: DialectDescription = defineDialect({
     statusWord: 'instanceState',
     pagingFields: ['nextToken'],
   }),
-  // XML is the only answer format (aws-ec2.md:82); no parameter chooses it.
+  // XML is the only answer format (aws-ec2.md:82); no parameter chooses another.
   bodyFormat: 'xml',
-  xmlAnswers: true,
+  xmlAnswers: false,
   // aws-ec2.md:44-45, 193: a dry run that would pass answers DryRunOperation.
   dryRun: Object.freeze({ param: 'DryRun' }),
   // aws-ec2.md:196: Hibernate only for instances enabled for it, which the provider-state protocol cannot seed.

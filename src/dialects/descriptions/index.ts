@@ -1,8 +1,8 @@
 /**
  * Every dialect's description by name (see `../description.ts`): the one place a dialect's facts are registered.
  */
-import type { DialectDescription } from '../description.ts';
-import type { DialectName } from '../types.ts';
+import type { DialectDescription, Protocol } from '../description.ts';
+import { DIALECT_NAMES, type DialectName } from '../types.ts';
 import { ALIYUN_ECS } from './aliyun-ecs.ts';
 import { AWS_EC2 } from './aws-ec2.ts';
 import { TENCENT_CVM_API2 } from './tencent-cvm-api2.ts';
@@ -27,4 +27,14 @@ export const DESCRIPTIONS: Readonly<Record<DialectName, DialectDescription>> = O
  */
 export function describeDialect(name: DialectName): DialectDescription {
   return DESCRIPTIONS[name];
+}
+
+/**
+ * The dialects that speak a protocol, in DIALECT_NAMES order (what applies to a protocol's answers applies to them).
+ *
+ * @example
+ * dialectsSpeaking('zenlayer') // ['zenlayer-vm', 'zenlayer-bmc']
+ */
+export function dialectsSpeaking(protocol: Protocol): DialectName[] {
+  return DIALECT_NAMES.filter((d) => DESCRIPTIONS[d].protocol === protocol);
 }
