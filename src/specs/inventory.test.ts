@@ -132,7 +132,8 @@ describe('rules a black-box case cannot observe', () => {
     'zenlayer-vm': ['default:forceShutdown=true', 'resolution:forceshutdown-default-true', 'resolution:signatures-verified-when-configured'],
     'zenlayer-bmc': ['resolution:signatures-verified-when-configured'],
     'aliyun-ecs': ['default:ForceStop=false', 'resolution:stoppedmode-default-conditional', 'resolution:signatures-verified-when-configured'],
-    'aws-ec2': ['default:Force=false', 'default:Hibernate=false', 'default:SkipOsShutdown=false', 'resolution:signatures-verified-when-configured', 'resolution:no-rate-limit-case'],
+    'aws-ec2': ['default:Force=false', 'default:Hibernate=false', 'default:SkipOsShutdown=false', 'resolution:signatures-verified-when-configured', 'resolution:no-rate-limit-case',
+      'enum:Action=DescribeInstances'],
   };
   const OBSERVABLE: Record<DialectName, string[]> = {
     'tencent-cvm-api2': ['resolution:unknown-action-client-error'],
