@@ -341,12 +341,14 @@ function ec2Body(ctx: StepContext, b: BodyBuilder): string | undefined {
     ctx.gaps.add('either-envelope');
     return undefined;
   }
-  const namespace = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"';
+  // The answers carry the EC2 namespace (aws-ec2.md:62): Pact names an element of a namespace `<namespace>:<name>`.
+  const ns = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+  const namespace = `xmlns="${ns}"`;
+  const path = (...names: string[]): string => `$${names.map((n) => `['${ns}:${n}']`).join('')}`;
   if (call.operation === 'DescribeStatus') {
     ctx.gaps.add('xml-entries');
-    const root = '$.DescribeInstanceStatusResponse';
-    b.rule(text(`${root}.instanceStatusSet.item.instanceId`), REQUEST_ID)
-      .rule(text(`${root}.instanceStatusSet.item.instanceState.name`), and({ match: 'regex', regex: alternativesRegex(getDialect(ctx.dialect).statusWords) }));
+    b.rule(text(path('DescribeInstanceStatusResponse', 'instanceStatusSet', 'item', 'instanceId')), REQUEST_ID)
+      .rule(text(path('DescribeInstanceStatusResponse', 'instanceStatusSet', 'item', 'instanceState', 'name')), and({ match: 'regex', regex: alternativesRegex(getDialect(ctx.dialect).statusWords) }));
     const entry = ctx.seeded[0];
     return (
       `${declaration}<DescribeInstanceStatusResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId>` +
@@ -354,7 +356,7 @@ function ec2Body(ctx: StepContext, b: BodyBuilder): string | undefined {
       `</DescribeInstanceStatusResponse>`
     );
   }
-  b.rule(text('$.StopInstancesResponse.requestId'), REQUEST_ID);
+  b.rule(text(path('StopInstancesResponse', 'requestId')), REQUEST_ID);
   return `${declaration}<StopInstancesResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId></StopInstancesResponse>`;
 }
 

@@ -320,6 +320,44 @@ export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
   ),
 };
 
+/**
+ * Credited rules whose flips are not written yet (issue 17: the aws-ec2 flips; an XML answer is not rewritten by the
+ * envelope flips, and the codes the reference never answers have no flip that reaches a row). The coverage report
+ * lists them as partly checked, and the rule-observation test leaves them out until their flips exist. Keyed
+ * `<dialect> <rule>`.
+ */
+export const FLIPS_TO_WRITE: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'transition:running->stopping',
+    'transition:stopping->stopped',
+    'envelope:status',
+    'param:Hibernate',
+    'error:InvalidParameterCombination',
+    'resolution:wire-post-form-get-should',
+    'resolution:booleans-true-false',
+    'resolution:stopping-stopped-may-succeed',
+    'resolution:pending-incorrect-state',
+    'resolution:terminated-client-error',
+    'resolution:state-code-low-byte',
+    'resolution:malformed-or-unknown-id',
+    'resolution:missing-ids-two-codes',
+    'resolution:more-than-100-ids',
+    'resolution:dryrun-operation-any-4xx',
+    'resolution:hibernate-stop-or-client-error',
+    'resolution:force-skip-os-shutdown-stop',
+    'resolution:error-by-http-status',
+    'resolution:request-ids',
+    'resolution:open-envelopes',
+    'resolution:namespace-not-judged',
+    'resolution:content-type-not-judged',
+  ].map((rule) => [`aws-ec2 ${rule}`, 'issue 17: the aws-ec2 rule flips are not written yet (the dialect came with its cases, contract and SDK interop first)']),
+);
+
+/** Whether a credited rule's flips are still to be written ({@link FLIPS_TO_WRITE}). */
+export function flipsToWrite(dialect: DialectName, rule: string): boolean {
+  return FLIPS_TO_WRITE[`${dialect} ${rule}`] !== undefined;
+}
+
 /** The key of a flip in {@link LEGAL_NOT_FLIPS} and {@link UNCAUGHT_FLIPS}. */
 export function flipKey(flip: Pick<RuleFlip, 'dialect' | 'rule' | 'how'>): string {
   return `${flip.dialect} ${flip.rule}/${flip.how}`;
