@@ -191,7 +191,8 @@ const specific: CaseRow[] = [
       id: `state.${word}.handled`,
       title: `Stopping a ${word} instance succeeds or is refused (IncorrectInstanceState); either way it stays ${word}`,
       docRef: docRefs(DOC.already, DOC.incorrect),
-      rules: ['resolution:stopping-stopped-may-succeed', 'resolution:seeded-status-persists'],
+      // Only a seeded stopped instance shows a provider that seeds the running word instead (a stop then changes it).
+      rules: ['resolution:stopping-stopped-may-succeed', ...(word === 'stopped' ? ['resolution:seeded-status-persists'] : [])],
       instances: [seed('a', word)],
       steps: [callStep(stopCall(['a']), { result: 'not-5xx', stopped: [] })],
     }),

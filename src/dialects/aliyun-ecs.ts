@@ -29,9 +29,12 @@ import {
   hostOf,
   isRecord,
   joinUrl,
+  neverThrows,
+  outcomeOf,
   parseJson,
   textField,
   validateSchema,
+  type OutcomeBase,
 } from './wire-util.ts';
 
 /** The ECS API version (DESIGN.md §2; seed 004 names the 2014-05-26 RPC API in seeds/README.md). */
@@ -188,24 +191,8 @@ function extractEntries(call: OperationCall, inner: Record<string, unknown>, pro
   return instances;
 }
 
-interface Base {
-  readonly httpStatus: number;
-  readonly contentType: string | undefined;
-}
-
-function outcome(base: Base, rest: Partial<Outcome> & Pick<Outcome, 'format'>): Outcome {
-  return {
-    ...base,
-    body: undefined,
-    requestId: undefined,
-    ok: false,
-    error: undefined,
-    instances: undefined,
-    schemaErrors: [],
-    decodeProblems: [],
-    ...rest,
-  };
-}
+type Base = OutcomeBase;
+const outcome = outcomeOf;
 
 /** What an answer is by its HTTP status (DESIGN.md §3 "What makes an answer an error": 2xx success, 4xx/5xx error). */
 function kindOf(httpStatus: number): 'success' | 'error' | 'neither' {
@@ -319,14 +306,5 @@ export const aliyunEcs: Dialect = Object.freeze({
     return makeInstanceId(ALIYUN_ECS.ids.make, token);
   },
   encode: encodeAliyun,
-  decode(call: OperationCall, response: WireResponse): Outcome {
-    try {
-      return decodeAliyun(call, response);
-    } catch (err: unknown) {
-      return outcome(
-        { httpStatus: response.status, contentType: contentTypeOf(response) },
-        { format: 'unparseable', decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`] },
-      );
-    }
-  },
+  decode: neverThrows(decodeAliyun),
 } satisfies Dialect);

@@ -10,7 +10,7 @@ import { signSigV4 } from '../signing/sigv4.ts';
 import { makeInstanceId, spellBoolean, wireOf, type StyleWire } from './description.ts';
 import { AWS_EC2 } from './descriptions/aws-ec2.ts';
 import type { Dialect, DialectContext, InstanceResult, OperationCall, Outcome, ParamValue, WireRequest, WireResponse } from './types.ts';
-import { contentTypeOf, encodePairs, excerpt, field, isRecord, joinUrl, textField, validateSchema } from './wire-util.ts';
+import { contentTypeOf, encodePairs, excerpt, field, isRecord, joinUrl, neverThrows, outcomeOf, textField, validateSchema, type OutcomeBase } from './wire-util.ts';
 
 /** The EC2 API version (aws-ec2.md:16). */
 export const AWS_EC2_VERSION = AWS_EC2.version.value;
@@ -89,14 +89,8 @@ function encodeEc2(call: OperationCall, ctx: DialectContext): WireRequest {
   return body === undefined ? { method: wire.method, url, headers: signed } : { method: wire.method, url, headers: signed, body };
 }
 
-interface Base {
-  readonly httpStatus: number;
-  readonly contentType: string | undefined;
-}
-
-function outcome(base: Base, rest: Partial<Outcome> & Pick<Outcome, 'format'>): Outcome {
-  return { ...base, body: undefined, requestId: undefined, ok: false, error: undefined, instances: undefined, schemaErrors: [], decodeProblems: [], ...rest };
-}
+type Base = OutcomeBase;
+const outcome = outcomeOf;
 
 /** A list as parsed: one element is an object, several an array, none ''. */
 function listOf(value: unknown): unknown[] {
@@ -213,14 +207,5 @@ export const awsEc2: Dialect = Object.freeze({
     return makeInstanceId(AWS_EC2.ids.make, token);
   },
   encode: encodeEc2,
-  decode(call: OperationCall, response: WireResponse): Outcome {
-    try {
-      return decodeEc2(call, response);
-    } catch (err: unknown) {
-      return outcome(
-        { httpStatus: response.status, contentType: contentTypeOf(response) },
-        { format: 'unparseable', decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`] },
-      );
-    }
-  },
+  decode: neverThrows(decodeEc2),
 } satisfies Dialect);

@@ -356,8 +356,22 @@ function ec2Body(ctx: StepContext, b: BodyBuilder): string | undefined {
       `</DescribeInstanceStatusResponse>`
     );
   }
-  b.rule(text(path('StopInstancesResponse', 'requestId')), REQUEST_ID);
-  return `${declaration}<StopInstancesResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId></StopInstancesResponse>`;
+  // aws-ec2.md:59-61: one instancesSet item per id, judged by type (ids the target's, the states any words of the dialect).
+  const words = getDialect(ctx.dialect).statusWords;
+  const item = (...names: string[]): string => path('StopInstancesResponse', 'instancesSet', 'item', ...names);
+  b.rule(text(path('StopInstancesResponse', 'requestId')), REQUEST_ID)
+    .rule(item(), and({ match: 'type' }))
+    .rule(text(item('instanceId')), REQUEST_ID)
+    .rule(text(item('currentState', 'code')), and({ match: 'regex', regex: '^[0-9]+$' }))
+    .rule(text(item('currentState', 'name')), and({ match: 'regex', regex: alternativesRegex(words) }))
+    .rule(text(item('previousState', 'code')), and({ match: 'regex', regex: '^[0-9]+$' }))
+    .rule(text(item('previousState', 'name')), and({ match: 'regex', regex: alternativesRegex(words) }));
+  const named = new Set(call.instanceIds ?? []);
+  const items = ctx.seeded
+    .filter((s) => named.has(s.id))
+    .map((s) => `<item><instanceId>${s.id}</instanceId><currentState><code>64</code><name>stopping</name></currentState><previousState><code>16</code><name>${s.status}</name></previousState></item>`)
+    .join('');
+  return `${declaration}<StopInstancesResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId><instancesSet>${items}</instancesSet></StopInstancesResponse>`;
 }
 
 /** The body (example and rules) an answer must have, per protocol (one entry per protocol, checked by the compiler). */

@@ -290,6 +290,16 @@ export const LEGAL_NOT_FLIPS: Readonly<Record<string, string>> = {
     'DESIGN.md §3 eligibility: StopCharging takes effect only under conditions (004:47-50), so refusing it is a legal client error',
   'aliyun-ecs param:Format/accept-any-value':
     'no document says what a Format other than JSON or XML gets (DESIGN.md §3 judges only the answers to Format=JSON and Format=XML)',
+  ...Object.fromEntries(
+    ['DryRunOperation', 'IncorrectInstanceState', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'MissingParameter'].map((code) => [
+      `aws-ec2 error:${code}/wrong-status`,
+      'aws-ec2.md:199: a client error is any 4xx and no per-code status is required, so another 4xx (418) is legal',
+    ]),
+  ),
+  'aws-ec2 error:InvalidInstanceID.NotFound/adopted-wrong-status':
+    'aws-ec2.md:199: a client error is any 4xx and no per-code status is required, so another 4xx (418) is legal',
+  'aws-ec2 limit:instance-ids-max/max-101':
+    'aws-ec2.md:190: StopInstances documents no limit, so 101 ids may succeed (a refusal must only change nothing)',
   'tencent-cvm-api3 param:X-TC-Timestamp/not-required':
     'DESIGN.md §2: targets that do not check signatures must ignore the common parameters (Timestamp...), so a request without one may be served',
 };
@@ -300,6 +310,18 @@ export const LEGAL_NOT_FLIPS: Readonly<Record<string, string>> = {
  * any other flip of a credited rule is not. Keyed `<dialect> <rule>/<how>`.
  */
 export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    (['param:SkipOsShutdown', 'param:Force', 'param:DryRun'] as const).map((rule) => [
+      `aws-ec2 ${rule}/accept-any-value`,
+      'issue 17: no aws-ec2 row sends this parameter a value other than true or false yet (param.Force.invalid-rejected credits the boolean resolution only)',
+    ]),
+  ),
+  ...Object.fromEntries(
+    (['accept-any-value', 'not-required'] as const).map((how) => [
+      `aws-ec2 param:Version/${how}`,
+      'issue 17: no aws-ec2 row sends a missing or another Version yet (the wire rows send 2016-11-15 only)',
+    ]),
+  ),
   ...Object.fromEntries(
     (
       [
