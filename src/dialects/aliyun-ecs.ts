@@ -34,6 +34,7 @@ import {
   parseJson,
   textField,
   validateSchema,
+  xmlRoot,
   type OutcomeBase,
 } from './wire-util.ts';
 
@@ -249,14 +250,9 @@ function decodeXml(call: OperationCall, base: Base, text: string): Outcome {
       decodeProblems: [`body could not be parsed as XML: ${err instanceof Error ? err.message : String(err)}`],
     });
   }
-  const roots = isRecord(parsed) ? Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!')) : [];
-  const root = roots[0];
-  if (!isRecord(parsed) || root === undefined || roots.length !== 1) {
-    return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
-  }
-  const rootValue = field(parsed, root);
-  const body = { [root]: rootValue };
-  const inner = isRecord(rootValue) ? rootValue : {};
+  const single = xmlRoot(parsed);
+  if (single === undefined) return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
+  const { root, body, inner } = single;
   // The root names the envelope: <StopInstancesResponse> for a success (004:117), <Error> for an error (DESIGN.md §2).
   const expected = kindOf(base.httpStatus) === 'success' ? `${actionOf(call)}Response` : 'Error';
   if (root === expected) return decodeEnvelope(call, base, 'xml', body, inner, []);

@@ -10,7 +10,7 @@ import { signSigV4 } from '../signing/sigv4.ts';
 import { makeInstanceId, spellBoolean, wireOf, type StyleWire } from './description.ts';
 import { AWS_EC2 } from './descriptions/aws-ec2.ts';
 import type { Dialect, DialectContext, InstanceResult, OperationCall, Outcome, ParamValue, WireRequest, WireResponse } from './types.ts';
-import { contentTypeOf, encodePairs, excerpt, field, isRecord, joinUrl, neverThrows, outcomeOf, textField, validateSchema, type OutcomeBase } from './wire-util.ts';
+import { contentTypeOf, encodePairs, excerpt, field, isRecord, joinUrl, neverThrows, outcomeOf, textField, validateSchema, xmlRoot, type OutcomeBase } from './wire-util.ts';
 
 /** The EC2 API version (aws-ec2.md:16). */
 export const AWS_EC2_VERSION = AWS_EC2.version.value;
@@ -152,14 +152,9 @@ function decodeEc2(call: OperationCall, response: WireResponse): Outcome {
     return outcome(base, { format: 'unparseable', decodeProblems: [`body is not well-formed XML: ${valid.err.msg} (starts "${excerpt(text)}")`] });
   }
   const parsed: unknown = new XMLParser(EC2_XML_PARSE_OPTIONS).parse(text);
-  const roots = isRecord(parsed) ? Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!')) : [];
-  const root = roots[0];
-  if (!isRecord(parsed) || root === undefined || roots.length !== 1) {
-    return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
-  }
-  const rootValue = field(parsed, root);
-  const body = { [root]: rootValue };
-  const inner = isRecord(rootValue) ? rootValue : {};
+  const single = xmlRoot(parsed);
+  if (single === undefined) return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
+  const { root, body, inner } = single;
   const status = base.httpStatus;
   if (status >= 200 && status < 300) {
     // aws-ec2.md:83: the root of a success is the operation's name followed by Response.

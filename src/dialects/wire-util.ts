@@ -151,3 +151,18 @@ export function neverThrows(decode: (call: OperationCall, response: WireResponse
     }
   };
 }
+
+/**
+ * The single root element of parsed XML (declarations and comments aside): its name, the body as `{ [root]: value }`
+ * and the root's content (`{}` when it is text); `undefined` when there is not exactly one root.
+ *
+ * @example
+ * xmlRoot({ '?xml': '', Error: { Code: 'X' } })?.inner // { Code: 'X' }
+ */
+export function xmlRoot(parsed: unknown): { root: string; body: Record<string, unknown>; inner: Record<string, unknown> } | undefined {
+  const roots = isRecord(parsed) ? Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!')) : [];
+  const root = roots[0];
+  if (!isRecord(parsed) || root === undefined || roots.length !== 1) return undefined;
+  const value = field(parsed, root);
+  return { root, body: { [root]: value }, inner: isRecord(value) ? value : {} };
+}

@@ -100,9 +100,16 @@ const UNDOCUMENTED_CODES: Readonly<Record<Protocol, Partial<CodeTable>>> = {
   },
 };
 
-/** The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind. */
-const contentTypes = (d: DialectName, json: string, xml: string): FamilyParams =>
-  describeDialect(d).xmlAnswers ? { json, xml } : { success: json, error: json, status: json };
+/**
+ * The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind,
+ * in the dialect's body format (aws-ec2 answers XML only).
+ */
+const contentTypes = (d: DialectName, json: string, xml: string): FamilyParams => {
+  const description = describeDialect(d);
+  if (description.xmlAnswers) return { json, xml };
+  const type = description.bodyFormat === 'xml' ? xml : json;
+  return { success: type, error: type, status: type };
+};
 
 /** Every kind of answer. */
 const EVERY_KIND = ['success', 'error', 'status'];
