@@ -350,25 +350,9 @@ export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
  */
 export const FLIPS_TO_WRITE: Readonly<Record<string, string>> = Object.fromEntries(
   [
-    'transition:running->stopping',
-    'transition:stopping->stopped',
     'envelope:status',
     'param:Hibernate',
     'error:InvalidParameterCombination',
-    'resolution:wire-post-form-get-should',
-    'resolution:booleans-true-false',
-    'resolution:stopping-stopped-may-succeed',
-    'resolution:pending-incorrect-state',
-    'resolution:terminated-client-error',
-    'resolution:state-code-low-byte',
-    'resolution:malformed-or-unknown-id',
-    'resolution:missing-ids-two-codes',
-    'resolution:more-than-100-ids',
-    'resolution:dryrun-operation-any-4xx',
-    'resolution:hibernate-stop-or-client-error',
-    'resolution:force-skip-os-shutdown-stop',
-    'resolution:error-by-http-status',
-    'resolution:request-ids',
     'resolution:open-envelopes',
     'resolution:namespace-not-judged',
     'resolution:content-type-not-judged',
@@ -398,6 +382,85 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
     'transition:Running->Stopping': [stopAcceptedChangesNothing],
     'transition:STOPPING->STOPPED': [{ how: 'never-stopped', description: 'an accepted stop reads STOPPING for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
     'transition:Stopping->Stopped': [{ how: 'never-stopped', description: 'an accepted stop reads Stopping for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
+    // aws-ec2 (specs/sources/aws-ec2.md, §12 pins).
+    'transition:running->stopping': [stopAcceptedChangesNothing],
+    'transition:stopping->stopped': [{ how: 'never-stopped', description: 'an accepted stop reads stopping for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
+    'resolution:pending-incorrect-state': [
+      { how: 'other-code', description: 'answers InvalidParameterValue for a status that may not be stopped', spec: opts({ rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 400 } } } }) },
+    ],
+    'resolution:terminated-client-error': [
+      { how: 'server-error', description: 'answers HTTP 500 for a status that may not be stopped', spec: opts({ rules: { codes: withStatus(dialect, ['wrongState'], 500) } }) },
+    ],
+    'resolution:stopping-stopped-may-succeed': [
+      {
+        how: 'server-error',
+        description: 'answers HTTP 500 to a stop of an instance already stopping or stopped',
+        spec: opts({ rules: { stoppableWords: [running], codes: withStatus(dialect, ['wrongState'], 500) } }),
+      },
+    ],
+    'resolution:malformed-or-unknown-id': [
+      {
+        how: 'other-codes',
+        description: 'answers InvalidParameterValue for unknown and malformed ids',
+        spec: opts({ rules: { codes: { notFound: { code: 'InvalidParameterValue', httpStatus: 400 }, malformedId: { code: 'InvalidParameterValue', httpStatus: 400 } } } }),
+      },
+    ],
+    'resolution:missing-ids-two-codes': [
+      { how: 'other-code', description: 'answers InvalidParameterValue to a request without ids', spec: opts({ rules: { codes: { missingParameter: { code: 'InvalidParameterValue', httpStatus: 400 } } } }) },
+    ],
+    'resolution:more-than-100-ids': [
+      { how: 'server-error', description: 'answers HTTP 500 to more than 100 ids', spec: opts({ rules: { codes: withStatus(dialect, ['limitExceeded'], 500) } }) },
+    ],
+    'resolution:dryrun-operation-any-4xx': [
+      { how: 'dry-run-http-200', description: 'a passing dry run answers DryRunOperation with HTTP 200', spec: opts({ rules: { codes: withStatus(dialect, ['dryRunSuccess'], 200) } }) },
+    ],
+    'resolution:error-by-http-status': [
+      { how: 'errors-http-200', description: 'answers every error with HTTP 200', spec: opts({ rules: { codes: withStatus(dialect, ALL_KEYS, 200) } }) },
+    ],
+    'resolution:booleans-true-false': [
+      {
+        how: 'upper-case-accepted',
+        description: 'takes Force=TRUE as true',
+        spec: onApi(async (request, forward) => forward((await paramValues(request, 'Force')).includes('TRUE') ? await setParam(request, 'Force', 'true') : request)),
+      },
+    ],
+    'resolution:force-skip-os-shutdown-stop': [
+      {
+        how: 'refused',
+        description: 'refuses a stop with Force or SkipOsShutdown',
+        spec: onApi(async (request, forward, provider) =>
+          (await isStop(request)) && (await paramValues(request, 'Force')).length + (await paramValues(request, 'SkipOsShutdown')).length > 0
+            ? refuse(provider, request, 'invalidParameterValue', 'Force and SkipOsShutdown are not supported')
+            : forward(request),
+        ),
+      },
+    ],
+    'resolution:wire-post-form-get-should': [
+      { how: 'no-get', description: 'serves only the form POST; GET answers 405', spec: onApi(async (request, forward) => (request.method === 'GET' ? new Response('method not allowed', { status: 405 }) : forward(request))) },
+    ],
+    'resolution:hibernate-stop-or-client-error': [
+      {
+        how: 'server-error',
+        description: 'answers HTTP 500 to a stop with Hibernate=true',
+        spec: onApi(async (request, forward) =>
+          (await isStop(request)) && (await paramValues(request, 'Hibernate')).includes('true') ? new Response('boom', { status: 500 }) : forward(request),
+        ),
+      },
+    ],
+    'resolution:request-ids': [
+      {
+        how: 'no-request-id',
+        description: 'a StopInstances answer carries no request id',
+        spec: rewriteAll((body) => mapObjects(body, (o) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'requestId' && k !== 'RequestID'))), isStop),
+      },
+    ],
+    'resolution:state-code-low-byte': [
+      {
+        how: 'codes-off-by-one',
+        description: 'the state codes of a StopInstances answer do not match their names (code + 1)',
+        spec: rewriteAll((body) => mapObjects(body, (o) => (typeof o['name'] === 'string' && typeof o['code'] === 'string' ? { ...o, code: String(Number(o['code']) + 1) } : o)), isStop),
+      },
+    ],
     'resolution:accepted-stop-reads-stopping': [
       { how: 'stop-reads-another-word', description: `an accepted stop leaves the instances reading ${other}`, spec: stopLands(() => other) },
     ],
