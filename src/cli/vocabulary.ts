@@ -291,4 +291,13 @@ export const COMMAND_ROWS: readonly CommandRow[] = [
     },
   },
   { command: 'repro-step', offers: [], omits: {}, internal: true },
+  {
+    command: 'judge',
+    offers: ['dialect', 'target', 'poll-timeout', 'report-dir', 'baseline', 'level', 'grep', 'redact-signatures', 'quiet', 'verbose'],
+    omits: {
+      '--ca': 'reads HAR files and sends no request',
+      '--concurrency': 'judges the exchanges one after another, in the order they started',
+      '--retries': 'judges traffic already recorded: nothing to send again',
+    },
+  },
 ];
