@@ -15,6 +15,7 @@ import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
 import { registerJudgeCommand } from './judge-command.ts';
+import { registerProxyCommand } from './proxy-command.ts';
 import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
@@ -42,7 +43,7 @@ export interface ExitSlot {
 export async function main(argv: readonly string[]): Promise<number> {
   const restore = hideSecretFromConsole(process.env[ENV_ACCESS_KEY_SECRET]);
   // Commands that send requests: a Ctrl-C before their work begins is remembered, not fatal (src/engine/interrupt.ts).
-  const sends = ['run', 'conformance', 'fuzz', 'mock'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
+  const sends = ['run', 'conformance', 'fuzz', 'mock', 'proxy'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
   const release = sends ? guardStartup() : () => undefined;
   try {
     return await runMain(argv);
@@ -100,6 +101,7 @@ export function createProgram(exit: ExitSlot): Command {
   registerReportCommand(program, exit);
   registerReproCommand(program, exit);
   registerJudgeCommand(program, exit);
+  registerProxyCommand(program, exit);
   requireAfterUnknown(program);
   return program;
 }

@@ -56,6 +56,19 @@ export function parseGrep(value: string): string {
   return value;
 }
 
+/**
+ * A parser of a whole number from 0 to `max` (`--port`, `--transition-ms`, `--exit-after`).
+ *
+ * @example
+ * addTerm(mock, 'port', { parse: parseNonNegativeInt(65535), default: 0 });
+ */
+export function parseNonNegativeInt(max: number): (value: string) => number {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) > max) throw new InvalidArgumentError(`expected an integer from 0 to ${max}`);
+    return Number(value);
+  };
+}
+
 /** Parse `--retries N` (0..10). */
 export function parseRetries(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 10) throw new InvalidArgumentError(`expected a whole number 0..10, got ${JSON.stringify(value)}`);
