@@ -6,7 +6,7 @@
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
 import type { Finding } from '../engine/types.ts';
-import { ExchangeJudge } from '../judge/judge.ts';
+import { ExchangeJudge, type ObservedExchange } from '../judge/judge.ts';
 import { startProxy } from '../judge/proxy.ts';
 import { reportTraffic } from '../judge/report.ts';
 import { redactSignatures } from '../signing/credentials.ts';
@@ -39,6 +39,10 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
     ended = resolve;
   });
   let exchanges = 0;
+  const backlog: ObservedExchange[] = [];
+  const drain = (): void => {
+    for (const ex of backlog.splice(0)) judge.add(ex);
+  };
   let idle: NodeJS.Timeout | undefined;
   const armIdle = (): void => {
     if (idle !== undefined) clearTimeout(idle);
@@ -54,7 +58,9 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
       idle = undefined;
     },
     onExchange: (ex) => {
-      judge.add(ex);
+      // Judged off the forwarding path (in order, once the answers already sent are out of the way).
+      backlog.push(ex);
+      if (backlog.length === 1) setImmediate(drain);
       exchanges++;
       if (opts.exitAfter !== undefined && exchanges >= opts.exitAfter) ended();
       else if (proxy.inFlight() <= 1) armIdle();
@@ -67,6 +73,7 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
     await end;
     if (idle !== undefined) clearTimeout(idle);
     await proxy.close();
+    drain();
   } finally {
     interrupts.dispose();
   }

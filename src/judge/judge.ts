@@ -137,6 +137,13 @@ const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly strin
 
 const WINDOW_MS = 1000;
 
+/** How many exchanges the reports keep from the start of the traffic (exchanges.har), besides those findings name. */
+export const KEPT_EXCHANGES = 50_000;
+/** How many instances the judge remembers (statuses, pending stops, refusals); the oldest are forgotten first. */
+const KNOWN_INSTANCES = 100_000;
+/** How many of the latest exchanges stay at hand for a finding that names them later (an accepted stop's next read). */
+const RECENT_EXCHANGES = 2_000;
+
 /** The situations about the id list itself: they also break the rule of the id parameter. */
 const ID_LIST_SITUATIONS: ReadonlySet<WorldProblem['situation']> = new Set(['missing-ids', 'empty-ids', 'duplicate-ids', 'too-many-ids']);
 
@@ -188,7 +195,10 @@ export class ExchangeJudge {
   private readonly requestIds = new Map<string, Exchange>();
   private readonly stops: RateEntry[] = [];
   private rateJudged = false;
-  private readonly log = new ExchangeLog({ steps: [] }, TEST_CREDENTIALS);
+  /** The first {@link KEPT_EXCHANGES} exchanges, the last {@link RECENT_EXCHANGES}, and every one a finding names. */
+  private readonly kept = new Map<number, RecordedExchange>();
+  private readonly recent = new Map<number, RecordedExchange>();
+  private readonly pinned = new Map<number, RecordedExchange>();
   private readonly basePath: string;
   private readonly statesDocRef: string;
 
@@ -209,7 +219,7 @@ export class ExchangeJudge {
     const index = this.counts.seen++;
     const read = readRequest(this.options.dialect, ob.request, this.basePath);
     const role = read.kind === 'states' ? 'provider-state' : read.kind === 'call' && read.call.operation === 'DescribeStatus' ? 'status' : 'call';
-    this.log.add(index + 1, role, ob.request, ob.response, ob.transportError, ob.startedMs, ob.durationMs);
+    this.record(index, role, ob);
     if (read.kind === 'other-path' || read.kind === 'other-method') {
       this.counts.ignored++;
       return;
@@ -246,18 +256,19 @@ export class ExchangeJudge {
     }
     this.counts.stops++;
     this.stop(ex, ob.startedMs, ob.startedMs + ob.durationMs, index);
+    this.bound();
   }
 
   /** The verdict so far: a row per rule (passed, failed with its exchanges, or skipped as not observed). */
   finish(): JudgeReport {
     if (!this.rateJudged) this.judgeRate();
     this.rateJudged = true;
-    const recorded = this.log.entries();
+    const recorded = (i: number): RecordedExchange | undefined => this.kept.get(i) ?? this.pinned.get(i) ?? this.recent.get(i);
     const results: CaseResult[] = [...this.rules.values()].map((rule) => {
       const tally = this.tallies.get(rule.id);
       const identity = { id: rule.id, dialect: this.options.dialect, level: this.levels.get(rule.id) ?? 'MUST', title: rule.summary, docRef: rule.docRef, rules: [rule.id] };
       if (tally && tally.findings.length > 0) {
-        const exchanges = [...tally.shown].sort((a, b) => a - b).flatMap((i) => (recorded[i] ? [recorded[i]] : []));
+        const exchanges = [...tally.shown].sort((a, b) => a - b).flatMap((i) => recorded(i) ?? []);
         return {
           ...identity,
           status: 'failed',
@@ -271,10 +282,39 @@ export class ExchangeJudge {
       const why = rule.testable === true ? 'not observed: the traffic never exercised it' : `not observed: ${rule.testable}`;
       return { ...identity, status: 'skipped', durationMs: 0, message: why, findings: [] };
     });
-    return { results, counts: { ...this.counts }, exchanges: recorded };
+    const all = new Map([...this.kept, ...this.pinned, ...this.recent]);
+    return { results, counts: { ...this.counts }, exchanges: [...all.keys()].sort((a, b) => a - b).flatMap((i) => all.get(i) ?? []) };
   }
 
   // -------------------------------------------------------------------------------------------------------------
+
+  /** Forget the oldest knowledge beyond the bound (a proxy may run for days): an id forgotten is judged as unseen. */
+  private bound(): void {
+    for (const map of [this.store, this.pending, this.refused] as Map<string, unknown>[]) {
+      while (map.size > KNOWN_INSTANCES) map.delete(map.keys().next().value ?? '');
+    }
+  }
+
+  /** Record an exchange as the reports keep it, within the bounds (a proxy may run for days). */
+  private record(index: number, role: RecordedExchange['role'], ob: ObservedExchange): void {
+    const log = new ExchangeLog({ steps: [] }, TEST_CREDENTIALS);
+    log.add(index + 1, role, ob.request, ob.response, ob.transportError, ob.startedMs, ob.durationMs);
+    const entry = log.entries()[0];
+    if (!entry) return;
+    if (this.kept.size < KEPT_EXCHANGES) {
+      this.kept.set(index, entry);
+      return;
+    }
+    this.recent.set(index, entry);
+    if (this.recent.size > RECENT_EXCHANGES) this.recent.delete(this.recent.keys().next().value ?? index);
+  }
+
+  /** Keep exchange `index` for the reports: a finding names it. */
+  private pin(shown: Set<number>, index: number): void {
+    shown.add(index);
+    const entry = this.recent.get(index);
+    if (entry) this.pinned.set(index, entry);
+  }
 
   private has(rule: string): boolean {
     return this.rules.has(rule);
@@ -295,7 +335,7 @@ export class ExchangeJudge {
         const s = this.scope(rule, source ?? f.source);
         const mine: Finding = { ...f, caseId: rule, rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
         tally.findings.push(mine);
-        tally.shown.add(index);
+        this.pin(tally.shown, index);
         this.options.onFinding?.(mine);
       }
     }
@@ -392,7 +432,10 @@ export class ExchangeJudge {
   /** Add exchange `index` to the exchanges that showed the findings of `rules`. */
   private show(found: readonly Finding[], index: number, rules: readonly string[]): void {
     if (found.length === 0) return;
-    for (const rule of rules) this.tallies.get(rule)?.shown.add(index);
+    for (const rule of rules) {
+      const tally = this.tallies.get(rule);
+      if (tally) this.pin(tally.shown, index);
+    }
   }
 
   /** The rules an error outcome's problems name: `error:<code>` of the codes it allows, then the situation's own. */
@@ -419,10 +462,12 @@ export class ExchangeJudge {
     const unseen = named.filter((id) => !this.store.has(id) && (this.model.idPattern === undefined || this.model.idPattern.test(id)));
     const complete = unseen.length === 0;
     // Ids never observed are judged both ways, as running and as unknown: only what holds either way binds.
-    const store = new Map(this.store);
+    // The model looks up the ids the call names only.
+    const known = new Map(named.flatMap((id) => (this.store.has(id) ? [[id, this.store.get(id) as ModelInstance] as const] : [])));
+    const store = new Map(known);
     for (const id of unseen) store.set(id, { words: [this.model.words.running], securityLocked: false });
     const worlds = legalWorlds(this.model, store, call);
-    const otherWay = complete ? worlds : legalWorlds(this.model, this.store, call);
+    const otherWay = complete ? worlds : legalWorlds(this.model, known, call);
     const throttled = throttledWorld(this.model);
     const versionOk = call.version === undefined;
     const o = ex.outcome;
@@ -615,7 +660,8 @@ export class ExchangeJudge {
       const refused = second.some((i) => i.refused);
       const found = refused ? [] : [makeFinding(scope, 'burst-some-refused', `expected at least one of ${second.length} StopInstances requests sent and answered within ${Math.round(span)} ms refused with ${code}, received none refused`, first.request, 'none-refused')];
       this.judged([rule, `error:${code}`], first.index, found, source);
-      for (const i of found.length > 0 ? second : []) this.tallies.get(rule)?.shown.add(i.index);
+      const tally = this.tallies.get(rule);
+      for (const i of found.length > 0 && tally ? second : []) this.pin(tally?.shown ?? new Set(), i.index);
       k += second.length;
     }
   }

@@ -98,7 +98,8 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
     level: o.level,
     reportDir: o.reportDir,
   });
-  const line = trafficLine(report.counts, o.otherHosts);
+  const kept = report.exchanges.length < report.counts.seen ? ` (exchanges.har keeps ${report.exchanges.length} of them: the first, the latest and every one a finding names)` : '';
+  const line = `${trafficLine(report.counts, o.otherHosts)}${kept}`;
   writeFileSync(join(o.reportDir, 'exchanges.har'), trafficHar(outcome.doc, report.exchanges, o.redactSignatures));
   appendFileSync(join(o.reportDir, 'summary.md'), `\n${line}\n`);
   appendFileSync(join(o.reportDir, 'summary.txt'), `${line}\n`);
