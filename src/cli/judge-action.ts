@@ -5,9 +5,10 @@
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { readHarFiles } from '../judge/har.ts';
 import { ExchangeJudge } from '../judge/judge.ts';
-import { reportTraffic } from '../judge/report.ts';
+import { reportTraffic, type TrafficReportOptions } from '../judge/report.ts';
+import type { DialectName } from '../dialects/types.ts';
 import type { JudgeCliOptions } from './judge-command.ts';
-import { verbosityOf } from './options.ts';
+import { verbosityOf, type VerbosityOptions } from './options.ts';
 import { consoleOptions } from './run-action.ts';
 
 /**
@@ -17,8 +18,8 @@ import { consoleOptions } from './run-action.ts';
  * exit.code = await judgeAction(['session.har'], opts); // opts as commander parsed them
  */
 export async function judgeAction(files: readonly string[], opts: JudgeCliOptions): Promise<number> {
-  const startedAt = new Date();
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
+  // First: a baseline that cannot be read is a usage error before any HAR is read.
+  const reporting = trafficReportOptions(opts, opts.target ?? files.join(', '), new Date());
   const { exchanges, otherHosts } = readHarFiles(files, opts.target);
   const judge = new ExchangeJudge({
     dialect: opts.dialect,
@@ -26,21 +27,38 @@ export async function judgeAction(files: readonly string[], opts: JudgeCliOption
     pollTimeoutMs: opts.pollTimeout,
   });
   for (const ex of exchanges) judge.add(ex);
-  return Promise.resolve(
-    reportTraffic(judge.finish(), {
-      dialect: opts.dialect,
-      target: opts.target ?? files.join(', '),
-      startedAt,
-      reportDir: opts.reportDir,
-      baseline,
-      ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-      level: opts.level === 'must' ? 'MUST' : 'ALL',
-      ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
-      redactSignatures: opts.redactSignatures === true,
-      otherHosts,
-      verbosity: verbosityOf(opts),
-      paint: consoleOptions().paint,
-      write: (text) => void process.stdout.write(text),
-    }),
-  );
+  return Promise.resolve(reportTraffic(judge.finish(), { ...reporting, otherHosts }));
+}
+
+/** The options of judged traffic's reports both commands take from their own (`judge`, `proxy`). */
+export interface TrafficCliOptions extends VerbosityOptions {
+  readonly dialect: DialectName;
+  readonly reportDir: string;
+  readonly baseline?: string;
+  readonly level: 'must' | 'all';
+  readonly grep?: string;
+  readonly redactSignatures?: boolean;
+}
+
+/**
+ * How `judge` and `proxy` report judged traffic: their gate options, the console, the target recorded.
+ *
+ * @example
+ * reportTraffic(judge.finish(), trafficReportOptions(opts, opts.upstream, startedAt));
+ */
+export function trafficReportOptions(opts: TrafficCliOptions, target: string, startedAt: Date): TrafficReportOptions {
+  return {
+    dialect: opts.dialect,
+    target,
+    startedAt,
+    reportDir: opts.reportDir,
+    baseline: opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE,
+    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
+    level: opts.level === 'must' ? 'MUST' : 'ALL',
+    ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
+    redactSignatures: opts.redactSignatures === true,
+    verbosity: verbosityOf(opts),
+    paint: consoleOptions().paint,
+    write: (text) => void process.stdout.write(text),
+  };
 }

@@ -3,7 +3,6 @@
  * consent for an upstream off loopback, the proxy, the judge fed by it, the end (signal, --exit-after, --idle-exit),
  * the reports.
  */
-import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
 import type { Finding } from '../engine/types.ts';
 import { ExchangeJudge, type ObservedExchange } from '../judge/judge.ts';
@@ -14,7 +13,7 @@ import { terminalSafe } from '../../reporters/safe-text.ts';
 import { requireConsent } from './consent.ts';
 import { verbosityOf } from './options.ts';
 import type { ProxyCliOptions } from './proxy-command.ts';
-import { consoleOptions } from './run-action.ts';
+import { trafficReportOptions } from './judge-action.ts';
 
 /**
  * Run the proxy until it ends and return the exit code.
@@ -24,8 +23,8 @@ import { consoleOptions } from './run-action.ts';
  */
 export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true);
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
-  const startedAt = new Date();
+  // First: a baseline that cannot be read is a usage error before the proxy listens.
+  const reporting = trafficReportOptions(opts, opts.upstream, new Date());
   const verbosity = verbosityOf(opts);
   const mask = (text: string): string => (opts.redactSignatures === true ? redactSignatures(text) : text);
   const print = (finding: Finding): void => {
@@ -77,18 +76,5 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   } finally {
     interrupts.dispose();
   }
-  return reportTraffic(judge.finish(), {
-    dialect: opts.dialect,
-    target: opts.upstream,
-    startedAt,
-    reportDir: opts.reportDir,
-    baseline,
-    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-    level: opts.level === 'must' ? 'MUST' : 'ALL',
-    ...(opts.grep !== undefined ? { grep: opts.grep } : {}),
-    redactSignatures: opts.redactSignatures === true,
-    verbosity,
-    paint: consoleOptions().paint,
-    write: (text) => void process.stdout.write(text),
-  });
+  return reportTraffic(judge.finish(), reporting);
 }

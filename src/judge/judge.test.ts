@@ -14,11 +14,7 @@ import { EMPTY_BASELINE, gate } from '../engine/baseline.ts';
 import type { CaseResult } from '../engine/types.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
 import { runCliInProcess } from '../testing/cli.ts';
-import { limiter } from '../testing/run-catalog.ts';
-import { runCaseWithRetries } from '../engine/attempts.ts';
-import { WindowPacer } from '../engine/pacer.ts';
-import { newRunId } from '../engine/run-case.ts';
-import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { limiter, runRowsAgainst } from '../testing/run-catalog.ts';
 import { wrongProvider } from '../wrong-providers/index.ts';
 import { toHar } from '../../reporters/har.ts';
 import { buildResults } from '../../reporters/results-json.ts';
@@ -31,18 +27,8 @@ const limit = limiter(8);
 /** Run some rows of a dialect against a provider and write their exchanges as `vmconform run` writes exchanges.har. */
 async function recorded(name: string, dialect: DialectName, start: () => Promise<RunningProvider>, grep: RegExp): Promise<{ har: string; results: CaseResult[] }> {
   const rows = casesFor(dialect).filter((r) => grep.test(r.id));
-  const provider = await start();
-  const ctx = {
-    dialect,
-    target: provider.url,
-    statesUrl: `${provider.url}/_vmconform/provider-states`,
-    credentials: TEST_CREDENTIALS,
-    runId: newRunId(),
-    pollTimeoutMs: 1_500,
-    pacer: new WindowPacer(),
-  };
   // As the suite runs them: each case in its exchange log (what exchanges.har is made from).
-  const results = await Promise.all(rows.map((row) => limit(() => runCaseWithRetries(row, ctx)))).finally(() => provider.close());
+  const results = await runRowsAgainst(start, dialect, { limit, pollTimeoutMs: 1_500, record: true }, rows);
   const now = new Date();
   const doc = buildResults({ runId: name, startedAt: now, finishedAt: now, targets: [{ dialect, target: 'http://127.0.0.1' }], results, verdict: gate(results, EMPTY_BASELINE) });
   const har = join(dir, `${name}.har`);
