@@ -11,6 +11,7 @@ import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { DEFAULT_POLL_TIMEOUT_MS } from '../engine/defaults.ts';
 import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { noCaseMatches, NOT_RUN_INTERRUPTED, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
@@ -137,7 +138,16 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
   const runId = newRunId();
-  const targets = [{ dialect: opts.dialect, target: opts.target }];
+  // Verifying the dialect's own contract, every case is a row of the catalog: the run's options are recorded so that
+  // each failure shows the `vmconform repro` and `run --grep` lines that run the case again (not for other pacts).
+  const ownContract = opts.pact === undefined && broker === undefined;
+  const targets = [
+    {
+      dialect: opts.dialect,
+      target: opts.target,
+      ...(ownContract ? { statesUrl, pollTimeoutMs: DEFAULT_POLL_TIMEOUT_MS, requestTimeoutMs: opts.requestTimeout } : {}),
+    },
+  ];
   const gateOptions = { baseline, ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}), level, reportDir: opts.reportDir } as const;
   const notRun = (): CaseResult[] => selected.map((row) => ({ ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
   const quit = writeQuitReports({ runId, startedAt, targets, results: notRun(), ...gateOptions });
@@ -201,7 +211,7 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     retries: opts.retries,
     interrupted,
   });
-  process.stdout.write(formatSummaryBody(doc, consoleOptions().paint, verbosity));
+  process.stdout.write(formatSummaryBody(doc, consoleOptions().paint, verbosity, join(opts.reportDir, 'results.json')));
   printReportFiles(files, verbosity);
   const unjudged = results.flatMap((r) => r.findings).filter((f) => f.check === 'engine');
   if (unjudged.length > 0) throw new VmconformError(`the verification is incomplete: ${unjudged.map((f) => f.message).join('; ')}`);
