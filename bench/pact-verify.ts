@@ -16,6 +16,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { requestAction } from '../src/dialects/description.ts';
+import { describeDialect } from '../src/dialects/descriptions/index.ts';
 import { sendWire } from '../src/dialects/transport.ts';
 import { DIALECT_NAMES, isDialectName, type DialectName } from '../src/dialects/types.ts';
 import { EMPTY_BASELINE } from '../src/engine/baseline.ts';
@@ -47,6 +49,7 @@ function arriving(i: PactInteraction): ArrivingRequest {
 
 async function rawLoop(dialect: DialectName, p: RunningProvider): Promise<void> {
   const pacer = new WindowPacer();
+  const description = describeDialect(dialect);
   const state = (action: string, params: unknown): Promise<unknown> =>
     sendWire({ method: 'POST', url: statesOf(p.url), headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, state: 'instances exist', params }) });
   for (const plan of planContract(dialect)) {
@@ -58,8 +61,9 @@ async function rawLoop(dialect: DialectName, p: RunningProvider): Promise<void> 
         const signed = signArriving(dialect, req, { baseUrl: p.url, credentials: TEST_CREDENTIALS, nowMs: Date.now() });
         await sendWire({ method: req.method === 'GET' ? 'GET' : 'POST', url: `${p.url}${signed.target}`, headers: { ...req.headers, ...signed.setHeaders }, ...(signed.body !== '' ? { body: signed.body } : {}) });
       };
-      const action = req.headers['x-tc-action'] ?? new URLSearchParams(req.target.split('?')[1] ?? '').get('Action');
-      if (dialect === 'tencent-cvm-api3' && action === 'StopInstances') await pacer.paced(send);
+      const action = requestAction(description, req.headers, new URLSearchParams(req.target.split('?')[1] ?? ''));
+      const limit = description.rateLimit;
+      if (limit !== undefined && action === description.actions[limit.operation]) await pacer.paced(send);
       else await send();
       if (params) await state('teardown', params);
     }

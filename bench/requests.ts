@@ -1,8 +1,13 @@
 /**
  * The requests the throughput bench sends: a one-id StopInstances (a different RUNNING instance each time, a stopped
- * one cannot be stopped again) and a one-id status query, in each dialect's main wire style, unsigned.
+ * one cannot be stopped again) and a one-id status query, in each dialect's main wire style, unsigned: the request the
+ * suite's own dialect module encodes, without what signing adds (as a contract states it, `src/pact/wire.ts`).
  */
+import { memberAt } from '../src/dialects/description.ts';
+import { describeDialect } from '../src/dialects/descriptions/index.ts';
 import type { DialectName } from '../src/dialects/types.ts';
+import { encodePairs } from '../src/dialects/wire-util.ts';
+import { unsignedRequest } from '../src/pact/wire.ts';
 
 /** What the bench measures. */
 export type BenchOperation = 'stop' | 'status';
@@ -15,12 +20,13 @@ export interface BenchRequest {
   readonly body?: string;
 }
 
-/** The `n`-th seeded instance id, valid for the dialect (tencent `ins-` + 8 of [a-z0-9], aliyun `i-` + [a-z0-9]). */
+/**
+ * The `n`-th seeded instance id, valid for the dialect: its id maker's prefix and `n` in its digits, zero-padded to
+ * their length (tencent `ins-` + 8 of [a-z0-9]).
+ */
 export function benchId(dialect: DialectName, n: number): string {
-  const base36 = n.toString(36);
-  if (dialect.startsWith('tencent')) return `ins-${base36.padStart(8, '0')}`;
-  if (dialect === 'aliyun-ecs') return `i-bench${base36}`;
-  return `bench-${base36}`;
+  const { make } = describeDialect(dialect).ids;
+  return `${make.prefix}${n.toString(make.digits === 'hex' ? 16 : 36).padStart(make.length, '0')}`;
 }
 
 /** The id the status query asks about (seeded RUNNING, never stopped). */
@@ -30,54 +36,51 @@ export const FIRST_STOP_INDEX = 1;
 
 /** The status word a seeded instance has. */
 export function runningWord(dialect: DialectName): string {
-  return dialect === 'aliyun-ecs' ? 'Running' : 'RUNNING';
+  return describeDialect(dialect).lifecycle.running;
+}
+
+/** Stands for the id in a request template (URL- and JSON-safe). */
+const ID_SLOT = 'vmconformbenchid';
+
+/** The request of each dialect and operation with {@link ID_SLOT} for the id, made once. */
+const templates = new Map<string, BenchRequest>();
+
+function template(dialect: DialectName, operation: BenchOperation): BenchRequest {
+  const key = `${dialect} ${operation}`;
+  const known = templates.get(key);
+  if (known) return known;
+  const contract = unsignedRequest(dialect, { operation: operation === 'stop' ? 'StopInstances' : 'DescribeStatus', instanceIds: [ID_SLOT] });
+  const query = Object.entries(contract.query ?? {}).flatMap(([k, values]) => values.map((v): [string, string] => [k, v]));
+  const headers = Object.fromEntries(Object.entries(contract.headers ?? {}).map(([k, v]) => [k, v.join(', ')]));
+  const content = contract.body?.content;
+  const made: BenchRequest = {
+    method: contract.method,
+    path: query.length === 0 ? contract.path : `${contract.path}?${encodePairs(query)}`,
+    headers,
+    ...(content === undefined ? {} : { body: typeof content === 'string' ? content : JSON.stringify(content) }),
+  };
+  templates.set(key, made);
+  return made;
 }
 
 /**
  * The request of `operation` for instance `id`.
  *
  * @example
- * benchRequest('zenlayer-vm', 'stop', 'bench-1') // POST /api/v2/vm {"instanceIds":["bench-1"]}
+ * benchRequest('zenlayer-vm', 'stop', 'vm-0000000000000001') // POST /api/v2/vm {"instanceIds":["vm-0000000000000001"]}
  */
 export function benchRequest(dialect: DialectName, operation: BenchOperation, id: string): BenchRequest {
-  switch (dialect) {
-    case 'tencent-cvm-api2': {
-      const action = operation === 'stop' ? 'StopInstances' : 'DescribeInstancesStatus';
-      return { method: 'GET', path: `/v2/index.php?Action=${action}&Version=2017-03-12&Region=ap-guangzhou&InstanceIds.1=${id}`, headers: {} };
-    }
-    case 'tencent-cvm-api3':
-      return {
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/json',
-          'x-tc-action': operation === 'stop' ? 'StopInstances' : 'DescribeInstancesStatus',
-          'x-tc-version': '2017-03-12',
-          'x-tc-region': 'ap-guangzhou',
-        },
-        body: JSON.stringify({ InstanceIds: [id] }),
-      };
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc': {
-      const kind = dialect === 'zenlayer-vm' ? 'vm' : 'bmc';
-      const status = kind === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
-      return {
-        method: 'POST',
-        path: `/api/v2/${kind}`,
-        headers: { 'content-type': 'application/json', 'x-zc-action': operation === 'stop' ? 'StopInstances' : status },
-        body: JSON.stringify({ instanceIds: [id] }),
-      };
-    }
-    case 'aliyun-ecs': {
-      const action = operation === 'stop' ? 'StopInstances' : 'DescribeInstanceStatus';
-      return { method: 'GET', path: `/?Action=${action}&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId.1=${id}&Format=JSON`, headers: {} };
-    }
-  }
+  const t = template(dialect, operation);
+  const fill = (text: string): string => text.split(ID_SLOT).join(id);
+  return { ...t, path: fill(t.path), ...(t.body === undefined ? {} : { body: fill(t.body) }) };
 }
 
-/** Whether an answer body is the dialect's success (not its error envelope). */
+/** Whether an answer body is the dialect's success: it has no error code where the description puts one. */
 export function isSuccessBody(dialect: DialectName, body: string): boolean {
-  if (dialect.startsWith('tencent')) return !body.includes('"Error"');
-  if (dialect === 'aliyun-ecs') return !body.includes('"HostId"');
-  return !body.includes('"code"');
+  const { answers } = describeDialect(dialect);
+  try {
+    return memberAt(JSON.parse(body) as unknown, [...answers.error, answers.errorCode]) === undefined;
+  } catch {
+    return false;
+  }
 }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NAME_SCAN_SCOPE, scanSource, scanTree, scopeFiles } from './testing/dialect-name-scan.ts';
 import { loadedModules } from './testing/loaded-modules.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,16 +34,17 @@ const under = (...prefixes: string[]) => (target: string) => prefixes.some((p) =
 
 describe('dependency rules (DESIGN.md §1)', () => {
   it('finds the imports it checks (the scan itself works)', () => {
-    expect(localImports('src/engine/run-case.ts')).toContain('src/engine/recorded-client.ts');
+    expect(localImports('src/engine/run-case.ts')).toContain('src/engine/target-session.ts');
+    expect(localImports('src/engine/target-session.ts')).toContain('src/engine/recorded-client.ts');
     expect(localImports('src/engine/recorded-client.ts')).toContain('src/dialects/client.ts');
   });
 
-  it('the reference provider imports no case, engine, suite, coverage or wrong provider, and only the vocabulary of the dialects', () => {
-    const allowedDialect = new Set(['src/dialects/types.ts', 'src/dialects/vocabulary.ts']);
+  it('the reference provider imports no case, engine, suite, coverage or wrong provider, and of the dialects only their descriptions', () => {
+    const allowedDialect = (t: string): boolean => t === 'src/dialects/types.ts' || t === 'src/dialects/description.ts' || t.startsWith('src/dialects/descriptions/');
     expect(
       violations('src/provider', (t) =>
         under('src/cases', 'src/engine', 'suites', 'src/coverage', 'src/wrong-providers', 'src/cli', 'reporters')(t) ||
-        (t.startsWith('src/dialects/') && !allowedDialect.has(t)),
+        (t.startsWith('src/dialects/') && !allowedDialect(t)),
       ),
     ).toEqual([]);
   });
@@ -71,6 +73,7 @@ describe('dependency rules (DESIGN.md §1)', () => {
           'src/engine/launch.ts',
           'src/engine/attempts.ts',
           'src/engine/recorded-client.ts',
+          'src/engine/target-session.ts',
           'src/engine/provider-states.ts',
         ].includes(t),
       ),
@@ -123,5 +126,26 @@ describe('an instant command line (issue 12): --help and --version load no comma
     expect(packages.has('commander')).toBe(true);
     expect(ours.filter((m) => !LIGHT.has(m))).toEqual([]);
     expect([...packages].filter((p) => HEAVY.some((h) => p === h || p.startsWith(`${h}/`)))).toEqual([]);
+  });
+});
+
+describe('dialects are told apart by their descriptions only (issue 17)', () => {
+  it('the scan finds every form of comparison (fed a string, not the tree)', () => {
+    const code = [
+      "if (d === 'aliyun-ecs') a();",
+      "switch (d) { case 'zenlayer-vm': break; }",
+      "d.startsWith('tencent');",
+      "['zenlayer-vm', 'zenlayer-bmc'].includes(d);",
+      "new Set(['tencent-cvm-api3']).has(d);",
+      '/^zenlayer/.test(d);',
+      "const k = d === x ? 'aliyun-ecs' : 'zenlayer-vm';",
+      "const ok = describeDialect('aliyun-ecs').protocol === p; const z = 'zen' === d; /aliyun-ecs http:/.test(out);",
+    ].join('\n');
+    expect(scanSource('probe.ts', code).map((c) => `${c.line}:${c.kind}`)).toEqual(['1:compare', '2:case', '3:call', '4:list', '5:list', '6:regexp', '7:choice']);
+  });
+
+  it('no dialect-name comparison outside src/dialects/ (sources, tests, scripts, benches, reporters, suites, bin)', () => {
+    expect(scopeFiles(ROOT, NAME_SCAN_SCOPE)).toContain('src/provider/core.ts');
+    expect(scanTree(ROOT, NAME_SCAN_SCOPE).map((c) => `${c.file}:${c.line} ${c.text}`)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The aliyun-ecs rows (seed 004_edc2cde202d0f4dc.txt): dry runs, the two batch modes, security locks, RegionId,
  * Format=XML, every enum value, and the form-post and ACS3 styles.
  */
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import {
   accepted,
   callStep,
@@ -30,7 +30,7 @@ const F = '004_edc2cde202d0f4dc.txt';
 const D = 'aliyun-ecs' as const;
 
 /** aliyun-ecs status words (DESIGN.md §2). */
-export const ALIYUN_WORDS = STATUS_WORDS['aliyun-ecs'];
+export const ALIYUN_WORDS = describeDialect('aliyun-ecs').statusWords;
 
 const DOC = {
   stoppable: ref(F, 1, 'Stops one or more Elastic Compute Service (ECS) instances that are in the Running state.'),
@@ -102,9 +102,7 @@ const UNDOCUMENTED_CLIENT_ERROR = 'resolution:undocumented-error-client-error';
 const profile: DialectProfile = {
   dialect: D,
   idsParam: 'InstanceId.N',
-  running: 'Running',
-  stopping: 'Stopping',
-  stopped: 'Stopped',
+  ...describeDialect(D).lifecycle,
   statusWords: ALIYUN_WORDS,
   notStoppable: { Pending: NOT_READY, Starting: NOT_READY, Stopping: NOT_READY, Stopped: INCORRECT },
   unknown: NOT_FOUND,

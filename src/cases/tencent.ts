@@ -3,7 +3,7 @@
  * api3 documents say the same things on different lines, so each dialect passes its own {@link TencentDocs}.
  */
 import type { DialectName } from '../dialects/types.ts';
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import {
   accepted,
   callStep,
@@ -24,7 +24,7 @@ import {
 import type { CaseRow } from './types.ts';
 
 /** Tencent CVM status words (DESIGN.md §2). */
-export const TENCENT_WORDS = STATUS_WORDS['tencent-cvm-api2'];
+export const TENCENT_WORDS = describeDialect('tencent-cvm-api2').statusWords;
 
 /** Where a Tencent document says each thing. */
 export interface TencentDocs {
@@ -115,14 +115,12 @@ export interface TencentRuleIds {
 /** The Tencent profile for the shared builders. */
 export function tencentProfile(dialect: DialectName, docs: TencentDocs, ids: TencentRuleIds): DialectProfile {
   const notStoppable: Record<string, Rejection> = {};
-  for (const w of TENCENT_WORDS) if (w !== 'RUNNING') notStoppable[w] = TENCENT_STATE_REJECTION;
+  for (const w of TENCENT_WORDS) if (!describeDialect(dialect).stoppable.includes(w)) notStoppable[w] = TENCENT_STATE_REJECTION;
   const rejectedAny = TENCENT_REJECTED_ANY;
   return {
     dialect,
     idsParam: 'InstanceIds.N',
-    running: 'RUNNING',
-    stopping: 'STOPPING',
-    stopped: 'STOPPED',
+    ...describeDialect(dialect).lifecycle,
     statusWords: TENCENT_WORDS,
     notStoppable,
     unknown: { codes: ['InvalidInstanceId.NotFound'] },

@@ -3,14 +3,14 @@
  * status is not Running).
  */
 import { ref } from './builders.ts';
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { CaseRow } from './types.ts';
 import { zenlayerSharedRows, type ZenlayerDocs } from './zenlayer.ts';
 
 const F = '003_c37a545698f1730b.txt';
 
 /** zenlayer-bmc status words (DESIGN.md §2). */
-export const ZENLAYER_BMC_WORDS = STATUS_WORDS['zenlayer-bmc'];
+export const ZENLAYER_BMC_WORDS = describeDialect('zenlayer-bmc').statusWords;
 
 /** Where the zenlayer-bmc document says each thing. */
 export const BMC_DOCS: ZenlayerDocs = {

@@ -3,14 +3,14 @@
  * "only RUNNING"; RUNNING wins (DESIGN.md §3).
  */
 import { accepted, callStep, docRefs, PINS, ref, row, seed, stopCall } from './builders.ts';
-import { STATUS_WORDS } from '../dialects/vocabulary.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { CaseRow } from './types.ts';
 import { zenlayerSharedRows, type ZenlayerDocs } from './zenlayer.ts';
 
 const F = '001_531d5cb6841b9371.txt';
 
 /** zenlayer-vm status words (DESIGN.md §2). */
-export const ZENLAYER_VM_WORDS = STATUS_WORDS['zenlayer-vm'];
+export const ZENLAYER_VM_WORDS = describeDialect('zenlayer-vm').statusWords;
 
 const NOT_RUNNING_ROW = ref(F, 75, '| 403 | OPERATION_DENIED_INSTANCE_NOT_RUNNING | Only operations on instances in `RUNNING` status are supported.');
 

@@ -3,6 +3,7 @@
  * OPERATION_DENIED_INSTANCE_RECYCLED, 403 OPERATION_DENIED_INSTANCE_NOT_RUNNING), the recycle-bin rule and the
  * JSON body rows. Each dialect passes its own words and document lines.
  */
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import {
   accepted,
@@ -57,8 +58,6 @@ export const NOT_RUNNING: Rejection = { codes: ['OPERATION_DENIED_INSTANCE_NOT_R
 /** Codes of the not-found rejection. */
 export const NOT_FOUND: Rejection = { codes: ['INVALID_INSTANCE_NOT_FOUND'], httpStatus: [404] };
 
-const RECYCLE_WORDS = new Set(['RECYCLE', 'RECYCLING']);
-
 /** What differs between the two Zenlayer dialects' rule ids. */
 export interface ZenlayerRuleIds {
   /** Rules every accepted call exercises. */
@@ -75,15 +74,13 @@ const REJECTED_ANY = ['resolution:failed-request-changes-nothing', 'envelope:err
 export function zenlayerProfile(dialect: DialectName, words: readonly string[], docs: ZenlayerDocs, ids: ZenlayerRuleIds): DialectProfile {
   const notStoppable: Record<string, Rejection> = {};
   for (const w of words) {
-    if (w === 'RUNNING') continue;
-    notStoppable[w] = RECYCLE_WORDS.has(w) ? RECYCLED : NOT_RUNNING;
+    if (describeDialect(dialect).stoppable.includes(w)) continue;
+    notStoppable[w] = describeDialect(dialect).recycled.includes(w) ? RECYCLED : NOT_RUNNING;
   }
   return {
     dialect,
     idsParam: 'instanceIds',
-    running: 'RUNNING',
-    stopping: 'STOPPING',
-    stopped: 'STOPPED',
+    ...describeDialect(dialect).lifecycle,
     statusWords: words,
     notStoppable,
     unknown: NOT_FOUND,

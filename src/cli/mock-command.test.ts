@@ -63,7 +63,7 @@ describe('vmconform mock', () => {
       }
       const ports = new Set(entries.map((e) => new URL(e[1] ?? '').port));
       expect(ports.size).toBe(5);
-      const zl = entries.find((e) => e[0] === 'zenlayer-vm')?.[1] ?? '';
+      const zl = new Map(entries.map((e) => [e[0], e[1]] as const)).get('zenlayer-vm') ?? '';
       await fetch(`${zl}/_vmconform/provider-states`, {
         method: 'POST',
         body: JSON.stringify({ action: 'setup', state: 'instances exist', params: { instances: [{ id: 'cli-1', status: 'RUNNING' }] } }),

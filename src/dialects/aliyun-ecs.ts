@@ -8,7 +8,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UsageError } from '../errors.ts';
 import { signAcs3 } from '../signing/acs3.ts';
 import { parseFormPairs, rpcCommonParams, signRpc } from '../signing/aliyun-rpc.ts';
-import { STATUS_WORDS } from './vocabulary.ts';
+import { makeInstanceId, spellBoolean, wireOf, type StyleWire } from './description.ts';
+import { ALIYUN_ECS } from './descriptions/aliyun-ecs.ts';
 import type {
   Dialect,
   DialectContext,
@@ -30,21 +31,11 @@ import {
   joinUrl,
   parseJson,
   textField,
-  tokenDigest,
   validateSchema,
 } from './wire-util.ts';
 
 /** The ECS API version (DESIGN.md §2; seed 004 names the 2014-05-26 RPC API in seeds/README.md). */
-export const ALIYUN_ECS_VERSION = '2014-05-26';
-
-/** Region used when neither the call nor the context names one. */
-export const ALIYUN_DEFAULT_REGION = 'cn-hangzhou';
-
-/** Ids per status query: the API's maximum `PageSize` (DESIGN.md §3), asked explicitly. */
-export const ALIYUN_STATUS_PAGE_SIZE = 50;
-
-/** ECS status words (DESIGN.md §2). */
-export const ALIYUN_STATUS_WORDS: readonly string[] = STATUS_WORDS['aliyun-ecs'];
+export const ALIYUN_ECS_VERSION = ALIYUN_ECS.version.value;
 
 /**
  * The options fast-xml-parser runs with; the spec's `*Xml` schemas describe exactly what this produces (root element
@@ -57,19 +48,19 @@ export const ALIYUN_XML_PARSE_OPTIONS = Object.freeze({
   isArray: (name: string): boolean => name === 'InstanceResponse' || name === 'InstanceStatus',
 });
 
-const STYLES: readonly WireStyle[] = Object.freeze(['query-get', 'form-post', 'acs3'] as const);
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const STYLES: readonly WireStyle[] = ALIYUN_ECS.styles;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 type Pair = readonly [string, string];
 
-function wireValue(value: Exclude<ParamValue, null>): string {
-  return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
+/** A parameter value as the style spells it (booleans `true`/`false`). */
+function wireValue(wire: StyleWire, value: Exclude<ParamValue, null>): string {
+  return String(typeof value === 'boolean' ? spellBoolean(wire, value) : value);
 }
 
 /** The operation's own action (what an answer is decoded as). */
 function actionOf(call: OperationCall): string {
-  return call.operation === 'StopInstances' ? 'StopInstances' : 'DescribeInstanceStatus';
+  return ALIYUN_ECS.actions[call.operation];
 }
 
 /** The action a call sends: its raw `action` when set, else the operation's. */
@@ -77,19 +68,20 @@ function wireAction(call: OperationCall): string {
   return call.action ?? actionOf(call);
 }
 
-/** The API parameters of a call (no Action/Version, no signing parameters), in a stable order. */
-function apiParams(call: OperationCall, ctx: DialectContext): Pair[] {
+/** The API parameters of a call in a style (no Action/Version, no signing parameters), in a stable order. */
+function apiParams(call: OperationCall, ctx: DialectContext, wire: StyleWire): Pair[] {
   const pairs: Pair[] = [];
-  const region = call.region === undefined ? (ctx.region ?? ALIYUN_DEFAULT_REGION) : call.region;
-  if (region !== null) pairs.push(['RegionId', region]);
-  call.instanceIds?.forEach((id, i) => pairs.push([`InstanceId.${i + 1}`, id]));
+  const region = call.region === undefined ? (ctx.region ?? ALIYUN_ECS.region?.default ?? null) : call.region;
+  if (region !== null && wire.region !== null) pairs.push([wire.region.name, region]);
+  const ids = wire.ids;
+  if (ids.in === 'query') call.instanceIds?.forEach((id, i) => pairs.push([`${ids.name}.${i + ids.indexBase}`, id]));
   if (call.operation === 'DescribeStatus') {
-    if (call.pageSize !== undefined) pairs.push(['PageSize', String(call.pageSize)]);
-    if (call.page !== undefined) pairs.push(['PageNumber', String(call.page)]);
+    if (call.pageSize !== undefined) pairs.push([ALIYUN_ECS.statusQuery.sizeParam, String(call.pageSize)]);
+    if (call.page !== undefined) pairs.push([ALIYUN_ECS.statusQuery.startParam, String(call.page)]);
   }
   const params = call.params ?? {};
   for (const [key, value] of Object.entries(params)) {
-    if (value !== null) pairs.push([key, wireValue(value)]);
+    if (value !== null) pairs.push([key, wireValue(wire, value)]);
   }
   if (!Object.hasOwn(params, 'Format')) pairs.push(['Format', call.format ?? 'JSON']);
   return pairs;
@@ -101,13 +93,14 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
   const action = wireAction(call);
   const nowMs = (ctx.now ?? Date.now)();
   const extra: Pair[] = (call.extraQuery ?? []).map(([k, v]) => [k, v] as const);
-  const api = apiParams(call, ctx);
+  const wire = wireOf(ALIYUN_ECS, style);
+  const api = apiParams(call, ctx, wire);
 
   if (style === 'acs3') {
     // ACS3 signs the version header: the style always sends one.
     if (call.version === null) throw new UsageError('the acs3 style always sends x-acs-version; leave the Version out in the query-get or form-post style');
     const query = [...api, ...extra];
-    const url = joinUrl(ctx.baseUrl, '/', encodePairs(query));
+    const url = joinUrl(ctx.baseUrl, ALIYUN_ECS.path, encodePairs(query));
     const headers = signAcs3({
       credentials: ctx.credentials,
       method: 'POST',
@@ -115,7 +108,7 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
       path: new URL(url).pathname,
       query,
       action,
-      version: call.version ?? ALIYUN_ECS_VERSION,
+      version: call.version ?? ALIYUN_ECS.version.value,
       body: call.rawBody ?? '',
       contentType: call.contentType,
       nowMs,
@@ -123,11 +116,11 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
     return call.rawBody === undefined ? { method: 'POST', url, headers } : { method: 'POST', url, headers, body: call.rawBody };
   }
 
-  const version: Pair[] = call.version === null ? [] : [['Version', call.version ?? ALIYUN_ECS_VERSION]];
-  const rpc: Pair[] = [['Action', action], ...version, ...api, ...rpcCommonParams(ctx.credentials, nowMs)];
+  const version: Pair[] = call.version === null || wire.version === null ? [] : [[wire.version.name, call.version ?? ALIYUN_ECS.version.value]];
+  const rpc: Pair[] = [[wire.action.name, action], ...version, ...api, ...rpcCommonParams(ctx.credentials, nowMs)];
   if (style === 'query-get') {
     const signature = signRpc('GET', [...rpc, ...extra], ctx.credentials);
-    const url = joinUrl(ctx.baseUrl, '/', encodePairs([...rpc, ...extra, ['Signature', signature]]));
+    const url = joinUrl(ctx.baseUrl, ALIYUN_ECS.path, encodePairs([...rpc, ...extra, ['Signature', signature]]));
     const headers: Record<string, string> = call.contentType === undefined ? {} : { 'content-type': call.contentType };
     return call.rawBody === undefined ? { method: 'GET', url, headers } : { method: 'GET', url, headers, body: call.rawBody };
   }
@@ -138,7 +131,7 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
     const signature = signRpc('POST', [...rpc, ...extra], ctx.credentials);
     return {
       method: 'POST',
-      url: joinUrl(ctx.baseUrl, '/', encodePairs(extra)),
+      url: joinUrl(ctx.baseUrl, ALIYUN_ECS.path, encodePairs(extra)),
       headers: { 'content-type': contentType },
       body: encodePairs([...rpc, ['Signature', signature]]),
     };
@@ -148,7 +141,7 @@ function encodeAliyun(call: OperationCall, ctx: DialectContext): WireRequest {
   const signature = signRpc('POST', [...rpc, ...extra, ...inBody], ctx.credentials);
   return {
     method: 'POST',
-    url: joinUrl(ctx.baseUrl, '/', encodePairs([...rpc, ...extra, ['Signature', signature]])),
+    url: joinUrl(ctx.baseUrl, ALIYUN_ECS.path, encodePairs([...rpc, ...extra, ['Signature', signature]])),
     headers: { 'content-type': contentType },
     body: call.rawBody,
   };
@@ -321,28 +314,9 @@ function decodeAliyun(call: OperationCall, response: WireResponse): Outcome {
  * aliyunEcs.encode({ operation: 'StopInstances', instanceIds: ['i-abc'], params: { ForceStop: true } }, ctx)
  */
 export const aliyunEcs: Dialect = Object.freeze({
-  name: 'aliyun-ecs',
-  specFile: 'specs/aliyun-ecs.yaml',
-  styles: STYLES,
-  statusWords: ALIYUN_STATUS_WORDS,
-  lifecycle: Object.freeze({ running: 'Running', stopping: 'Stopping', stopped: 'Stopped' }),
-  errorsAsHttp200: false,
-  statusPageSize: ALIYUN_STATUS_PAGE_SIZE,
-  statusPaging: 'page-number',
-  sources: Object.freeze({
-    // 004:68 says only "The ID of the request", never that it is unique: no uniqueness is judged.
-    requestId: '004_edc2cde202d0f4dc.txt:68 RequestId String',
-    success: '004_edc2cde202d0f4dc.txt:144-172 JSON format',
-    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
-    transition: '004_edc2cde202d0f4dc.txt:1 the state of the instances changes to Stopping and then to Stopped',
-    contentType: '004_edc2cde202d0f4dc.txt:112-147 Content-Type',
-    perInstance: '004_edc2cde202d0f4dc.txt:72-95 InstanceResponses Array of InstanceResponse',
-  }),
+  ...ALIYUN_ECS,
   instanceId(token: string): string {
-    const digest = tokenDigest(token);
-    let suffix = '';
-    for (let i = 0; i < 18; i++) suffix += ID_ALPHABET[(digest[i] ?? 0) % ID_ALPHABET.length];
-    return `i-${suffix}`;
+    return makeInstanceId(ALIYUN_ECS.ids.make, token);
   },
   encode: encodeAliyun,
   decode(call: OperationCall, response: WireResponse): Outcome {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
+import { TENCENT_STATUS_WORDS, tencentQueryGet } from './descriptions/tencent.ts';
 import {
-  TENCENT_STATUS_WORDS,
   decodeTencent,
   joinBase,
   tencentInstanceId,
@@ -45,7 +45,7 @@ describe('tencent ids, regions and values', () => {
   it('builds API parameters with 0- or 1-based ids, paging, and params without nulls', () => {
     const ctx = { baseUrl: 'http://127.0.0.1:1', credentials: { accessKeyId: 'a', accessKeySecret: 'b' } };
     expect(
-      tencentQueryParams({ ...status, pageSize: 100, page: 0, params: { X: null, Y: 'y' } }, ctx, 0),
+      tencentQueryParams({ ...status, pageSize: 100, page: 0, params: { X: null, Y: 'y' } }, ctx, tencentQueryGet(0)),
     ).toEqual([
       ['Action', 'DescribeInstancesStatus'],
       ['Version', '2017-03-12'],
@@ -56,7 +56,7 @@ describe('tencent ids, regions and values', () => {
       ['Offset', '0'],
       ['Y', 'y'],
     ]);
-    expect(tencentQueryParams({ operation: 'StopInstances', region: null }, ctx, 1)).toEqual([
+    expect(tencentQueryParams({ operation: 'StopInstances', region: null }, ctx, tencentQueryGet(1))).toEqual([
       ['Action', 'StopInstances'],
       ['Version', '2017-03-12'],
     ]);

@@ -1,12 +1,13 @@
 /**
- * What tencent-cvm-api2 and tencent-cvm-api3 share (DESIGN.md §2): status words, instance ids, the query-string
- * encoding with its HmacSHA256 signature, and the decoding of the `{"Response": ...}` envelope.
+ * What tencent-cvm-api2 and tencent-cvm-api3 share (DESIGN.md §2): the query-string encoding with its HmacSHA256
+ * signature, and the decoding of the `{"Response": ...}` envelope. The facts (version, region, ids, status words)
+ * are the dialects' descriptions (`descriptions/tencent*.ts`).
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import { encodeQueryPairs, signTencentV2, type ParamPair } from '../signing/tencent-v2.ts';
 import { schemaValidator } from '../specs/validator.ts';
-import { STATUS_WORDS } from './vocabulary.ts';
+import { defaultWire, makeInstanceId, memberAt, requestIdOf, spellBoolean, wireOf, type DialectDescription, type StyleWire } from './description.ts';
 import { parseJson } from './wire-util.ts';
 import type {
   DialectContext,
@@ -19,23 +20,8 @@ import type {
   WireResponse,
   WireStyle,
 } from './types.ts';
-
-/** The API version both tencent dialects send (000:19, 002:24). */
-export const TENCENT_VERSION = '2017-03-12';
-
-/** Region used when neither the call nor the context names one. */
-export const TENCENT_DEFAULT_REGION = 'ap-guangzhou';
-
-/** Every CVM status word (DESIGN.md §2). */
-export const TENCENT_STATUS_WORDS: readonly string[] = STATUS_WORDS['tencent-cvm-api2'];
-
-/** CVM's words for running, stopping and stopped (000:7-8, 002:9-10). */
-export const TENCENT_LIFECYCLE = Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' });
-
-/** Ids per status query: the API's maximum `Limit` (DESIGN.md §3). */
-export const TENCENT_STATUS_PAGE_SIZE = 100;
-
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+import { TENCENT_COMMON } from './descriptions/tencent.ts';
+import { TENCENT_CVM_API2 } from './descriptions/tencent-cvm-api2.ts';
 
 /**
  * A valid CVM instance id (`ins-` + 8 of `[a-z0-9]`) derived deterministically from a token by SHA-256.
@@ -44,27 +30,23 @@ const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
  * tencentInstanceId('case-1/a') // 'ins-' + 8 characters, always the same for this token
  */
 export function tencentInstanceId(token: string): string {
-  const digest = createHash('sha256').update(token, 'utf8').digest();
-  let suffix = '';
-  for (let i = 0; i < 8; i++) suffix += ID_ALPHABET[(digest[i] ?? 0) % ID_ALPHABET.length];
-  return `ins-${suffix}`;
+  return makeInstanceId(TENCENT_COMMON.ids.make, token);
 }
 
 /** The vendor action a call sends: its raw `action` when set, else the operation's (`DescribeInstancesStatus`...). */
 export function tencentAction(call: OperationCall): string {
-  return call.action ?? (call.operation === 'StopInstances' ? 'StopInstances' : 'DescribeInstancesStatus');
+  return call.action ?? TENCENT_COMMON.actions[call.operation];
 }
 
 /** The region to send: the call's, else the context's, else `ap-guangzhou`; `null` on the call omits it. */
 export function tencentRegion(call: OperationCall, ctx: DialectContext): string | undefined {
   if (call.region === null) return undefined;
-  return call.region ?? ctx.region ?? TENCENT_DEFAULT_REGION;
+  return call.region ?? ctx.region ?? TENCENT_COMMON.region.default;
 }
 
-/** A parameter value in a query string: booleans `TRUE`/`FALSE` (000:21), numbers in decimal, strings as given. */
-export function tencentQueryValue(value: Exclude<ParamValue, null>): string {
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  return String(value);
+/** A parameter value in a query string: booleans as the style spells them (`TRUE`/`FALSE`, 000:21), numbers in decimal, strings as given. */
+export function tencentQueryValue(value: Exclude<ParamValue, null>, wire: StyleWire = TENCENT_QUERY_WIRE): string {
+  return String(typeof value === 'boolean' ? spellBoolean(wire, value) : value);
 }
 
 /** The wire style to use: the call's (must be one the dialect speaks) or the dialect's first. */
@@ -103,41 +85,40 @@ export function nowSeconds(ctx: DialectContext): number {
   return Math.floor((ctx.now ?? Date.now)() / 1000);
 }
 
+/** The query-string style of API 2.0 (1-based ids), the default wire of {@link tencentQueryValue}. */
+const TENCENT_QUERY_WIRE: StyleWire = defaultWire(TENCENT_CVM_API2);
+
 /**
- * The API parameters of a call as query pairs: Action, Version, Region, `InstanceIds.N` (from `indexBase`),
- * `Limit`/`Offset` for status queries, then `call.params` (`null` omitted).
+ * The API parameters of a call as query pairs in a query style's spelling: Action, Version, Region, `InstanceIds.N`
+ * (from the style's index base), `Limit`/`Offset` for status queries, then `call.params` (`null` omitted).
  */
-export function tencentQueryParams(call: OperationCall, ctx: DialectContext, indexBase: 0 | 1): ParamPair[] {
-  const pairs: [string, string][] = [['Action', tencentAction(call)]];
-  if (call.version !== null) pairs.push(['Version', call.version ?? TENCENT_VERSION]);
+export function tencentQueryParams(call: OperationCall, ctx: DialectContext, wire: StyleWire): ParamPair[] {
+  const pairs: [string, string][] = [[wire.action.name, tencentAction(call)]];
+  if (call.version !== null && wire.version !== null) pairs.push([wire.version.name, call.version ?? TENCENT_COMMON.version.value]);
   const region = tencentRegion(call, ctx);
-  if (region !== undefined) pairs.push(['Region', region]);
-  call.instanceIds?.forEach((id, i) => pairs.push([`InstanceIds.${i + indexBase}`, id]));
+  if (region !== undefined && wire.region !== null) pairs.push([wire.region.name, region]);
+  const base = wire.ids.in === 'query' ? wire.ids.indexBase : 0;
+  call.instanceIds?.forEach((id, i) => pairs.push([`${wire.ids.name}.${i + base}`, id]));
   if (call.operation === 'DescribeStatus') {
-    if (call.pageSize !== undefined) pairs.push(['Limit', String(call.pageSize)]);
-    if (call.page !== undefined) pairs.push(['Offset', String(call.page)]);
+    if (call.pageSize !== undefined) pairs.push([TENCENT_COMMON.statusQuery.sizeParam, String(call.pageSize)]);
+    if (call.page !== undefined) pairs.push([TENCENT_COMMON.statusQuery.startParam, String(call.page)]);
   }
   for (const [name, value] of Object.entries(call.params ?? {})) {
-    if (value !== null) pairs.push([name, tencentQueryValue(value)]);
+    if (value !== null) pairs.push([name, tencentQueryValue(value, wire)]);
   }
   return pairs;
 }
 
 /**
- * A signed GET with everything in the query (API 2.0, and API 3.0's GET with the "signature v1" HmacSHA256):
- * the API parameters, then Timestamp, Nonce, SecretId, SignatureMethod, Signature, then `call.extraQuery`. The
- * signature covers every parameter sent (extras included) with the host as addressed (with its port) and the
- * full path (base prefix included).
+ * A signed GET with everything in the query (API 2.0, and API 3.0's GET with the "signature v1" HmacSHA256) to the
+ * dialect's path: the API parameters, then Timestamp, Nonce, SecretId, SignatureMethod, Signature, then
+ * `call.extraQuery`. The signature covers every parameter sent (extras included) with the host as addressed (with
+ * its port) and the full path (base prefix included).
  */
-export function encodeTencentQueryGet(
-  call: OperationCall,
-  ctx: DialectContext,
-  path: string,
-  indexBase: 0 | 1,
-): WireRequest {
-  const url = joinBase(ctx.baseUrl, path);
+export function encodeTencentQueryGet(call: OperationCall, ctx: DialectContext, description: DialectDescription): WireRequest {
+  const url = joinBase(ctx.baseUrl, description.path);
   const params: ParamPair[] = [
-    ...tencentQueryParams(call, ctx, indexBase),
+    ...tencentQueryParams(call, ctx, wireOf(description, 'query-get')),
     ['Timestamp', String(nowSeconds(ctx))],
     ['Nonce', String(randomInt(1, 2 ** 31 - 1))],
     ['SecretId', ctx.credentials.accessKeyId],
@@ -217,20 +198,25 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
   const body = parsed.value;
   const problems: string[] = [];
   const successSchema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
-  const envelope = isRecord(body) ? body['Response'] : undefined;
+  const shape = TENCENT_COMMON.answers;
+  const envelopeName = shape.envelope.join('.');
+  const envelope = memberAt(body, shape.envelope);
   if (!isRecord(envelope)) {
-    problems.push(isRecord(body) ? 'no Response object in the body' : 'body is JSON but not an object with a Response object');
+    problems.push(isRecord(body) ? `no ${envelopeName} object in the body` : `body is JSON but not an object with a ${envelopeName} object`);
     return { ...base, format: 'json', body, schemaErrors: validateSchema(dialect, successSchema, body), decodeProblems: problems };
   }
-  const requestId = typeof envelope['RequestId'] === 'string' ? envelope['RequestId'] : undefined;
-  const err = envelope['Error'];
+  const requestId = requestIdOf(TENCENT_CVM_API2, body);
+  const err = memberAt(body, shape.error);
   if (isRecord(err)) {
+    const at = shape.error.join('.');
     let code = '';
     let message = '';
-    if (typeof err['Code'] === 'string') code = err['Code'];
-    else problems.push('Response.Error.Code is not a string');
-    if (typeof err['Message'] === 'string') message = err['Message'];
-    else problems.push('Response.Error.Message is not a string');
+    const c = err[shape.errorCode];
+    const m = err[shape.errorMessage];
+    if (typeof c === 'string') code = c;
+    else problems.push(`${at}.${shape.errorCode} is not a string`);
+    if (typeof m === 'string') message = m;
+    else problems.push(`${at}.${shape.errorMessage} is not a string`);
     return {
       ...base,
       format: 'json',
@@ -245,16 +231,16 @@ export function decodeTencent(dialect: DialectName, call: OperationCall, respons
   if (call.operation === 'DescribeStatus') {
     // DESIGN.md §3: the suite reads the ids and their status words from a status answer, nothing else; entries it
     // cannot read are left out (the instances they would name then read as missing).
-    const set = envelope['InstanceStatusSet'];
+    const set = memberAt(body, shape.statusList);
     if (Array.isArray(set)) {
       instances = [];
       for (const entry of set as unknown[]) {
-        if (!isRecord(entry) || typeof entry['InstanceId'] !== 'string') continue;
-        const state = entry['InstanceState'];
-        instances.push({ instanceId: entry['InstanceId'], ...(typeof state === 'string' ? { status: state } : {}) });
+        if (!isRecord(entry) || typeof entry[shape.statusId] !== 'string') continue;
+        const state = entry[shape.statusWord];
+        instances.push({ instanceId: entry[shape.statusId] as string, ...(typeof state === 'string' ? { status: state } : {}) });
       }
     } else {
-      problems.push('Response.InstanceStatusSet is not an array');
+      problems.push(`${shape.statusList.join('.')} is not an array`);
     }
   }
   return {

@@ -12,13 +12,10 @@
  *   with `signMethod: 'HmacSHA256', reqMethod: 'GET'` (the tests check our verifier accepts exactly that).
  *   Booleans are `TRUE`/`FALSE` as the document writes them (002:28-29).
  */
+import { TC3_SERVICE, TENCENT_CVM_API3 } from './descriptions/tencent-cvm-api3.ts';
 import { signTc3 } from '../signing/tc3.ts';
 import { encodeQueryPairs } from '../signing/tencent-v2.ts';
 import {
-  TENCENT_LIFECYCLE,
-  TENCENT_STATUS_PAGE_SIZE,
-  TENCENT_STATUS_WORDS,
-  TENCENT_VERSION,
   decodeTencent,
   encodeTencentQueryGet,
   joinBase,
@@ -28,18 +25,22 @@ import {
   tencentInstanceId,
   tencentRegion,
 } from './tencent-common.ts';
+import { wireOf } from './description.ts';
 import type { Dialect, DialectContext, OperationCall, WireRequest } from './types.ts';
 
 /** The service name the suite puts in the TC3 credential scope (CVM's endpoint is `cvm.tencentcloudapi.com`). */
-export const API3_SERVICE = 'cvm';
+export const API3_SERVICE = TC3_SERVICE;
+
+const JSON_WIRE = wireOf(TENCENT_CVM_API3, 'json');
 
 /** The JSON body of a call: `InstanceIds` (when given), `Limit`/`Offset` for status queries, then `call.params`. */
 export function api3JsonBody(call: OperationCall): Record<string, unknown> {
+  const { statusQuery } = TENCENT_CVM_API3;
   const body: Record<string, unknown> = {};
-  if (call.instanceIds !== undefined) body['InstanceIds'] = [...call.instanceIds];
+  if (call.instanceIds !== undefined) body[JSON_WIRE.ids.name] = [...call.instanceIds];
   if (call.operation === 'DescribeStatus') {
-    if (call.pageSize !== undefined) body['Limit'] = call.pageSize;
-    if (call.page !== undefined) body['Offset'] = call.page;
+    if (call.pageSize !== undefined) body[statusQuery.sizeParam] = call.pageSize;
+    if (call.page !== undefined) body[statusQuery.startParam] = call.page;
   }
   for (const [name, value] of Object.entries(call.params ?? {})) {
     if (value !== null) body[name] = value;
@@ -49,7 +50,7 @@ export function api3JsonBody(call: OperationCall): Record<string, unknown> {
 
 /** Encode the default `json` style: POST with X-TC-* headers and a TC3 Authorization. */
 function encodeJson(call: OperationCall, ctx: DialectContext): WireRequest {
-  const target = joinBase(ctx.baseUrl, '/');
+  const target = joinBase(ctx.baseUrl, TENCENT_CVM_API3.path);
   const extras = call.extraQuery ?? [];
   const url = new URL(extras.length > 0 ? `${target.href}?${encodeQueryPairs(extras)}` : target.href);
   const body = call.rawBody ?? JSON.stringify(api3JsonBody(call));
@@ -70,10 +71,10 @@ function encodeJson(call: OperationCall, ctx: DialectContext): WireRequest {
   });
   const headers: Record<string, string> = {};
   if (contentType !== '') headers['content-type'] = contentType;
-  headers['x-tc-action'] = tencentAction(call);
-  if (call.version !== null) headers['x-tc-version'] = call.version ?? TENCENT_VERSION;
+  headers[JSON_WIRE.action.name] = tencentAction(call);
+  if (call.version !== null && JSON_WIRE.version !== null) headers[JSON_WIRE.version.name] = call.version ?? TENCENT_CVM_API3.version.value;
   const region = tencentRegion(call, ctx);
-  if (region !== undefined) headers['x-tc-region'] = region;
+  if (region !== undefined && JSON_WIRE.region !== null) headers[JSON_WIRE.region.name] = region;
   headers['x-tc-timestamp'] = String(timestamp);
   headers['authorization'] = signed.authorization;
   return { method: 'POST', url: url.href, headers, body };
@@ -87,28 +88,13 @@ function encodeJson(call: OperationCall, ctx: DialectContext): WireRequest {
  * // POST {base}/ with X-TC-Action: StopInstances and body {"InstanceIds":["ins-ab12cd34"],"StopType":"SOFT"}
  */
 export const tencentCvmApi3: Dialect = Object.freeze({
-  name: 'tencent-cvm-api3',
-  specFile: 'specs/tencent-cvm-api3.yaml',
-  styles: Object.freeze(['json', 'query-get'] as const),
-  statusWords: TENCENT_STATUS_WORDS,
-  lifecycle: TENCENT_LIFECYCLE,
-  errorsAsHttp200: true,
-  statusPageSize: TENCENT_STATUS_PAGE_SIZE,
-  statusPaging: 'offset',
-  sources: Object.freeze({
-    requestId: '002_40889c500b2228ae.txt:46 The unique request ID, which is returned for each request',
-    uniqueRequestId: '002_40889c500b2228ae.txt:46 The unique request ID',
-    success: '002_40889c500b2228ae.txt:58-61 Output Example',
-    error: 'DESIGN.md §3 tencent: errors are HTTP 200 with `Response.Error`',
-    transition: '002_40889c500b2228ae.txt:10 The instance status will become STOPPING when the API is called successfully',
-  }),
-  rateLimit: Object.freeze({ operation: 'StopInstances', perSecond: 10 } as const),
+  ...TENCENT_CVM_API3,
   instanceId: tencentInstanceId,
   encode(call, ctx) {
-    const style = pickStyle('tencent-cvm-api3', tencentCvmApi3.styles, call);
-    return style === 'json' ? encodeJson(call, ctx) : encodeTencentQueryGet(call, ctx, '/', 0);
+    const style = pickStyle(TENCENT_CVM_API3.name, TENCENT_CVM_API3.styles, call);
+    return style === 'json' ? encodeJson(call, ctx) : encodeTencentQueryGet(call, ctx, TENCENT_CVM_API3);
   },
   decode(call, response) {
-    return decodeTencent('tencent-cvm-api3', call, response);
+    return decodeTencent(TENCENT_CVM_API3.name, call, response);
   },
 } satisfies Dialect);

@@ -5,6 +5,7 @@
  * any HTTP answer becomes a normalized {@link Outcome}. It never decides whether an outcome is right: that is the
  * engine's checks' job.
  */
+import type { DialectDescription } from './description.ts';
 
 /** The five dialect names, pinned by DESIGN.md §2. */
 export const DIALECT_NAMES = [
@@ -198,33 +199,11 @@ export interface DialectSources {
   readonly perInstance?: string;
 }
 
-/** The one interface each module under `src/dialects/` implements. */
-export interface Dialect {
-  readonly name: DialectName;
-  /** Path of the OpenAPI document relative to the package root, e.g. `specs/aliyun-ecs.yaml`. */
-  readonly specFile: string;
-  /** Styles this dialect speaks; the first is the default. */
-  readonly styles: readonly WireStyle[];
-  /** Every status word of the dialect (DESIGN.md §2), in the dialect's own spelling. */
-  readonly statusWords: readonly string[];
-  /** The dialect's words for running, stopping and stopped. */
-  readonly lifecycle: { readonly running: string; readonly stopping: string; readonly stopped: string };
-  /**
-   * True when the dialect's error envelope travels with HTTP 200 (tencent's `Response.Error`, DESIGN.md §3); false
-   * when errors come with HTTP 4xx/5xx (zenlayer, aliyun).
-   */
-  readonly errorsAsHttp200: boolean;
-  /** How many ids one status query asks for at most; `queryStatuses` chunks by it and asks for exactly that size. */
-  readonly statusPageSize: number;
-  /** How the status query's next page is asked: by an offset (tencent `Offset`) or a 1-based page number (the others). */
-  readonly statusPaging: 'offset' | 'page-number';
-  /**
-   * The documented request rate limit, if any (tencent-cvm-api3: 10 StopInstances per second, 002:14). The engine
-   * paces its own calls of that operation below it (DESIGN.md §3).
-   */
-  readonly rateLimit?: { readonly operation: OperationName; readonly perSecond: number };
-  /** Where the documents state the facts the engine's generic checks judge (DESIGN.md §5: every assertion names its source). */
-  readonly sources: DialectSources;
+/**
+ * The one interface each module under `src/dialects/` implements: the dialect's description (its facts as data,
+ * `description.ts`) with the code that makes ids, encodes calls and decodes answers.
+ */
+export interface Dialect extends DialectDescription {
   /** A valid, fresh instance id built from a unique token (the suite picks every id itself, DESIGN.md §4). */
   instanceId(token: string): string;
   /** Build the signed HTTP request for a call. Pure apart from `ctx.now` and a random nonce. */

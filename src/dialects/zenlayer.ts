@@ -6,17 +6,9 @@
  */
 import { UsageError } from '../errors.ts';
 import { signZc2 } from '../signing/zc2.ts';
-import type {
-  Dialect,
-  DialectContext,
-  DialectName,
-  DialectSources,
-  InstanceResult,
-  OperationCall,
-  Outcome,
-  WireRequest,
-  WireResponse,
-} from './types.ts';
+import { defaultWire, makeInstanceId, memberAt, requestIdOf, type DialectDescription } from './description.ts';
+import { ZENLAYER_BMC, ZENLAYER_VM } from './descriptions/zenlayer.ts';
+import type { Dialect, DialectContext, InstanceResult, OperationCall, Outcome, WireRequest, WireResponse } from './types.ts';
 import {
   contentTypeOf,
   encodePairs,
@@ -28,49 +20,29 @@ import {
   parseJson,
   stringField,
   textField,
-  tokenDigest,
   validateSchema,
 } from './wire-util.ts';
-import { STATUS_WORDS } from './vocabulary.ts';
-
-/** The `X-ZC-Version` the official SDKs send for API 2.0 (Zenlayer's signature page example). */
-export const ZENLAYER_API_VERSION = '2022-11-20';
 
 /** The content type the vendor pages show (001:39, 003:40). */
 export const ZENLAYER_CONTENT_TYPE = 'application/json';
 
-/** Ids per status query: the documented default `pageSize` (DESIGN.md §3), asked explicitly. */
-export const ZENLAYER_STATUS_PAGE_SIZE = 20;
-
-/** zenlayer-vm status words (DESIGN.md §2). */
-export const ZENLAYER_VM_STATUS_WORDS: readonly string[] = STATUS_WORDS['zenlayer-vm'];
-
-/** zenlayer-bmc status words (DESIGN.md §2). */
-export const ZENLAYER_BMC_STATUS_WORDS: readonly string[] = STATUS_WORDS['zenlayer-bmc'];
-
-type Product = 'vm' | 'bmc';
-
-function statusAction(product: Product): string {
-  // vm: DescribeInstancesStatus (001:11); bmc: DescribeInstances (003:12).
-  return product === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
-}
-
-function encodeZenlayer(name: DialectName, product: Product, call: OperationCall, ctx: DialectContext): WireRequest {
+function encodeZenlayer(d: DialectDescription, call: OperationCall, ctx: DialectContext): WireRequest {
   const style = call.style ?? 'json';
-  if (style !== 'json') throw new UsageError(`${name} speaks only the 'json' wire style, not '${style}'`);
-  const action = call.action ?? (call.operation === 'StopInstances' ? 'StopInstances' : statusAction(product));
+  if (style !== 'json') throw new UsageError(`${d.name} speaks only the 'json' wire style, not '${style}'`);
+  const wire = defaultWire(d);
+  const action = call.action ?? d.actions[call.operation];
   const body = Object.create(null) as Record<string, unknown>;
-  if (call.instanceIds !== undefined) body['instanceIds'] = [...call.instanceIds];
+  if (call.instanceIds !== undefined) body[wire.ids.name] = [...call.instanceIds];
   if (call.operation === 'DescribeStatus') {
-    if (call.pageSize !== undefined) body['pageSize'] = call.pageSize;
-    if (call.page !== undefined) body['pageNum'] = call.page;
+    if (call.pageSize !== undefined) body[d.statusQuery.sizeParam] = call.pageSize;
+    if (call.page !== undefined) body[d.statusQuery.startParam] = call.page;
   }
   for (const [key, value] of Object.entries(call.params ?? {})) {
     if (value !== null) body[key] = value;
   }
   const payload = call.rawBody ?? JSON.stringify(body);
   const contentType = call.contentType ?? ZENLAYER_CONTENT_TYPE;
-  const url = joinUrl(ctx.baseUrl, `/api/v2/${product}`, encodePairs(call.extraQuery ?? []));
+  const url = joinUrl(ctx.baseUrl, d.path, encodePairs(call.extraQuery ?? []));
   const timestamp = Math.floor((ctx.now ?? Date.now)() / 1000);
   const signed = signZc2({
     credentials: ctx.credentials,
@@ -85,15 +57,15 @@ function encodeZenlayer(name: DialectName, product: Product, call: OperationCall
     url,
     headers: {
       'content-type': contentType,
-      'x-zc-action': action,
-      'x-zc-version': ZENLAYER_API_VERSION,
+      [wire.action.name]: action,
+      ...(wire.version !== null ? { [wire.version.name]: d.version.value } : {}),
       ...signed,
     },
     body: payload,
   };
 }
 
-function decodeZenlayer(name: DialectName, call: OperationCall, response: WireResponse): Outcome {
+function decodeZenlayer(d: DialectDescription, call: OperationCall, response: WireResponse): Outcome {
   const successSchema = call.operation === 'StopInstances' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
   // DESIGN.md §3 "What makes an answer an error": the HTTP status, 2xx success and 4xx/5xx error, whatever the body
   // carries besides (a 200 with a `code` member is a success).
@@ -129,22 +101,22 @@ function decodeZenlayer(name: DialectName, call: OperationCall, response: WireRe
       ...base,
       format: 'json',
       body,
-      schemaErrors: validateSchema(name, schema, body),
+      schemaErrors: validateSchema(d.name, schema, body),
       decodeProblems: ['body is JSON but not an object (no envelope)', ...kindProblems],
     };
   }
-  const inner = field(body, 'response');
-  const requestId = stringField(body, 'requestId') ?? (isRecord(inner) ? stringField(inner, 'requestId') : undefined);
+  const shape = d.answers;
+  const requestId = requestIdOf(d, body);
   if (!is2xx) {
-    const hasCode = Object.hasOwn(body, 'code');
+    const hasCode = Object.hasOwn(body, shape.errorCode);
     return {
       ...base,
       format: 'json',
       body,
       requestId,
-      error: isError && hasCode ? { code: textField(body, 'code') ?? JSON.stringify(field(body, 'code')), message: textField(body, 'message') ?? '' } : undefined,
-      schemaErrors: validateSchema(name, 'ErrorResponse', body),
-      decodeProblems: isError && !hasCode ? [`HTTP ${response.status} answer without an error code ("code")`] : kindProblems,
+      error: isError && hasCode ? { code: textField(body, shape.errorCode) ?? JSON.stringify(field(body, shape.errorCode)), message: textField(body, shape.errorMessage) ?? '' } : undefined,
+      schemaErrors: validateSchema(d.name, 'ErrorResponse', body),
+      decodeProblems: isError && !hasCode ? [`HTTP ${response.status} answer without an error code ("${shape.errorCode}")`] : kindProblems,
     };
   }
   const problems: string[] = [];
@@ -152,17 +124,17 @@ function decodeZenlayer(name: DialectName, call: OperationCall, response: WireRe
   if (call.operation === 'DescribeStatus') {
     // DESIGN.md §3: the suite reads the ids and their status words from a status answer, nothing else (no paging
     // field, no request id); entries it cannot read are left out (and the instances they would name read as missing).
-    const dataSet = isRecord(inner) ? field(inner, 'dataSet') : undefined;
+    const dataSet = memberAt(body, shape.statusList);
     if (Array.isArray(dataSet)) {
       instances = [];
       for (const entry of dataSet as unknown[]) {
-        const id = isRecord(entry) ? stringField(entry, 'instanceId') : undefined;
+        const id = isRecord(entry) ? stringField(entry, shape.statusId) : undefined;
         if (!isRecord(entry) || id === undefined) continue;
-        const status = stringField(entry, 'instanceStatus');
+        const status = stringField(entry, shape.statusWord);
         instances.push(status === undefined ? { instanceId: id } : { instanceId: id, status });
       }
     } else {
-      problems.push('response.dataSet is missing or not an array');
+      problems.push(`${shape.statusList.join('.')} is missing or not an array`);
     }
   }
   return {
@@ -172,45 +144,19 @@ function decodeZenlayer(name: DialectName, call: OperationCall, response: WireRe
     requestId,
     ok: true,
     instances,
-    schemaErrors: validateSchema(name, successSchema, body),
+    schemaErrors: validateSchema(d.name, successSchema, body),
     decodeProblems: problems,
   };
 }
 
-/** Where each Zenlayer document states the facts every case relies on. */
-const ZENLAYER_SOURCES: Readonly<Record<Product, DialectSources>> = {
-  vm: Object.freeze({
-    requestId: '001_531d5cb6841b9371.txt:28 The unique request ID, which is returned for each request',
-    uniqueRequestId: '001_531d5cb6841b9371.txt:28 The unique request ID',
-    success: '001_531d5cb6841b9371.txt:51-57 Response:',
-    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
-    transition: '001_531d5cb6841b9371.txt:10 The instance status will become',
-  }),
-  bmc: Object.freeze({
-    requestId: '003_c37a545698f1730b.txt:28 每次请求都会返回',
-    uniqueRequestId: '003_c37a545698f1730b.txt:28 唯一请求 ID',
-    success: '003_c37a545698f1730b.txt:49-55 Response:',
-    error: 'DESIGN.md §3 What makes an answer an error: zenlayer and aliyun, the HTTP status',
-    transition: '003_c37a545698f1730b.txt:11 接口调用成功时，实例会进入`STOPPING`状态',
-  }),
-};
-
-function makeZenlayer(name: DialectName, product: Product, statusWords: readonly string[]): Dialect {
+function makeZenlayer(d: DialectDescription): Dialect {
   return Object.freeze({
-    name,
-    specFile: `specs/${name}.yaml`,
-    styles: Object.freeze(['json'] as const),
-    statusWords,
-    lifecycle: Object.freeze({ running: 'RUNNING', stopping: 'STOPPING', stopped: 'STOPPED' }),
-    errorsAsHttp200: false,
-    statusPageSize: ZENLAYER_STATUS_PAGE_SIZE,
-    statusPaging: 'page-number',
-    sources: ZENLAYER_SOURCES[product],
-    instanceId: (token: string): string => `${product}-${tokenDigest(token).toString('hex').slice(0, 16)}`,
-    encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(name, product, call, ctx),
+    ...d,
+    instanceId: (token: string): string => makeInstanceId(d.ids.make, token),
+    encode: (call: OperationCall, ctx: DialectContext): WireRequest => encodeZenlayer(d, call, ctx),
     decode: (call: OperationCall, response: WireResponse): Outcome => {
       try {
-        return decodeZenlayer(name, call, response);
+        return decodeZenlayer(d, call, response);
       } catch (err: unknown) {
         // Defence in depth: decode never throws.
         return {
@@ -236,7 +182,7 @@ function makeZenlayer(name: DialectName, product: Product, statusWords: readonly
  * @example
  * zenlayerVm.encode({ operation: 'StopInstances', instanceIds: ['vm-1'], params: { forceShutdown: false } }, ctx)
  */
-export const zenlayerVm: Dialect = makeZenlayer('zenlayer-vm', 'vm', ZENLAYER_VM_STATUS_WORDS);
+export const zenlayerVm: Dialect = makeZenlayer(ZENLAYER_VM);
 
 /** zenlayer-bmc: `POST /api/v2/bmc` (seed 003); status query `DescribeInstances`. */
-export const zenlayerBmc: Dialect = makeZenlayer('zenlayer-bmc', 'bmc', ZENLAYER_BMC_STATUS_WORDS);
+export const zenlayerBmc: Dialect = makeZenlayer(ZENLAYER_BMC);

@@ -4,14 +4,18 @@
  * exclusively, fires unpaced, then holds it for a cooldown so neither side disturbs the other's window. Hand-written: the rule is a
  * dozen lines and a rate-limit library would not offer the exclusive-burst mode.
  */
+import { DESCRIPTIONS } from '../dialects/descriptions/index.ts';
 import type { Pacer } from './types.ts';
 
-/** Paced calls a window admits by default (below api3's documented 10 per second). */
-export const DEFAULT_PACED_PER_WINDOW = 8;
-/** The pacer's default window, ms. */
-export const DEFAULT_PACER_WINDOW_MS = 1000;
-/** The default quiet time before and after a burst, ms. */
-export const DEFAULT_BURST_COOLDOWN_MS = 1100;
+/** The rate limits the descriptions document (tencent-cvm-api3's 10 StopInstances per second, 002:14). */
+const DOCUMENTED_LIMITS = Object.values(DESCRIPTIONS).flatMap((d) => (d.rateLimit === undefined ? [] : [d.rateLimit]));
+
+/** The pacer's default window, ms: the longest documented window (1000 for api3's second). */
+export const DEFAULT_PACER_WINDOW_MS = DOCUMENTED_LIMITS.reduce((ms, l) => Math.max(ms, l.windowMs), 0);
+/** Paced calls a window admits by default: 80% of the strictest documented limit (8, below api3's 10). */
+export const DEFAULT_PACED_PER_WINDOW = Math.max(1, Math.floor(0.8 * Math.min(...DOCUMENTED_LIMITS.map((l) => l.perSecond))));
+/** The default quiet time before and after a burst, ms: a window and 100 ms more (1100). */
+export const DEFAULT_BURST_COOLDOWN_MS = DEFAULT_PACER_WINDOW_MS + 100;
 
 /** Options of {@link WindowPacer}. */
 export interface PacerOptions {

@@ -1,11 +1,10 @@
 /**
  * The one engine that runs every case row (DESIGN.md §5): it picks fresh ids, seeds them through the provider-state
- * endpoint, sends the steps with `callTarget`, runs the checks, and always tears down. Usable outside vitest.
+ * endpoint, sends the steps through a `TargetSession`, runs the checks, and always tears down. Usable outside vitest.
  */
 import { randomUUID } from 'node:crypto';
 import type { CallStep, BurstStep, CaseRow, IdRef, InstanceSeed } from '../cases/types.ts';
-import { patientCallBoundMs, retryWhileThrottled } from '../dialects/client.ts';
-import { callTarget, queryStatuses, type StatusRead } from './recorded-client.ts';
+import { patientCallBoundMs } from '../dialects/client.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { redactSecret } from '../signing/credentials.ts';
@@ -27,6 +26,7 @@ import {
 import { BreakerOpen } from './breaker.ts';
 import { ProviderStateCallError, setupInstances, teardownInstances, type IdAssignments } from './provider-states.ts';
 import { statusForCodeOf } from './spec-status.ts';
+import { isPacedCall, PacerWait, TargetSession } from './target-session.ts';
 import { PROTOCOL_RULES, type CaseIdentity, type CaseResult, type Finding, type RunContext } from './types.ts';
 import { DEFAULT_POLL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './defaults.ts';
 
@@ -61,10 +61,7 @@ export function newRunId(): string {
   return randomUUID().replace(/-/g, '').slice(0, 12);
 }
 
-/** Whether the engine paces this call: the dialect documents a rate limit for its operation (DESIGN.md §3). */
-export function isPacedCall(dialect: Dialect, call: OperationCall): boolean {
-  return dialect.rateLimit !== undefined && dialect.rateLimit.operation === call.operation;
-}
+export { isPacedCall };
 
 /** The skip reason of a row that needs seeded instances in a `--no-states` run. */
 export const NOT_RUN_NO_STATES = 'not run: the case needs seeded instances, and the run has no provider states (--no-states)';
@@ -152,38 +149,6 @@ export class IdMap {
 }
 
 class CaseTimeout extends Error {}
-
-/**
- * Time a case spends queued for the pacer (behind other cases' paced calls) does not count against its timeout:
- * the case is not slow, the shared rate limit is.
- */
-class PacerWait {
-  private total = 0;
-  private since: number | undefined;
-  begin(): void {
-    this.since = performance.now();
-  }
-  end(): void {
-    if (this.since !== undefined) this.total += performance.now() - this.since;
-    this.since = undefined;
-  }
-  /** Waited so far, including a wait in progress. */
-  waited(): number {
-    return this.total + (this.since === undefined ? 0 : performance.now() - this.since);
-  }
-  /** Run `fn` through `queue`, counting the time until `fn` starts. */
-  async through<T>(queue: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
-    this.begin();
-    try {
-      return await queue(() => {
-        this.end();
-        return fn();
-      });
-    } finally {
-      this.end();
-    }
-  }
-}
 
 /**
  * The identity a result carries from its row (id, dialect, level, title, docRef, rules).
@@ -375,53 +340,35 @@ interface StepContext {
 
 /** Runs the steps of one case, keeping the book of what each seeded instance must read. */
 class StepRunner {
-  readonly exchanges: Exchange[] = [];
   private readonly book: StateBook;
   private readonly statusForCode: (code: string) => readonly number[] | undefined;
+  private readonly session: TargetSession;
 
   constructor(private readonly c: StepContext) {
     this.book = newStateBook(c.seeds);
     this.statusForCode = statusForCodeOf(c.row.dialect);
+    this.session = new TargetSession({
+      dialect: c.dialect,
+      dctx: c.dctx,
+      pacer: c.run.pacer,
+      pacerWait: c.pacerWait,
+      ...(c.run.breaker ? { breaker: c.run.breaker } : {}),
+    });
+  }
+
+  /** Every exchange of the case's steps, in the order sent. */
+  get exchanges(): readonly Exchange[] {
+    return this.session.exchanges;
   }
 
   private toCall(step: CallStep | BurstStep, n?: number): OperationCall {
     return callOf(step, this.c.ids, n);
   }
 
-  /**
-   * Send a call step's request. Outside bursts, a throttled answer is not the verdict: the request is sent again
-   * (a throttled refusal changes nothing), each attempt through the pacer when the call is paced.
-   */
-  private async send(call: OperationCall, kind: 'call' | 'burst'): Promise<Exchange> {
-    this.c.run.breaker?.check();
-    const pacer = this.c.run.pacer;
-    if (kind === 'burst') {
-      const ex = await callTarget(this.c.dialect, call, this.c.dctx);
-      this.exchanges.push(ex);
-      return ex;
-    }
-    const attempts: Exchange[] = [];
-    const go = (): Promise<Exchange> => {
-      // A paced call may have queued while the breaker opened: it is not sent.
-      this.c.run.breaker?.check();
-      return callTarget(this.c.dialect, call, this.c.dctx);
-    };
-    const once = (): Promise<Exchange> => (isPacedCall(this.c.dialect, call) ? this.c.pacerWait.through((fn) => pacer.paced(fn), go) : go());
-    const ex = await retryWhileThrottled(once, attempts);
-    this.exchanges.push(...attempts);
-    return ex;
-  }
-
-  private async readStatuses(idList: readonly string[]): Promise<StatusRead> {
-    const read = await queryStatuses(this.c.dialect, idList, this.c.dctx);
-    this.exchanges.push(...read.exchanges);
-    return read;
-  }
-
   /** Returns false when the case cannot go on (no answer from the target, or the case is over). */
   async call(step: CallStep, n: number): Promise<boolean> {
     const call = this.toCall(step);
-    const ex = await this.send(call, 'call');
+    const ex = await this.session.send(call);
     const found = runCallChecks({
       scope: this.c.scope,
       exchange: ex,
@@ -444,18 +391,17 @@ class StepRunner {
     const { scope, ids, findings, plan } = this.c;
     const expected = expectedStates(this.book, ids);
     if (expected.length === 0) return;
-    const read = await this.readStatuses(expected.map((e) => e.id));
+    const read = await this.session.read(expected.map((e) => e.id));
     const immediate = immediateStateFindings({ plan, scope, check, expected, read, blame, stoppedByStep, step: n });
     noteFindings(immediate, n);
     findings.push(...immediate);
     if (read.problem || this.c.isCaseOver()) return;
     const { stopped } = this.c.dialect.lifecycle;
     const candidates = eventualCandidates(this.book, stoppedByStep, ids, read);
-    const eventual = await STEP_CHECKS['state-eventual']({
+    const eventual = await this.session.eventually({
       scope,
       expected: candidates,
       stoppedWord: stopped,
-      read: (idList) => this.readStatuses(idList),
       timeoutMs: this.c.run.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS,
       blame,
     });
@@ -467,16 +413,7 @@ class StepRunner {
     const calls = Array.from({ length: step.count }, (_, n) => this.toCall(step, n));
     const first = calls[0];
     if (first === undefined) return true;
-    let spanMs = 0;
-    const fire = async (): Promise<Exchange[]> => {
-      const t0 = performance.now();
-      const all = await Promise.all(calls.map((c) => this.send(c, 'burst')));
-      spanMs = performance.now() - t0;
-      return all;
-    };
-    const answers = isPacedCall(this.c.dialect, first)
-      ? await this.c.pacerWait.through((fn) => this.c.run.pacer.exclusive(fn), fire)
-      : await fire();
+    const { answers, spanMs } = await this.session.burst(calls, isPacedCall(this.c.dialect, first));
     this.c.findings.push(...bindFindings(this.c.plan, burstChecks(this.c.dialect, this.c.scope, step, answers, spanMs), n));
     if (answers.every((a) => !a.response)) return false;
     applyBurstAnswers(this.book, step, answers, this.c.dialect);

@@ -103,7 +103,7 @@ export function applyBurstAnswers(book: StateBook, step: BurstStep, answers: rea
  * findings.push(...bindFindings(plan, burstChecks(dialect, scope, step, answers, spanMs), n));
  */
 export function burstChecks(dialect: Pick<Dialect, 'rateLimit'>, scope: FindingScope, step: BurstStep, answers: readonly Exchange[], spanMs: number): Finding[] {
-  const windowMs = dialect.rateLimit === undefined ? undefined : 1000;
+  const windowMs = dialect.rateLimit?.windowMs;
   return 'allServed' in step.expect
     ? STEP_CHECKS['burst-all-served']({ scope, answers })
     : STEP_CHECKS['burst-some-refused']({ scope, answers, code: step.expect.someRefused, spanMs, ...(windowMs ? { windowMs } : {}) });

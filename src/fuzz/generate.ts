@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import type { DialectName, ParamValue, WireStyle } from '../dialects/types.ts';
+import { defaultWire } from '../dialects/description.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { ParamFacts } from '../specs/inventory.ts';
 import { dialectModel, type DialectModel } from './model.ts';
@@ -131,8 +132,10 @@ export function dialectArbitraries(dialect: DialectName): DialectArbitraries {
       })
       .map(({ ids, params: p, noRegion }): StopTemplate => ({ ...(ids === undefined ? {} : { ids }), params: p, ...(noRegion ? { region: null } : {}) }));
   const otherStyles = d.styles.slice(1);
-  const jsonBody = d.styles[0] === 'json';
-  const oneBased = d.styles[0] === 'query-get';
+  const ids = defaultWire(d).ids;
+  const jsonBody = ids.in === 'json';
+  // An index below a 1-based list's first (`InstanceId.0`) must not lose an id.
+  const oneBased = ids.in === 'query' && ids.indexBase === 1;
   const undocumented = (size: number): fc.Arbitrary<StopTemplate> =>
     fc
       .tuple(

@@ -4,11 +4,12 @@
  * envelope checks, reads the instances' states after each step and judges them too, and tears everything down.
  * Findings have the one shape of every finding; every exchange is kept for curl lines and reports.
  */
-import { callTarget, queryStatuses, retryWhileThrottled, type StatusRead } from '../dialects/client.ts';
+import type { StatusRead } from '../dialects/client.ts';
+import { defaultWire } from '../dialects/description.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
 import { describeAnswer, makeFinding, runCallChecks, STEP_CHECKS, type FindingScope, type InstanceStateExpectation } from '../engine/checks.ts';
 import { setupInstances, teardownInstances } from '../engine/provider-states.ts';
-import { isPacedCall } from '../engine/run-case.ts';
+import { TargetSession } from '../engine/target-session.ts';
 import { statusForCodeOf } from '../engine/spec-status.ts';
 import type { Finding, Pacer } from '../engine/types.ts';
 import { TargetError } from '../errors.ts';
@@ -35,6 +36,11 @@ export class FuzzFailure extends TargetError {
 
 let sessions = 0;
 
+/** The window the dialect's documented rate limit counts in (a burst's span is judged against it), if it has one. */
+function windowOf(dialect: Dialect): { windowMs?: number } {
+  return dialect.rateLimit === undefined ? {} : { windowMs: dialect.rateLimit.windowMs };
+}
+
 /** One success outcome stopping what every given success outcome stops (the requests of a burst). */
 function mergeStops(worlds: readonly World[]): World {
   const stops = new Set(worlds.flatMap((w) => (w.kind === 'success' ? [...w.stops] : [])));
@@ -43,8 +49,9 @@ function mergeStops(worlds: readonly World[]): World {
 
 /** A fuzzing session: one generated case (a pool, requests, reads) against one target. */
 export class FuzzSession {
-  readonly exchanges: Exchange[] = [];
   readonly findings: Finding[] = [];
+  /** Sends, bursts and reads (the engine's session, without a breaker). */
+  private readonly session: TargetSession;
   /** Concrete ids of the pool, by pool index. */
   private readonly pool: string[] = [];
   private readonly store = new Map<string, ModelInstance>();
@@ -57,6 +64,12 @@ export class FuzzSession {
     private readonly scope: FindingScope,
   ) {
     this.statusForCode = statusForCodeOf(model.dialect);
+    this.session = new TargetSession({ dialect: target.dialect, dctx: target.dctx, pacer: target.pacer });
+  }
+
+  /** Every exchange of the session, in the order sent. */
+  get exchanges(): readonly Exchange[] {
+    return this.session.exchanges;
   }
 
   /** The dialect's running word (to seed stoppable instances). */
@@ -86,7 +99,8 @@ export class FuzzSession {
 
   /** The call a template stands for. */
   callOf(t: StopTemplate): OperationCall {
-    const wrongIndex = t.wrongIndex === undefined ? [] : [[`${this.target.dialect.name === 'aliyun-ecs' ? 'InstanceId' : 'InstanceIds'}.0`, this.idOf(t.wrongIndex)] as const];
+    // An index below the default style's first (`InstanceId.0` to a 1-based list).
+    const wrongIndex = t.wrongIndex === undefined ? [] : [[`${defaultWire(this.target.dialect).ids.name}.0`, this.idOf(t.wrongIndex)] as const];
     return {
       operation: 'StopInstances',
       ...(t.ids === undefined ? {} : { instanceIds: t.ids.map((p) => this.idOf(p)) }),
@@ -99,19 +113,8 @@ export class FuzzSession {
     };
   }
 
-  private async send(call: OperationCall): Promise<Exchange> {
-    const attempts: Exchange[] = [];
-    const go = (): Promise<Exchange> => callTarget(this.target.dialect, call, this.target.dctx);
-    const once = (): Promise<Exchange> => (isPacedCall(this.target.dialect, call) ? this.target.pacer.paced(go) : go());
-    const ex = await retryWhileThrottled(once, attempts);
-    this.exchanges.push(...attempts);
-    return ex;
-  }
-
-  private async read(ids: readonly string[]): Promise<StatusRead> {
-    const read = await queryStatuses(this.target.dialect, ids, this.target.dctx);
-    this.exchanges.push(...read.exchanges);
-    return read;
+  private read(ids: readonly string[]): Promise<StatusRead> {
+    return this.session.read(ids);
   }
 
   /** Whether an answer is one of the outcomes a world allows. */
@@ -156,7 +159,7 @@ export class FuzzSession {
     const worlds = legalWorlds(this.model, this.store, call);
     const throttled = throttledWorld(this.model);
     if (throttled && call.action === undefined) worlds.push(throttled);
-    const ex = await this.send(call);
+    const ex = await this.session.send(call);
     const format = expectedFormat(call, ex);
     const envelope = runCallChecks({ scope: this.scope, exchange: ex, expect: { result: 'not-5xx', ...(format ? { format } : {}) }, idOf: (k) => k, statusForCode: this.statusForCode });
     if (!ex.response) return this.fail(envelope);
@@ -224,14 +227,7 @@ export class FuzzSession {
     const calls = templates.map((t) => this.callOf(t));
     const worlds = calls.map((c) => legalWorlds(this.model, this.store, c));
     const throttled = throttledWorld(this.model);
-    let spanMs = 0;
-    const answers = await this.target.pacer.exclusive(async () => {
-      const t0 = performance.now();
-      const all = await Promise.all(calls.map((c) => callTarget(this.target.dialect, c, this.target.dctx)));
-      spanMs = performance.now() - t0;
-      return all;
-    });
-    this.exchanges.push(...answers);
+    const { answers, spanMs } = await this.session.burst(calls, true);
     const found: Finding[] = [];
     const matched: World[] = [];
     answers.forEach((ex, i) => {
@@ -247,7 +243,7 @@ export class FuzzSession {
     const burst = this.model.spec.burst;
     const code = throttled?.kind === 'error' && throttled.codes !== 'any' ? (throttled.codes[0] ?? '') : '';
     if (burst && answers.length <= burst.served) found.push(...STEP_CHECKS['burst-all-served']({ scope: this.scope, answers }));
-    if (burst && answers.length >= burst.refused) found.push(...STEP_CHECKS['burst-some-refused']({ scope: this.scope, answers, code, spanMs, windowMs: 1000 }));
+    if (burst && answers.length >= burst.refused) found.push(...STEP_CHECKS['burst-some-refused']({ scope: this.scope, answers, code, spanMs, ...windowOf(this.target.dialect) }));
     found.push(...(await this.checkStates(answers[0]?.request ?? ({ method: 'POST', url: '', headers: {} } as WireRequest), matched.length > 0 ? [mergeStops(matched)] : [])));
     this.fail(found);
   }
@@ -257,11 +253,10 @@ export class FuzzSession {
     const { stopping } = this.model.words;
     const pending = [...this.store].filter(([, inst]) => inst.words.includes(stopping)).map(([id]) => ({ alias: `p${this.pool.indexOf(id)}`, id }));
     this.fail(
-      await STEP_CHECKS['state-eventual']({
+      await this.session.eventually({
         scope: this.scope,
         expected: pending,
         stoppedWord: this.model.words.stopped,
-        read: (ids) => this.read(ids),
         timeoutMs: this.target.pollTimeoutMs,
         blame: this.exchanges.find((e) => e.call.operation === 'StopInstances')?.request,
       }),

@@ -135,7 +135,8 @@ const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly strin
   'not-stoppable': [],
 };
 
-const WINDOW_MS = 1000;
+/** The window a documented rate limit counts in when the dialect names none ("per second"). */
+const SECOND_MS = 1000;
 
 /** How many exchanges the reports keep from the start of the traffic (exchanges.har), besides those findings name. */
 export const KEPT_EXCHANGES = 50_000;
@@ -635,25 +636,26 @@ export class ExchangeJudge {
   private judgeRate(): void {
     const burst = this.model.spec.burst;
     if (!burst || this.stops.length === 0) return;
+    const windowMs = getDialect(this.options.dialect).rateLimit?.windowMs ?? SECOND_MS;
     const rule = 'limit:rate-per-second';
     const source = `${PINS.rate}; ${burst.docRef}`;
     const scope = this.scope(rule, source);
     const all = [...this.stops].sort((a, b) => a.at - b.at);
     for (const r of all) {
       if (!r.refused) continue;
-      const near = all.filter((i) => i.end > r.at - WINDOW_MS && i.at <= r.end).length;
+      const near = all.filter((i) => i.end > r.at - windowMs && i.at <= r.end).length;
       const found =
         near <= burst.served
-          ? [makeFinding(scope, 'burst-all-served', `expected every request served when at most ${near} StopInstances can have reached the target within ${WINDOW_MS} ms (up to ${burst.served} must be served), received ${r.code}`, r.request, r.code)]
+          ? [makeFinding(scope, 'burst-all-served', `expected every request served when at most ${near} StopInstances can have reached the target within ${windowMs} ms (up to ${burst.served} must be served), received ${r.code}`, r.request, r.code)]
           : [];
       this.judged([rule, `error:${r.code}`], r.index, found, source);
     }
     const code = this.model.spec.situations['rate-limited']?.codes?.[0] ?? 'the rate-limit code';
     for (let k = 0; k < all.length; ) {
       const first = all[k] as RateEntry;
-      const second = all.slice(k).filter((i) => i.at < first.at + WINDOW_MS);
+      const second = all.slice(k).filter((i) => i.at < first.at + windowMs);
       const span = Math.max(...second.map((i) => i.end)) - first.at;
-      if (second.length < burst.refused || span > WINDOW_MS) {
+      if (second.length < burst.refused || span > windowMs) {
         k++;
         continue;
       }

@@ -6,13 +6,15 @@
  * contracts and the fuzzer must raise no false alarm against them either). A failure against any legal provider is a
  * false alarm of the suite, never a finding about the provider.
  */
+import type { Protocol } from '../dialects/description.ts';
+import { describeDialect, dialectsSpeaking } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import type { CodeTable } from '../provider/rules.ts';
 import type { RunningProvider } from '../provider/server.ts';
 import { startSpec, type VariantStartOptions } from '../provider-variants/build.ts';
 import { composeCombination, type Combination } from './generate.ts';
-import { BASE_POLL_TIMEOUT_MS, perturbationFamily, type FamilyParams } from './perturbations.ts';
+import { BASE_POLL_TIMEOUT_MS, notStoppableWords, perturbationFamily, type FamilyParams } from './perturbations.ts';
 
 /** One named legal variant of the reference provider: a fixed combination of perturbations. */
 export interface LegalVariant {
@@ -33,7 +35,10 @@ export interface LegalVariant {
 }
 
 const ALL = DIALECT_NAMES;
-const TENCENT: readonly DialectName[] = ['tencent-cvm-api2', 'tencent-cvm-api3'];
+const TENCENT: readonly DialectName[] = dialectsSpeaking('tencent');
+const ALIYUN: readonly DialectName[] = dialectsSpeaking('aliyun');
+/** The dialects with a documented rate limit (tencent-cvm-api3). */
+const RATE_LIMITED: readonly DialectName[] = ALL.filter((d) => describeDialect(d).rateLimit !== undefined);
 
 /** A named variant made of fixed perturbations (per dialect when `perturbations` is a function). */
 function variant(
@@ -59,7 +64,7 @@ function variant(
 const p = (family: string, params: FamilyParams): Combination[number] => ({ family, params });
 
 /** Other codes (and for zenlayer and aliyun other 4xx statuses) wherever the documents name none (DESIGN.md §3). */
-const UNDOCUMENTED_CODES: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', Partial<CodeTable>>> = {
+const UNDOCUMENTED_CODES: Readonly<Record<Protocol, Partial<CodeTable>>> = {
   // Tencent errors stay HTTP 200 with Response.Error (DESIGN.md §3); only undocumented situations get other codes.
   tencent: {
     invalidParameter: { code: 'InvalidParameter.JsonParseError', httpStatus: 200 },
@@ -85,8 +90,9 @@ const UNDOCUMENTED_CODES: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', Par
   },
 };
 
-const vendorOf = (d: DialectName): 'tencent' | 'zenlayer' | 'aliyun' =>
-  d === 'tencent-cvm-api2' || d === 'tencent-cvm-api3' ? 'tencent' : d === 'aliyun-ecs' ? 'aliyun' : 'zenlayer';
+/** The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind. */
+const contentTypes = (d: DialectName, json: string, xml: string): FamilyParams =>
+  describeDialect(d).xmlAnswers ? { json, xml } : { success: json, error: json, status: json };
 
 /** Every kind of answer. */
 const EVERY_KIND = ['success', 'error', 'status'];
@@ -102,23 +108,22 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
   variant(
     { name: 'extra-fields', dialects: ALL, description: 'unknown fields in every object of every answer, top level and nested (JSON and XML), content type application/json;charset=UTF-8' },
     (d) => [
-      p('content-types', d === 'aliyun-ecs'
-        ? { json: 'application/json;charset=UTF-8', xml: 'application/xml' }
-        : { success: 'application/json;charset=UTF-8', error: 'application/json;charset=UTF-8', status: 'application/json;charset=UTF-8' }),
+      p('content-types', contentTypes(d, 'application/json;charset=UTF-8', 'application/xml')),
       p('extra-members', { seed: 0, names: ['ExtraInfo', 'extra_flag'], values: ['vmconform legal variant', true], kinds: EVERY_KIND, everywhere: true }),
     ],
   ),
   variant(
     { name: 'other-request-ids-and-order', dialects: ALL, description: 'request ids in another format (req-<hex>), every list in reverse order, content types without parameters (application/json, application/xml)' },
     (d) => [
-      p('content-types', d === 'aliyun-ecs' ? { json: 'application/json', xml: 'application/xml' } : { success: 'application/json', error: 'application/json', status: 'application/json' }),
+      p('content-types', contentTypes(d, 'application/json', 'application/xml')),
       p('request-id-formats', { success: 'prefixed', error: 'prefixed', status: 'prefixed' }),
       p('list-order', { order: 'reverse', seed: 0 }),
     ],
   ),
   variant(
     { name: 'instant-stop', dialects: ALL, description: 'an accepted stop reads STOPPED at once (no STOPPING); aliyun per-instance CurrentStatus Stopped' },
-    (d) => [p('stop-duration', { ms: 0, sayStopped: d === 'aliyun-ecs' })],
+    // Where answers list per-instance results (aliyun SuccessFirst), they say Stopped too.
+    (d) => [p('stop-duration', { ms: 0, sayStopped: describeDialect(d).sources.perInstance !== undefined })],
   ),
   variant({ name: 'slow-stop', dialects: ALL, description: 'an accepted stop reads STOPPING for 4 s before STOPPED (within the poll bound)' }, [p('stop-duration', { ms: 4_000, sayStopped: false })]),
   variant({ name: 'status-small-pages', dialects: ALL, description: 'status queries answer at most 7 entries per page whatever page size they ask, with totals' }, [
@@ -131,17 +136,17 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
     p('status-paging', { mode: 'all-at-once' }),
   ]),
   variant(
-    { name: 'status-strict-maximum', dialects: ['zenlayer-vm', 'zenlayer-bmc'], description: 'status queries refuse a pageSize over 20 (a real maximum; the suite asks at most 20 of zenlayer)' },
+    { name: 'status-strict-maximum', dialects: ALL.filter((d) => describeDialect(d).statusQuery.maxPageSize === null), description: 'status queries refuse a pageSize over 20 (a real maximum; the suite asks at most 20 of zenlayer)' },
     [p('status-paging', { mode: 'strict-maximum' })],
   ),
   variant(
     { name: 'tencent-unsupported-operation-codes', dialects: TENCENT, description: "a status that may not be stopped answers the live API's UnsupportedOperation.InstanceState<Word>" },
-    [p('tencent-state-codes', { words: ['PENDING', 'LAUNCH_FAILED', 'STOPPED', 'STARTING', 'STOPPING', 'REBOOTING', 'SHUTDOWN', 'TERMINATING'] })],
+    (d) => [p('tencent-state-codes', { words: notStoppableWords(d) })],
   ),
   variant(
     {
       name: 'aliyun-other-documented-codes',
-      dialects: ['aliyun-ecs'],
+      dialects: ALIYUN,
       description: 'InstanceNotReady for Pending, Starting and Stopping; InvalidInstanceIds.NotFound for unknown ids; in SuccessFirst Abs.InvalidInstanceIds.MalFormed for a malformed id and blank statuses for every failed entry',
     },
     [
@@ -151,7 +156,7 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
     ],
   ),
   variant(
-    { name: 'aliyun-incorrect-status-everywhere', dialects: ['aliyun-ecs'], description: 'IncorrectInstanceStatus for every status that may not be stopped (never InstanceNotReady)' },
+    { name: 'aliyun-incorrect-status-everywhere', dialects: ALIYUN, description: 'IncorrectInstanceStatus for every status that may not be stopped (never InstanceNotReady)' },
     [p('aliyun-not-ready-codes', { Pending: 'IncorrectInstanceStatus', Starting: 'IncorrectInstanceStatus', Stopping: 'IncorrectInstanceStatus' })],
   ),
   variant(
@@ -160,7 +165,7 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
       dialects: ALL,
       description: 'other codes (zenlayer and aliyun: other 4xx statuses too) wherever no code is documented: missing or empty lists, too many ids, bad values, bad JSON, unknown actions, security locks; tencent errors stay HTTP 200',
     },
-    (d) => [p('undocumented-codes', UNDOCUMENTED_CODES[vendorOf(d)])],
+    (d) => [p('undocumented-codes', UNDOCUMENTED_CODES[describeDialect(d).protocol])],
   ),
   variant({ name: 'refuses-duplicate-ids', dialects: ALL, description: 'a stop naming the same instance twice is refused as a client error and changes nothing' }, [
     p('refuses-duplicate-ids', { refuse: true }),
@@ -184,11 +189,11 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
     [p('path-prefix', { prefix: '/gateway/v1' })],
   ),
   variant(
-    { name: 'rate-limit-fixed-window', dialects: ['tencent-cvm-api3'], description: 'the 10 StopInstances per second are counted in fixed calendar seconds instead of a sliding window' },
+    { name: 'rate-limit-fixed-window', dialects: RATE_LIMITED, description: 'the 10 StopInstances per second are counted in fixed calendar seconds instead of a sliding window' },
     [p('rate-limit-shape', { shape: 'fixed-window' })],
   ),
   variant(
-    { name: 'rate-limit-token-bucket', dialects: ['tencent-cvm-api3'], description: 'the 10 StopInstances per second are a token bucket of 10 refilled at 10 per second' },
+    { name: 'rate-limit-token-bucket', dialects: RATE_LIMITED, description: 'the 10 StopInstances per second are a token bucket of 10 refilled at 10 per second' },
     [p('rate-limit-shape', { shape: 'token-bucket' })],
   ),
   variant(

@@ -15,6 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { isErrorAnswer, type Protocol } from '../dialects/description.ts';
+import { describeDialect, dialectsSpeaking } from '../dialects/descriptions/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import type { Provider, ProviderOptions } from '../provider/handlers.ts';
 import { DEFAULT_PROBLEM_PRECEDENCE, isValidId, type ErrorKey, type ErrorSpec } from '../provider/rules.ts';
@@ -25,8 +27,6 @@ import {
   isStatesRequest,
   isStatusRequest,
   isStopRequest,
-  isTencent,
-  isZenlayer,
   mapArrays,
   mapObjects,
   paramValues,
@@ -103,8 +103,8 @@ function family<P extends FamilyParams>(row: {
 }
 
 const ALL = DIALECT_NAMES;
-const TENCENT: readonly DialectName[] = ['tencent-cvm-api2', 'tencent-cvm-api3'];
-const ALIYUN: readonly DialectName[] = ['aliyun-ecs'];
+const TENCENT: readonly DialectName[] = dialectsSpeaking('tencent');
+const ALIYUN: readonly DialectName[] = dialectsSpeaking('aliyun');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic choices: the same parameters give the same answers (so a combination replays).
@@ -146,8 +146,7 @@ const KINDS: readonly AnswerKind[] = ['success', 'error', 'status'];
  * HTTP status (4xx/5xx). A success to a status query is a status answer.
  */
 export function answerKind(dialect: DialectName, action: string | undefined, httpStatus: number, body: Json): AnswerKind {
-  const error = isTencent(dialect) ? isObject(body) && isObject(body['Response']) && isObject(body['Response']['Error']) : httpStatus >= 400;
-  if (error) return 'error';
+  if (isErrorAnswer(describeDialect(dialect), httpStatus, body)) return 'error';
   return STATUS_ACTIONS.has(action ?? '') ? 'status' : 'success';
 }
 
@@ -211,7 +210,7 @@ async function namedWords(request: Request, provider: Provider): Promise<{ id: s
  * an extra member never takes one of them (the family `other-envelope-members` adds the ones §3 allows, where it
  * allows them).
  */
-const RESERVED: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', ReadonlySet<string>>> = {
+const RESERVED: Readonly<Record<Protocol, ReadonlySet<string>>> = {
   tencent: new Set(['Response', 'Error', 'Code', 'Message', 'RequestId', 'InstanceStatusSet', 'InstanceId', 'InstanceState', 'TotalCount']),
   zenlayer: new Set(['requestId', 'response', 'code', 'message', 'dataSet', 'instanceId', 'instanceStatus', 'totalCount']),
   aliyun: new Set([
@@ -228,12 +227,12 @@ const RESERVED: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', ReadonlySet<s
  * reservedMemberNames('zenlayer-vm').has('requestId') // true
  */
 export function reservedMemberNames(dialect: DialectName): ReadonlySet<string> {
-  return RESERVED[vendor(dialect)];
+  return RESERVED[protocolOf(dialect)];
 }
 
-/** Which pin family a dialect belongs to. */
-function vendor(dialect: DialectName): 'tencent' | 'zenlayer' | 'aliyun' {
-  return isTencent(dialect) ? 'tencent' : isZenlayer(dialect) ? 'zenlayer' : 'aliyun';
+/** The protocol a dialect speaks (its description's), which the per-protocol tables below are keyed by. */
+function protocolOf(dialect: DialectName): Protocol {
+  return describeDialect(dialect).protocol;
 }
 
 /** Names a careless decoder might read: the other dialects' envelope names and common API words. */
@@ -250,7 +249,7 @@ const MEMBER_NAME = fc
 
 /** Names of extra members for a dialect (not reserved there). */
 function memberNames(dialect: DialectName, max: number): fc.Arbitrary<string[]> {
-  const reserved = RESERVED[vendor(dialect)];
+  const reserved = RESERVED[protocolOf(dialect)];
   return fc.uniqueArray(MEMBER_NAME.filter((n) => !reserved.has(n)), { minLength: 1, maxLength: max });
 }
 
@@ -417,26 +416,37 @@ function stateReplyText(choice: StateBody, original: string, sent: Record<string
 }
 
 /** Own ids in the dialect's syntax (DESIGN.md §2), one style per provider. */
-const ID_STYLES: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', readonly string[]>> = {
-  tencent: ['random'],
-  aliyun: ['random', 'long'],
-  zenlayer: ['random', 'uuid', 'numeric', 'spaced'],
+/** Random characters for own ids. */
+interface IdDigits {
+  alnum(n: number): string;
+  hex(n: number): string;
+  next(): number;
+}
+
+/** The id styles a target of each protocol may choose, and how each makes an id (one entry per protocol). */
+const OWN_IDS: Readonly<Record<Protocol, Readonly<Record<string, (digits: IdDigits) => string>>>> = {
+  tencent: { random: ({ alnum }) => `ins-${alnum(8)}` },
+  aliyun: { random: ({ alnum }) => `i-${alnum(10)}`, long: ({ alnum }) => `i-${alnum(20)}` },
+  zenlayer: {
+    random: ({ alnum }) => `zl-${alnum(12)}`,
+    uuid: ({ hex }) => `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
+    numeric: ({ next }) => String(100_000_000 + Math.floor(next() * 899_999_999)),
+    spaced: ({ alnum }) => `Instance ${alnum(4)} / 实例`,
+  },
 };
+
+/** The id styles of a dialect's protocol. */
+function idStyles(dialect: DialectName): string[] {
+  return Object.keys(OWN_IDS[protocolOf(dialect)]);
+}
 
 function ownId(dialect: DialectName, style: string, next: () => number): string {
   const alnum = (n: number): string => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(next() * 36)]).join('');
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
-  switch (vendor(dialect)) {
-    case 'tencent':
-      return `ins-${alnum(8)}`;
-    case 'aliyun':
-      return `i-${alnum(style === 'long' ? 20 : 10)}`;
-    case 'zenlayer':
-      if (style === 'uuid') return `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
-      if (style === 'numeric') return String(100_000_000 + Math.floor(next() * 899_999_999));
-      if (style === 'spaced') return `Instance ${alnum(4)} / 实例`;
-      return `zl-${alnum(12)}`;
-  }
+  const styles = OWN_IDS[protocolOf(dialect)];
+  const make = styles[style] ?? Object.values(styles)[0];
+  if (make === undefined) throw new Error(`no own-id style for ${dialect}`);
+  return make({ alnum, hex, next });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -481,8 +491,6 @@ function withoutTotals(body: Json): Json {
   return mapObjects(body, (obj) => Object.fromEntries(Object.entries(obj).filter(([k]) => !PAGING_FIELDS.includes(k))));
 }
 
-/** The largest page size the suite asks of each dialect (DESIGN.md §3: tencent 100, aliyun 50, zenlayer at most 20). */
-const DOCUMENTED_MAX_PAGE: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', number>> = { tencent: 100, zenlayer: 20, aliyun: 50 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rate limits
@@ -545,7 +553,26 @@ function pascal(word: string): string {
     .join('');
 }
 
-const NOT_STOPPABLE_TENCENT = ['PENDING', 'LAUNCH_FAILED', 'STOPPED', 'STARTING', 'STOPPING', 'REBOOTING', 'SHUTDOWN', 'TERMINATING'];
+/** Whether the dialect answers per-instance results (aliyun SuccessFirst `InstanceResponses`, 004:72-95). */
+function hasPerInstanceResults(dialect: DialectName): boolean {
+  return describeDialect(dialect).sources.perInstance !== undefined;
+}
+
+/** Whether the dialect's status answers carry page-number and page-size fields besides a total (aliyun). */
+function hasPageFields(dialect: DialectName): boolean {
+  return describeDialect(dialect).answers.pagingFields.length > 1;
+}
+
+/**
+ * The status words a dialect's description says may not be stopped.
+ *
+ * @example
+ * notStoppableWords('tencent-cvm-api2') // ['PENDING', 'LAUNCH_FAILED', 'STOPPED', ...]
+ */
+export function notStoppableWords(dialect: DialectName): string[] {
+  const { statusWords, stoppable } = describeDialect(dialect);
+  return statusWords.filter((w) => !stoppable.includes(w));
+}
 const ALIYUN_STATE_CODES = ['IncorrectInstanceStatus', 'InstanceNotReady'] as const;
 const MALFORMED = 'Abs.InvalidInstanceIds.MalFormed';
 const ID_NOT_FOUND = 'InvalidInstanceId.NotFound';
@@ -586,7 +613,7 @@ function mapEntries(body: Json, edit: (entry: Record<string, unknown>) => Record
  * already answers those, and a rule flip's own refusal (answered with the code of one of these situations) must not
  * turn into a code a row expects.
  */
-const UNDOCUMENTED_CODE_POOL: Readonly<Record<'tencent' | 'zenlayer' | 'aliyun', readonly string[]>> = {
+const UNDOCUMENTED_CODE_POOL: Readonly<Record<Protocol, readonly string[]>> = {
   tencent: ['UnsupportedOperation', 'InvalidAction', 'InvalidParameter.JsonParseError', 'InvalidParameterValue.Version', 'FailedOperation', 'UnknownParameter'],
   zenlayer: ['INVALID_PARAMETER', 'MISSING_PARAMETER', 'INVALID_PARAMETER_EMPTY', 'TOO_MANY_INSTANCES', 'ACTION_NOT_FOUND', 'BAD_REQUEST', 'InvalidParameter', 'INVALID_INSTANCE_ID'],
   aliyun: ['InvalidParameter', 'MissingParameter', 'InvalidParameter.ValueNotSupported', 'MissingInstanceId', 'InvalidAction', 'InvalidAction.NotFound', 'InvalidInstanceIds.ValueNotSupported', 'UnsupportedParameter'],
@@ -595,19 +622,30 @@ const CLIENT_ERROR_STATUSES = [400, 403, 404, 405, 409, 413, 415, 422];
 
 /** Another code (and outside tencent another 4xx) for every situation no document names a code for. */
 function undocumentedCodeArbitrary(dialect: DialectName): fc.Arbitrary<Partial<Record<ErrorKey, ErrorSpec>>> {
-  const codes = UNDOCUMENTED_CODE_POOL[vendor(dialect)];
+  const description = describeDialect(dialect);
+  const codes = UNDOCUMENTED_CODE_POOL[description.protocol];
   const spec = (statuses: readonly number[]): fc.Arbitrary<ErrorSpec> => fc.record({ code: fc.constantFrom(...codes), httpStatus: fc.constantFrom(...statuses) });
   // tencent's Version: 000:38 (MissingParameter) and 000:41 (InvalidParameterValue) describe a missing and an
   // unsupported Version, so its codes are the documented ones, not a free choice.
   const keys = undocumentedKeys(dialect);
-  const keyed: Partial<Record<ErrorKey, fc.Arbitrary<ErrorSpec>>> = Object.fromEntries(keys.map((k) => [k, spec(isTencent(dialect) ? [200] : CLIENT_ERROR_STATUSES)]));
+  const keyed: Partial<Record<ErrorKey, fc.Arbitrary<ErrorSpec>>> = Object.fromEntries(keys.map((k) => [k, spec(description.errorsAsHttp200 ? [200] : CLIENT_ERROR_STATUSES)]));
   // DESIGN.md §3: a security-locked aliyun instance is never stopped (403, code not documented).
-  if (dialect === 'aliyun-ecs') keyed.securityLocked = fc.record({ code: fc.constantFrom('OperationDenied.SecurityLocked', 'InstanceLockedForSecurity', 'OperationDenied'), httpStatus: fc.constant(403) });
+  const lockCodes = SECURITY_LOCK_CODES[description.protocol];
+  if (description.securityLock && lockCodes.length > 0) keyed.securityLocked = fc.record({ code: fc.constantFrom(...lockCodes), httpStatus: fc.constant(403) });
   return fc.record(keyed, { requiredKeys: [] }).filter((r) => Object.keys(r).length > 0);
 }
 
+/** Codes a security-locked instance may get where the protocol honours the lock (DESIGN.md §3: 403, code not documented). */
+const SECURITY_LOCK_CODES: Readonly<Record<Protocol, readonly string[]>> = {
+  tencent: [],
+  zenlayer: [],
+  aliyun: ['OperationDenied.SecurityLocked', 'InstanceLockedForSecurity', 'OperationDenied'],
+};
+
 /** The refusal of an ineligible StopCharging stop: a code and the code-table entry whose HTTP status it travels with. */
-const STOP_CHARGING_REFUSALS: Readonly<Record<'tencent' | 'aliyun', readonly { key: ErrorKey; code: string }[]>> = {
+const STOP_CHARGING_REFUSALS: Readonly<Record<Protocol, readonly { key: ErrorKey; code: string }[]>> = {
+  // No zenlayer document has a value only some instances take.
+  zenlayer: [],
   tencent: [
     { key: 'invalidParameterValue', code: 'InvalidParameterValue' },
     { key: 'invalidParameterValue', code: 'UnsupportedOperation.StoppedModeStopCharging' },
@@ -640,6 +678,77 @@ export const BASE_POLL_TIMEOUT_MS = 3_000;
 export function pollTimeoutFor(ms: number): number {
   return Math.max(BASE_POLL_TIMEOUT_MS, Math.ceil(ms * 1.5) + 1_000);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Members of the other envelope
+
+/** What the family `other-envelope-members` adds in one protocol's answers: its parameters and its edit. */
+interface EnvelopeMembers {
+  readonly params: fc.Arbitrary<FamilyParams>;
+  edit(body: Record<string, unknown>, context: AnswerContext, p: FamilyParams): Json;
+}
+
+/** The members each protocol's other envelope uses (DESIGN.md §3 Responses are open), one entry per protocol. */
+const OTHER_ENVELOPE_MEMBERS: Readonly<Record<Protocol, EnvelopeMembers>> = {
+  tencent: {
+    params: fc.record({ where: fc.subarray(['response', 'top-level'], { minLength: 1 }), kinds: fc.subarray(['success', 'status'], { minLength: 1 }) }),
+    edit: (body, { kind }, p) => {
+      if (kind === 'error' || !(p['kinds'] as string[]).includes(kind)) return body;
+      const where = p['where'] as string[];
+      const out = { ...body };
+      if (where.includes('top-level') && !Object.hasOwn(out, 'Error')) out['Error'] = null;
+      if (where.includes('response') && isObject(out['Response']) && !Object.hasOwn(out['Response'], 'Error')) out['Response'] = { ...out['Response'], Error: null };
+      return out;
+    },
+  },
+  zenlayer: {
+    params: fc
+      .record({
+        onError: fc.constantFrom('response-null', 'response-object', 'none'),
+        successCode: fc.constantFrom<string | number | null>('SUCCESS', 0, '0', 'OK', 200, null),
+        successMessage: fc.boolean(),
+      })
+      .filter((p) => p.onError !== 'none' || p.successCode !== null || p.successMessage),
+    edit: (body, { kind }, p) => {
+      const out = { ...body };
+      if (kind === 'error') {
+        if (p['onError'] === 'response-null' && !Object.hasOwn(out, 'response')) out['response'] = null;
+        if (p['onError'] === 'response-object' && !Object.hasOwn(out, 'response')) out['response'] = { requestId: out['requestId'] ?? null };
+        return out;
+      }
+      if (p['successCode'] !== null && !Object.hasOwn(out, 'code')) out['code'] = p['successCode'];
+      if (p['successMessage'] === true && !Object.hasOwn(out, 'message')) out['message'] = 'Success';
+      return out;
+    },
+  },
+  aliyun: {
+    params: fc
+      .record({
+        hostId: fc.boolean(),
+        successCode: fc.constantFrom<string | null>('200', 'Success', 'success', null),
+        successMessage: fc.boolean(),
+        onError: fc.constantFrom('empty-list', 'empty-object', 'none'),
+      })
+      .filter((p) => p.hostId || p.successCode !== null || p.successMessage || p.onError !== 'none'),
+    edit: (body, { format, kind }, p) => {
+      // The members go into the XML root element, or the JSON top level.
+      const rootKey = format === 'xml' ? Object.keys(body)[0] : undefined;
+      const target = rootKey === undefined ? body : body[rootKey];
+      if (!isObject(target)) return body;
+      const out = { ...target };
+      if (kind === 'error') {
+        if (p['onError'] !== 'none' && !Object.hasOwn(out, 'InstanceResponses')) {
+          out['InstanceResponses'] = format === 'xml' ? '' : p['onError'] === 'empty-list' ? { InstanceResponse: [] } : {};
+        }
+      } else {
+        if (p['hostId'] === true && !Object.hasOwn(out, 'HostId')) out['HostId'] = 'ecs.aliyuncs.com';
+        if (p['successCode'] !== null && !Object.hasOwn(out, 'Code')) out['Code'] = p['successCode'];
+        if (p['successMessage'] === true && !Object.hasOwn(out, 'Message')) out['Message'] = 'success';
+      }
+      return rootKey === undefined ? out : { ...body, [rootKey]: out };
+    },
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The pins, quoted once
@@ -691,7 +800,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     allowedBy:
       'DESIGN.md §3 Response Content-Type is judged only where a seed states it: aliyun answers JSON for Format=JSON and XML for Format=XML (004:112-147). Elsewhere a JSON body is read whatever the header says, or without one; status answers: Not judged there: ... its Content-Type',
     params: (d): fc.Arbitrary<FamilyParams> =>
-      d === 'aliyun-ecs'
+      describeDialect(d).xmlAnswers
         ? fc.record({ json: fc.constantFrom(...ALIYUN_JSON_TYPES), xml: fc.constantFrom(...ALIYUN_XML_TYPES), status: fc.constantFrom(...ANY_CONTENT_TYPES) })
         : fc.record({ success: fc.constantFrom(...ANY_CONTENT_TYPES), error: fc.constantFrom(...ANY_CONTENT_TYPES), status: fc.constantFrom(...ANY_CONTENT_TYPES) }),
     build: (d, p) => ({
@@ -704,7 +813,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
           if (kind === undefined) return answer;
           const xml = (await answer.clone().text()).trimStart().startsWith('<');
           // A named variant may leave a kind out (undefined): its answers keep their content type.
-          const chosen = (kind === 'status' ? p['status'] : d === 'aliyun-ecs' ? p[xml ? 'xml' : 'json'] : p[kind]) as string | null | undefined;
+          const chosen = (kind === 'status' ? p['status'] : describeDialect(d).xmlAnswers ? p[xml ? 'xml' : 'json'] : p[kind]) as string | null | undefined;
           return chosen === undefined ? answer : withContentType(answer, chosen);
         }),
       ],
@@ -741,7 +850,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     description: 'the target picks its own ids at setup (valid for the dialect), answers the id map, and knows the instances only by its ids; teardown takes either',
     allowedBy:
       "DESIGN.md §4 A target that cannot take an id from the caller may answer a setup with the ids it created, {\"instances\": [{\"requested\": \"ins-ab12cd34\", \"id\": \"ins-9zz8yy77\"}]}; the suite then uses the target's ids throughout that case",
-    params: (d) => fc.record({ seed: fc.integer({ min: 0, max: 0x7fffffff }), style: fc.constantFrom(...ID_STYLES[vendor(d)]), keepSome: fc.boolean() }),
+    params: (d) => fc.record({ seed: fc.integer({ min: 0, max: 0x7fffffff }), style: fc.constantFrom(...idStyles(d)), keepSome: fc.boolean() }),
     build: (d, p) => {
       const own = new Map<string, string>();
       const next = prng(p.seed);
@@ -811,7 +920,8 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
           mapObjects(body, (obj, _key, path) => {
             const k = Object.hasOwn(obj, 'RequestId') ? 'RequestId' : Object.hasOwn(obj, 'requestId') ? 'requestId' : undefined;
             if (k === undefined) return obj;
-            if (isZenlayer(d) && p.where !== 'both' && (path.length === 0) !== (p.where === 'outer')) return obj;
+            // Where the answer carries its request id twice (zenlayer, outer and inner), `where` picks which.
+            if (describeDialect(d).answers.requestIds.length > 1 && p.where !== 'both' && (path.length === 0) !== (p.where === 'outer')) return obj;
             const out = { ...obj };
             if (p.mode === 'missing') delete out[k];
             else out[k] = p.mode === 'null' ? null : p.mode === 'empty' ? '' : 'B6F0C6C8-0000-4000-8000-5747A7E5A7E5';
@@ -865,69 +975,10 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     dialects: ALL,
     description: "members the other envelope uses: tencent \"Error\": null on successes; zenlayer \"response\": null (or an object) on errors and \"code\": \"SUCCESS\" (or 0) on 200 successes; aliyun HostId, Code and Message on successes and InstanceResponses on errors",
     allowedBy: `${OPEN} (aliyun HostId on a success, InstanceResponses on an error; zenlayer "response": null on an error; tencent "Error": null on a success); DESIGN.md §3 What makes an answer an error: ... a 2xx answer is a success whatever else it carries (code, Code)`,
-    params: (d): fc.Arbitrary<FamilyParams> => {
-      switch (vendor(d)) {
-        case 'tencent':
-          return fc.record({ where: fc.subarray(['response', 'top-level'], { minLength: 1 }), kinds: fc.subarray(['success', 'status'], { minLength: 1 }) });
-        case 'zenlayer':
-          return fc
-            .record({
-              onError: fc.constantFrom('response-null', 'response-object', 'none'),
-              successCode: fc.constantFrom<string | number | null>('SUCCESS', 0, '0', 'OK', 200, null),
-              successMessage: fc.boolean(),
-            })
-            .filter((p) => p.onError !== 'none' || p.successCode !== null || p.successMessage);
-        case 'aliyun':
-          return fc
-            .record({
-              hostId: fc.boolean(),
-              successCode: fc.constantFrom<string | null>('200', 'Success', 'success', null),
-              successMessage: fc.boolean(),
-              onError: fc.constantFrom('empty-list', 'empty-object', 'none'),
-            })
-            .filter((p) => p.hostId || p.successCode !== null || p.successMessage || p.onError !== 'none');
-      }
-    },
+    params: (d): fc.Arbitrary<FamilyParams> => OTHER_ENVELOPE_MEMBERS[protocolOf(d)].params,
     build: (d, p) => ({
       outer: [
-        rewriteKinds(d, KINDS, (body, { format, kind }) => {
-          if (!isObject(body)) return body;
-          const vendorName = vendor(d);
-          if (vendorName === 'tencent') {
-            if (kind === 'error' || !(p['kinds'] as string[]).includes(kind)) return body;
-            const where = p['where'] as string[];
-            const out = { ...body };
-            if (where.includes('top-level') && !Object.hasOwn(out, 'Error')) out['Error'] = null;
-            if (where.includes('response') && isObject(out['Response']) && !Object.hasOwn(out['Response'], 'Error')) out['Response'] = { ...out['Response'], Error: null };
-            return out;
-          }
-          if (vendorName === 'zenlayer') {
-            const out = { ...body };
-            if (kind === 'error') {
-              if (p['onError'] === 'response-null' && !Object.hasOwn(out, 'response')) out['response'] = null;
-              if (p['onError'] === 'response-object' && !Object.hasOwn(out, 'response')) out['response'] = { requestId: out['requestId'] ?? null };
-              return out;
-            }
-            if (p['successCode'] !== null && !Object.hasOwn(out, 'code')) out['code'] = p['successCode'];
-            if (p['successMessage'] === true && !Object.hasOwn(out, 'message')) out['message'] = 'Success';
-            return out;
-          }
-          // aliyun: the members go into the XML root element, or the JSON top level.
-          const rootKey = format === 'xml' ? Object.keys(body)[0] : undefined;
-          const target = rootKey === undefined ? body : body[rootKey];
-          if (!isObject(target)) return body;
-          const out = { ...target };
-          if (kind === 'error') {
-            if (p['onError'] !== 'none' && !Object.hasOwn(out, 'InstanceResponses')) {
-              out['InstanceResponses'] = format === 'xml' ? '' : p['onError'] === 'empty-list' ? { InstanceResponse: [] } : {};
-            }
-          } else {
-            if (p['hostId'] === true && !Object.hasOwn(out, 'HostId')) out['HostId'] = 'ecs.aliyuncs.com';
-            if (p['successCode'] !== null && !Object.hasOwn(out, 'Code')) out['Code'] = p['successCode'];
-            if (p['successMessage'] === true && !Object.hasOwn(out, 'Message')) out['Message'] = 'success';
-          }
-          return rootKey === undefined ? out : { ...body, [rootKey]: out };
-        }),
+        rewriteKinds(d, KINDS, (body, context) => (isObject(body) ? OTHER_ENVELOPE_MEMBERS[protocolOf(d)].edit(body, context, p) : body)),
       ],
     }),
   }),
@@ -939,7 +990,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     params: (d) =>
       fc.record({
         text: fc.constantFrom('', 'Error', '实例不存在。', 'a "quoted" <message> & more', 'x'.repeat(600), 'line one\nline two'),
-        successFirst: d === 'aliyun-ecs' ? fc.constantFrom('Success', 'success', 'as-is') : fc.constant('as-is'),
+        successFirst: hasPerInstanceResults(d) ? fc.constantFrom('Success', 'success', 'as-is') : fc.constant('as-is'),
       }),
     build: (d, p) => ({
       outer: [
@@ -966,8 +1017,8 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
       fc
         .record({
           total: fc.constantFrom('as-is', 'string', 'minus-one', 'zero', 'huge', 'missing'),
-          pageNumber: d === 'aliyun-ecs' ? fc.constantFrom('as-is', 'zero-based', 'string', 'missing') : fc.constant('as-is'),
-          pageSize: d === 'aliyun-ecs' ? fc.constantFrom('as-is', 'string', 'missing', 'huge') : fc.constant('as-is'),
+          pageNumber: hasPageFields(d) ? fc.constantFrom('as-is', 'zero-based', 'string', 'missing') : fc.constant('as-is'),
+          pageSize: hasPageFields(d) ? fc.constantFrom('as-is', 'string', 'missing', 'huge') : fc.constant('as-is'),
         })
         .filter((p) => p.total !== 'as-is' || p.pageNumber !== 'as-is' || p.pageSize !== 'as-is'),
     build: (d, p) => {
@@ -1040,7 +1091,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     params: (d, limits) =>
       fc.record({
         ms: fc.oneof(fc.constant(0), fc.integer({ min: 50, max: Math.max(50, limits.maxStopMs) })),
-        sayStopped: d === 'aliyun-ecs' ? fc.boolean() : fc.constant(false),
+        sayStopped: hasPerInstanceResults(d) ? fc.boolean() : fc.constant(false),
       }),
     build: (d, p) => ({
       options: { transitionMs: p.ms },
@@ -1056,7 +1107,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
     dialects: TENCENT,
     description: "a status that may not be stopped answers the live API's UnsupportedOperation.InstanceState<Word> instead of InvalidInstance.NotSupported (for a random set of words)",
     allowedBy: "DESIGN.md §3 tencent: a status that may not be stopped -> InvalidInstance.NotSupported ...; the live API's UnsupportedOperation.InstanceState* codes are accepted too",
-    params: () => fc.record({ words: fc.subarray(NOT_STOPPABLE_TENCENT, { minLength: 1 }) }),
+    params: (d) => fc.record({ words: fc.subarray(notStoppableWords(d), { minLength: 1 }) }),
     build: (d, p) => ({
       outer: [
         apiOnly(async (request, next, provider) => {
@@ -1157,7 +1208,7 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
   }),
   family({
     name: 'tencent-type-error-code',
-    dialects: ['tencent-cvm-api3'],
+    dialects: TENCENT.filter((d) => describeDialect(d).styles.includes('json')),
     description: 'a parameter of the wrong JSON type ("ForceStop": "MAYBE") answered InvalidParameter instead of InvalidParameterValue',
     allowedBy: 'DESIGN.md §3 tencent: a value of the wrong JSON type (api3 "ForceStop": "MAYBE") may get InvalidParameter or InvalidParameterValue',
     params: () => fc.record({ code: fc.constant('InvalidParameter') }),
@@ -1225,13 +1276,14 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
       fc.oneof(
         fc.record({ mode: fc.constant('small'), cap: fc.integer({ min: 3, max: 9 }), totals: fc.boolean() }),
         fc.record({ mode: fc.constant('all-at-once') }),
-        ...(isZenlayer(d) ? [fc.record({ mode: fc.constant('strict-maximum') })] : []),
+        // Where no maximum page size is known (zenlayer), a target may have one at the suite's own page size.
+        ...(describeDialect(d).statusQuery.maxPageSize === null ? [fc.record({ mode: fc.constant('strict-maximum') })] : []),
       ),
     build: (d, p) => {
       if (p.mode === 'all-at-once') {
         return { options: { rules: { statusPage: { defaultSize: 100_000, maxSize: null } } }, inner: [apiOnly(async (request, next) => next(await withoutPaging(request)))] };
       }
-      if (p.mode === 'strict-maximum') return { options: { rules: { statusPage: { maxSize: DOCUMENTED_MAX_PAGE[vendor(d)] } } } };
+      if (p.mode === 'strict-maximum') return { options: { rules: { statusPage: { maxSize: describeDialect(d).statusPageSize } } } };
       const cap = typeof p['cap'] === 'number' ? p['cap'] : 7;
       return {
         inner: [
@@ -1246,30 +1298,34 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
   }),
   family({
     name: 'stop-charging-refused',
-    dialects: ['tencent-cvm-api3', 'aliyun-ecs'],
+    dialects: ALL.filter((d) => describeDialect(d).conditionalValue !== undefined),
     description: 'StoppedMode STOP_CHARGING (api3) or StopCharging (aliyun) refused as a client error for ineligible instances (all, or a seeded half), changing nothing',
     allowedBy:
       'DESIGN.md §3 Eligibility the provider-state protocol cannot seed: tencent StoppedMode=STOP_CHARGING is valid only for some instances (002:42), aliyun StopCharging only under conditions (004:47-50). The suite accepts either a stop or a client error that changed nothing',
     hides: { rules: /^enum:StoppedMode=(STOP_CHARGING|StopCharging)$/, why: 'the family legally refuses that value for ineligible instances, so a provider refusing it is no different there' },
     params: (d) =>
-      fc.record({ ineligible: fc.constantFrom('all', 'some'), seed: fc.integer({ min: 0, max: 0x7fffffff }), refusal: fc.integer({ min: 0, max: STOP_CHARGING_REFUSALS[d === 'aliyun-ecs' ? 'aliyun' : 'tencent'].length - 1 }) }),
+      fc.record({ ineligible: fc.constantFrom('all', 'some'), seed: fc.integer({ min: 0, max: 0x7fffffff }), refusal: fc.integer({ min: 0, max: STOP_CHARGING_REFUSALS[protocolOf(d)].length - 1 }) }),
     build: (d, p) => {
-      const refusal = STOP_CHARGING_REFUSALS[d === 'aliyun-ecs' ? 'aliyun' : 'tencent'][p.refusal] ?? { key: 'invalidParameterValue' as ErrorKey, code: 'InvalidParameterValue' };
-      const value = d === 'aliyun-ecs' ? 'StopCharging' : 'STOP_CHARGING';
+      const refusal = STOP_CHARGING_REFUSALS[protocolOf(d)][p.refusal] ?? { key: 'invalidParameterValue' as ErrorKey, code: 'InvalidParameterValue' };
+      const description = describeDialect(d);
+      const conditional = description.conditionalValue;
+      const { dryRun } = description;
       return {
         inner: [
           apiOnly(async (request, next, provider) => {
-            if (!(await isStopRequest(request)) || !(await paramValues(request, 'StoppedMode')).some((v) => v === value)) return next(request);
-            if (d === 'aliyun-ecs') {
+            if (conditional === undefined || !(await isStopRequest(request))) return next(request);
+            const { param, value } = conditional;
+            if (!(await paramValues(request, param)).some((v) => v === value)) return next(request);
+            if (dryRun?.passesWith !== undefined) {
               // 004:25: a SuccessFirst dry run answers DRYRUN.SUCCESS whatever the checks find.
-              const dry = (await paramValues(request, 'DryRun')).some((v) => String(v).toLowerCase() === 'true');
-              if (dry && (await paramValues(request, 'BatchOptimization')).includes('SuccessFirst')) return next(request);
+              const dry = (await paramValues(request, dryRun.param)).some((v) => String(v).toLowerCase() === 'true');
+              if (dry && (await paramValues(request, dryRun.passesWith.param)).includes(dryRun.passesWith.value)) return next(request);
             }
             const ineligible = (await requestedIds(request)).filter(
               (id) => provider.store.get(id) !== undefined && (p.ineligible === 'all' || stableHash(`${p.seed}/${id}`) % 2 === 0),
             );
             if (ineligible.length === 0) return next(request);
-            return refuse(provider, request, refusal.key, `StoppedMode ${value} is not available for ${ineligible.join(', ')}`, refusal.code);
+            return refuse(provider, request, refusal.key, `${param} ${value} is not available for ${ineligible.join(', ')}`, refusal.code);
           }),
         ],
       };
@@ -1293,14 +1349,20 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
   }),
   family({
     name: 'rate-limit-shape',
-    dialects: ['tencent-cvm-api3'],
+    dialects: ALL.filter((d) => describeDialect(d).rateLimit !== undefined),
     description: 'the 10 StopInstances per second counted in fixed calendar seconds or as a token bucket (10, refilled at 10 per second) instead of a sliding window',
     allowedBy: "DESIGN.md §3 api3 rate limit: 10 requests within a second must be served; a burst of 25 must see RequestLimitExceeded; refused requests change nothing. The window's shape is the target's choice",
     params: () => fc.record({ shape: fc.constantFrom('fixed-window', 'token-bucket') }),
-    build: (_d, p) => ({
-      options: { rateLimitPerSecond: false },
-      inner: [limited((a) => a === 'StopInstances', p.shape === 'fixed-window' ? fixedWindow(10) : tokenBucket(10, 10))],
-    }),
+    build: (d, p) => {
+      const description = describeDialect(d);
+      const limit = description.rateLimit;
+      if (limit === undefined) return {};
+      const action = description.actions[limit.operation];
+      return {
+        options: { rateLimitPerSecond: false },
+        inner: [limited((a) => a === action, p.shape === 'fixed-window' ? fixedWindow(limit.perSecond) : tokenBucket(limit.perSecond, limit.perSecond))],
+      };
+    },
   }),
   family({
     name: 'undocumented-codes',
@@ -1323,7 +1385,8 @@ export const PERTURBATION_FAMILIES: readonly PerturbationFamily[] = Object.freez
       fc
         .shuffledSubarray([...DEFAULT_PROBLEM_PRECEDENCE], { minLength: DEFAULT_PROBLEM_PRECEDENCE.length })
         .filter((order) => order.join() !== DEFAULT_PROBLEM_PRECEDENCE.join())
-        .filter((order) => !isZenlayer(d) || (order.indexOf('recycled') < order.indexOf('wrongState') && order.indexOf('recycled') < order.indexOf('notReady')))
+        // DESIGN.md §3: where there is a recycle bin (zenlayer), it is answered before NOT_RUNNING.
+        .filter((order) => describeDialect(d).recycled.length === 0 || (order.indexOf('recycled') < order.indexOf('wrongState') && order.indexOf('recycled') < order.indexOf('notReady')))
         .map((order) => ({ order })),
     build: (_d, p) => ({ options: { rules: { problemPrecedence: p.order } } }),
   }),

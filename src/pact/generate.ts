@@ -9,6 +9,8 @@
  */
 import { casesFor } from '../cases/index.ts';
 import type { CallStep, CaseRow, Expectation, IdRef, InstanceExpectation } from '../cases/types.ts';
+import type { Protocol } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { DialectName, OperationCall } from '../dialects/types.ts';
 import { STATE_NAME } from '../engine/provider-states.ts';
@@ -310,7 +312,7 @@ function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
     const root = '$.DescribeInstanceStatusResponse';
     // No rule on the InstanceStatus element itself: a type rule there would refuse extra child elements.
     b.rule(text(`${root}.InstanceStatuses.InstanceStatus.InstanceId`), REQUEST_ID)
-      .rule(text(`${root}.InstanceStatuses.InstanceStatus.Status`), and({ match: 'regex', regex: alternativesRegex(getDialect('aliyun-ecs').statusWords) }));
+      .rule(text(`${root}.InstanceStatuses.InstanceStatus.Status`), and({ match: 'regex', regex: alternativesRegex(getDialect(ctx.dialect).statusWords) }));
     const entry = ctx.seeded[0];
     return (
       `<?xml version="1.0" encoding="UTF-8"?><DescribeInstanceStatusResponse>` +
@@ -322,15 +324,20 @@ function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
   return `<?xml version="1.0" encoding="UTF-8"?><StopInstancesResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId></StopInstancesResponse>`;
 }
 
+/** The body (example and rules) an answer must have, per protocol (one entry per protocol, checked by the compiler). */
+const RESPONSE_BODIES: Readonly<Record<Protocol, (ctx: StepContext, b: BodyBuilder) => unknown>> = {
+  tencent: tencentBody,
+  zenlayer: zenlayerBody,
+  // aliyun answers XML where the request asks for it (`Format=XML`, DESIGN.md §3).
+  aliyun: (ctx, b) => (ctx.expect.format === 'xml' ? aliyunXmlBody(ctx, b) : aliyunJsonBody(ctx, b)),
+};
+
 /** The expected response of a call step, with its matching rules. */
 function expectedResponse(ctx: StepContext): PactResponse {
   const { status, rule } = statusOf(ctx);
   const b = new BodyBuilder();
   const xml = ctx.expect.format === 'xml';
-  let content: unknown;
-  if (ctx.dialect === 'tencent-cvm-api2' || ctx.dialect === 'tencent-cvm-api3') content = tencentBody(ctx, b);
-  else if (ctx.dialect === 'zenlayer-vm' || ctx.dialect === 'zenlayer-bmc') content = zenlayerBody(ctx, b);
-  else content = xml ? aliyunXmlBody(ctx, b) : aliyunJsonBody(ctx, b);
+  const content = RESPONSE_BODIES[describeDialect(ctx.dialect).protocol](ctx, b);
   const contentType = xml ? 'application/xml' : 'application/json';
   // A Content-Type is judged only where a seed states it (aliyun, 004:112-147; DESIGN.md §3).
   const judged = getDialect(ctx.dialect).sources.contentType !== undefined;

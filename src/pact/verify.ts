@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import type { Credentials, DialectName, WireRequest, WireResponse } from '../dialects/types.ts';
+import { requestAction } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { getDialect } from '../dialects/index.ts';
 import { joinUrl, parseJson } from '../dialects/wire-util.ts';
 import { WindowPacer } from '../engine/pacer.ts';
@@ -145,11 +147,13 @@ function bodyText(req: ProxyRequest): string {
   return JSON.stringify(body);
 }
 
-/** Whether a request is one the target rate-limits (api3 StopInstances), so the filter paces it. */
+/** Whether a request is one the target rate-limits (the description's documented limit: api3 StopInstances), so the filter paces it. */
 function isPaced(dialect: DialectName, req: ProxyRequest): boolean {
-  if (dialect !== 'tencent-cvm-api3') return false;
-  const action = headerText(req.headers['x-tc-action']) ?? new URL(req.url, 'http://x').searchParams.get('Action');
-  return action === 'StopInstances';
+  const description = describeDialect(dialect);
+  const limit = description.rateLimit;
+  if (limit === undefined) return false;
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, headerText(v)]));
+  return requestAction(description, headers, new URL(req.url, 'http://x').searchParams) === description.actions[limit.operation];
 }
 
 /**

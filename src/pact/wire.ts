@@ -7,10 +7,10 @@
  * ZC2-HMAC-SHA256 headers, aliyun-ecs the RPC HMAC-SHA1 signature (query or form body) or ACS3 headers.
  */
 import { randomInt } from 'node:crypto';
+import { arrivingStyle, type SignerScheme, type StyleSigner, type StyleWire } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { getDialect } from '../dialects/index.ts';
-import { API3_SERVICE } from '../dialects/tencent-cvm-api3.ts';
 import type { Credentials, DialectName, OperationCall } from '../dialects/types.ts';
-import { ALIYUN_ECS_VERSION } from '../dialects/aliyun-ecs.ts';
 import { encodePairs } from '../dialects/wire-util.ts';
 import { signAcs3 } from '../signing/acs3.ts';
 import { rpcCommonParams, signRpc } from '../signing/aliyun-rpc.ts';
@@ -129,16 +129,25 @@ function splitTarget(target: string): { path: string; rawQuery: string } {
 const withQuery = (path: string, rawQuery: string): string => (rawQuery === '' ? path : `${path}?${rawQuery}`);
 const appendQuery = (rawQuery: string, extra: string): string => (rawQuery === '' ? extra : `${rawQuery}&${extra}`);
 
-/** Sign a request as it arrives, for its dialect and wire style (see the module comment). */
-export function signArriving(dialect: DialectName, req: ArrivingRequest, ctx: SigningContext): SignedArrival {
-  const base = new URL(ctx.baseUrl);
-  const host = base.host;
-  const { path, rawQuery } = splitTarget(req.target);
-  const fullPath = `${base.pathname.replace(/\/+$/, '')}${path}`;
-  const contentType = req.headers['content-type'];
-  const seconds = Math.floor(ctx.nowMs / 1000);
+/** What a signer knows of an arriving request besides the request itself. */
+interface SignPlace {
+  readonly req: ArrivingRequest;
+  readonly ctx: SigningContext;
+  /** The style the request speaks (from the dialect's description) and the dialect's version. */
+  readonly wire: StyleWire;
+  readonly version: string;
+  /** Host and full path (base prefix included) the target sees; path and raw query relative to the base. */
+  readonly host: string;
+  readonly fullPath: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly contentType: string | undefined;
+  readonly seconds: number;
+}
 
-  const tencentQuery = (): SignedArrival => {
+/** How each signature scheme signs an arriving request (one entry per scheme, checked by the compiler). */
+const SIGNERS: { readonly [S in SignerScheme]: (at: SignPlace, signer: Extract<StyleSigner, { scheme: S }>) => SignedArrival } = {
+  'tencent-v2': ({ req, ctx, host, fullPath, path, rawQuery, seconds }) => {
     const common: ParamPair[] = [
       ['Timestamp', String(seconds)],
       ['Nonce', String(randomInt(1, 2 ** 31 - 1))],
@@ -149,61 +158,80 @@ export function signArriving(dialect: DialectName, req: ArrivingRequest, ctx: Si
     const { signature } = signTencentV2({ credentials: ctx.credentials, method: req.method, host, path: fullPath, params, signatureMethod: 'HmacSHA256' });
     const extra = encodeQueryPairs([...common, ['Signature', signature]]);
     return { target: withQuery(path, appendQuery(rawQuery, extra)), setHeaders: {}, body: req.body };
-  };
+  },
+  tc3: ({ req, ctx, host, fullPath, rawQuery, contentType, seconds }, { service }) => {
+    const signed = signTc3({
+      credentials: ctx.credentials,
+      timestamp: seconds,
+      service,
+      method: req.method,
+      path: fullPath,
+      query: rawQuery,
+      headers: [
+        ['content-type', contentType ?? ''],
+        ['host', host],
+      ],
+      payload: req.body,
+    });
+    return { target: req.target, setHeaders: { 'x-tc-timestamp': String(seconds), authorization: signed.authorization }, body: req.body };
+  },
+  zc2: ({ req, ctx, host, contentType, seconds }) => ({
+    target: req.target,
+    setHeaders: signZc2({ credentials: ctx.credentials, timestamp: seconds, method: req.method, host, contentType: contentType ?? '', payload: req.body }),
+    body: req.body,
+  }),
+  acs3: ({ req, ctx, wire, version, host, fullPath, rawQuery, contentType }) => {
+    const headers = signAcs3({
+      credentials: ctx.credentials,
+      method: req.method,
+      host,
+      path: fullPath,
+      query: decodeQueryPairs(rawQuery),
+      action: req.headers[wire.action.name] ?? '',
+      version: (wire.version === null ? undefined : req.headers[wire.version.name]) ?? version,
+      body: req.body,
+      ...(contentType !== undefined ? { contentType } : {}),
+      nowMs: ctx.nowMs,
+    });
+    return { target: req.target, setHeaders: headers, body: req.body };
+  },
+  'aliyun-rpc': ({ req, ctx, path, rawQuery, contentType }) => {
+    const query = decodeQueryPairs(rawQuery);
+    const common = rpcCommonParams(ctx.credentials, ctx.nowMs);
+    if (req.method.toUpperCase() !== 'GET' && isForm(contentType)) {
+      const form = decodeQueryPairs(req.body);
+      const signature = signRpc(req.method.toUpperCase(), [...query, ...form, ...common], ctx.credentials);
+      return { target: req.target, setHeaders: {}, body: encodePairs([...form, ...common, ['Signature', signature]]) };
+    }
+    const signature = signRpc(req.method.toUpperCase(), [...query, ...common], ctx.credentials);
+    return { target: withQuery(path, appendQuery(rawQuery, encodePairs([...common, ['Signature', signature]]))), setHeaders: {}, body: req.body };
+  },
+};
 
-  switch (dialect) {
-    case 'tencent-cvm-api2':
-      return tencentQuery();
-    case 'tencent-cvm-api3': {
-      if (req.headers['x-tc-action'] === undefined) return tencentQuery();
-      const signed = signTc3({
-        credentials: ctx.credentials,
-        timestamp: seconds,
-        service: API3_SERVICE,
-        method: req.method,
-        path: fullPath,
-        query: rawQuery,
-        headers: [
-          ['content-type', contentType ?? ''],
-          ['host', host],
-        ],
-        payload: req.body,
-      });
-      return { target: req.target, setHeaders: { 'x-tc-timestamp': String(seconds), authorization: signed.authorization }, body: req.body };
-    }
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc':
-      return {
-        target: req.target,
-        setHeaders: signZc2({ credentials: ctx.credentials, timestamp: seconds, method: req.method, host, contentType: contentType ?? '', payload: req.body }),
-        body: req.body,
-      };
-    case 'aliyun-ecs': {
-      const query = decodeQueryPairs(rawQuery);
-      const action = req.headers['x-acs-action'];
-      if (action !== undefined) {
-        const headers = signAcs3({
-          credentials: ctx.credentials,
-          method: req.method,
-          host,
-          path: fullPath,
-          query,
-          action,
-          version: req.headers['x-acs-version'] ?? ALIYUN_ECS_VERSION,
-          body: req.body,
-          ...(contentType !== undefined ? { contentType } : {}),
-          nowMs: ctx.nowMs,
-        });
-        return { target: req.target, setHeaders: headers, body: req.body };
-      }
-      const common = rpcCommonParams(ctx.credentials, ctx.nowMs);
-      if (req.method.toUpperCase() !== 'GET' && isForm(contentType)) {
-        const form = decodeQueryPairs(req.body);
-        const signature = signRpc(req.method.toUpperCase(), [...query, ...form, ...common], ctx.credentials);
-        return { target: req.target, setHeaders: {}, body: encodePairs([...form, ...common, ['Signature', signature]]) };
-      }
-      const signature = signRpc(req.method.toUpperCase(), [...query, ...common], ctx.credentials);
-      return { target: withQuery(path, appendQuery(rawQuery, encodePairs([...common, ['Signature', signature]]))), setHeaders: {}, body: req.body };
-    }
-  }
+/**
+ * Sign a request as it arrives, with the signature of the wire style it speaks (the style whose action header it
+ * carries, else the dialect's query style, else its default; see the module comment).
+ *
+ * @example
+ * signArriving('zenlayer-vm', { method: 'POST', target: '/api/v2/vm', headers, body }, { baseUrl, credentials, nowMs: Date.now() })
+ */
+export function signArriving(dialect: DialectName, req: ArrivingRequest, ctx: SigningContext): SignedArrival {
+  const description = describeDialect(dialect);
+  const wire = arrivingStyle(description, req.headers);
+  const base = new URL(ctx.baseUrl);
+  const { path, rawQuery } = splitTarget(req.target);
+  // The entry of the style's scheme takes that scheme's signer (the lookup's union is the compiler's limit, not a choice).
+  const sign = SIGNERS[wire.signer.scheme] as (at: SignPlace, signer: StyleSigner) => SignedArrival;
+  return sign({
+    req,
+    ctx,
+    wire,
+    version: description.version.value,
+    host: base.host,
+    fullPath: `${base.pathname.replace(/\/+$/, '')}${path}`,
+    path,
+    rawQuery,
+    contentType: req.headers['content-type'],
+    seconds: Math.floor(ctx.nowMs / 1000),
+  }, wire.signer);
 }

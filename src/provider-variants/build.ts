@@ -8,7 +8,8 @@
  */
 import { getResponse, http, type RequestHandler } from 'msw';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import type { DialectName } from '../dialects/types.ts';
+import { DESCRIPTIONS, describeDialect } from '../dialects/descriptions/index.ts';
+import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { createProvider, dialectError, type Provider, type ProviderOptions } from '../provider/handlers.ts';
 import type { ErrorKey, ErrorSpec, RulesOverride } from '../provider/rules.ts';
 import { startProviderServer, type RunningProvider } from '../provider/server.ts';
@@ -153,13 +154,20 @@ export function optionKnobs(options: ProviderOptions): string[] {
   return knobs;
 }
 
-/** The status-query actions of the five dialects (tencent, zenlayer-vm; zenlayer-bmc; aliyun). */
-export const STATUS_ACTIONS: ReadonlySet<string> = new Set(['DescribeInstancesStatus', 'DescribeInstances', 'DescribeInstanceStatus']);
+/** What every dialect's description says, gathered: where actions and ids travel, the status-query actions. */
+const WIRES = DIALECT_NAMES.flatMap((d) => DESCRIPTIONS[d].wire);
+const unique = (values: readonly string[]): readonly string[] => Object.freeze([...new Set(values)]);
+/** The headers an action travels in (`x-tc-action`, `x-zc-action`, `x-acs-action`), in the descriptions' order. */
+const ACTION_HEADERS = unique(WIRES.flatMap((w) => (w.action.in === 'header' ? [w.action.name] : [])));
+/** The query parameters an action travels in (`Action`). */
+const ACTION_PARAMS = unique(WIRES.flatMap((w) => (w.action.in === 'query' ? [w.action.name] : [])));
+/** The JSON members an id list travels in (`InstanceIds`, `instanceIds`). */
+const JSON_ID_LISTS = unique(WIRES.flatMap((w) => (w.ids.in === 'json' ? [w.ids.name] : [])));
+/** The indexed query parameters an id list travels in (`InstanceIds`, `InstanceId`). */
+const QUERY_ID_LISTS = unique(WIRES.flatMap((w) => (w.ids.in === 'query' ? [w.ids.name] : [])));
 
-/** Whether a dialect is one of Tencent's. */
-export const isTencent = (d: DialectName): boolean => d === 'tencent-cvm-api2' || d === 'tencent-cvm-api3';
-/** Whether a dialect is one of Zenlayer's. */
-export const isZenlayer = (d: DialectName): boolean => d === 'zenlayer-vm' || d === 'zenlayer-bmc';
+/** The status-query actions of every dialect (tencent, zenlayer-vm; zenlayer-bmc; aliyun), from the descriptions. */
+export const STATUS_ACTIONS: ReadonlySet<string> = new Set(DIALECT_NAMES.map((d) => DESCRIPTIONS[d].actions.DescribeStatus));
 
 /** Whether a request is a StopInstances call. */
 export async function isStopRequest(request: Request): Promise<boolean> {
@@ -173,16 +181,13 @@ export async function isStatusRequest(request: Request): Promise<boolean> {
 
 /**
  * The request-level situations no document names a code for (DESIGN.md §3 "Where the documents name no error code"),
- * per dialect family: a legal provider answers them with any code (any 4xx outside Tencent).
+ * from the dialect's description: a legal provider answers them with any code (any 4xx outside Tencent).
  *
  * @example
  * undocumentedKeys('tencent-cvm-api2') // ['invalidParameter', 'emptyIds', 'unknownAction']
  */
 export function undocumentedKeys(dialect: DialectName): ErrorKey[] {
-  // A wrong tencent Version is documented (000:41, 002:83: InvalidParameterValue).
-  if (isTencent(dialect)) return ['invalidParameter', 'emptyIds', 'unknownAction'];
-  const keys: ErrorKey[] = ['missingParameter', 'invalidParameter', 'invalidParameterValue', 'emptyIds', 'limitExceeded', 'unknownAction', 'badVersion'];
-  return isZenlayer(dialect) ? [...keys, 'malformedId'] : keys;
+  return [...describeDialect(dialect).undocumentedCodes];
 }
 
 /** Whether a request goes to the provider-state endpoint (never to the API). */
@@ -235,11 +240,21 @@ export async function rewriteJsonBody(request: Request, edit: (body: Record<stri
   return new Request(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(edit(parsed as Record<string, unknown>)) });
 }
 
-/** The action a request names, whatever the dialect's wire style (`X-TC-Action`, `X-ZC-Action`, `x-acs-action`, `Action=`). */
+/**
+ * The action a request names, whatever the dialect's wire style: the first action header of the descriptions it
+ * carries (`X-TC-Action`, `X-ZC-Action`, `x-acs-action`), else the action parameter (`Action=`).
+ */
 export async function actionOf(request: Request): Promise<string | undefined> {
-  const header = request.headers.get('x-tc-action') ?? request.headers.get('x-zc-action') ?? request.headers.get('x-acs-action');
-  if (header !== null) return header;
-  return (await queryParams(request)).get('Action') ?? undefined;
+  for (const name of ACTION_HEADERS) {
+    const header = request.headers.get(name);
+    if (header !== null) return header;
+  }
+  const params = await queryParams(request);
+  for (const name of ACTION_PARAMS) {
+    const value = params.get(name);
+    if (value !== null) return value;
+  }
+  return undefined;
 }
 
 /**
@@ -250,7 +265,7 @@ export async function requestedIds(request: Request): Promise<string[]> {
   if ((request.headers.get('content-type') ?? '').includes('json')) {
     try {
       const body = (await request.clone().json()) as Record<string, unknown>;
-      const list = body['InstanceIds'] ?? body['instanceIds'];
+      const list = JSON_ID_LISTS.map((name) => body[name]).find((v) => v !== undefined && v !== null);
       return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
     } catch {
       return [];
@@ -259,8 +274,8 @@ export async function requestedIds(request: Request): Promise<string[]> {
   const params = await queryParams(request);
   return [...params]
     .flatMap(([k, v]) => {
-      const m = /^InstanceIds?\.(\d+)$/.exec(k);
-      return m ? [[Number(m[1]), v] as const] : [];
+      const m = /^(.+)\.(\d+)$/.exec(k);
+      return m && QUERY_ID_LISTS.includes(m[1] ?? '') ? [[Number(m[2]), v] as const] : [];
     })
     .sort((a, b) => a[0] - b[0])
     .map(([, v]) => v);
@@ -414,7 +429,7 @@ export async function aliyunFormat(request: Request): Promise<'JSON' | 'XML'> {
  * code and HTTP status of `key` in the provider's code table, or `code` with that status.
  */
 export async function refuse(provider: Provider, request: Request, key: ErrorKey, message: string, code?: string): Promise<Response> {
-  const format = provider.dialect === 'aliyun-ecs' ? await aliyunFormat(request) : 'JSON';
+  const format = describeDialect(provider.dialect).xmlAnswers ? await aliyunFormat(request) : 'JSON';
   if (code === undefined) return dialectError(provider.context, undefined, key, message, format);
   const spec: ErrorSpec = { code, httpStatus: provider.rules.codes[key].httpStatus };
   const rules = { ...provider.context.rules, codes: { ...provider.context.rules.codes, [key]: spec } };

@@ -4,17 +4,16 @@
  * (`Format`; the RPC default is XML, ACS3's is JSON, DESIGN.md §3).
  */
 import { XMLBuilder } from 'fast-xml-parser';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { isAcs3Request, verifyAcs3 } from '../signing/acs3.ts';
 import { verifyRpc } from '../signing/aliyun-rpc.ts';
 import type { VerifyResult } from '../signing/server-request.ts';
 import { formParams, newRequestId, ParamBag, parseBooleanText, Refusal, type Incoming } from './common.ts';
 import { instanceProblem, stopAtomically, type ProviderContext } from './context.ts';
 import { textAnswer, type ProviderAnswer } from './exchange.ts';
-import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
+import { pageFormatOf, readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat } from './inputs.ts';
 import type { ErrorKey } from './rules.ts';
 
-/** Path of the RPC API. */
-export const ALIYUN_PATH = '/';
 /** StoppedMode values (seeds/004:43-48). */
 export const ALIYUN_STOPPED_MODES: readonly string[] = ['StopCharging', 'KeepCharging'];
 /** BatchOptimization values (seeds/004:52-57). */
@@ -31,7 +30,6 @@ const IDS: IdListFormat = {
   badEntry: 'invalidParameterValue',
   emptyQueryListsAll: false,
 };
-const PAGE: PageFormat = { size: 'PageSize', start: { name: 'PageNumber', kind: 'pageNumber' } };
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const xml = new XMLBuilder({ format: false });
 
@@ -77,7 +75,8 @@ export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Provider
     verifySignature(ctx, incoming);
     const action = bag.single('Action') ?? incoming.headers['x-acs-action'];
     if (action === undefined || action === '') throw new Refusal('missingParameter', 'Action is missing');
-    if (action !== 'StopInstances' && action !== 'DescribeInstanceStatus') {
+    const { actions } = describeDialect(ctx.dialect);
+    if (action !== actions.StopInstances && action !== actions.DescribeStatus) {
       throw new Refusal('unknownAction', `Specified api ${action} is not found, please check your url and method.`);
     }
     const version = bag.single('Version') ?? incoming.headers['x-acs-version'];
@@ -91,14 +90,14 @@ export function handleAliyun(ctx: ProviderContext, incoming: Incoming): Provider
     if (ctx.rules.requireRegion && (region === undefined || region === '')) {
       throw new Refusal('missingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
     }
-    if (action === 'StopInstances') {
+    if (action === actions.StopInstances) {
       const entries = stop(ctx, bag);
-      return aliyunBody(200, format, 'StopInstancesResponse', {
+      return aliyunBody(200, format, `${actions.StopInstances}Response`, {
         RequestId: requestId,
         InstanceResponses: { InstanceResponse: entries },
       });
     }
-    return aliyunBody(200, format, 'DescribeInstanceStatusResponse', { RequestId: requestId, ...describe(ctx, bag) });
+    return aliyunBody(200, format, `${actions.DescribeStatus}Response`, { RequestId: requestId, ...describe(ctx, bag) });
   } catch (err: unknown) {
     if (err instanceof Refusal) return aliyunError(ctx, err.key, err.message, format, incoming, requestId);
     throw err;
@@ -210,8 +209,9 @@ function readIds(ctx: ProviderContext, bag: ParamBag, purpose: 'stop' | 'status'
 
 function stop(ctx: ProviderContext, bag: ParamBag): InstanceResponseEntry[] {
   const ids = readIds(ctx, bag, 'stop') ?? [];
-  const dryRun = readBoolean(bag, 'DryRun') ?? false;
-  readBoolean(bag, 'ForceStop');
+  const description = describeDialect(ctx.dialect);
+  const dryRun = description.dryRun === undefined ? false : (readBoolean(bag, description.dryRun.param) ?? false);
+  for (const name of description.booleanParameters) readBoolean(bag, name);
   readEnum(bag, 'StoppedMode', ALIYUN_STOPPED_MODES);
   const batch = readEnum(bag, 'BatchOptimization', ALIYUN_BATCH_MODES) ?? 'AllTogether';
   const { running, stopping } = ctx.rules.lifecycle;
@@ -261,7 +261,7 @@ function entryMessage(key: ErrorKey, status: string | undefined): string {
 
 function describe(ctx: ProviderContext, bag: ParamBag): Record<string, unknown> {
   const ids = readIds(ctx, bag, 'status');
-  const { size, offset, pageNumber } = readPage(ctx, (name) => bag.single(name), PAGE);
+  const { size, offset, pageNumber } = readPage(ctx, (name) => bag.single(name), pageFormatOf(describeDialect(ctx.dialect)));
   const { total, page } = ctx.store.select(ids, offset, size);
   return {
     TotalCount: total,

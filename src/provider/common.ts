@@ -3,6 +3,7 @@
  * query/form parameter bag, and small value parsers. Nothing here knows a dialect's envelope.
  */
 import { randomUUID } from 'node:crypto';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import type { ErrorKey } from './rules.ts';
 
@@ -30,10 +31,10 @@ export class Refusal extends Error {
   }
 }
 
-/** A fresh request id (UUID); aliyun's are upper case like its document's examples. */
+/** A fresh request id (UUID), in the letter case the dialect's description gives (aliyun's are upper case like its document's examples). */
 export function newRequestId(dialect: DialectName): string {
   const id = randomUUID();
-  return dialect === 'aliyun-ecs' ? id.toUpperCase() : id;
+  return describeDialect(dialect).requestIdCase === 'upper' ? id.toUpperCase() : id;
 }
 
 /**

@@ -5,24 +5,41 @@
  *
  * Dependency rule (DESIGN.md §1): nothing here imports cases, engine, suites or the client dialect modules.
  */
-import type { DialectName } from '../dialects/types.ts';
-import { aliyunError, aliyunQueryFormat, handleAliyun, ALIYUN_PATH } from './aliyun.ts';
+import type { Protocol } from '../dialects/description.ts';
+import { DESCRIPTIONS, describeDialect } from '../dialects/descriptions/index.ts';
+import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
+import { aliyunError, aliyunQueryFormat, handleAliyun } from './aliyun.ts';
 import type { Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
 import { bodyText, jsonAnswer, type ProviderAnswer, type ProviderRequest } from './exchange.ts';
 import type { ErrorKey } from './rules.ts';
 import { handleProviderState, PROVIDER_STATES_PATH } from './states.ts';
-import { handleTencent, tencentError, TENCENT_API2_PATH, TENCENT_API3_PATH } from './tencent.ts';
-import { handleZenlayer, zenlayerError, ZENLAYER_BMC_PATH, ZENLAYER_VM_PATH } from './zenlayer.ts';
+import { handleTencent, tencentError } from './tencent.ts';
+import { handleZenlayer, zenlayerError } from './zenlayer.ts';
 
-/** The API paths each dialect serves, relative to the base (DESIGN.md §2). */
-export const DIALECT_PATHS: Readonly<Record<DialectName, readonly string[]>> = {
-  'tencent-cvm-api2': [TENCENT_API2_PATH],
-  'tencent-cvm-api3': [TENCENT_API3_PATH],
-  'zenlayer-vm': [ZENLAYER_VM_PATH],
-  'zenlayer-bmc': [ZENLAYER_BMC_PATH],
-  'aliyun-ecs': [ALIYUN_PATH],
+/** The API paths each dialect serves, relative to the base (DESIGN.md §2), from the descriptions. */
+export const DIALECT_PATHS: Readonly<Record<DialectName, readonly string[]>> = Object.freeze(
+  Object.fromEntries(DIALECT_NAMES.map((d) => [d, Object.freeze([DESCRIPTIONS[d].path])])) as Record<DialectName, readonly string[]>,
+);
+
+/** How the reference provider speaks one protocol: its behaviour module's handler and error envelope. */
+interface ProtocolBehaviour {
+  handle(ctx: ProviderContext, incoming: Incoming): ProviderAnswer;
+  /** An error in the protocol's envelope; `format` is the body format where the protocol has several (aliyun). */
+  error(ctx: ProviderContext, incoming: Incoming | undefined, key: ErrorKey, message: string, format: 'JSON' | 'XML'): ProviderAnswer;
+}
+
+/** The behaviour module of each protocol (one entry per protocol, checked by the compiler). */
+const BEHAVIOURS: Readonly<Record<Protocol, ProtocolBehaviour>> = {
+  tencent: { handle: handleTencent, error: (ctx, _incoming, key, message) => tencentError(ctx, key, message) },
+  zenlayer: { handle: handleZenlayer, error: (ctx, _incoming, key, message) => zenlayerError(ctx, key, message) },
+  aliyun: { handle: handleAliyun, error: (ctx, incoming, key, message, format) => aliyunError(ctx, key, message, format, incoming) },
 };
+
+/** The behaviour module of a dialect's protocol. */
+function behaviourOf(dialect: DialectName): ProtocolBehaviour {
+  return BEHAVIOURS[describeDialect(dialect).protocol];
+}
 
 /** Which endpoint of a provider a request is for. */
 export interface Route {
@@ -130,16 +147,7 @@ function mediaTypeOf(contentType: string): string {
 }
 
 function dispatch(ctx: ProviderContext, incoming: Incoming): ProviderAnswer {
-  switch (ctx.dialect) {
-    case 'tencent-cvm-api2':
-    case 'tencent-cvm-api3':
-      return handleTencent(ctx, incoming);
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc':
-      return handleZenlayer(ctx, incoming);
-    case 'aliyun-ecs':
-      return handleAliyun(ctx, incoming);
-  }
+  return behaviourOf(ctx.dialect).handle(ctx, incoming);
 }
 
 /**
@@ -156,16 +164,7 @@ export function errorAnswer(
   /** aliyun only: the body format (default JSON). */
   format: 'JSON' | 'XML' = 'JSON',
 ): ProviderAnswer {
-  switch (ctx.dialect) {
-    case 'tencent-cvm-api2':
-    case 'tencent-cvm-api3':
-      return tencentError(ctx, key, message);
-    case 'zenlayer-vm':
-    case 'zenlayer-bmc':
-      return zenlayerError(ctx, key, message);
-    case 'aliyun-ecs':
-      return aliyunError(ctx, key, message, format, incoming);
-  }
+  return behaviourOf(ctx.dialect).error(ctx, incoming, key, message, format);
 }
 
 /** Last line of defence: a bug answers a 500 with a JSON body instead of crashing. */

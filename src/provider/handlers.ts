@@ -6,6 +6,8 @@
  * Dependency rule (DESIGN.md §1): nothing here imports cases, engine, suites or the client dialect modules.
  */
 import { http, type RequestHandler } from 'msw';
+import { describeDialect } from '../dialects/descriptions/index.ts';
+import { API3_RATE_LIMIT } from '../dialects/descriptions/tencent-cvm-api3.ts';
 import type { Credentials, DialectName } from '../dialects/types.ts';
 import type { Incoming } from './common.ts';
 import { SlidingWindowLimiter, type ProviderContext } from './context.ts';
@@ -16,12 +18,15 @@ import { InstanceStore } from './store.ts';
 
 export { DIALECT_PATHS };
 
+/** The window of `rateLimitPerSecond` where the description documents none. */
+const ONE_SECOND_MS = 1000;
+
 /** Default body cap: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Default STOPPING -> STOPPED time. */
 export const DEFAULT_TRANSITION_MS = 1000;
-/** tencent-cvm-api3's documented limit (seeds/002:14). */
-export const DEFAULT_API3_RATE_LIMIT = 10;
+/** tencent-cvm-api3's documented limit (seeds/002:14), from its description. */
+export const DEFAULT_API3_RATE_LIMIT = API3_RATE_LIMIT.perSecond;
 
 /** Options of one provider. */
 export interface ProviderOptions {
@@ -30,8 +35,8 @@ export interface ProviderOptions {
   /** Verify signatures with these credentials; `false`/absent = accept any signature (and ignore its parameters). */
   verifySignatures?: Credentials | false;
   /**
-   * StopInstances requests allowed per second; default 10 for tencent-cvm-api3 (seeds/002:14), none for the others;
-   * `false` = off. Only the tencent dialects enforce it: no zenlayer or aliyun document states a limit, so their
+   * StopInstances requests allowed per second; default the description's documented limit (10 for tencent-cvm-api3,
+   * seeds/002:14), none for the others; `false` = off. Only the tencent dialects enforce it: no zenlayer or aliyun document states a limit, so their
    * specs declare no rate-limit answer and those providers ignore this option.
    */
   rateLimitPerSecond?: number | false;
@@ -94,17 +99,16 @@ export function createProvider(dialect: DialectName, options: ProviderOptions = 
     transitionMs: options.transitionMs ?? DEFAULT_TRANSITION_MS,
     now,
   });
-  const limit =
-    options.rateLimitPerSecond === false
-      ? undefined
-      : (options.rateLimitPerSecond ?? (dialect === 'tencent-cvm-api3' ? DEFAULT_API3_RATE_LIMIT : undefined));
+  // The documented limit of the description (tencent-cvm-api3, seeds/002:14), counted in its window.
+  const documented = describeDialect(dialect).rateLimit;
+  const limit = options.rateLimitPerSecond === false ? undefined : (options.rateLimitPerSecond ?? documented?.perSecond);
   const context: ProviderContext = {
     dialect,
     rules,
     store,
     now,
     credentials: options.verifySignatures || undefined,
-    stopLimiter: limit === undefined ? undefined : new SlidingWindowLimiter(limit, 1000, now),
+    stopLimiter: limit === undefined ? undefined : new SlidingWindowLimiter(limit, documented?.windowMs ?? ONE_SECOND_MS, now),
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const core = createCore(context, {

@@ -3,6 +3,7 @@
  * `maxIds` is checked), the status page (`statusPage`), and a failed signature check as an error key. The dialect
  * modules only say how their parameters are spelled.
  */
+import type { DialectDescription } from '../dialects/description.ts';
 import type { ServerRequest } from '../signing/server-request.ts';
 import { preview, Refusal, parseCount, typeName, uniqueIds, withHost, type Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
@@ -103,6 +104,17 @@ export interface PageFormat {
   readonly size: string;
   /** Where the page starts: an offset from 0 (`Offset`) or a page number from 1 (`pageNum`, `PageNumber`). */
   readonly start: { readonly name: string; readonly kind: 'offset' | 'pageNumber' };
+}
+
+/**
+ * How a dialect's status query names its paging parameters, from its description.
+ *
+ * @example
+ * pageFormatOf(describeDialect('aliyun-ecs')) // { size: 'PageSize', start: { name: 'PageNumber', kind: 'pageNumber' } }
+ */
+export function pageFormatOf(description: DialectDescription): PageFormat {
+  const { sizeParam, startParam } = description.statusQuery;
+  return { size: sizeParam, start: { name: startParam, kind: description.statusPaging === 'offset' ? 'offset' : 'pageNumber' } };
 }
 
 /** A status page as asked, checked against `rules.statusPage`. */

@@ -25,6 +25,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTargetPatiently, queryStatuses } from '../dialects/client.ts';
+import { styleWire } from '../dialects/description.ts';
 import { getDialect } from '../dialects/index.ts';
 import { DIALECT_NAMES, type Dialect, type DialectContext, type DialectName, type OperationCall, type Outcome, type ParamValue, type WireStyle } from '../dialects/types.ts';
 import { optionParams } from '../fuzz/generate.ts';
@@ -135,24 +136,43 @@ interface Setup {
   readonly reasons: readonly Reason[];
 }
 
+/** What the storms do per dialect where the wire differs, as data. */
+interface StormFacts {
+  /** A query parameter the duplicate-param reason sends twice (the dialect sends it once). */
+  readonly repeated: readonly [string, string];
+  /** Id parameters outside the list's indexes (1-based up to 100; api3's query style is 0-based). */
+  readonly outOfRange: readonly string[];
+  /** Whether a stop's answer names each instance it stopped (aliyun's InstanceResponses). */
+  readonly namesStopped: boolean;
+}
+
+const STORM_FACTS: Readonly<Record<DialectName, StormFacts>> = {
+  'tencent-cvm-api2': { repeated: ['Action', 'StopInstances'], outOfRange: ['InstanceIds.0', 'InstanceIds.101'], namesStopped: false },
+  'tencent-cvm-api3': { repeated: ['Action', 'StopInstances'], outOfRange: ['InstanceIds.100', 'InstanceIds.-1'], namesStopped: false },
+  // zenlayer has no query style: neither reason reaches it.
+  'zenlayer-vm': { repeated: ['Action', 'StopInstances'], outOfRange: [], namesStopped: false },
+  'zenlayer-bmc': { repeated: ['Action', 'StopInstances'], outOfRange: [], namesStopped: false },
+  'aliyun-ecs': { repeated: ['RegionId', 'cn-hangzhou'], outOfRange: ['InstanceId.0', 'InstanceId.101', 'InstanceId.x'], namesStopped: true },
+};
+
 function setupOf(name: DialectName): Setup {
   const dialect = getDialect(name);
   const model = dialectModel(name);
-  const tencent = name.startsWith('tencent');
-  const aliyun = name === 'aliyun-ecs';
   const queryStyles = dialect.styles.filter((s) => s !== 'json');
   const reasons: Reason[] = ['method', 'signature', 'unknown-action', 'over-limit', 'bad-batch', 'framing', 'invalid-state-setup'];
-  if (tencent || aliyun) reasons.push('bad-version', 'no-region');
+  if (dialect.version.required) reasons.push('bad-version');
+  if (dialect.region?.required) reasons.push('no-region');
   if (dialect.styles.includes('json')) reasons.push('bad-json');
-  if (aliyun) reasons.push('dry-run');
+  if (dialect.dryRun !== undefined) reasons.push('dry-run');
   if (queryStyles.length > 0) reasons.push('duplicate-param', 'index-out-of-range');
   return {
     name,
     dialect,
     options: optionParams(model),
     malformed: model.idPattern === undefined ? [] : ['ins-1122', 'i-TestID', 'x-bp67acfmxazb4p', 'INS-ABCDEFGH', 'ins-ab12cd34 ', ''].filter((id) => !(model.idPattern as RegExp).test(id)),
-    statusAction: name === 'zenlayer-bmc' ? 'DescribeInstances' : name === 'aliyun-ecs' ? 'DescribeInstanceStatus' : 'DescribeInstancesStatus',
-    idsKey: name.startsWith('zenlayer') ? 'instanceIds' : 'InstanceIds',
+    statusAction: dialect.actions.DescribeStatus,
+    // Only the JSON style has a body key (the bad-json reason, for dialects with a JSON style).
+    idsKey: styleWire(dialect, 'json')?.ids.name ?? '',
     queryStyles,
     reasons,
   };
@@ -161,7 +181,7 @@ function setupOf(name: DialectName): Setup {
 function seedArb(s: Setup): fc.Arbitrary<SeedSpec> {
   return fc.record({
     status: fc.oneof({ weight: 3, arbitrary: fc.constant(s.dialect.lifecycle.running) }, { weight: 2, arbitrary: fc.constantFrom(...s.dialect.statusWords) }),
-    locked: s.name === 'aliyun-ecs' ? fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false),
+    locked: s.dialect.securityLock ? fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false),
   });
 }
 
@@ -345,7 +365,7 @@ function opAfter(s: Setup, call: OperationCall, mutations: readonly Mutation[]):
 
 /** The format an unmutated aliyun request asks for: its `Format`, else XML for RPC and JSON for ACS3 (DESIGN.md §3). */
 function exactFormat(s: Setup, call: OperationCall): Sent['format'] {
-  if (s.name !== 'aliyun-ecs') return undefined;
+  if (!s.dialect.xmlAnswers) return undefined;
   const asked = call.params?.['Format'];
   if (typeof asked === 'string') return asked.toUpperCase() === 'XML' ? 'xml' : asked.toUpperCase() === 'JSON' ? 'json' : undefined;
   if (asked === null) return call.style === 'acs3' ? 'json' : 'xml';
@@ -468,12 +488,12 @@ function buildRefused(
     case 'duplicate-param': {
       // The region is sent (once by the dialect, once more here): only the repetition is wrong.
       call = toCall(pool, { ...spec, style: queryStyle, region: undefined });
-      const twice = s.name === 'aliyun-ecs' ? (['RegionId', 'cn-hangzhou'] as const) : (['Action', 'StopInstances'] as const);
+      const twice = STORM_FACTS[s.name].repeated;
       extra = [{ kind: 'param-add', name: twice[0], value: twice[1], inBody: false }];
       break;
     }
     case 'index-out-of-range': {
-      const name = s.name === 'aliyun-ecs' ? pick(['InstanceId.0', 'InstanceId.101', 'InstanceId.x']) : s.name === 'tencent-cvm-api2' ? pick(['InstanceIds.0', 'InstanceIds.101']) : pick(['InstanceIds.100', 'InstanceIds.-1']);
+      const name = pick(STORM_FACTS[s.name].outOfRange);
       call = toCall(pool, { ...spec, style: queryStyle, extraIds: [[name, { role: 'protected', index: shot.pick }]] });
       break;
     }
@@ -589,7 +609,7 @@ function judge(s: Setup, sent: Sent, answer: StormAnswer): { problems: string[];
   // aliyun names what it stopped; the others stopped every id the request still names (a mutation may have dropped
   // or garbled one of those it was built with).
   const stopped =
-    s.name === 'aliyun-ecs' ? (outcome.instances ?? []).filter((e) => e.code === '200').map((e) => e.instanceId) : sent.exact ? [...sent.poolIds] : sent.poolIds.filter((id) => names(sent.request, id));
+    STORM_FACTS[s.name].namesStopped ? (outcome.instances ?? []).filter((e) => e.code === '200').map((e) => e.instanceId) : sent.exact ? [...sent.poolIds] : sent.poolIds.filter((id) => names(sent.request, id));
   return { problems, stopped };
 }
 
@@ -695,7 +715,7 @@ async function execute(s: Setup, providers: Providers, agent: Agent, run: Run, t
     if (now !== running && !by) problems.push(`target ${id} reads ${now} though no answer stopped it (${history})`);
     if (now === running && by && by.exact > 0) problems.push(`target ${id} still ${running} though an exact stop succeeded (${history})`);
     // No start operation exists: an instance is stopped at most once (aliyun answers name every id they stop).
-    if (((s.name === 'aliyun-ecs' ? by?.any : by?.exact) ?? 0) > 1) problems.push(`target ${id} stopped more than once (${history})`);
+    if (((STORM_FACTS[s.name].namesStopped ? by?.any : by?.exact) ?? 0) > 1) problems.push(`target ${id} stopped more than once (${history})`);
   }
   if (problems.length > 0) {
     throw new Error(`${problems.length} problem(s) in a batch of ${built.length} to the ${run.signed ? 'signed' : 'open'} provider:\n  ${problems.slice(0, 8).join('\n  ')}`);

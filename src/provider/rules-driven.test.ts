@@ -5,16 +5,18 @@
  * would stop them and answer success (a not-found error cannot pass for the limit).
  */
 import { describe, expect, it } from 'vitest';
-import type { DialectName } from '../dialects/types.ts';
+import { makeInstanceId, memberAt } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
+import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import type { RulesOverride } from './rules.ts';
 import { aliCall, dig, indexedIds, providersPerDialect, queryCall, seed, tc2Call, tc3Call, zcCall, type RawAnswer } from './test-helpers.ts';
 
-const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs'] as const;
+const DIALECTS = DIALECT_NAMES;
 const MAX_IDS = 3;
 
 /** Codes made distinguishable from every other key, with the dialect's kind of HTTP status. */
 function testCodes(d: DialectName): RulesOverride['codes'] {
-  const http = d.startsWith('tencent') ? 200 : 400;
+  const http = describeDialect(d).errorsAsHttp200 ? 200 : 400;
   return {
     limitExceeded: { code: 'Test.LimitExceeded', httpStatus: http },
     invalidParameter: { code: 'Test.InvalidParameter', httpStatus: http },
@@ -34,18 +36,15 @@ let counter = 0;
 function freshIds(d: DialectName, n: number): string[] {
   return Array.from({ length: n }, () => {
     counter += 1;
-    if (d.startsWith('tencent')) return `ins-${String(counter).padStart(8, '0')}`;
-    if (d === 'aliyun-ecs') return `i-rd${counter}`;
-    return `zl-rd-${counter}`;
+    return makeInstanceId(describeDialect(d).ids.make, `rules-driven-${counter}`);
   });
 }
 
-const RUNNING = (d: DialectName): string => (d === 'aliyun-ecs' ? 'Running' : 'RUNNING');
+const RUNNING = (d: DialectName): string => describeDialect(d).lifecycle.running;
 
 function errorCode(d: DialectName, a: RawAnswer): unknown {
-  if (d.startsWith('tencent')) return dig(a.json, 'Response', 'Error', 'Code');
-  if (d === 'aliyun-ecs') return dig(a.json, 'Code');
-  return dig(a.json, 'code');
+  const { answers } = describeDialect(d);
+  return memberAt(a.json, [...answers.error, answers.errorCode]);
 }
 
 /** One wire style of a dialect: a stop, a status query (optional paging), and an indexed-name id list when it has one. */

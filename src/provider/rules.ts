@@ -2,59 +2,11 @@
  * The reference provider's rules as data (DESIGN.md §2-§3), one object per dialect. Behaviour modules read only
  * these, so a deliberately wrong provider is one overridden field away (`ProviderOptions.rules`).
  */
+import type { CodeTable, ErrorKey, ErrorSpec } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
-import { LIFECYCLE_WORDS, STATUS_WORDS } from '../dialects/vocabulary.ts';
 
-/** One error the provider can answer: the dialect's code and the HTTP status it travels with. */
-export interface ErrorSpec {
-  readonly code: string;
-  /** HTTP status. Tencent answers every error with 200 (DESIGN.md §3). */
-  readonly httpStatus: number;
-}
-
-/** Every error situation the provider knows, by a dialect-neutral key. */
-export type ErrorKey =
-  /** A required parameter (ids, Region, Version...) is absent. */
-  | 'missingParameter'
-  /** The request cannot be read: bad JSON, not an object, wrong content type, duplicated parameter. */
-  | 'invalidParameter'
-  /** A parameter has a value the document does not allow (enum, boolean, paging). */
-  | 'invalidParameterValue'
-  /** An explicit empty id list. */
-  | 'emptyIds'
-  /** More ids than `maxIds`. */
-  | 'limitExceeded'
-  /** An id that does not match `idPattern`. */
-  | 'malformedId'
-  /** An id nobody seeded. */
-  | 'notFound'
-  /** The instance is in a status that may not be stopped. */
-  | 'wrongState'
-  /** The instance is in a transitional status (`notReadyWords`, aliyun `InstanceNotReady`). */
-  | 'notReady'
-  /** The instance is in the recycle bin (`recycledWords`, zenlayer). */
-  | 'recycled'
-  /** The instance is locked for security reasons (aliyun). */
-  | 'securityLocked'
-  /** The action is not one the dialect offers. */
-  | 'unknownAction'
-  /** The version is not the documented one. */
-  | 'badVersion'
-  /** Rate limit hit (tencent only: zenlayer and aliyun providers never limit, so their entries are never answered). */
-  | 'rateLimited'
-  /** Signature missing or wrong. */
-  | 'signatureFailure'
-  /** Signature timestamp too old or too far in the future. */
-  | 'signatureExpired'
-  /** The access key id is not the configured one. */
-  | 'unknownAccessKey'
-  /** Body larger than `maxBodyBytes`. */
-  | 'bodyTooLarge'
-  /** aliyun dry run that passed. */
-  | 'dryRunSuccess';
-
-/** The code table of a dialect. */
-export type CodeTable = Readonly<Record<ErrorKey, ErrorSpec>>;
+export type { CodeTable, ErrorKey, ErrorSpec };
 
 /** Everything the provider decides by, for one dialect. */
 export interface DialectRules {
@@ -117,157 +69,32 @@ export const RECYCLED_LAST_PRECEDENCE: readonly ErrorKey[] = Object.freeze([
   'recycled',
 ]);
 
-/** Tencent answers errors with HTTP 200 and `Response.Error` (DESIGN.md §3). */
-function tc(code: string): ErrorSpec {
-  return { code, httpStatus: 200 };
-}
-
-const TENCENT_CODES: CodeTable = {
-  missingParameter: tc('MissingParameter'),
-  invalidParameter: tc('InvalidParameter'),
-  invalidParameterValue: tc('InvalidParameterValue'),
-  emptyIds: tc('InvalidParameterValue'),
-  limitExceeded: tc('InvalidParameterValue.LimitExceeded'),
-  malformedId: tc('InvalidInstanceId.Malformed'),
-  notFound: tc('InvalidInstanceId.NotFound'),
-  wrongState: tc('InvalidInstance.NotSupported'),
-  notReady: tc('InvalidInstance.NotSupported'),
-  recycled: tc('InvalidInstance.NotSupported'),
-  securityLocked: tc('InvalidInstance.NotSupported'),
-  unknownAction: tc('InvalidAction'),
-  // 000:41, 002:83: "Parameter value is in an incorrect format or is not supported".
-  badVersion: tc('InvalidParameterValue'),
-  rateLimited: tc('RequestLimitExceeded'),
-  signatureFailure: tc('AuthFailure.SignatureFailure'),
-  signatureExpired: tc('AuthFailure.SignatureExpire'),
-  unknownAccessKey: tc('AuthFailure.SecretIdNotFound'),
-  bodyTooLarge: tc('RequestSizeLimitExceeded'),
-  dryRunSuccess: tc('InvalidParameter'),
-};
-
-function tencentRules(): DialectRules {
-  return {
-    maxIds: 100,
-    idPattern: /^ins-[a-z0-9]{8}$/,
-    statusWords: STATUS_WORDS['tencent-cvm-api2'],
-    lifecycle: LIFECYCLE_WORDS['tencent-cvm-api2'],
-    stoppableWords: ['RUNNING'],
-    recycledWords: [],
-    notReadyWords: [],
-    honourSecurityLock: false,
-    atomicBatch: true,
-    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
-    statusPage: { defaultSize: 20, maxSize: 100 },
-    version: '2017-03-12',
-    requireRegion: true,
-    codes: TENCENT_CODES,
-  };
-}
-
-const ZENLAYER_CODES: CodeTable = {
-  missingParameter: { code: 'MISSING_PARAMETER', httpStatus: 400 },
-  invalidParameter: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-  invalidParameterValue: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-  emptyIds: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-  limitExceeded: { code: 'INVALID_PARAMETER_LIMIT_EXCEEDED', httpStatus: 400 },
-  malformedId: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-  notFound: { code: 'INVALID_INSTANCE_NOT_FOUND', httpStatus: 404 },
-  wrongState: { code: 'OPERATION_DENIED_INSTANCE_NOT_RUNNING', httpStatus: 403 },
-  notReady: { code: 'OPERATION_DENIED_INSTANCE_NOT_RUNNING', httpStatus: 403 },
-  recycled: { code: 'OPERATION_DENIED_INSTANCE_RECYCLED', httpStatus: 403 },
-  securityLocked: { code: 'OPERATION_DENIED_INSTANCE_NOT_RUNNING', httpStatus: 403 },
-  unknownAction: { code: 'INVALID_ACTION', httpStatus: 400 },
-  badVersion: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-  rateLimited: { code: 'REQUEST_LIMIT_EXCEEDED', httpStatus: 429 },
-  signatureFailure: { code: 'AUTH_FAILURE_SIGNATURE_FAILURE', httpStatus: 401 },
-  signatureExpired: { code: 'AUTH_FAILURE_SIGNATURE_EXPIRED', httpStatus: 401 },
-  unknownAccessKey: { code: 'AUTH_FAILURE_ACCESS_KEY_NOT_FOUND', httpStatus: 401 },
-  bodyTooLarge: { code: 'REQUEST_BODY_TOO_LARGE', httpStatus: 413 },
-  dryRunSuccess: { code: 'INVALID_PARAMETER', httpStatus: 400 },
-};
-
-function zenlayerRules(kind: 'vm' | 'bmc'): DialectRules {
-  const statusWords = STATUS_WORDS[kind === 'vm' ? 'zenlayer-vm' : 'zenlayer-bmc'];
-  return {
-    maxIds: 100,
-    idPattern: null,
-    statusWords,
-    lifecycle: LIFECYCLE_WORDS['zenlayer-vm'],
-    // DESIGN.md §3: RUNNING wins over 001's "only STOPPED" note.
-    stoppableWords: ['RUNNING'],
-    recycledWords: ['RECYCLE', 'RECYCLING'],
-    notReadyWords: [],
-    honourSecurityLock: false,
-    atomicBatch: true,
-    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
-    // DESIGN.md §3: pageSize default 20; the documents state no maximum, so any positive size is served.
-    statusPage: { defaultSize: 20, maxSize: null },
-    version: null,
-    requireRegion: false,
-    codes: ZENLAYER_CODES,
-  };
-}
-
-const ALIYUN_CODES: CodeTable = {
-  missingParameter: { code: 'MissingParameter', httpStatus: 400 },
-  invalidParameter: { code: 'InvalidParameter', httpStatus: 400 },
-  invalidParameterValue: { code: 'InvalidParameter', httpStatus: 400 },
-  emptyIds: { code: 'MissingParameter', httpStatus: 400 },
-  limitExceeded: { code: 'InvalidParameter', httpStatus: 400 },
-  malformedId: { code: 'Abs.InvalidInstanceIds.MalFormed', httpStatus: 403 },
-  notFound: { code: 'InvalidInstanceId.NotFound', httpStatus: 404 },
-  wrongState: { code: 'IncorrectInstanceStatus', httpStatus: 403 },
-  notReady: { code: 'InstanceNotReady', httpStatus: 403 },
-  recycled: { code: 'IncorrectInstanceStatus', httpStatus: 403 },
-  securityLocked: { code: 'InstanceLockedForSecurity', httpStatus: 403 },
-  unknownAction: { code: 'InvalidAction.NotFound', httpStatus: 404 },
-  badVersion: { code: 'InvalidVersion', httpStatus: 400 },
-  rateLimited: { code: 'Throttling', httpStatus: 400 },
-  signatureFailure: { code: 'SignatureDoesNotMatch', httpStatus: 400 },
-  signatureExpired: { code: 'InvalidTimeStamp.Expired', httpStatus: 400 },
-  unknownAccessKey: { code: 'InvalidAccessKeyId.NotFound', httpStatus: 404 },
-  bodyTooLarge: { code: 'InvalidParameter', httpStatus: 413 },
-  dryRunSuccess: { code: 'DRYRUN.SUCCESS', httpStatus: 400 },
-};
-
-function aliyunRules(): DialectRules {
-  return {
-    maxIds: 100,
-    idPattern: /^i-[a-z0-9]+$/,
-    statusWords: STATUS_WORDS['aliyun-ecs'],
-    lifecycle: LIFECYCLE_WORDS['aliyun-ecs'],
-    stoppableWords: ['Running'],
-    recycledWords: [],
-    // DESIGN.md §3: Starting/Stopping/Pending -> IncorrectInstanceStatus or InstanceNotReady.
-    notReadyWords: ['Pending', 'Starting'],
-    honourSecurityLock: true,
-    atomicBatch: true,
-    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
-    statusPage: { defaultSize: 10, maxSize: 50 },
-    version: '2014-05-26',
-    requireRegion: true,
-    codes: ALIYUN_CODES,
-  };
-}
-
 /**
- * The reference rules of a dialect (a fresh object each call).
+ * The reference rules of a dialect (a fresh object each call), read from its description: the documented codes and
+ * words, and the reference provider's choices where the documents are silent.
  *
  * @example
  * defaultRules('aliyun-ecs').codes.malformedId.code // 'Abs.InvalidInstanceIds.MalFormed'
  */
 export function defaultRules(dialect: DialectName): DialectRules {
-  switch (dialect) {
-    case 'tencent-cvm-api2':
-    case 'tencent-cvm-api3':
-      return tencentRules();
-    case 'zenlayer-vm':
-      return zenlayerRules('vm');
-    case 'zenlayer-bmc':
-      return zenlayerRules('bmc');
-    case 'aliyun-ecs':
-      return aliyunRules();
-  }
+  const d = describeDialect(dialect);
+  return {
+    maxIds: d.ids.max,
+    idPattern: d.ids.pattern,
+    statusWords: d.statusWords,
+    lifecycle: d.lifecycle,
+    stoppableWords: d.stoppable,
+    recycledWords: d.recycled,
+    notReadyWords: d.notReady,
+    honourSecurityLock: d.securityLock,
+    atomicBatch: true,
+    problemPrecedence: DEFAULT_PROBLEM_PRECEDENCE,
+    // DESIGN.md §3: the APIs' default page sizes and maxima (zenlayer states no maximum: any positive size is served).
+    statusPage: { defaultSize: d.statusQuery.defaultPageSize, maxSize: d.statusQuery.maxPageSize },
+    version: d.version.required ? d.version.value : null,
+    requireRegion: d.region?.required ?? false,
+    codes: d.codes,
+  };
 }
 
 /**

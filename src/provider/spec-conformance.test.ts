@@ -10,7 +10,9 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTarget } from '../dialects/client.ts';
 import { getDialect } from '../dialects/index.ts';
-import type { Credentials, DialectName, OperationCall } from '../dialects/types.ts';
+import { memberAt } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
+import { DIALECT_NAMES, type Credentials, type DialectName, type OperationCall } from '../dialects/types.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { checkDeclaredAnswer, checkErrorCode, errorRows } from '../specs/responses.ts';
 import { schemaValidator } from '../specs/validator.ts';
@@ -31,7 +33,7 @@ interface Checked {
   readonly code: string | undefined;
 }
 
-const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs'] as const;
+const DIALECTS = DIALECT_NAMES;
 const MAX_BODY = 8192;
 const servers = new Map<string, RunningProvider>();
 
@@ -93,8 +95,9 @@ const STALE = (): number => Date.now() - 20 * 60_000;
 
 /** The situation-specific schema name (precise: a stop must not answer with a status body). */
 function namedSchema(dialect: DialectName, c: Checked): string {
-  if (dialect.startsWith('tencent')) {
-    return dig(c.answer.json, 'Response', 'Error') !== undefined ? 'ErrorResponse' : c.op === 'stop' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
+  const { errorsAsHttp200, answers } = describeDialect(dialect);
+  if (errorsAsHttp200) {
+    return memberAt(c.answer.json, answers.error) !== undefined ? 'ErrorResponse' : c.op === 'stop' ? 'StopInstancesResponse' : 'DescribeStatusResponse';
   }
   const base = c.answer.status === 200 ? (c.op === 'stop' ? 'StopInstancesResponse' : 'DescribeStatusResponse') : 'ErrorResponse';
   return c.answer.contentType.includes('xml') ? `${base}Xml` : base;
@@ -102,10 +105,10 @@ function namedSchema(dialect: DialectName, c: Checked): string {
 
 /** The error code of an answer, `undefined` for a success. */
 function errorCodeOf(dialect: DialectName, a: RawAnswer): string | undefined {
-  if (dialect.startsWith('tencent')) return dig(a.json, 'Response', 'Error', 'Code') as string | undefined;
-  if (a.status === 200) return undefined;
-  if (a.contentType.includes('xml')) return dig(parseAliyunXml(a.text), 'Error', 'Code') as string | undefined;
-  return (dialect === 'aliyun-ecs' ? dig(a.json, 'Code') : dig(a.json, 'code')) as string | undefined;
+  const { errorsAsHttp200, answers } = describeDialect(dialect);
+  if (!errorsAsHttp200 && a.status === 200) return undefined;
+  const error = a.contentType.includes('xml') ? dig(parseAliyunXml(a.text), 'Error') : memberAt(a.json, answers.error);
+  return memberAt(error, [answers.errorCode]) as string | undefined;
 }
 
 /** Every problem of one answer against its dialect's spec: (a) declared status, (b) body, (c) error table. */
@@ -134,7 +137,8 @@ function problemsOf(dialect: DialectName, c: Checked): string[] {
 
 async function tencentMatrix(dialect: 'tencent-cvm-api2' | 'tencent-cvm-api3'): Promise<Checked[]> {
   const url = server(dialect);
-  const api3 = dialect === 'tencent-cvm-api3';
+  // api3 speaks JSON POST by default (002), api2 GET with the query (000).
+  const api3 = describeDialect(dialect).styles[0] === 'json';
   const run = api3 ? 'ins-a3run001' : 'ins-a2run001';
   const run2 = api3 ? 'ins-a3run002' : 'ins-a2run002';
   const stopped = api3 ? 'ins-a3stp001' : 'ins-a2stp001';
@@ -195,11 +199,14 @@ async function tencentMatrix(dialect: 'tencent-cvm-api2' | 'tencent-cvm-api3'): 
   return out;
 }
 
+/** The zenlayer test helpers' name for each zenlayer dialect's API (`/api/v2/vm`, `/api/v2/bmc`). */
+const ZENLAYER_KIND: Readonly<Record<'zenlayer-vm' | 'zenlayer-bmc', 'vm' | 'bmc'>> = { 'zenlayer-vm': 'vm', 'zenlayer-bmc': 'bmc' };
+
 async function zenlayerMatrix(dialect: 'zenlayer-vm' | 'zenlayer-bmc'): Promise<Checked[]> {
   const url = server(dialect);
-  const kind = dialect === 'zenlayer-vm' ? 'vm' : 'bmc';
-  const path = `/api/v2/${kind}`;
-  const statusAction = kind === 'vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
+  const kind = ZENLAYER_KIND[dialect];
+  const { path, actions } = describeDialect(dialect);
+  const statusAction = actions.DescribeStatus;
   await seed(url, [
     { id: 'zl-run', status: 'RUNNING' },
     { id: 'zl-stopped', status: 'STOPPED' },
@@ -221,7 +228,7 @@ async function zenlayerMatrix(dialect: 'zenlayer-vm' | 'zenlayer-bmc'): Promise<
   add('unknown action', 'stop', await zcCall(url, kind, 'FooBar', {}), 'INVALID_ACTION');
   add('no action', 'stop', await zcCall(url, kind, '', {}), 'MISSING_PARAMETER');
   add('body too large', 'stop', await stop({ instanceIds: ['zl-run'], pad: 'x'.repeat(MAX_BODY) }), 'REQUEST_BODY_TOO_LARGE');
-  if (kind === 'vm') add('bad forceShutdown', 'stop', await stop({ instanceIds: ['zl-run'], forceShutdown: 'yes' }), 'INVALID_PARAMETER');
+  if (describeDialect(dialect).booleanParameters.includes('forceShutdown')) add('bad forceShutdown', 'stop', await stop({ instanceIds: ['zl-run'], forceShutdown: 'yes' }), 'INVALID_PARAMETER');
   add('status', 'status', await zcCall(url, kind, statusAction, { instanceIds: ['zl-run', 'zl-none'] }), undefined);
   add('status all', 'status', await zcCall(url, kind, statusAction, {}), undefined);
   add('status big page', 'status', await zcCall(url, kind, statusAction, { pageSize: 5000 }), undefined);

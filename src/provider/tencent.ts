@@ -2,6 +2,8 @@
  * Tencent CVM behaviour, API 2.0 gateway (`tencent-cvm-api2`, seeds/000) and API 3.0 (`tencent-cvm-api3`,
  * seeds/002): StopInstances and DescribeInstancesStatus. Errors are HTTP 200 with `Response.Error` (DESIGN.md §3).
  */
+import { styleWire, wireOf, type DialectDescription, type Placement, type StyleWire } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { verifyTc3 } from '../signing/tc3.ts';
 import { verifyTencentV2 } from '../signing/tencent-v2.ts';
 import {
@@ -16,13 +18,8 @@ import {
 } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
 import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
-import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type IdListInput, type PageFormat } from './inputs.ts';
+import { pageFormatOf, readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type IdListInput } from './inputs.ts';
 import { isValidId, type ErrorKey } from './rules.ts';
-
-/** Path of the API 2.0 gateway. */
-export const TENCENT_API2_PATH = '/v2/index.php';
-/** Path of API 3.0. */
-export const TENCENT_API3_PATH = '/';
 
 /** StopType values of seeds/002:32-36. */
 export const TENCENT_STOP_TYPES: readonly string[] = ['SOFT', 'HARD', 'SOFT_FIRST'];
@@ -34,7 +31,6 @@ const MAX_SKEW_SECONDS = 300;
 
 /** `InstanceIds`: an explicit empty list is refused in both actions; entries must be strings. */
 const IDS: IdListFormat = { name: 'InstanceIds', emptyEntryOk: true, badEntry: 'invalidParameterValue', emptyQueryListsAll: false };
-const PAGE: PageFormat = { size: 'Limit', start: { name: 'Offset', kind: 'offset' } };
 
 /** The parameters of one request, whatever the wire style. */
 interface TencentInput {
@@ -63,7 +59,8 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Provide
     verifySignature(ctx, incoming);
     const input = readInput(ctx, incoming);
     if (input.action === undefined || input.action === '') throw new Refusal('missingParameter', 'Action is missing');
-    if (input.action !== 'StopInstances' && input.action !== 'DescribeInstancesStatus') {
+    const { actions } = describeDialect(ctx.dialect);
+    if (input.action !== actions.StopInstances && input.action !== actions.DescribeStatus) {
       throw new Refusal('unknownAction', `the action ${input.action} does not exist`);
     }
     if (ctx.rules.version !== null) {
@@ -75,7 +72,7 @@ export function handleTencent(ctx: ProviderContext, incoming: Incoming): Provide
     if (ctx.rules.requireRegion && (input.region === undefined || input.region === '')) {
       throw new Refusal('missingParameter', 'Region is missing');
     }
-    if (input.action === 'StopInstances') {
+    if (input.action === actions.StopInstances) {
       if (ctx.stopLimiter && !ctx.stopLimiter.tryAcquire()) {
         throw new Refusal(
           'rateLimited',
@@ -105,8 +102,9 @@ function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
   const { target, ...rest } = signedRequest(incoming);
   const received = { ...rest, url: target };
   const options = { nowSeconds: Math.floor(ctx.now() / 1000), maxSkewSeconds: MAX_SKEW_SECONDS };
+  // A dialect with a TC3-signed JSON style (api3) verifies TC3 for requests that carry an Authorization or a JSON body.
   const useTc3 =
-    ctx.dialect === 'tencent-cvm-api3' &&
+    jsonStyle(describeDialect(ctx.dialect))?.signer.scheme === 'tc3' &&
     (incoming.headers['authorization'] !== undefined || incoming.mediaType === 'application/json');
   const check = useTc3
     ? verifyTc3(received, ctx.credentials, options)
@@ -114,19 +112,31 @@ function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
   if (!check.ok) throw signatureRefusal(check);
 }
 
+/** The dialect's JSON style (api3's POST with `X-TC-*` headers), if it speaks one. */
+function jsonStyle(d: DialectDescription): StyleWire | undefined {
+  return styleWire(d, 'json');
+}
+
+/** A header the JSON style carries a value in (`x-tc-action`...), read from any request of a dialect that has one. */
+function fromHeader(incoming: Incoming, placement: Placement | null | undefined): string | undefined {
+  return placement?.in === 'header' ? incoming.headers[placement.name] : undefined;
+}
+
 function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
-  const api3 = ctx.dialect === 'tencent-cvm-api3';
+  const d = describeDialect(ctx.dialect);
+  const json = jsonStyle(d);
+  const query = wireOf(d, 'query-get');
   const method = incoming.method.toUpperCase();
   if (method !== 'GET' && method !== 'POST') {
     throw new Refusal('invalidParameter', `HTTP method ${method} is not supported (use GET or POST)`);
   }
-  if (api3 && method === 'POST' && incoming.mediaType === 'application/json') {
+  if (json !== undefined && method === 'POST' && incoming.mediaType === 'application/json') {
     const body = parseJsonObject(incoming);
     return {
-      action: incoming.headers['x-tc-action'],
-      version: incoming.headers['x-tc-version'],
-      region: incoming.headers['x-tc-region'],
-      ids: { from: 'json', value: body['InstanceIds'] },
+      action: fromHeader(incoming, json.action),
+      version: fromHeader(incoming, json.version),
+      region: fromHeader(incoming, json.region),
+      ids: { from: 'json', value: body[json.ids.name] },
       params: { json: body },
     };
   }
@@ -136,19 +146,22 @@ function readInput(ctx: ProviderContext, incoming: Incoming): TencentInput {
     else if (incoming.bodyText !== '' || (incoming.mediaType !== '' && incoming.mediaType !== 'application/json')) {
       throw new Refusal(
         'invalidParameter',
-        `content type "${incoming.mediaType}" is not supported (use ${api3 ? 'application/json or ' : ''}application/x-www-form-urlencoded)`,
+        `content type "${incoming.mediaType}" is not supported (use ${json !== undefined ? 'application/json or ' : ''}application/x-www-form-urlencoded)`,
       );
     }
   }
   const bag = ParamBag.from(...sources);
   // API 3.0 GET lists are 0-based (InstanceIds.0..99); API 2.0 lists are 1-based (InstanceIds.1..100; seeds/000:20,
-  // 000:53). An index outside the range is refused (readIdList), so a stray `InstanceIds.999` is never processed.
-  const firstIndex = api3 ? 0 : 1;
-  const ids: IdListInput = { from: 'indexed', prefix: 'InstanceIds', firstIndex, entries: bag.indexed('InstanceIds', firstIndex) };
+  // 000:53): the description's index base. An index outside the range is refused (readIdList), so a stray
+  // `InstanceIds.999` is never processed.
+  const prefix = query.ids.name;
+  const firstIndex = query.ids.in === 'query' ? query.ids.indexBase : 0;
+  const ids: IdListInput = { from: 'indexed', prefix, firstIndex, entries: bag.indexed(prefix, firstIndex) };
+  const single = (placement: Placement | null): string | undefined => (placement === null ? undefined : bag.single(placement.name));
   return {
-    action: bag.single('Action') ?? (api3 ? incoming.headers['x-tc-action'] : undefined),
-    version: bag.single('Version') ?? (api3 ? incoming.headers['x-tc-version'] : undefined),
-    region: bag.single('Region') ?? (api3 ? incoming.headers['x-tc-region'] : undefined),
+    action: single(query.action) ?? fromHeader(incoming, json?.action),
+    version: single(query.version) ?? fromHeader(incoming, json?.version),
+    region: single(query.region) ?? fromHeader(incoming, json?.region),
     ids,
     params: { bag },
   };
@@ -172,7 +185,7 @@ function readEnum(value: unknown, name: string, allowed: readonly string[]): str
 
 function stop(ctx: ProviderContext, input: TencentInput): void {
   const ids = readIdList(ctx, input.ids, IDS, 'stop') ?? [];
-  readBoolean(param(input, 'ForceStop'), 'ForceStop');
+  for (const name of describeDialect(ctx.dialect).booleanParameters) readBoolean(param(input, name), name);
   readEnum(param(input, 'StopType'), 'StopType', TENCENT_STOP_TYPES);
   readEnum(param(input, 'StoppedMode'), 'StoppedMode', TENCENT_STOPPED_MODES);
   stopAtomically(ctx, ids);
@@ -180,7 +193,7 @@ function stop(ctx: ProviderContext, input: TencentInput): void {
 
 function describe(ctx: ProviderContext, input: TencentInput): Record<string, unknown> {
   const ids = readIdList(ctx, input.ids, IDS, 'status');
-  const { offset, size } = readPage(ctx, (name) => param(input, name), PAGE);
+  const { offset, size } = readPage(ctx, (name) => param(input, name), pageFormatOf(describeDialect(ctx.dialect)));
   if (ids) {
     const malformed = ids.filter((id) => !isValidId(ctx.rules, id));
     if (malformed.length > 0) throw new Refusal('malformedId', `malformed instance id: ${malformed.join(', ')}`);

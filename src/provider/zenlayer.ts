@@ -2,23 +2,19 @@
  * Zenlayer behaviour, virtual machines (`zenlayer-vm`, seeds/001) and bare metal (`zenlayer-bmc`, seeds/003):
  * `POST /api/v2/vm|bmc` with `X-ZC-Action`. Errors are HTTP 4xx `{"requestId","code","message"}`.
  */
+import { defaultWire } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { verifyZc2 } from '../signing/zc2.ts';
 import { newRequestId, parseJsonObject, preview, Refusal, type Incoming } from './common.ts';
 import { stopAtomically, type ProviderContext } from './context.ts';
 import { jsonAnswer, type ProviderAnswer } from './exchange.ts';
-import { readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat, type PageFormat } from './inputs.ts';
+import { pageFormatOf, readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat } from './inputs.ts';
 import type { ErrorKey } from './rules.ts';
-
-/** Path of the vm API. */
-export const ZENLAYER_VM_PATH = '/api/v2/vm';
-/** Path of the bmc API. */
-export const ZENLAYER_BMC_PATH = '/api/v2/bmc';
 
 const MAX_SKEW_SECONDS = 300;
 
 /** `instanceIds`: entries are non-empty strings (no malformed error is documented); `[]` in a query lists all. */
 const IDS: IdListFormat = { name: 'instanceIds', emptyEntryOk: false, badEntry: 'malformedId', emptyQueryListsAll: true };
-const PAGE: PageFormat = { size: 'pageSize', start: { name: 'pageNum', kind: 'pageNumber' } };
 
 /**
  * Handle one request to a Zenlayer provider. Never throws.
@@ -33,17 +29,18 @@ export function handleZenlayer(ctx: ProviderContext, incoming: Incoming): Provid
     if (incoming.method.toUpperCase() !== 'POST') {
       throw new Refusal('invalidParameter', `HTTP method ${incoming.method} is not supported (use POST)`);
     }
-    const action = incoming.headers['x-zc-action'];
+    const d = describeDialect(ctx.dialect);
+    const actionHeader = defaultWire(d).action.name;
+    const action = incoming.headers[actionHeader];
     if (action === undefined || action === '') throw new Refusal('missingParameter', 'the X-ZC-Action header is missing');
-    const statusAction = ctx.dialect === 'zenlayer-vm' ? 'DescribeInstancesStatus' : 'DescribeInstances';
-    if (action !== 'StopInstances' && action !== statusAction) {
+    if (action !== d.actions.StopInstances && action !== d.actions.DescribeStatus) {
       throw new Refusal('unknownAction', `the action ${action} does not exist`);
     }
     if (incoming.mediaType !== 'application/json') {
       throw new Refusal('invalidParameter', `content type "${incoming.mediaType}" is not supported (use application/json)`);
     }
     const body = parseJsonObject(incoming);
-    if (action === 'StopInstances') {
+    if (action === d.actions.StopInstances) {
       stop(ctx, body);
       return jsonAnswer(200, { requestId, response: { requestId } });
     }
@@ -76,20 +73,20 @@ function verifySignature(ctx: ProviderContext, incoming: Incoming): void {
 }
 
 function stop(ctx: ProviderContext, body: Record<string, unknown>): void {
-  const ids = readIdList(ctx, { from: 'json', value: body['instanceIds'] }, IDS, 'stop') ?? [];
-  // seeds/001:22: forceShutdown is a Boolean, default true. The bmc page (seeds/003) has no such parameter.
-  if (ctx.dialect === 'zenlayer-vm' && 'forceShutdown' in body && typeof body['forceShutdown'] !== 'boolean') {
-    throw new Refusal(
-      'invalidParameterValue',
-      `forceShutdown must be a boolean, not ${preview(body['forceShutdown'])}`,
-    );
+  const d = describeDialect(ctx.dialect);
+  const ids = readIdList(ctx, { from: 'json', value: body[defaultWire(d).ids.name] }, IDS, 'stop') ?? [];
+  // The description's Boolean parameters (seeds/001:22: forceShutdown, default true; the bmc page, seeds/003, has none).
+  for (const name of d.booleanParameters) {
+    if (name in body && typeof body[name] !== 'boolean') {
+      throw new Refusal('invalidParameterValue', `${name} must be a boolean, not ${preview(body[name])}`);
+    }
   }
   stopAtomically(ctx, ids);
 }
 
 function describe(ctx: ProviderContext, body: Record<string, unknown>): Record<string, unknown> {
-  const ids = readIdList(ctx, { from: 'json', value: body['instanceIds'] }, IDS, 'status');
-  const { offset, size } = readPage(ctx, (name) => body[name], PAGE);
+  const ids = readIdList(ctx, { from: 'json', value: body[defaultWire(describeDialect(ctx.dialect)).ids.name] }, IDS, 'status');
+  const { offset, size } = readPage(ctx, (name) => body[name], pageFormatOf(describeDialect(ctx.dialect)));
   const { total, page } = ctx.store.select(ids, offset, size);
   return {
     totalCount: total,

@@ -6,6 +6,8 @@
  * per resolution. The rule-observation test runs each rule's credited rows against its flips: a row is credited with a
  * rule only when some flip of that rule makes it fail.
  */
+import { makeInstanceId, spellBoolean } from '../dialects/description.ts';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import type { DialectName } from '../dialects/types.ts';
 import type { Provider, ProviderOptions } from '../provider/handlers.ts';
 import { instanceProblem } from '../provider/context.ts';
@@ -18,7 +20,6 @@ import {
   isStatesRequest,
   isStatusRequest as isStatus,
   isStopRequest as isStop,
-  isTencent,
   mapObjects,
   paramValues,
   refuse,
@@ -59,7 +60,7 @@ const MUTANT_CODE = 'VMCONFORM.MutantCode';
 
 /** A valid id of the dialect nobody seeds, for requests a flip completes itself. */
 function dummyId(dialect: DialectName): string {
-  return isTencent(dialect) ? 'ins-flip0001' : dialect === 'aliyun-ecs' ? 'i-flipdummy0001' : 'flip-dummy-0001';
+  return makeInstanceId(describeDialect(dialect).ids.make, 'rule-flip.dummy');
 }
 
 /** A layer in front of the reference for API requests only (provider-state requests pass through). */
@@ -72,9 +73,13 @@ function rewriteAll(edit: Parameters<typeof rewriteAnswer>[1], when: (request: R
   return onApi(async (request, forward) => ((await when(request)) ? rewriteAnswer(await forward(request), edit) : forward(request)));
 }
 
-/** The textual form of a boolean for a query-style dialect (tencent api2 `TRUE`, aliyun `true`). */
+/**
+ * The textual form of a boolean in a request that is not JSON: as the dialect's first text style spells it (tencent
+ * `TRUE`, aliyun `true`); a dialect without one (JSON only) gets JSON's text.
+ */
 function booleanText(dialect: DialectName, value: boolean): string {
-  return dialect === 'tencent-cvm-api2' ? (value ? 'TRUE' : 'FALSE') : String(value);
+  const wire = describeDialect(dialect).wire.find((w) => w.booleans !== 'json');
+  return String(wire === undefined ? value : spellBoolean(wire, value));
 }
 
 /** Whether a value the request carries is a valid value of the parameter (enum member, or a boolean). */
@@ -170,6 +175,9 @@ function renameCode(code: string, to: string) {
     });
 }
 
+/** A situation of the code table in words, for flip descriptions. */
+const SITUATION: Partial<Record<ErrorKey, string>> = { notFound: 'an unknown id' };
+
 /** Flips of an `error:CODE` rule: the code renamed; outside tencent (errors are HTTP 200) also another HTTP status. */
 function errorFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const code = rule.id.slice('error:'.length);
@@ -180,17 +188,20 @@ function errorFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
     keys.length === 0
       ? []
       : [{ dialect, rule: rule.id, how: 'renamed', description: `answers ${MUTANT_CODE} where it would answer ${code}`, spec: rewriteAll(renameCode(code, MUTANT_CODE)) }];
-  if (!isTencent(dialect) && keys.length > 0) {
+  const description = describeDialect(dialect);
+  if (!description.errorsAsHttp200 && keys.length > 0) {
     const codes: Partial<CodeTable> = Object.fromEntries(keys.map((k) => [k, { code, httpStatus: 418 }]));
     flips.push({ dialect, rule: rule.id, how: 'wrong-status', description: `answers ${code} with HTTP 418`, spec: opts({ rules: { codes } }) });
   }
-  if (dialect === 'aliyun-ecs' && code === 'InvalidInstanceIds.NotFound') {
+  // A documented alternative the reference never answers (aliyun's InvalidInstanceIds.NotFound for an unknown id):
+  // adopted for its situation, but with a status the document does not give it.
+  for (const alternative of description.alternativeCodes.filter((a) => a.code === code)) {
     flips.push({
       dialect,
       rule: rule.id,
       how: 'adopted-wrong-status',
-      description: 'answers an unknown id with InvalidInstanceIds.NotFound and HTTP 400',
-      spec: opts({ rules: { codes: { notFound: { code, httpStatus: 400 } } } }),
+      description: `answers ${SITUATION[alternative.key] ?? alternative.key} with ${code} and HTTP 400`,
+      spec: opts({ rules: { codes: { [alternative.key]: { code, httpStatus: 400 } } } }),
     });
   }
   return flips;
@@ -571,7 +582,7 @@ function envelopeFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
     mapObjects(body, (obj) => Object.fromEntries(Object.entries(obj).map(([k, v]) => [map[k] ?? k, v])));
   const when = async (request: Request): Promise<boolean> => {
     // The answer format as the provider decides it (aliyunFormat: Format in any case, XML by default, JSON for ACS3).
-    if (dialect === 'aliyun-ecs' && xml !== ((await aliyunFormat(request)) === 'XML')) return false;
+    if (describeDialect(dialect).xmlAnswers && xml !== ((await aliyunFormat(request)) === 'XML')) return false;
     return kind === 'status' ? isStatus(request) : kind === 'success' ? isStop(request) : true;
   };
   const spec = onApi(async (request, forward) => {

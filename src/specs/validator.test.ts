@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeDialect } from '../dialects/descriptions/index.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
 import { VmconformError } from '../errors.ts';
 import { schemaValidator } from './validator.ts';
@@ -46,7 +47,7 @@ describe('schemaValidator', () => {
     const v = schemaValidator(d);
     const hostile: unknown[] = [{}, { Response: {} }, { Response: { Error: 1, RequestId: 2, InstanceStatusSet: [{}] } }, { response: { dataSet: [{ instanceStatus: 'X' }] }, requestId: 1 },
       { RequestId: 1, InstanceResponses: { InstanceResponse: [{ Code: 1, PreviousStatus: 'Halted' }] }, InstanceStatuses: { InstanceStatus: [{ Status: 'X' }] } }];
-    const names = ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', ...(d === 'aliyun-ecs' ? ['StopInstancesResponseXml', 'DescribeStatusResponseXml', 'ErrorResponseXml'] : [])];
+    const names = ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', ...(describeDialect(d).xmlAnswers ? ['StopInstancesResponseXml', 'DescribeStatusResponseXml', 'ErrorResponseXml'] : [])];
     let seen = 0;
     for (const name of names) {
       for (const value of hostile) {
