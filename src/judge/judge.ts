@@ -460,7 +460,8 @@ export class ExchangeJudge {
   private stop(ex: Exchange, at: number, end: number, index: number): void {
     const call = ex.call;
     const named = [...new Set(call.instanceIds ?? [])];
-    const unseen = named.filter((id) => !this.store.has(id) && (this.model.idPattern === undefined || this.model.idPattern.test(id)));
+    // An id the model finds malformed is judged as such whatever the store holds (the empty id, a wrong pattern).
+    const unseen = named.filter((id) => !this.store.has(id) && id !== '' && (this.model.idPattern === undefined || this.model.idPattern.test(id)));
     const complete = unseen.length === 0;
     // Ids never observed are judged both ways, as running and as unknown: only what holds either way binds.
     // The model looks up the ids the call names only.
@@ -526,7 +527,7 @@ export class ExchangeJudge {
     if (wasThrottled) return;
     const required = complete ? undefined : agreement(worlds, otherWay);
     const mustSucceed = complete && errors.length === 0 && successes.length > 0;
-    const mustFail = complete && successes.length === 0 && errors.length > 0;
+    const mustFail = complete ? successes.length === 0 && errors.length > 0 : required !== undefined && required.result !== 'success';
     if (versionOk && (complete || required !== undefined)) {
       const found = this.outcomeFindings(ex, worlds, errors, successes, required, mainRules[0] ?? 'envelope:error', matched);
       this.judged(mainRules, index, found);
