@@ -3,10 +3,11 @@
  * Host included, bodies, the query as written), answers stream through, connections are kept alive both ways; and
  * `vmconform proxy`'s ends and exit codes (port in use, consent, no traffic, the first and the second signal).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,36 @@ describe('the forwarding proxy', () => {
       agent.destroy();
       await proxy.close();
       await up.close();
+    }
+  });
+
+  it('an HTTPS upstream: its CA from --ca (next to the system ones); without it, a 502 recorded without an answer', async () => {
+    const openssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=vmconform proxy test CA']);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"over":"tls"}');
+    });
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    const upstreamUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const trusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, caFiles: [join(dir, 'ca.pem')], onExchange: () => undefined });
+    const seen: ObservedExchange[] = [];
+    const untrusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    try {
+      const ok = await fetch(`${trusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
+      expect([ok.status, await ok.text()]).toEqual([200, '{"over":"tls"}']);
+      const refused = await fetch(`${untrusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(502);
+      expect(seen[0]?.transportError).toMatch(/certificate/);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+      await new Promise((resolve) => tls.close(resolve));
     }
   });
 
