@@ -6,6 +6,8 @@ import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { readHarFiles } from '../judge/har.ts';
 import { ExchangeJudge } from '../judge/judge.ts';
 import { reportTraffic, type TrafficReportOptions } from '../judge/report.ts';
+import { ruleInventory } from '../specs/inventory.ts';
+import { UsageError } from '../errors.ts';
 import type { DialectName } from '../dialects/types.ts';
 import type { JudgeCliOptions } from './judge-command.ts';
 import { verbosityOf, type VerbosityOptions } from './options.ts';
@@ -47,6 +49,13 @@ export interface TrafficCliOptions extends VerbosityOptions {
  * reportTraffic(judge.finish(), trafficReportOptions(opts, opts.upstream, startedAt));
  */
 export function trafficReportOptions(opts: TrafficCliOptions, target: string, startedAt: Date): TrafficReportOptions {
+  if (opts.grep !== undefined) {
+    const pattern = new RegExp(opts.grep);
+    const ids = ruleInventory(opts.dialect).map((r) => r.id);
+    if (!ids.some((id) => pattern.test(id))) {
+      throw new UsageError(`--grep ${JSON.stringify(opts.grep)} matches no rule of ${opts.dialect} (its ${ids.length} rule ids are such as ${ids.slice(0, 3).join(', ')})`);
+    }
+  }
   return {
     dialect: opts.dialect,
     target,

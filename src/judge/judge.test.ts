@@ -119,5 +119,61 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     writeFileSync(notHar, '{"log":{}}');
     const bad = await runCliInProcess(['judge', notHar, '--dialect', w.dialect, '--report-dir', join(dir, 'bad')]);
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('not a HAR 1.2 file')]);
+    const grep = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--grep', '^nothing$', '--report-dir', join(dir, 'grep')]);
+    expect([grep.code, grep.stderr]).toEqual([2, expect.stringContaining('--grep "^nothing$" matches no rule of zenlayer-bmc')]);
+    const only = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--grep', '^state:', '--report-dir', join(dir, 'only'), '--quiet']);
+    expect(only.code).toBe(1);
+    const rows = (JSON.parse(readFileSync(join(dir, 'only', 'results.json'), 'utf8')) as { runs: { cases: { id: string }[] }[] }).runs[0]?.cases ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((c) => c.id.startsWith('state:'))).toBe(true);
+  });
+});
+
+describe('HAR files from elsewhere', () => {
+  it("reads a browser's HAR: pseudo-headers dropped, entries ordered by start, bodies it cannot read kept with the reason", () => {
+    const entry = (at: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      startedDateTime: at,
+      time: 12.5,
+      request: {
+        method: 'POST',
+        url,
+        httpVersion: 'h2',
+        headers: [
+          { name: ':authority', value: '127.0.0.1:8080' },
+          { name: 'Content-Type', value: 'application/json' },
+          { name: 'X-ZC-Action', value: 'StopInstances' },
+        ],
+        postData: { mimeType: 'application/json', text: '{"instanceIds":["vm-1"]}' },
+        bodySize: 24,
+      },
+      response: { status: 200, headers: [{ name: 'Content-Type', value: 'application/json' }], content: { size: 10, mimeType: 'application/json', text: '{"ok":true}' } },
+      ...extra,
+    });
+    const file = join(dir, 'browser.har');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          entries: [
+            entry('2026-01-01T00:00:02.000Z', 'http://127.0.0.1:8080/api/v2/vm', { response: { status: 200, headers: [], content: { size: 12, mimeType: 'application/json', encoding: 'base64', text: 'e30=' } } }),
+            entry('2026-01-01T00:00:01.000Z', 'http://127.0.0.1:8080/api/v2/vm'),
+            entry('2026-01-01T00:00:03.000Z', 'http://other.example/api/v2/vm'),
+            entry('2026-01-01T00:00:04.000Z', 'http://127.0.0.1:8080/api/v2/vm', { response: { status: 200, headers: [], content: { size: 40, mimeType: 'application/json' } } }),
+          ],
+        },
+      }),
+    );
+    const { exchanges, otherHosts } = readHarFiles([file], 'http://127.0.0.1:8080');
+    expect(otherHosts).toBe(1);
+    expect(exchanges.map((e) => [e.startedMs % 10_000, e.bodyProblem])).toEqual([
+      [1_000, undefined],
+      [2_000, 'response body base64-encoded'],
+      [4_000, 'response body not recorded'],
+    ]);
+    expect(exchanges[0]?.request.headers).toEqual({ 'content-type': 'application/json', 'x-zc-action': 'StopInstances' });
+    const judge = new ExchangeJudge({ dialect: 'zenlayer-vm', pollTimeoutMs: 1_000 });
+    for (const ex of exchanges) judge.add(ex);
+    expect(judge.finish().counts).toMatchObject({ seen: 3, stops: 1, unreadableBodies: 2 });
   });
 });
