@@ -29,6 +29,7 @@ async function tencentScenarios(base: string, endpoint: string): Promise<Seen> {
   await seed(base, [
     { id: id(1), status: 'RUNNING' },
     { id: id(2), status: 'STOPPED' },
+    ...Array.from({ length: 25 }, (_, i) => ({ id: id(300 + i), status: 'RUNNING' })),
   ]);
   const client = tencentClient(endpoint, TEST_CREDENTIALS);
   const seen: Seen = {};
@@ -37,6 +38,9 @@ async function tencentScenarios(base: string, endpoint: string): Promise<Seen> {
   seen['stop again'] = await rejectionCode(client.StopInstances({ InstanceIds: [id(1)] }));
   seen['stop stopped'] = await rejectionCode(client.StopInstances({ InstanceIds: [id(2)] }));
   seen['101 ids'] = await rejectionCode(client.StopInstances({ InstanceIds: Array.from({ length: 101 }, (_, i) => id(100 + i)) }));
+  // A burst of 25 at once, one instance each (the documented limit is 10 per second).
+  const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => rejectionCode(client.StopInstances({ InstanceIds: [id(300 + i)] }))));
+  seen['burst of 25'] = [...new Set(burst)].sort().join(',');
   await new Promise((r) => setTimeout(r, transitionMs * 3));
   seen['status later'] = (await client.DescribeInstancesStatus({ InstanceIds: [id(1), id(2)] })).InstanceStatusSet?.map((s) => s.InstanceState).join(',') ?? '';
   return seen;
@@ -51,6 +55,7 @@ async function aliyunScenarios(base: string, endpoint: string): Promise<Seen> {
     { id: id(2), status: 'Stopped' },
     { id: id(3), status: 'Running' },
     { id: id(4), status: 'Running' },
+    { id: id(5), status: 'Running' },
   ]);
   const client = aliyunClient(endpoint, TEST_CREDENTIALS);
   const stop = (ids: string[], extra: Record<string, unknown> = {}): Promise<string> =>
@@ -66,10 +71,12 @@ async function aliyunScenarios(base: string, endpoint: string): Promise<Seen> {
   seen['stop stopped'] = await stop([id(2)]);
   seen['101 ids'] = await stop(Array.from({ length: 101 }, (_, i) => id(100 + i)));
   seen['dry run'] = await stop([id(3)], { dryRun: true });
+  seen['dry run of a stopped one'] = await stop([id(2)], { dryRun: true });
+  seen['batch with a stopped one'] = await stop([id(5), id(2)]);
   seen['after dry run'] = await status([id(3)]);
   seen['success first'] = await stop([id(4), id(2)], { batchOptimization: 'SuccessFirst' });
   await new Promise((r) => setTimeout(r, transitionMs * 3));
-  seen['status later'] = await status([id(1), id(2), id(3), id(4)]);
+  seen['status later'] = await status([id(1), id(2), id(3), id(4), id(5)]);
   return seen;
 }
 
@@ -108,9 +115,10 @@ describe('official SDKs through vmconform proxy', () => {
       'stop again': 'InvalidInstance.NotSupported',
       'stop stopped': 'InvalidInstance.NotSupported',
       '101 ids': 'InvalidParameterValue.LimitExceeded',
+      'burst of 25': '<resolved>,RequestLimitExceeded',
       'status later': 'STOPPED,STOPPED',
     });
-    expect(stops).toBe(4);
+    expect(stops).toBe(29);
     expect(failed(results)).toEqual([]);
     expect(passed(results)).toEqual(
       expect.arrayContaining(['transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'state:not-stoppable=STOPPED', 'error:InvalidParameterValue.LimitExceeded', 'limit:instance-ids-max', 'enum:StopType=SOFT']),
@@ -119,7 +127,16 @@ describe('official SDKs through vmconform proxy', () => {
 
   it('aliyun SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
     const { results, seen } = await throughProxy('aliyun-ecs', () => startProviderServer({ dialect: 'aliyun-ecs', verifySignatures: TEST_CREDENTIALS, transitionMs }));
-    expect(seen).toMatchObject({ stop: '<resolved>', 'stop again': 'IncorrectInstanceStatus', 'stop stopped': 'IncorrectInstanceStatus', 'dry run': 'DRYRUN.SUCCESS', 'after dry run': 'Running', 'success first': '<resolved>' });
+    expect(seen).toMatchObject({
+      stop: '<resolved>',
+      'stop again': 'IncorrectInstanceStatus',
+      'stop stopped': 'IncorrectInstanceStatus',
+      'dry run': 'DRYRUN.SUCCESS',
+      'after dry run': 'Running',
+      'dry run of a stopped one': 'IncorrectInstanceStatus',
+      'batch with a stopped one': 'IncorrectInstanceStatus',
+      'success first': '<resolved>',
+    });
     expect(failed(results)).toEqual([]);
     expect(passed(results)).toEqual(
       expect.arrayContaining(['error:DRYRUN.SUCCESS', 'resolution:batch-successfirst-per-instance', 'state:not-stoppable=Stopped', 'transition:Running->Stopping', 'resolution:failed-request-changes-nothing']),
@@ -133,6 +150,10 @@ describe('official SDKs through vmconform proxy', () => {
     { wrong: 'aliyun-dry-run-stops', breaks: ['resolution:failed-request-changes-nothing'] },
     // SuccessFirst answered all or nothing: the per-instance answer is missing, the stoppable instance not stopped.
     { wrong: 'aliyun-success-first-as-all-together', breaks: ['resolution:batch-successfirst-per-instance', 'transition:Running->Stopping'] },
+    // The default batch mode stops the running one of a refused batch: the status read after it shows the change.
+    { wrong: 'aliyun-all-together-not-atomic', breaks: ['resolution:failed-request-changes-nothing'] },
+    // A dry run of a stopped instance answers DRYRUN.SUCCESS instead of the real error.
+    { wrong: 'aliyun-dry-run-skips-checks', breaks: ['error:IncorrectInstanceStatus', 'resolution:dryrun-failure-real-error'] },
   ])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks }) => {
     const w = wrongProvider(wrong);
     const { results } = await throughProxy(w.dialect, () => w.start({ transitionMs }));
@@ -147,18 +168,18 @@ describe('official SDKs through vmconform proxy', () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const dir = `${process.env['TMPDIR'] ?? '/tmp'}/vmconform-proxy-cli-${process.pid}`;
-      // The aliyun scenarios make 1 seed + 9 SDK calls.
-      const running = main(['proxy', '--dialect', 'aliyun-ecs', '--upstream', provider.url, '--report-dir', dir, '--exit-after', '10', '--redact-signatures']);
+      // The aliyun scenarios make 1 seed + 11 SDK calls.
+      const running = main(['proxy', '--dialect', 'aliyun-ecs', '--upstream', provider.url, '--report-dir', dir, '--exit-after', '12', '--redact-signatures']);
       await vi.waitFor(() => expect(stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/), { timeout: 5_000 });
       const url = /^listening on (\S+)/.exec(stdout)?.[1] ?? '';
       await aliyunScenarios(url, new URL(url).host);
       const code = await running;
       expect(code, stdout).toBe(1);
       expect(stdout).toMatch(/violation: resolution:failed-request-changes-nothing \[state-immediate\]/);
-      expect(stdout).toMatch(/traffic: 10 exchange\(s\) seen, 6 StopInstances judged/);
+      expect(stdout).toMatch(/traffic: 12 exchange\(s\) seen, 8 StopInstances judged/);
       const { readFileSync } = await import('node:fs');
       const har = readFileSync(`${dir}/exchanges.har`, 'utf8');
-      expect(JSON.parse(har).log.entries).toHaveLength(10);
+      expect(JSON.parse(har).log.entries).toHaveLength(12);
       expect(har).not.toMatch(/Signature=[0-9a-f]{20}/);
     } finally {
       out.mockRestore();
