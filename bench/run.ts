@@ -7,14 +7,16 @@
  * 3. `npm run conformance` wall time vs its floor, the time the api3 pacing forces (`suite.ts`);
  * 4. `pact verify` vs `run` (and both vs a raw loop of the contract's requests) per dialect (`pact-verify.ts`);
  * 5. the command line's start: `vmconform --version` and `--help` vs `node -e 0`, and `--help`'s peak memory
- *    (`cli-start.ts`, on the build).
+ *    (`cli-start.ts`, on the build);
+ * 6. `vmconform proxy`'s overhead: throughput through it vs directly against an upstream with a 5 ms service time,
+ *    and the latency it adds at p50 and p99 (`proxy.ts`).
  *
  * A benchmark, never a test: it prints numbers and says which goals they meet; it fails only when something could
  * not be measured.
  *
  * Options: `--duration S` (seconds per measured load, default 1.5), `--rounds N` (loads per side, default 6),
  * `--warmup S` (default 1), `--connections N` (default 16), `--quick` (2 rounds of 1 s), `--only
- * throughput|suite|conformance|pact|cli` (repeatable), `--pact-rounds N` (default 1).
+ * throughput|suite|conformance|pact|cli|proxy` (repeatable), `--pact-rounds N` (default 1).
  */
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ import { CLI_RSS_GOAL_MB, CLI_START_GOAL, measureCliStart, type CliStartResult }
 import { measurePactVerify, pactTable, type PactRow } from './pact-verify.ts';
 import { measureConformance, measureSuite, type ConformanceResult, type SuiteRow } from './suite.ts';
 import { measureThroughput, type ThroughputRow } from './throughput.ts';
+import { measureProxy, PROXY_P99_GOAL_MS, PROXY_THROUGHPUT_GOAL, proxyTable, type ProxyResult } from './proxy.ts';
 
 /** Goal of issue 12: the provider serves at least half what a bare node:http server does. */
 const PROVIDER_GOAL = 0.5;
@@ -41,7 +44,7 @@ const { values } = parseArgs({
     'pact-rounds': { type: 'string', default: '1' },
   },
 });
-const only = new Set(values.only ?? ['cli', 'throughput', 'suite', 'conformance', 'pact']);
+const only = new Set(values.only ?? ['cli', 'throughput', 'suite', 'conformance', 'pact', 'proxy']);
 const pactRounds = Number(values['pact-rounds']);
 const durationSeconds = values.quick ? 1 : Number(values.duration);
 const rounds = values.quick ? 2 : Number(values.rounds);
@@ -62,6 +65,7 @@ const throughput: ThroughputRow[] = only.has('throughput')
 const suite: SuiteRow[] = only.has('suite') ? await measureSuite(DIALECT_NAMES, progress) : [];
 const conformance: ConformanceResult | undefined = only.has('conformance') ? await measureConformance(progress) : undefined;
 const pact: PactRow[] = only.has('pact') ? await measurePactVerify(DIALECT_NAMES, pactRounds, progress) : [];
+const proxy: ProxyResult | undefined = only.has('proxy') ? await measureProxy({ durationSeconds, warmupSeconds, rounds, connections, progress }) : undefined;
 
 const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const thousands = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
@@ -152,6 +156,10 @@ if (cliStart) {
 
 const providerRatio = Math.min(...throughput.map((r) => r.ratio));
 const suiteRatios = suite.map((r) => r.ratio);
+if (proxy) {
+  out();
+  for (const line of proxyTable(proxy, connections, rounds, durationSeconds)) out(line);
+}
 out();
 out('**Every ratio, side by side.**');
 out();
@@ -179,6 +187,10 @@ if (conformance) {
 if (pact.length > 0) {
   const ratios = pact.map((r) => r.pactMs / r.runMs);
   out(`| pact verify / run, ${pact.map((r) => `${r.dialect} ${fixed(r.pactMs / r.runMs, 2)}`).join(', ')} | **${fixed(Math.max(...ratios), 2)}** | | |`);
+}
+if (proxy) {
+  out(`| through vmconform proxy / direct (5 ms upstream) | **${fixed(proxy.ratio, 2)}** | ≥ ${PROXY_THROUGHPUT_GOAL} | ${proxy.ratio >= PROXY_THROUGHPUT_GOAL ? 'met' : 'missed'} |`);
+  out(`| vmconform proxy's added p99 latency, ms | **${fixed(proxy.addedP99Ms, 2)}** | ≤ ${PROXY_P99_GOAL_MS} | ${proxy.addedP99Ms <= PROXY_P99_GOAL_MS ? 'met' : 'missed'} |`);
 }
 if (cliStart) {
   const version = cliStart.rows.find((r) => r.label.endsWith('--version'));

@@ -34,5 +34,12 @@ if (existsSync(sources) && !buildIsFresh()) {
   tsx.register();
   entry = sources;
 }
+// A reader that stops early (`vmconform cases | head`) closes our standard output: the command goes on to its end
+// (its reports, its teardowns) and exits as it would have; only what it still prints is lost.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

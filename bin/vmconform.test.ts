@@ -2,8 +2,8 @@
  * The command's entry point decides what runs: the build in an installed package; in a clone the build while it is
  * newer than every source, else the sources through tsx. Checked on a miniature package with the real entry point.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,25 @@ describe('bin/vmconform.js', () => {
     expect(run()).toBe('sources x');
     age('suites/s.suite.ts', 60);
     expect(run()).toBe('build x');
+  });
+
+  it('goes on to its end and its own exit code when the reader of its output stops early (`| head`)', async () => {
+    age('dist/src/cli/main.js', 0);
+    writeFileSync(
+      join(pkg, 'dist/src/cli/main.js'),
+      "import { writeFileSync } from 'node:fs';\n" +
+        "export async function main(argv) { for (let i = 0; i < 2000; i++) { process.stdout.write('x'.repeat(1000) + '\\n'); await new Promise((r) => setImmediate(r)); } writeFileSync(argv[0], 'finished'); return 4; }\n",
+    );
+    const marker = join(pkg, 'finished.txt');
+    const child = spawn(process.execPath, [join(pkg, 'bin', 'vmconform.js'), marker], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(4);
+    expect(readFileSync(marker, 'utf8')).toBe('finished');
+    writeFileSync(join(pkg, 'dist/src/cli/main.js'), "export async function main(argv) { process.stdout.write('build ' + argv.join(' ') + '\\n'); return 0; }\n");
   });
 
   it('runs the sources when there is no build, and the build where there are no sources (an installed package)', () => {

@@ -111,7 +111,7 @@ describe('an instant command line (issue 12): --help and --version load no comma
     'src/cli/internal-error',
     'reporters/safe-text',
     'src/engine/interrupt',
-    ...['run', 'mock', 'conformance', 'coverage', 'cases', 'fuzz', 'pact', 'repro'].map((c) => `src/cli/${c}-command`),
+    ...['run', 'mock', 'conformance', 'coverage', 'cases', 'fuzz', 'pact', 'repro', 'judge', 'proxy'].map((c) => `src/cli/${c}-command`),
     'src/cli/results-commands',
   ]);
 

@@ -20,7 +20,7 @@ import { reportRun } from '../../reporters/report-run.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import type { FuzzCliOptions } from './fuzz-command.ts';
 import { verbosityOf } from './options.ts';
-import { approachTarget, consoleOptions, printReportFiles, reportPreflightFailure } from './run-action.ts';
+import { approachTarget, consoleOptions, printReportFiles, reportPreflightFailure, writeQuitReports } from './run-action.ts';
 
 /**
  * Fuzz a target (`vmconform fuzz`) and return the exit code.
@@ -49,7 +49,11 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   const { runFuzz, FuzzEngineError } = await import('../fuzz/properties.ts');
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('finishing the running case and its teardown', undefined, quitReport(ledger));
+  const runId = newRunId();
+  const targets = [{ dialect: opts.dialect, target: opts.target }];
+  const gateOptions = { baseline, ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}), level, reportDir: opts.reportDir } as const;
+  const quit = writeQuitReports({ runId, startedAt, targets, results: [], ...gateOptions });
+  const interrupts = watchInterrupts('finishing the running case and its teardown', undefined, quitReport(ledger, quit));
   const options: FuzzOptions = {
     target: {
       dialect,
@@ -81,14 +85,11 @@ export async function fuzzAction(opts: FuzzCliOptions): Promise<number> {
   }
   const interrupted = interrupts.signal.aborted;
   const outcome = reportRun({
-    runId: newRunId(),
+    runId,
     startedAt,
-    targets: [{ dialect: opts.dialect, target: opts.target }],
+    targets,
     results: opts.redactSignatures ? report.results.map(withoutSignatures) : report.results,
-    baseline,
-    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-    level,
-    reportDir: opts.reportDir,
+    ...gateOptions,
     interrupted,
   });
   process.stdout.write(formatSummaryBody(outcome.doc, consoleOptions().paint, verbosity));

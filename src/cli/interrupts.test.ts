@@ -138,40 +138,55 @@ describe('Ctrl-C', () => {
     }
   }, 120_000);
 
+  /** Start a command, Ctrl-C it twice once `busy` holds, and check what it says it left seeded (stderr, results.json). */
+  async function quitTwice(args: readonly string[], target: RunningProvider, busy: (stdout: string) => boolean, reportDir: string): Promise<void> {
+    const child = spawn(process.execPath, [BIN, ...args, '--target', target.url, '--report-dir', reportDir], { detached: true, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const until = Date.now() + 60_000;
+    while (!busy(stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    while (!/again to quit at once/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    expect(await closed, stderr).toBe(130);
+    const m = /quit at once, leaving (\d+) seeded instance\(s\) behind:\n {2}(\S+): ([^\n]+)\n {2}tear them down: curl /.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    const ids = (m?.[3] ?? '').split(' ');
+    expect(Number(m?.[1])).toBe(ids.length);
+    expect(m?.[2]).toBe(`${target.url}/_vmconform/provider-states`);
+    // Every instance still seeded on the target is named (a teardown in flight at the second signal may have
+    // removed a named one since: the list errs on the side of naming too many, never too few).
+    const seeded = (target.provider?.store.page(0, 10_000) ?? []).map((v) => v.id);
+    expect(seeded.length).toBeGreaterThan(0);
+    expect(seeded.filter((id) => !ids.includes(id))).toEqual([]);
+    const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc & { leftovers?: { statesUrl: string; ids: string[] }[] };
+    expect(doc.interrupted).toBe(true);
+    expect(doc.leftovers?.flatMap((l) => l.ids).sort()).toEqual([...ids].sort());
+  }
+
   it('run: a second Ctrl-C quits at once and says how many seeded instances it left and their ids, in results.json too', async () => {
     // Slow stops keep the cases busy with instances seeded while the two signals come.
     const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 5_000 });
     try {
-      const reportDir = join(dir, 'twice');
-      const child = spawn(process.execPath, [BIN, 'run', '--dialect', 'zenlayer-vm', '--target', target.url, '--report-dir', reportDir], {
-        detached: true,
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-      const until = Date.now() + 60_000;
       // After the preflight (its own three instances), once the cases have seeded theirs.
-      while (!(/^ {2}gate: /m.test(stdout) && (target.provider?.store.size ?? 0) > 5) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      process.kill(-(child.pid ?? 0), 'SIGINT');
-      while (!/again to quit at once/.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      process.kill(-(child.pid ?? 0), 'SIGINT');
-      expect(await closed, stderr).toBe(130);
-      const m = /quit at once, leaving (\d+) seeded instance\(s\) behind:\n {2}(\S+): ([^\n]+)\n {2}tear them down: curl /.exec(stderr);
-      expect(m, stderr).not.toBeNull();
-      const ids = (m?.[3] ?? '').split(' ');
-      expect(Number(m?.[1])).toBe(ids.length);
-      expect(m?.[2]).toBe(`${target.url}/_vmconform/provider-states`);
-      // Every instance still seeded on the target is named (a teardown in flight at the second signal may have
-      // removed a named one since: the list errs on the side of naming too many, never too few).
-      const seeded = (target.provider?.store.page(0, 10_000) ?? []).map((v) => v.id);
-      expect(seeded.length).toBeGreaterThan(0);
-      expect(seeded.filter((id) => !ids.includes(id))).toEqual([]);
-      const doc = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')) as Doc & { leftovers?: { statesUrl: string; ids: string[] }[] };
-      expect(doc.interrupted).toBe(true);
-      expect(doc.leftovers?.flatMap((l) => l.ids).sort()).toEqual([...ids].sort());
+      await quitTwice(['run', '--dialect', 'zenlayer-vm'], target, (out) => /^ {2}gate: /m.test(out) && (target.provider?.store.size ?? 0) > 5, join(dir, 'twice'));
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
+
+  it('fuzz: a second Ctrl-C quits at once with the same account of what it left, in results.json too', async () => {
+    const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 5_000 });
+    try {
+      await quitTwice(
+        ['fuzz', '--dialect', 'zenlayer-vm', '--runs', '400', '--seed', '5', '--property', 'sequences'],
+        target,
+        (out) => /seed 5/.test(out) && (target.provider?.store.size ?? 0) > 0,
+        join(dir, 'fuzz-twice'),
+      );
     } finally {
       await target.close();
     }

@@ -1,6 +1,6 @@
 /**
  * The `vmconform` command line (DESIGN.md §6): `run`, `mock`, `conformance`, `coverage`, `cases`, `fuzz`, `pact`,
- * `compare`, `baseline`, `report` and `repro`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
+ * `compare`, `baseline`, `report`, `repro`, `judge` and `proxy`. Each subcommand lives in its own module and sets its exit code: 0 nothing failed
  * beyond the baseline, 1 something did, 2 usage or configuration error, 3 vmconform itself failed, 130 interrupted.
  * Registering the commands loads commander and a few constants only: a command loads what it runs when its action
  * starts, so `--help` and `--version` start fast (an architecture test lists what they load).
@@ -14,6 +14,8 @@ import { ENV_ACCESS_KEY_SECRET, redactSecret } from '../signing/credentials.ts';
 import { registerCasesCommand } from './cases-command.ts';
 import { internalErrorLine } from './internal-error.ts';
 import { registerFuzzCommand } from './fuzz-command.ts';
+import { registerJudgeCommand } from './judge-command.ts';
+import { registerProxyCommand } from './proxy-command.ts';
 import { registerBaselineCommand, registerCompareCommand, registerReportCommand } from './results-commands.ts';
 import { registerConformanceCommand } from './conformance-command.ts';
 import { registerCoverageCommand } from './coverage-command.ts';
@@ -41,7 +43,7 @@ export interface ExitSlot {
 export async function main(argv: readonly string[]): Promise<number> {
   const restore = hideSecretFromConsole(process.env[ENV_ACCESS_KEY_SECRET]);
   // Commands that send requests: a Ctrl-C before their work begins is remembered, not fatal (src/engine/interrupt.ts).
-  const sends = ['run', 'conformance', 'fuzz', 'mock'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
+  const sends = ['run', 'conformance', 'fuzz', 'mock', 'proxy'].includes(argv[0] ?? '') || (argv[0] === 'pact' && argv[1] === 'verify');
   const release = sends ? guardStartup() : () => undefined;
   try {
     return await runMain(argv);
@@ -98,6 +100,8 @@ export function createProgram(exit: ExitSlot): Command {
   registerBaselineCommand(program, exit);
   registerReportCommand(program, exit);
   registerReproCommand(program, exit);
+  registerJudgeCommand(program, exit);
+  registerProxyCommand(program, exit);
   requireAfterUnknown(program);
   return program;
 }

@@ -3,10 +3,10 @@
  * (DESIGN.md §6). Prints one `dialect url` line per provider, runs until SIGINT/SIGTERM, then stops cleanly. This
  * module only registers the command; the provider loads with `mock-action.ts` when it starts.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { DialectName } from '../dialects/types.ts';
 import type { ExitSlot } from './main.ts';
-import { addTerm, parseDialectList } from './options.ts';
+import { addTerm, parseDialectList, parseNonNegativeInt } from './options.ts';
 
 /** Options the `mock` subcommand accepts. */
 export interface MockCommandOptions {
@@ -17,13 +17,6 @@ export interface MockCommandOptions {
   readonly transitionMs: number;
   readonly verifySignatures: boolean;
   readonly rateLimit: boolean;
-}
-
-function parseNonNegativeInt(max: number) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) > max) throw new InvalidArgumentError(`expected an integer from 0 to ${max}`);
-    return Number(value);
-  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline } from '../engine/baseline.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
 import { watchInterrupts } from '../engine/interrupt.ts';
+import { DEFAULT_POLL_TIMEOUT_MS } from '../engine/defaults.ts';
 import { openSeedLedger, quitReport } from '../engine/seed-ledger.ts';
 import { noCaseMatches, NOT_RUN_INTERRUPTED, selectRows } from '../engine/suite-config.ts';
 import type { CaseResult } from '../engine/types.ts';
@@ -25,7 +26,7 @@ import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummaryBody } from '../../reporters/summary.ts';
 import { fromDeprecatedAlias, verbosityOf } from './options.ts';
 import type { GenerateOptions, VerifyOptions } from './pact-command.ts';
-import { approachTarget, consoleOptions, printReportFiles, reportPreflightFailure } from './run-action.ts';
+import { approachTarget, consoleOptions, printReportFiles, reportPreflightFailure, writeQuitReports } from './run-action.ts';
 
 /** The names of the files under `dir` that differ from what `pact generate` would write (missing ones included). */
 export function staleContractFiles(dir: string, dialects: readonly DialectName[] = DIALECT_NAMES): string[] {
@@ -136,7 +137,21 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
   const env = caEnvironment(opts.ca);
   // The seed ledger lets a second signal say which instances it left seeded.
   const ledger = openSeedLedger();
-  const interrupts = watchInterrupts('tearing down the instances set up so far', undefined, quitReport(ledger));
+  const runId = newRunId();
+  // Verifying the dialect's own contract, every case is a row of the catalog: the run's options are recorded so that
+  // each failure shows the `vmconform repro` and `run --grep` lines that run the case again (not for other pacts).
+  const ownContract = opts.pact === undefined && broker === undefined;
+  const targets = [
+    {
+      dialect: opts.dialect,
+      target: opts.target,
+      ...(ownContract ? { statesUrl, pollTimeoutMs: DEFAULT_POLL_TIMEOUT_MS, requestTimeoutMs: opts.requestTimeout } : {}),
+    },
+  ];
+  const gateOptions = { baseline, ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}), level, reportDir: opts.reportDir } as const;
+  const notRun = (): CaseResult[] => selected.map((row) => ({ ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
+  const quit = writeQuitReports({ runId, startedAt, targets, results: notRun(), ...gateOptions });
+  const interrupts = watchInterrupts('tearing down the instances set up so far', undefined, quitReport(ledger, quit));
   const only = opts.grep !== undefined ? selected.map((r) => r.id) : undefined;
   const verify = (ids: readonly string[] | undefined, source: BrokerSource | undefined): Promise<PactVerifyOutcome> =>
     verifyInChild(
@@ -182,24 +197,21 @@ export async function pactVerifyAction(opts: VerifyOptions): Promise<number> {
     // The child can answer before this process has seen the same Ctrl-C (they share the terminal's process group).
     if (!interrupts.signal.aborted) process.stderr.write("\nvmconform: interrupted (in Pact's verifier process): the instances set up so far are torn down\n");
     interrupted = true;
-    results = selected.map((row) => ({ ...caseIdentity(row), status: 'skipped', durationMs: 0, message: NOT_RUN_INTERRUPTED, findings: [] }));
+    results = notRun();
   } finally {
     interrupts.dispose();
     ledger.close();
   }
   const { doc, verdict, files } = reportRun({
-    runId: newRunId(),
+    runId,
     startedAt,
-    targets: [{ dialect: opts.dialect, target: opts.target }],
+    targets,
     results: opts.redactSignatures ? results.map(withoutSignatures) : results,
-    baseline,
-    ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
-    level,
+    ...gateOptions,
     retries: opts.retries,
-    reportDir: opts.reportDir,
     interrupted,
   });
-  process.stdout.write(formatSummaryBody(doc, consoleOptions().paint, verbosity));
+  process.stdout.write(formatSummaryBody(doc, consoleOptions().paint, verbosity, join(opts.reportDir, 'results.json')));
   printReportFiles(files, verbosity);
   const unjudged = results.flatMap((r) => r.findings).filter((f) => f.check === 'engine');
   if (unjudged.length > 0) throw new VmconformError(`the verification is incomplete: ${unjudged.map((f) => f.message).join('; ')}`);

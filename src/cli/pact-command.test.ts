@@ -121,6 +121,9 @@ describe('vmconform pact verify against a wrong provider', () => {
       for (const id of wp.expectFailing) expect(summary).toMatch(new RegExp(`^ {2}FAIL .*\\b${id.replace(/\./g, '\\.')}\\b`, 'm'));
       expect(summary).toMatch(/\[pact-body\] state\.RECYCLE\.rejected#1: Expected 'OPERATION_DENIED_INSTANCE_NOT_RUNNING' to match/);
       expect(summary).toMatch(/RESULT: FAILED/);
+      // A failure of the dialect's own contract is a catalog case: its repro and rerun lines, as run prints them.
+      expect(summary).toMatch(/repro: npx vmconform repro \S*results\.json state\.RECYCLE\.rejected --dialect zenlayer-vm/);
+      expect(summary).toMatch(/rerun: npx vmconform run --dialect zenlayer-vm --target http:\/\/127\.0\.0\.1:\d+ --grep '\^state\\\.RECYCLE\\\.rejected\$'/);
       const doc = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string }[] }[] };
       const failed = doc.runs[0]?.cases.filter((c) => c.status === 'failed').map((c) => c.id).sort();
       expect(failed).toEqual([...wp.expectFailing].sort());

@@ -11,6 +11,7 @@ import { configureTransport } from '../dialects/transport.ts';
 import { withoutSignatures } from '../engine/attempts.ts';
 import { EMPTY_BASELINE, loadBaseline, type Baseline } from '../engine/baseline.ts';
 import { preflight, skippedByPreflight } from '../engine/preflight.ts';
+import type { Leftover } from '../engine/seed-ledger.ts';
 import { defaultStatesUrl } from '../engine/provider-states.ts';
 import { interruptedEarly } from '../engine/interrupt.ts';
 import { caseIdentity, newRunId } from '../engine/run-case.ts';
@@ -19,7 +20,7 @@ import type { CaseResult } from '../engine/types.ts';
 import { EXIT_INTERRUPTED, UsageError, VmconformError } from '../errors.ts';
 import { resolveCredentials } from '../signing/credentials.ts';
 import { paintFor, type Paint } from '../../reporters/color.ts';
-import { reportRun } from '../../reporters/report-run.ts';
+import { reportRun, type ReportRunInput } from '../../reporters/report-run.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { formatSummary, type Verbosity } from '../../reporters/summary.ts';
 import type { RunTarget } from '../../reporters/results-json.ts';
@@ -55,6 +56,19 @@ export interface GatedCommandOptions extends VerbosityOptions {
   readonly baseline?: string;
   readonly level: 'must' | 'all';
   readonly redactSignatures?: boolean;
+}
+
+/**
+ * What a second signal writes before the process quits at once: the reports of a run that did not finish, with the
+ * instances it left seeded (results.json `leftovers`), every case not finished reported not run.
+ *
+ * @example
+ * watchInterrupts('...', undefined, quitReport(ledger, writeQuitReports({ ...run, results: notRun })));
+ */
+export function writeQuitReports(run: Omit<ReportRunInput, 'interrupted' | 'leftovers' | 'errors'>): (leftovers: readonly Leftover[]) => void {
+  return (leftovers) => {
+    reportRun({ ...run, interrupted: true, leftovers, errors: ['quit at once at a second signal: what was still running was not finished and is missing'] });
+  };
 }
 
 /**

@@ -73,8 +73,8 @@ export const TERMS = {
   out: { flags: '--out <file>', description: 'write to this file instead of standard output' },
   md: { flags: '--md <file>', description: 'also write the comparison as Markdown to this file' },
   // mock
-  port: { flags: '--port <n>', description: 'port of the first provider (0 = ephemeral; with several: n, n+1, ...)' },
-  host: { flags: '--host <host>', description: 'address to bind (default loopback; another address makes the mock reachable from elsewhere)' },
+  port: { flags: '--port <n>', description: 'port to listen on (0 = ephemeral; mock with several dialects: n, n+1, ...)' },
+  host: { flags: '--host <host>', description: 'address to bind (default loopback; another address makes it reachable from elsewhere)' },
   'transition-ms': { flags: '--transition-ms <n>', description: 'STOPPING -> STOPPED time in ms' },
   'verify-signatures': { flags: '--verify-signatures', description: `verify request signatures (credentials from ${ENV_ACCESS_KEY_ID}/_SECRET, else the test ones)` },
   'no-rate-limit': { flags: '--no-rate-limit', description: "do not enforce tencent-cvm-api3's 10 StopInstances per second" },
@@ -88,6 +88,10 @@ export const TERMS = {
     description:
       'start new cases only for this long, each property within its share of what is left (a started case finishes); a property cut short or left out is reported so, never failed',
   },
+  // proxy
+  upstream: { flags: '--upstream <url>', description: 'base URL the proxy forwards every request to, e.g. http://127.0.0.1:8080' },
+  'idle-exit': { flags: '--idle-exit <seconds>', description: 'end after this many seconds with no request received or in flight (counted from when it listens)' },
+  'exit-after': { flags: '--exit-after <n>', description: 'end after this many exchanges' },
   // repro
   shell: { flags: '--shell', description: 'print a POSIX sh script that runs the steps with curl (the default)' },
   exec: { flags: '--exec', description: 'run the steps now through the engine and print each request, answer and expectation' },
@@ -291,4 +295,24 @@ export const COMMAND_ROWS: readonly CommandRow[] = [
     },
   },
   { command: 'repro-step', offers: [], omits: {}, internal: true },
+  {
+    command: 'proxy',
+    offers: [
+      'dialect', 'upstream', 'port', 'host', 'report-dir', 'idle-exit', 'exit-after', 'poll-timeout', 'baseline', 'level', 'grep', 'allow-remote',
+      'redact-signatures', 'ca', 'quiet', 'verbose',
+    ],
+    omits: {
+      '--concurrency': 'forwards whatever arrives, as it arrives',
+      '--retries': "forwards each request once: sending a client's StopInstances again would stop machines twice",
+    },
+  },
+  {
+    command: 'judge',
+    offers: ['dialect', 'target', 'poll-timeout', 'report-dir', 'baseline', 'level', 'grep', 'redact-signatures', 'quiet', 'verbose'],
+    omits: {
+      '--ca': 'reads HAR files and sends no request',
+      '--concurrency': 'judges the exchanges one after another, in the order they started',
+      '--retries': 'judges traffic already recorded: nothing to send again',
+    },
+  },
 ];

@@ -5,7 +5,9 @@
  * where they allow several). The mechanics (all or nothing, per instance, dry runs) are generic; every dialect fact
  * comes from the spec.
  */
-import type { DialectName, OperationCall, ParamValue } from '../dialects/types.ts';
+import type { DialectName, Exchange, OperationCall, ParamValue } from '../dialects/types.ts';
+import { answerKind, anyCodeMatches, isServed } from '../engine/checks.ts';
+import type { StatusForCode } from '../engine/spec-status.ts';
 import { getDialect } from '../dialects/index.ts';
 import { specExtension, type Situation, type SituationRule, type SpecModel, type VmconformExtension } from '../specs/extension.ts';
 import { ruleInventory, type ParamFacts } from '../specs/inventory.ts';
@@ -46,7 +48,18 @@ export type World =
       /** HTTP statuses the document gives, when it does (else the spec's status per code, or any 4xx). */
       readonly httpStatus?: readonly number[];
       readonly why: string;
+      /** The problems that lead here (an observer names the rules they break: `vmconform judge`). */
+      readonly problems?: readonly WorldProblem[];
     };
+
+/** One problem behind an error outcome: the model's situation (`not-stoppable` with the word read), and its source. */
+export interface WorldProblem {
+  readonly situation: Situation | 'not-stoppable';
+  /** For `not-stoppable`: the status words that may not be stopped. */
+  readonly words?: readonly string[];
+  readonly codes: readonly string[];
+  readonly docRef: string | undefined;
+}
 
 /** A dialect's model, resolved from its spec once. */
 export interface DialectModel {
@@ -99,8 +112,10 @@ export function dialectModel(dialect: DialectName): DialectModel {
 /** One problem of a request, with what the spec says it must answer. */
 interface Problem {
   readonly situation: Situation | 'not-stoppable';
-  readonly rule: Pick<SituationRule, 'codes' | 'clientError' | 'httpStatus' | 'orIgnored'>;
+  readonly rule: Pick<SituationRule, 'codes' | 'clientError' | 'httpStatus' | 'orIgnored'> & { readonly docRef?: string };
   readonly detail: string;
+  /** For `not-stoppable`: the words read. */
+  readonly words?: readonly string[];
 }
 
 /** Whether a value is a valid value of a parameter per its spec facts (enum member; a boolean for a Boolean). */
@@ -138,7 +153,7 @@ function idProblem(m: DialectModel, store: ModelStore, id: string, restop = fals
   const codes = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.codes ?? (either.includes(w) ? [refusedAgain] : [])))];
   const statuses = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.httpStatus ?? []))];
   // An instance that may read a stoppable word or not (cannot happen with seeded words) would allow both.
-  return { situation: 'not-stoppable', rule: { codes, httpStatus: statuses }, detail: `${id} reads ${bad.join(' or ')}` };
+  return { situation: 'not-stoppable', rule: { codes, httpStatus: statuses }, detail: `${id} reads ${bad.join(' or ')}`, words: bad };
 }
 
 /** The error outcome of a set of problems: any code that applies, unless a precedence pins the winner. */
@@ -147,12 +162,13 @@ function errorWorld(m: DialectModel, problems: readonly Problem[]): World {
   // The document's statuses bind only when one problem decides the answer (several: any that applies).
   const statuses = problems.length === 1 ? problems[0]?.rule.httpStatus : undefined;
   const withStatus = statuses && statuses.length > 0 ? { httpStatus: statuses } : {};
-  if (problems.some((p) => p.rule.clientError)) return { kind: 'error', codes: 'any', ...withStatus, why };
+  const named = problems.map((p): WorldProblem => ({ situation: p.situation, ...(p.words ? { words: p.words } : {}), codes: p.rule.codes ?? [], docRef: p.rule.docRef }));
+  if (problems.some((p) => p.rule.clientError)) return { kind: 'error', codes: 'any', ...withStatus, why, problems: named };
   let codes = [...new Set(problems.flatMap((p) => p.rule.codes ?? []))];
   for (const rule of m.spec.precedence ?? []) {
     if (codes.includes(rule.winner)) codes = codes.filter((c) => !rule.over.includes(c));
   }
-  return { kind: 'error', codes, ...withStatus, why };
+  return { kind: 'error', codes, ...withStatus, why, problems: named };
 }
 
 /** A branch of the evaluation: the request as the target may take it (problems it may ignore, ignored or not). */
@@ -247,7 +263,14 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
   const dry = m.spec.dryRun;
   const dryRun = dry !== undefined && (params[dry.param] === true || String(params[dry.param]).toLowerCase() === 'true');
   const passCodes = m.spec.situations['dry-run-passed']?.codes ?? [];
-  const passed: World = { kind: 'error', codes: passCodes, httpStatus: m.spec.situations['dry-run-passed']?.httpStatus ?? [], why: 'a dry run that passes' };
+  const passRule = m.spec.situations['dry-run-passed'];
+  const passed: World = {
+    kind: 'error',
+    codes: passCodes,
+    httpStatus: passRule?.httpStatus ?? [],
+    why: 'a dry run that passes',
+    problems: [{ situation: 'dry-run-passed', codes: passCodes, docRef: passRule?.docRef }],
+  };
   const worlds: World[] = [];
   if (dryRun && perInstanceMode && dry?.alwaysPassesWith === batch?.perInstance) {
     // "only DRYRUN.SUCCESS is returned regardless of whether the request passes the dry run" (004:25); a request-level
@@ -285,7 +308,9 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
 /** The outcome when a StopInstances call answered with the throttle code of a rate-limited dialect: nothing changed. */
 export function throttledWorld(m: DialectModel): World | undefined {
   const rule = m.spec.situations['rate-limited'];
-  return rule?.codes ? { kind: 'error', codes: rule.codes, why: 'the rate limit (refused requests change nothing)' } : undefined;
+  return rule?.codes
+    ? { kind: 'error', codes: rule.codes, why: 'the rate limit (refused requests change nothing)', problems: [{ situation: 'rate-limited', codes: rule.codes, docRef: rule.docRef }] }
+    : undefined;
 }
 
 /**
@@ -297,4 +322,65 @@ export function throttledWorld(m: DialectModel): World | undefined {
  */
 export function fuzzPropertiesOf(dialect: DialectName): FuzzPropertyName[] {
   return FUZZ_PROPERTIES.filter((p) => p !== 'rate-limit' || dialectModel(dialect).spec.burst !== undefined);
+}
+
+/**
+ * The body format an answer must have: XML when aliyun's `Format` says XML or is absent on an RPC request (the
+ * default, DESIGN.md §3), JSON otherwise; either for a `Format` no document allows or the ACS3 style.
+ */
+export function expectedFormat(call: OperationCall, ex: Exchange): 'json' | 'xml' | undefined {
+  const params = call.params ?? {};
+  if (!Object.hasOwn(params, 'Format')) return call.format === 'XML' ? 'xml' : undefined;
+  const format = params['Format'];
+  if (call.style === 'acs3' || (format !== null && format !== 'JSON' && format !== 'XML')) {
+    const got = ex.outcome?.format;
+    return got === 'xml' || got === 'json' ? got : undefined;
+  }
+  return format === 'JSON' ? 'json' : 'xml';
+}
+
+/** An outcome the model allows, in words (for messages). */
+export function describeWorld(w: World): string {
+  if (w.kind === 'error') return `an error ${w.codes === 'any' ? '(any client error)' : `with ${w.codes.join(' or ')}`} (${w.why})`;
+  if (w.perInstance) {
+    const entries = [...w.perInstance].map(([id, o]) => `${id}: ${o.kind === 'success' ? '200' : o.codes.join('|') || 'any code'}`);
+    return `the success envelope with one InstanceResponse per id (${entries.join(', ')})`;
+  }
+  return `the success envelope stopping ${w.stops.size === 0 ? 'nothing' : [...w.stops].join(', ')} (${w.why})`;
+}
+
+/**
+ * Whether an answer is one of the outcomes a world allows: the success envelope (with the per-instance entries it
+ * names), or the error envelope with one of its codes and the HTTP status the document (or the spec's table) gives.
+ *
+ * @example
+ * worlds.filter((w) => worldMatches(model, statusForCodeOf(model.dialect), w, exchange))
+ */
+export function worldMatches(m: DialectModel, statusForCode: StatusForCode, world: World, ex: Exchange): boolean {
+  const o = ex.outcome;
+  if (!o) return false;
+  if (world.kind === 'success') {
+    if (!isServed(ex)) return false;
+    if (!world.perInstance) return true;
+    const entries = o.instances ?? [];
+    for (const [id, want] of world.perInstance) {
+      const mine = entries.filter((e) => e.instanceId === id);
+      // One entry per id; an id the request named twice may get one per naming (see World.listed).
+      if (mine.length === 0 || mine.length > (world.listed?.get(id) ?? 1)) return false;
+      const ok = (e: { code?: string }): boolean => {
+        const code = e.code ?? '';
+        return want.kind === 'success' ? code === '200' || code.toLowerCase() === 'success' : want.codes.length === 0 ? code !== '200' : anyCodeMatches(want.codes, code);
+      };
+      // A stoppable id named twice: one entry says it stopped, a later one may refuse the instance it already stops.
+      if (want.kind === 'success' ? !mine.some(ok) : !mine.every(ok)) return false;
+    }
+    return entries.every((e) => world.perInstance?.has(e.instanceId));
+  }
+  if (answerKind(ex) !== 'error' || o.error === undefined) return false;
+  const code = o.error.code;
+  if (world.codes !== 'any' && !anyCodeMatches(world.codes, code)) return false;
+  if (m.errorsAsHttp200) return o.httpStatus === 200;
+  if (world.httpStatus && world.httpStatus.length > 0) return world.httpStatus.includes(o.httpStatus);
+  const documented = world.codes === 'any' ? undefined : statusForCode(code);
+  return documented ? documented.includes(o.httpStatus) : o.httpStatus >= 400 && o.httpStatus < 500;
 }

@@ -7,14 +7,14 @@
 import type { StatusRead } from '../dialects/client.ts';
 import { defaultWire } from '../dialects/description.ts';
 import type { Dialect, DialectContext, Exchange, OperationCall, WireRequest } from '../dialects/types.ts';
-import { answerKind, anyCodeMatches, describeAnswer, isServed, makeFinding, runCallChecks, STEP_CHECKS, type FindingScope, type InstanceStateExpectation } from '../engine/checks.ts';
+import { describeAnswer, makeFinding, runCallChecks, STEP_CHECKS, type FindingScope, type InstanceStateExpectation } from '../engine/checks.ts';
 import { setupInstances, teardownInstances } from '../engine/provider-states.ts';
 import { TargetSession } from '../engine/target-session.ts';
 import { statusForCodeOf } from '../engine/spec-status.ts';
 import type { Finding, Pacer } from '../engine/types.ts';
 import { TargetError } from '../errors.ts';
 import type { IdPick, SeedSpec, StopTemplate } from './generate.ts';
-import { legalWorlds, throttledWorld, type DialectModel, type ModelInstance, type World } from './model.ts';
+import { describeWorld, expectedFormat, legalWorlds, throttledWorld, worldMatches, type DialectModel, type ModelInstance, type World } from './model.ts';
 
 /** Where a session sends its requests. */
 export interface FuzzTarget {
@@ -39,30 +39,6 @@ let sessions = 0;
 /** The window the dialect's documented rate limit counts in (a burst's span is judged against it), if it has one. */
 function windowOf(dialect: Dialect): { windowMs?: number } {
   return dialect.rateLimit === undefined ? {} : { windowMs: dialect.rateLimit.windowMs };
-}
-
-/**
- * The body format an answer must have: XML when aliyun's `Format` says XML or is absent on an RPC request (the
- * default, DESIGN.md §3), JSON otherwise; either for a `Format` no document allows or the ACS3 style.
- */
-function expectedFormat(call: OperationCall, ex: Exchange): 'json' | 'xml' | undefined {
-  const params = call.params ?? {};
-  if (!Object.hasOwn(params, 'Format')) return call.format === 'XML' ? 'xml' : undefined;
-  const format = params['Format'];
-  if (call.style === 'acs3' || (format !== null && format !== 'JSON' && format !== 'XML')) {
-    const got = ex.outcome?.format;
-    return got === 'xml' || got === 'json' ? got : undefined;
-  }
-  return format === 'JSON' ? 'json' : 'xml';
-}
-
-function describeWorld(w: World): string {
-  if (w.kind === 'error') return `an error ${w.codes === 'any' ? '(any client error)' : `with ${w.codes.join(' or ')}`} (${w.why})`;
-  if (w.perInstance) {
-    const entries = [...w.perInstance].map(([id, o]) => `${id}: ${o.kind === 'success' ? '200' : o.codes.join('|') || 'any code'}`);
-    return `the success envelope with one InstanceResponse per id (${entries.join(', ')})`;
-  }
-  return `the success envelope stopping ${w.stops.size === 0 ? 'nothing' : [...w.stops].join(', ')} (${w.why})`;
 }
 
 /** One success outcome stopping what every given success outcome stops (the requests of a burst). */
@@ -143,32 +119,7 @@ export class FuzzSession {
 
   /** Whether an answer is one of the outcomes a world allows. */
   private matches(world: World, ex: Exchange): boolean {
-    const o = ex.outcome;
-    if (!o) return false;
-    if (world.kind === 'success') {
-      if (!isServed(ex)) return false;
-      if (!world.perInstance) return true;
-      const entries = o.instances ?? [];
-      for (const [id, want] of world.perInstance) {
-        const mine = entries.filter((e) => e.instanceId === id);
-        // One entry per id; an id the request named twice may get one per naming (see World.listed).
-        if (mine.length === 0 || mine.length > (world.listed?.get(id) ?? 1)) return false;
-        const ok = (e: { code?: string }): boolean => {
-          const code = e.code ?? '';
-          return want.kind === 'success' ? code === '200' || code.toLowerCase() === 'success' : want.codes.length === 0 ? code !== '200' : anyCodeMatches(want.codes, code);
-        };
-        // A stoppable id named twice: one entry says it stopped, a later one may refuse the instance it already stops.
-        if (want.kind === 'success' ? !mine.some(ok) : !mine.every(ok)) return false;
-      }
-      return entries.every((e) => world.perInstance?.has(e.instanceId));
-    }
-    if (answerKind(ex) !== 'error' || o.error === undefined) return false;
-    const code = o.error.code;
-    if (world.codes !== 'any' && !anyCodeMatches(world.codes, code)) return false;
-    if (this.model.errorsAsHttp200) return o.httpStatus === 200;
-    if (world.httpStatus && world.httpStatus.length > 0) return world.httpStatus.includes(o.httpStatus);
-    const documented = world.codes === 'any' ? undefined : this.statusForCode(code);
-    return documented ? documented.includes(o.httpStatus) : o.httpStatus >= 400 && o.httpStatus < 500;
+    return worldMatches(this.model, this.statusForCode, world, ex);
   }
 
   private fail(found: Finding[]): void {

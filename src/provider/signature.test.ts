@@ -26,7 +26,8 @@ const AUTH_CODES: Record<DialectName, { failure: string; expired: string }> = {
 
 beforeAll(async () => {
   for (const dialect of DIALECTS) {
-    servers.set(dialect, await startProviderServer({ dialect, verifySignatures: TEST_CREDENTIALS, rateLimitPerSecond: false }));
+    // A long transition: the status read right after a stop reads STOPPING however loaded the machine is.
+    servers.set(dialect, await startProviderServer({ dialect, verifySignatures: TEST_CREDENTIALS, rateLimitPerSecond: false, transitionMs: 600_000 }));
   }
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { WindowPacer } from '../engine/pacer.ts';
+import { runCaseWithRetries } from '../engine/attempts.ts';
 import { newRunId, runCase } from '../engine/run-case.ts';
 import type { CaseResult } from '../engine/types.ts';
 import type { RunningProvider } from '../provider/server.ts';
@@ -36,6 +37,8 @@ export interface CatalogRunOptions {
   readonly requestTimeoutMs?: number;
   /** Bounds the cases in flight across every run sharing it. */
   readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Record each case's exchanges as the suite does (what exchanges.har is made from). */
+  readonly record?: boolean;
 }
 
 /**
@@ -63,7 +66,7 @@ export async function runRowsAgainst(
       requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
       pacer: new WindowPacer(),
     };
-    return await Promise.all(rows.map((row) => options.limit(() => runCase(row, ctx))));
+    return await Promise.all(rows.map((row) => options.limit(() => (options.record === true ? runCaseWithRetries(row, ctx) : runCase(row, ctx)))));
   } finally {
     await provider.close();
   }

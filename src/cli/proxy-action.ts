@@ -1,0 +1,80 @@
+/**
+ * What `vmconform proxy` does once its options are parsed (loaded by `proxy-command.ts` when the command starts):
+ * consent for an upstream off loopback, the proxy, the judge fed by it, the end (signal, --exit-after, --idle-exit),
+ * the reports.
+ */
+import { watchInterrupts } from '../engine/interrupt.ts';
+import type { Finding } from '../engine/types.ts';
+import { ExchangeJudge, type ObservedExchange } from '../judge/judge.ts';
+import { startProxy } from '../judge/proxy.ts';
+import { reportTraffic } from '../judge/report.ts';
+import { redactSignatures } from '../signing/credentials.ts';
+import { terminalSafe } from '../../reporters/safe-text.ts';
+import { requireConsent } from './consent.ts';
+import { verbosityOf } from './options.ts';
+import type { ProxyCliOptions } from './proxy-command.ts';
+import { trafficReportOptions } from './judge-action.ts';
+
+/**
+ * Run the proxy until it ends and return the exit code.
+ *
+ * @example
+ * exit.code = await proxyAction(opts); // opts as commander parsed them
+ */
+export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
+  requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true);
+  // First: a baseline that cannot be read is a usage error before the proxy listens.
+  const reporting = trafficReportOptions(opts, opts.upstream, new Date());
+  const verbosity = verbosityOf(opts);
+  const mask = (text: string): string => (opts.redactSignatures === true ? redactSignatures(text) : text);
+  const print = (finding: Finding): void => {
+    const lines = [`violation: ${finding.rule} [${finding.check}] ${mask(finding.message)}`];
+    if (verbosity === 'verbose' && finding.curl !== undefined) lines.push(`  ${mask(finding.curl)}`);
+    process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+  };
+  const judge = new ExchangeJudge({ dialect: opts.dialect, basePath: new URL(opts.upstream).pathname, pollTimeoutMs: opts.pollTimeout, onFinding: print });
+  let ended: () => void = () => undefined;
+  const end = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
+  let exchanges = 0;
+  const backlog: ObservedExchange[] = [];
+  const drain = (): void => {
+    for (const ex of backlog.splice(0)) judge.add(ex);
+  };
+  let idle: NodeJS.Timeout | undefined;
+  const armIdle = (): void => {
+    if (idle !== undefined) clearTimeout(idle);
+    idle = opts.idleExit !== undefined ? setTimeout(ended, opts.idleExit * 1000) : undefined;
+  };
+  const proxy = await startProxy({
+    upstream: opts.upstream,
+    host: opts.host,
+    port: opts.port,
+    ...(opts.ca ? { caFiles: opts.ca } : {}),
+    onRequest: () => {
+      if (idle !== undefined) clearTimeout(idle);
+      idle = undefined;
+    },
+    onExchange: (ex) => {
+      // Judged off the forwarding path (in order, once the answers already sent are out of the way).
+      backlog.push(ex);
+      if (backlog.length === 1) setImmediate(drain);
+      exchanges++;
+      if (opts.exitAfter !== undefined && exchanges >= opts.exitAfter) ended();
+      else if (proxy.inFlight() <= 1) armIdle();
+    },
+  });
+  process.stdout.write(`listening on ${proxy.url}\n`);
+  armIdle();
+  const interrupts = watchInterrupts('finishing the requests in flight and writing the reports', () => ended());
+  try {
+    await end;
+    if (idle !== undefined) clearTimeout(idle);
+    await proxy.close();
+    drain();
+  } finally {
+    interrupts.dispose();
+  }
+  return reportTraffic(judge.finish(), reporting);
+}

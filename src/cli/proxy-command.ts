@@ -1,0 +1,73 @@
+/**
+ * `vmconform proxy --dialect D --upstream URL [--port N] [--host H] [--report-dir DIR] [--idle-exit S]
+ * [--exit-after N]` (DESIGN.md §6): a forwarding proxy for a client's real traffic that judges it as it flows, prints
+ * each violation as it happens and writes the usual reports (plus exchanges.har) when it ends: at the first SIGINT or
+ * SIGTERM, after N exchanges, or after S seconds idle. Exit codes as `judge`. This module only registers the command;
+ * the proxy loads with `proxy-action.ts` when it starts.
+ */
+import type { Command } from 'commander';
+import type { DialectName } from '../dialects/types.ts';
+import { DEFAULT_POLL_TIMEOUT_MS } from '../engine/defaults.ts';
+import { JUDGED_TRAFFIC_HELP } from './judge-command.ts';
+import type { ExitSlot } from './main.ts';
+import { addGateOptions, addTerm, addVerbosityOptions, collect, parseDialect, parseGrep, parseHttpUrl, parseMs, parseNonNegativeInt, type VerbosityOptions } from './options.ts';
+
+/** Options of `vmconform proxy` after parsing. */
+export interface ProxyCliOptions extends VerbosityOptions {
+  dialect: DialectName;
+  upstream: string;
+  port: number;
+  host: string;
+  reportDir: string;
+  idleExit?: number;
+  exitAfter?: number;
+  pollTimeout: number;
+  baseline?: string;
+  level: 'must' | 'all';
+  grep?: string;
+  ca?: string[];
+  redactSignatures?: boolean;
+  allowRemote?: boolean;
+}
+
+/**
+ * Register `vmconform proxy` on the program.
+ *
+ * @example
+ * registerProxyCommand(program, exit); // vmconform proxy --dialect tencent-cvm-api3 --upstream http://127.0.0.1:8081 --port 9000
+ */
+export function registerProxyCommand(program: Command, exit: ExitSlot): void {
+  const proxy = program
+    .command('proxy')
+    .description("Forward a client's real traffic to an upstream unchanged, judge it as it flows by every rule an observer can judge, and report a verdict per rule when it ends.");
+  addTerm(proxy, 'dialect', { parse: parseDialect, required: true });
+  addTerm(proxy, 'upstream', { parse: parseHttpUrl, required: true });
+  addTerm(proxy, 'port', { parse: parseNonNegativeInt(65535), default: 0 });
+  addTerm(proxy, 'host', { default: '127.0.0.1' });
+  addTerm(proxy, 'report-dir', { default: 'reports' });
+  addTerm(proxy, 'idle-exit', { parse: parseNonNegativeInt(86_400) });
+  addTerm(proxy, 'exit-after', { parse: parseNonNegativeInt(10_000_000) });
+  addTerm(proxy, 'poll-timeout', { parse: parseMs, default: DEFAULT_POLL_TIMEOUT_MS });
+  addGateOptions(proxy);
+  addTerm(proxy, 'grep', { parse: parseGrep });
+  addTerm(proxy, 'allow-remote');
+  addTerm(proxy, 'redact-signatures');
+  addTerm(proxy, 'ca', { parse: collect });
+  addVerbosityOptions(proxy);
+  proxy
+    .addHelpText(
+      'after',
+      '\nThe first line on standard output is "listening on http://H:P": point the client there. Every request and\n' +
+        'answer is forwarded unchanged (Host and signed headers included), bodies streamed, connections kept alive,\n' +
+        'straight to --upstream (HTTPS_PROXY is not used; --ca and NODE_EXTRA_CA_CERTS are).\n' +
+        'It ends at the first SIGINT or SIGTERM (a second one exits 130 at once), after --exit-after exchanges, or after\n' +
+        '--idle-exit seconds with no request received or in flight (counted from when it listens), and then writes\n' +
+        'results.json, junit.xml, summary.md, report.html and exchanges.har.\n' +
+        `${JUDGED_TRAFFIC_HELP}\n` +
+        '\nExample:\n  npx vmconform proxy --dialect tencent-cvm-api3 --upstream http://127.0.0.1:8081 --port 9000 --idle-exit 30 --redact-signatures',
+    )
+    .action(async (opts: ProxyCliOptions) => {
+      const { proxyAction } = await import('./proxy-action.ts');
+      exit.code = await proxyAction(opts);
+    });
+}

@@ -1,0 +1,179 @@
+/**
+ * The exchange judge over traffic `vmconform run` records: catalog rows run against the reference provider and
+ * against wrong providers (src/wrong-providers/), their exchanges written as run writes exchanges.har, then judged
+ * by `vmconform judge`. The reference traffic breaks no rule; each wrong provider's traffic breaks the rules run
+ * reported, as far as an observer can see them. Plus HAR entries the judge cannot read, counted and not judged.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { casesFor } from '../cases/index.ts';
+import type { DialectName } from '../dialects/types.ts';
+import { EMPTY_BASELINE, gate } from '../engine/baseline.ts';
+import type { CaseResult } from '../engine/types.ts';
+import { startProviderServer, type RunningProvider } from '../provider/server.ts';
+import { runCliInProcess } from '../testing/cli.ts';
+import { limiter, runRowsAgainst } from '../testing/run-catalog.ts';
+import { wrongProvider } from '../wrong-providers/index.ts';
+import { toHar } from '../../reporters/har.ts';
+import { buildResults } from '../../reporters/results-json.ts';
+import { readHarFiles } from './har.ts';
+import { ExchangeJudge } from './judge.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vmconform-judge-'));
+const limit = limiter(8);
+
+/** Run some rows of a dialect against a provider and write their exchanges as `vmconform run` writes exchanges.har. */
+async function recorded(name: string, dialect: DialectName, start: () => Promise<RunningProvider>, grep: RegExp): Promise<{ har: string; results: CaseResult[] }> {
+  const rows = casesFor(dialect).filter((r) => grep.test(r.id));
+  // As the suite runs them: each case in its exchange log (what exchanges.har is made from).
+  const results = await runRowsAgainst(start, dialect, { limit, pollTimeoutMs: 1_500, record: true }, rows);
+  const now = new Date();
+  const doc = buildResults({ runId: name, startedAt: now, finishedAt: now, targets: [{ dialect, target: 'http://127.0.0.1' }], results, verdict: gate(results, EMPTY_BASELINE) });
+  const har = join(dir, `${name}.har`);
+  writeFileSync(har, JSON.stringify(toHar([doc])));
+  return { har, results };
+}
+
+function judged(har: string, dialect: DialectName, pollTimeoutMs = 1_500): CaseResult[] {
+  const judge = new ExchangeJudge({ dialect, pollTimeoutMs });
+  for (const ex of readHarFiles([har]).exchanges) judge.add(ex);
+  return [...judge.finish().results];
+}
+
+const failedRules = (results: readonly CaseResult[]): string[] => [...new Set(results.flatMap((r) => r.findings.map((f) => f.rule)))].sort();
+const failedRows = (results: readonly CaseResult[]): string[] => results.filter((r) => r.status === 'failed').map((r) => r.id).sort();
+
+describe('vmconform judge over traffic vmconform run recorded', () => {
+  const transitionMs = 100;
+  const cases: readonly { wrong: string; grep: RegExp; alsoJudged?: readonly string[] }[] = [
+    // Stops a STOPPED instance: the documented code and "a refused call changes nothing".
+    { wrong: 'zenlayer-bmc-stops-stopped', grep: /^(stop\.single|state\.STOPPED\.rejected|state\.mixed-batch\.rejected)$/, alsoJudged: ['state:not-stoppable=STOPPED'] },
+    // Accepts 101 ids: the limit's code (and the 100-id limit itself) and nothing may change.
+    { wrong: 'api2-accepts-101-ids', grep: /^ids\.limit\./, alsoJudged: ['limit:instance-ids-max', 'param:InstanceIds.N'] },
+    // A dry run that stops: the instance changed.
+    { wrong: 'aliyun-dry-run-stops', grep: /^aliyun\.dry-run\./ },
+    // Never reaches STOPPED within the poll bound.
+    { wrong: 'zenlayer-bmc-never-stopped', grep: /^stop\.single$/ },
+  ];
+
+  it.for(cases)('$wrong: the judge fails the rules run reported', async ({ wrong, grep, alsoJudged }) => {
+    const w = wrongProvider(wrong);
+    const { har, results } = await recorded(wrong, w.dialect, () => w.start({ transitionMs }), grep);
+    const ran = failedRules(results);
+    expect(ran.length).toBeGreaterThan(0);
+    const judge = judged(har, w.dialect);
+    expect(failedRows(judge)).toEqual([...new Set([...ran, ...(alsoJudged ?? [])])].sort());
+    // Each failed row carries the exchanges that showed it, and findings with the rule's id and a curl line.
+    for (const row of judge.filter((r) => r.status === 'failed')) {
+      expect(row.exchanges?.length).toBeGreaterThan(0);
+      for (const f of row.findings) expect([f.rule, f.caseId, f.fingerprint.startsWith(`${w.dialect}/${row.id}/`)]).toEqual([row.id, row.id, true]);
+      expect(row.findings.some((f) => f.curl?.startsWith('curl '))).toBe(true);
+    }
+  });
+
+  it('the same rows against the reference provider: every rule judged passes, the rest are "not observed"', async () => {
+    const { har } = await recorded('reference', 'zenlayer-bmc', () => startProviderServer({ dialect: 'zenlayer-bmc', transitionMs }), cases[0]?.grep ?? /x/);
+    const judge = judged(har, 'zenlayer-bmc');
+    expect(failedRows(judge)).toEqual([]);
+    expect(judge.filter((r) => r.status === 'passed').map((r) => r.id)).toEqual(
+      expect.arrayContaining(['error:OPERATION_DENIED_INSTANCE_NOT_RUNNING', 'state:not-stoppable=STOPPED', 'transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'resolution:failed-request-changes-nothing']),
+    );
+    const skipped = judge.filter((r) => r.status === 'skipped');
+    expect(skipped.map((r) => r.id)).toContain('state:not-stoppable=RECYCLE');
+    for (const r of skipped) expect(r.message).toMatch(/^not observed/);
+  });
+
+  it('vmconform judge: reports and exit codes; unreadable bodies and other hosts are counted, never judged; no traffic of the dialect exits 2', async () => {
+    const w = wrongProvider('zenlayer-bmc-stops-stopped');
+    const { har } = await recorded('cli', w.dialect, () => w.start({ transitionMs }), /^state\.STOPPED\.rejected$/);
+    // The same traffic, with one entry's answer base64-encoded (as Chromium writes binary bodies) and one of another host.
+    const doc = JSON.parse(readFileSync(har, 'utf8')) as { log: { entries: { request: { url: string }; response: { content: { text?: string; encoding?: string } } }[] } };
+    const entries = doc.log.entries;
+    const first = entries[0];
+    if (first) entries.push({ ...first, request: { ...first.request, url: 'http://elsewhere.example/api/v2/bmc' } });
+    const stop = entries.find((e) => e.request.url.endsWith('/api/v2/bmc') && (e as { _vmconform?: { role?: string } })._vmconform?.role === 'call');
+    const mixed = join(dir, 'mixed.har');
+    writeFileSync(mixed, JSON.stringify(doc));
+    const out = join(dir, 'cli-out');
+    const r = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--report-dir', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('FAIL state:not-stoppable=STOPPED');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string }[] }[] };
+    expect(results.runs[0]?.cases.find((c) => c.id === 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING')?.status).toBe('failed');
+    expect(JSON.parse(readFileSync(join(out, 'exchanges.har'), 'utf8')).log.entries.length).toBe(entries.length - 1);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/traffic: \d+ exchange\(s\) seen/);
+
+    if (stop) stop.response.content = { encoding: 'base64', text: Buffer.from(stop.response.content.text ?? '').toString('base64') };
+    writeFileSync(mixed, JSON.stringify(doc));
+    const unreadable = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', 'http://127.0.0.1:1', '--report-dir', join(dir, 'none')]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain('no traffic reached vmconform');
+    const target = new URL(stop?.request.url ?? 'http://127.0.0.1:1').origin;
+    const counted = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', target, '--report-dir', join(dir, 'counted')]);
+    expect(counted.code, counted.stdout).toBe(0);
+    expect(counted.stdout).toMatch(/not judged: 1 of other hosts, paths or methods, 1 with a body missing, base64-encoded or truncated/);
+
+    const notHar = join(dir, 'not.har');
+    writeFileSync(notHar, '{"log":{}}');
+    const bad = await runCliInProcess(['judge', notHar, '--dialect', w.dialect, '--report-dir', join(dir, 'bad')]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('not a HAR 1.2 file')]);
+    const grep = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--grep', '^nothing$', '--report-dir', join(dir, 'grep')]);
+    expect([grep.code, grep.stderr]).toEqual([2, expect.stringContaining('--grep "^nothing$" matches no rule of zenlayer-bmc')]);
+    const only = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--grep', '^state:', '--report-dir', join(dir, 'only'), '--quiet']);
+    expect(only.code).toBe(1);
+    const rows = (JSON.parse(readFileSync(join(dir, 'only', 'results.json'), 'utf8')) as { runs: { cases: { id: string }[] }[] }).runs[0]?.cases ?? [];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((c) => c.id.startsWith('state:'))).toBe(true);
+  });
+});
+
+describe('HAR files from elsewhere', () => {
+  it("reads a browser's HAR: pseudo-headers dropped, entries ordered by start, bodies it cannot read kept with the reason", () => {
+    const entry = (at: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      startedDateTime: at,
+      time: 12.5,
+      request: {
+        method: 'POST',
+        url,
+        httpVersion: 'h2',
+        headers: [
+          { name: ':authority', value: '127.0.0.1:8080' },
+          { name: 'Content-Type', value: 'application/json' },
+          { name: 'X-ZC-Action', value: 'StopInstances' },
+        ],
+        postData: { mimeType: 'application/json', text: '{"instanceIds":["vm-1"]}' },
+        bodySize: 24,
+      },
+      response: { status: 200, headers: [{ name: 'Content-Type', value: 'application/json' }], content: { size: 10, mimeType: 'application/json', text: '{"ok":true}' } },
+      ...extra,
+    });
+    const file = join(dir, 'browser.har');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          entries: [
+            entry('2026-01-01T00:00:02.000Z', 'http://127.0.0.1:8080/api/v2/vm', { response: { status: 200, headers: [], content: { size: 12, mimeType: 'application/json', encoding: 'base64', text: 'e30=' } } }),
+            entry('2026-01-01T00:00:01.000Z', 'http://127.0.0.1:8080/api/v2/vm'),
+            entry('2026-01-01T00:00:03.000Z', 'http://other.example/api/v2/vm'),
+            entry('2026-01-01T00:00:04.000Z', 'http://127.0.0.1:8080/api/v2/vm', { response: { status: 200, headers: [], content: { size: 40, mimeType: 'application/json' } } }),
+          ],
+        },
+      }),
+    );
+    const { exchanges, otherHosts } = readHarFiles([file], 'http://127.0.0.1:8080');
+    expect(otherHosts).toBe(1);
+    expect(exchanges.map((e) => [e.startedMs % 10_000, e.bodyProblem])).toEqual([
+      [1_000, undefined],
+      [2_000, 'response body base64-encoded'],
+      [4_000, 'response body not recorded'],
+    ]);
+    expect(exchanges[0]?.request.headers).toEqual({ 'content-type': 'application/json', 'x-zc-action': 'StopInstances' });
+    const judge = new ExchangeJudge({ dialect: 'zenlayer-vm', pollTimeoutMs: 1_000 });
+    for (const ex of exchanges) judge.add(ex);
+    expect(judge.finish().counts).toMatchObject({ seen: 3, stops: 1, unreadableBodies: 2 });
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * The forwarding proxy itself: what reaches the upstream and the client is what was sent (headers with their case,
+ * Host included, bodies, the query as written), answers stream through, connections are kept alive both ways; and
+ * `vmconform proxy`'s ends and exit codes (port in use, consent, no traffic, the first and the second signal).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCliInProcess } from '../testing/cli.ts';
+import type { ObservedExchange } from './judge.ts';
+import { startProxy } from './proxy.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'vmconform-proxy-'));
+
+interface Received {
+  readonly method: string;
+  readonly url: string;
+  readonly rawHeaders: readonly string[];
+  readonly body: string;
+  readonly socket: number;
+}
+
+/** An upstream that records requests (raw headers, which socket) and answers in two chunks, the second after `gapMs`. */
+async function upstream(gapMs: number): Promise<{ url: string; received: Received[]; close: () => Promise<void>; release: () => void }> {
+  const received: Received[] = [];
+  let sockets = 0;
+  let hold: (() => void)[] = [];
+  const server = createServer((req, res) => {
+    const socket = (req.socket as unknown as { n?: number }).n ?? 0;
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, body, socket });
+      if (req.url?.endsWith('/hold') === true) {
+        hold.push(() => res.end('{}'));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'X-Odd-Case': 'kept' });
+      res.write('{"first":');
+      setTimeout(() => res.end('"second"}'), gapMs);
+    });
+  });
+  server.on('connection', (s) => ((s as unknown as { n: number }).n = ++sockets));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`,
+    received,
+    release: () => {
+      for (const h of hold) h();
+      hold = [];
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** One request through the proxy with a keep-alive agent; resolves when the answer's first chunk arrives, and at its end. */
+function send(url: string, agent: Agent, body: string): { first: Promise<number>; done: Promise<{ status: number; headers: IncomingMessage['headers']; body: string; reused: boolean }> } {
+  let firstAt: (t: number) => void = () => undefined;
+  const first = new Promise<number>((r) => (firstAt = r));
+  const done = new Promise<{ status: number; headers: IncomingMessage['headers']; body: string; reused: boolean }>((resolve, reject) => {
+    const req = request(`${url}/api/v2/vm?b=2&a=1`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'X-ZC-Action': 'StopInstances', Authorization: 'ZC2-HMAC-SHA256 Signature=abc', Host: 'signed.example:443' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        if (text === '') firstAt(performance.now());
+        text += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  return { first, done };
+}
+
+describe('the forwarding proxy', () => {
+  it('forwards method, path, query, headers (Host and signed ones) and body unchanged, streams the answer, keeps connections alive', async () => {
+    const up = await upstream(300);
+    const seen: ObservedExchange[] = [];
+    const proxy = await startProxy({ upstream: up.url, host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const t0 = performance.now();
+      const one = send(proxy.url, agent, '{"instanceIds":["vm-1"]}');
+      const firstChunk = await one.first;
+      const a = await one.done;
+      const end = performance.now();
+      // The first chunk came through before the upstream wrote the second (300 ms later): streamed, not buffered.
+      expect(end - firstChunk).toBeGreaterThan(150);
+      expect(firstChunk - t0).toBeLessThan(end - t0 - 150);
+      expect(a).toMatchObject({ status: 200, body: '{"first":"second"}', reused: false });
+      expect(a.headers['x-odd-case']).toBe('kept');
+      const b = await send(proxy.url, agent, '{"instanceIds":["vm-2"]}').done;
+      expect(b.reused).toBe(true);
+      const r = up.received;
+      expect(r.map((x) => [x.method, x.url, x.body])).toEqual([
+        ['POST', '/base/api/v2/vm?b=2&a=1', '{"instanceIds":["vm-1"]}'],
+        ['POST', '/base/api/v2/vm?b=2&a=1', '{"instanceIds":["vm-2"]}'],
+      ]);
+      // Every header as the client wrote it (names compare without case, as every signature canonicalizes them), Host
+      // included; the two requests over one upstream connection.
+      const pairs = (raw: readonly string[]): string[] => raw.map((h, i) => (i % 2 === 0 ? h.toLowerCase() : h));
+      expect(pairs(r[0]?.rawHeaders ?? [])).toEqual(expect.arrayContaining(['content-type', 'application/json', 'x-zc-action', 'StopInstances', 'authorization', 'ZC2-HMAC-SHA256 Signature=abc', 'host', 'signed.example:443']));
+      expect(r[1]?.socket).toBe(r[0]?.socket);
+      // The judge's copy: the upstream URL, the headers in lower case, both bodies.
+      expect(seen.map((x) => [x.request.url, x.request.headers['x-zc-action'], x.request.body, x.response?.bodyText])).toEqual([
+        [`${up.url}/api/v2/vm?b=2&a=1`, 'StopInstances', '{"instanceIds":["vm-1"]}', '{"first":"second"}'],
+        [`${up.url}/api/v2/vm?b=2&a=1`, 'StopInstances', '{"instanceIds":["vm-2"]}', '{"first":"second"}'],
+      ]);
+    } finally {
+      agent.destroy();
+      await proxy.close();
+      await up.close();
+    }
+  });
+
+  it('an HTTPS upstream: its CA from --ca (next to the system ones); without it, a 502 recorded without an answer', async () => {
+    const openssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=vmconform proxy test CA']);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext']);
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"over":"tls"}');
+    });
+    tls.listen(0, '127.0.0.1');
+    await once(tls, 'listening');
+    const upstreamUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    const trusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, caFiles: [join(dir, 'ca.pem')], onExchange: () => undefined });
+    const seen: ObservedExchange[] = [];
+    const untrusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    try {
+      const ok = await fetch(`${trusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
+      expect([ok.status, await ok.text()]).toEqual([200, '{"over":"tls"}']);
+      const refused = await fetch(`${untrusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
+      expect(refused.status).toBe(502);
+      expect(seen[0]?.transportError).toMatch(/certificate/);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+      await new Promise((resolve) => tls.close(resolve));
+    }
+  });
+
+  it('an upstream that does not answer: 502 to the client, recorded without an answer', async () => {
+    const seen: ObservedExchange[] = [];
+    const proxy = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    try {
+      const res = await fetch(`${proxy.url}/api/v2/vm`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(502);
+      expect(seen[0]?.response).toBeUndefined();
+      expect(seen[0]?.transportError).toMatch(/ECONNREFUSED/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('vmconform proxy: ends and exit codes', () => {
+  it('port in use, an upstream off loopback without --allow-remote, and no traffic at all are exit 2', async () => {
+    const taken = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, onExchange: () => undefined });
+    try {
+      const port = new URL(taken.url).port;
+      const inUse = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--report-dir', join(dir, 'in-use')]);
+      expect([inUse.code, inUse.stderr]).toEqual([2, expect.stringContaining(`port ${port} on 127.0.0.1 is in use`)]);
+    } finally {
+      await taken.close();
+    }
+    const remote = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'https://console.zenlayer.com', '--report-dir', join(dir, 'remote')]);
+    expect([remote.code, remote.stderr]).toEqual([2, expect.stringContaining('refusing to send requests to --upstream https://console.zenlayer.com')]);
+    const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
+    expect(idle.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    expect([idle.code, idle.stderr]).toEqual([2, expect.stringContaining('no traffic reached vmconform')]);
+    expect(existsSync(join(dir, 'idle', 'results.json'))).toBe(true);
+  });
+
+  it('the first signal lets the request in flight finish and ends normally; a second one exits 130 at once', async () => {
+    const up = await upstream(0);
+    const child = spawn(process.execPath, [BIN, 'proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--report-dir', join(dir, 'signals')], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await expect.poll(() => stdout, { timeout: 20_000 }).toMatch(/^listening on /);
+      const url = /^listening on (\S+)/.exec(stdout)?.[1] ?? '';
+      const held = fetch(`${url}/hold`, { method: 'POST', body: '{}' }).catch(() => undefined);
+      await expect.poll(() => up.received.length, { timeout: 5_000 }).toBe(1);
+      child.kill('SIGINT');
+      await expect.poll(() => stderr, { timeout: 5_000 }).toMatch(/interrupted \(SIGINT\): finishing the requests in flight/);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      up.release();
+      await held;
+    } finally {
+      child.kill('SIGKILL');
+      await up.close();
+    }
+  });
+});
