@@ -350,7 +350,6 @@ export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
  */
 export const FLIPS_TO_WRITE: Readonly<Record<string, string>> = Object.fromEntries(
   [
-    'envelope:status',
     'param:Hibernate',
     'error:InvalidParameterCombination',
     'resolution:open-envelopes',
@@ -697,7 +696,7 @@ function envelopeFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const kind = detail.replace(/-xml$/, '');
   const renames: Record<string, Record<string, string>> = {
     success: { RequestId: 'RequestID', requestId: 'request_id' },
-    status: { InstanceStatusSet: 'InstanceStatusList', dataSet: 'data', InstanceStatuses: 'Statuses' },
+    status: { InstanceStatusSet: 'InstanceStatusList', dataSet: 'data', InstanceStatuses: 'Statuses', instanceStatusSet: 'instanceStatusList' },
     error: { Error: 'Fault', code: 'errorCode', Code: 'ErrorCode' },
   };
   const map = renames[kind] ?? {};
