@@ -193,7 +193,7 @@ const specific: CaseRow[] = [
       // Not seeded-status-persists: a provider that seeds running and stops at once reads the same as one that does not.
       rules: ['resolution:stopping-stopped-may-succeed'],
       instances: [seed('a', word)],
-      steps: [callStep(stopCall(['a']), { result: 'not-5xx', stopped: [] })],
+      steps: [callStep(stopCall(['a']), { result: 'not-5xx', codes: ['IncorrectInstanceState'], stopped: [] })],
     }),
   ),
   clientErrorRow(D, {

@@ -210,7 +210,7 @@ function callAssertions(f: DialectFacts, row: CaseRow, n: number, step: CallStep
       case 'error-code': {
         const not = e.notCodes ?? [];
         const parts: string[] = [];
-        if (codes.length > 0) parts.push(`error code ${list(codes)}`);
+        if (codes.length > 0) parts.push(`${e.result === 'not-5xx' ? 'if refused, ' : ''}error code ${list(codes)}`);
         if (not.length > 0) parts.push(`${codes.length > 0 ? 'and ' : 'an error code '}other than ${list(not)}`);
         a(parts.join(' '), codes.length > 0 ? codesSource(f, row, codes) : row.docRef, pickRule(f, row, codeRule));
         break;

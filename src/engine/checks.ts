@@ -427,7 +427,8 @@ export function callChecksFor(dialect: Dialect, expect: Expectation): CallCheckN
   const names: CallCheckName[] = ['transport-ok', 'not-server-error', 'decodable'];
   if (dialect.sources.contentType !== undefined) names.push('content-type');
   names.push('result-kind');
-  if (expect.result === 'error' || expect.notCodes !== undefined) names.push('error-code');
+  // A not-5xx row may name the codes a refusal must carry (aws-ec2: a re-stop succeeds or answers IncorrectInstanceState).
+  if (expect.result === 'error' || expect.notCodes !== undefined || (expect.codes?.length ?? 0) > 0) names.push('error-code');
   if (expect.result !== 'not-5xx') names.push('http-status');
   names.push('schema-valid', 'request-id-present');
   if (expect.instances) names.push('per-instance');
