@@ -34,6 +34,7 @@ export const AWS_EC2_WORDS = describeDialect(D).statusWords;
 /** Where specs/sources/aws-ec2.md says each thing. */
 const DOC = {
   action: ref(F, 16, 'Every request carries Action (the operation) and Version'),
+  claims: ref(F, 22, 'a Version key equal to the service version'),
   idsParam: ref(F, 43, 'InstanceId.N: the ids of the instances to stop; array of strings; required.'),
   list: ref(F, 18, 'A list parameter is sent as name.n, with n an integer counted from 1'),
   requestId: ref(F, 85, 'Every success carries the request id in a requestId element'),
@@ -214,6 +215,25 @@ const specific: CaseRow[] = [
     rules: ['param:Hibernate', 'resolution:hibernate-stop-or-client-error'],
     instances: [running()],
     steps: [callStep(stopCall(['a'], { params: { Hibernate: true } }), { result: 'not-5xx' })],
+  }),
+  // The sources name no code for a missing or another Version: a client error that changes nothing (SHOULD, as aliyun's).
+  row(D, {
+    id: 'version.missing.rejected',
+    level: 'SHOULD',
+    title: 'A request without the Version is rejected as a client error and stops nothing',
+    docRef: docRefs(DOC.action, DOC.claims, PINS.noCodeClientError, PINS.failedChangesNothing),
+    rules: ['param:Version', ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { version: null }), { result: 'client-error', stopped: [] })],
+  }),
+  row(D, {
+    id: 'version.wrong.rejected',
+    level: 'SHOULD',
+    title: 'A request with another Version (2099-01-01) is rejected as a client error and stops nothing',
+    docRef: docRefs(DOC.action, DOC.claims, PINS.noCodeClientError, PINS.failedChangesNothing),
+    rules: ['param:Version', 'enum:Version=2016-11-15', ...REJECTED_ANY],
+    instances: [running()],
+    steps: [callStep(stopCall(['a'], { version: '2099-01-01' }), { result: 'client-error', stopped: [] })],
   }),
   clientErrorRow(D, {
     id: 'param.Force.invalid-rejected',

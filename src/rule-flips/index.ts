@@ -313,13 +313,7 @@ export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     (['param:SkipOsShutdown', 'param:Force', 'param:DryRun'] as const).map((rule) => [
       `aws-ec2 ${rule}/accept-any-value`,
-      'issue 17: no aws-ec2 row sends this parameter a value other than true or false yet (param.Force.invalid-rejected credits the boolean resolution only)',
-    ]),
-  ),
-  ...Object.fromEntries(
-    (['accept-any-value', 'not-required'] as const).map((how) => [
-      `aws-ec2 param:Version/${how}`,
-      'issue 17: no aws-ec2 row sends a missing or another Version yet (the wire rows send 2016-11-15 only)',
+      'a provider that takes any value of this boolean still refuses TRUE as a bad boolean (resolution:booleans-true-false), and DryRun=TRUE taken as true is a dry run, a client error too: no black-box row tells the flip apart',
     ]),
   ),
   ...Object.fromEntries(
