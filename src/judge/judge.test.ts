@@ -110,6 +110,7 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     const unreadable = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', 'http://127.0.0.1:1', '--report-dir', join(dir, 'none')]);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toContain('no traffic reached vmconform');
+    expect(JSON.parse(readFileSync(join(dir, 'none', 'results.json'), 'utf8')).gate.failed).toBe(true);
     const target = new URL(stop?.request.url ?? 'http://127.0.0.1:1').origin;
     const counted = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', target, '--report-dir', join(dir, 'counted')]);
     expect(counted.code, counted.stdout).toBe(0);

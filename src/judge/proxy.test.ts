@@ -179,7 +179,13 @@ describe('vmconform proxy: ends and exit codes', () => {
     const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
     expect(idle.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
     expect([idle.code, idle.stderr]).toEqual([2, expect.stringContaining('no traffic reached vmconform')]);
-    expect(existsSync(join(dir, 'idle', 'results.json'))).toBe(true);
+    // Every report says the run judged nothing (a CI gate on junit.xml or summary.md must not pass either).
+    const idleDoc = JSON.parse(readFileSync(join(dir, 'idle', 'results.json'), 'utf8')) as { gate: { failed: boolean }; errors: string[] };
+    expect([idleDoc.gate.failed, idleDoc.errors]).toEqual([true, [expect.stringContaining('no traffic reached vmconform')]]);
+    expect(idle.stdout).not.toContain('RESULT: PASSED');
+    expect(idle.stdout).toContain('RESULT: FAILED');
+    expect(readFileSync(join(dir, 'idle', 'junit.xml'), 'utf8')).toMatch(/<error message="no traffic reached vmconform/);
+    expect(readFileSync(join(dir, 'idle', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
   });
 
   it('the first signal lets the request in flight finish and ends normally; a second one exits 130 at once', async () => {

@@ -15,6 +15,7 @@ import { EXIT_USAGE } from '../errors.ts';
 import { redactSignatures } from '../signing/credentials.ts';
 import { toHar } from '../../reporters/har.ts';
 import { reportRun } from '../../reporters/report-run.ts';
+import { writeReports } from '../../reporters/write-reports.ts';
 import type { ResultsCase, ResultsDocument } from '../../reporters/results-json.ts';
 import { safeJson } from '../../reporters/safe-text.ts';
 import { formatSummaryBody, type Verbosity } from '../../reporters/summary.ts';
@@ -88,7 +89,10 @@ function trafficHar(doc: ResultsDocument, exchanges: readonly RecordedExchange[]
 export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): number {
   const pattern = o.grep !== undefined ? new RegExp(o.grep) : undefined;
   const rows: CaseResult[] = report.results.filter((r) => !pattern || pattern.test(r.id)).map((r) => (o.redactSignatures ? withoutSignatures(r) : r));
-  const outcome = reportRun({
+  const judgedNothing = report.counts.stops + report.counts.statusReads === 0;
+  const line0 = trafficLine(report.counts, o.otherHosts);
+  const nothing = `no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line0.replace(/^traffic: /, '')})`;
+  const gated = reportRun({
     runId: newRunId(),
     startedAt: o.startedAt,
     targets: [{ dialect: o.dialect, target: o.target }],
@@ -96,18 +100,21 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
     baseline: o.baseline,
     ...(o.baselineFile !== undefined ? { baselineFile: o.baselineFile } : {}),
     level: o.level,
-    reportDir: o.reportDir,
+    ...(judgedNothing ? { errors: [nothing] } : {}),
   });
+  // Traffic that judged nothing fails the gate in every report (a CI gate on junit.xml or summary.md must not pass).
+  const doc: ResultsDocument = judgedNothing ? { ...gated.doc, gate: { ...gated.doc.gate, failed: true } } : gated.doc;
+  const outcome = { doc, verdict: gated.verdict, files: writeReports(o.reportDir, doc) };
   const kept = report.exchanges.length < report.counts.seen ? ` (exchanges.har keeps ${report.exchanges.length} of them: the first, the latest and every one a finding names)` : '';
-  const line = `${trafficLine(report.counts, o.otherHosts)}${kept}`;
+  const line = `${line0}${kept}`;
   writeFileSync(join(o.reportDir, 'exchanges.har'), trafficHar(outcome.doc, report.exchanges, o.redactSignatures));
   appendFileSync(join(o.reportDir, 'summary.md'), `\n${line}\n`);
   appendFileSync(join(o.reportDir, 'summary.txt'), `${line}\n`);
   o.write(formatSummaryBody(outcome.doc, o.paint, o.verbosity, join(o.reportDir, 'results.json')));
   o.write(`${line}\n`);
   if (o.verbosity !== 'quiet') o.write(`reports: ${outcome.files.join(', ')}\n`);
-  if (report.counts.stops + report.counts.statusReads === 0) {
-    process.stderr.write(`vmconform: no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line.replace(/^traffic: /, '')})\n`);
+  if (judgedNothing) {
+    process.stderr.write(`vmconform: ${nothing}\n`);
     return EXIT_USAGE;
   }
   return outcome.verdict.failed ? 1 : 0;
