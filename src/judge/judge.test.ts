@@ -178,3 +178,26 @@ describe('HAR files from elsewhere', () => {
     expect(judge.finish().counts).toMatchObject({ seen: 3, stops: 1, unreadableBodies: 2 });
   });
 });
+
+describe('--redact-signatures', () => {
+  it("masks an aliyun RPC Signature= in a form-encoded body, as run's redaction does, in exchanges.har and results.json", async () => {
+    const body = 'Action=StopInstances&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId.1=i-abc&Format=JSON&SignatureMethod=HMAC-SHA1&Signature=SeCrEtSiGnAtUrE%3D';
+    const file = join(dir, 'rpc.har');
+    const entry = {
+      startedDateTime: '2026-01-01T00:00:01.000Z',
+      time: 5,
+      request: { method: 'POST', url: 'http://127.0.0.1:8080/', headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], postData: { mimeType: 'application/x-www-form-urlencoded', text: body } },
+      response: { status: 404, headers: [{ name: 'Content-Type', value: 'application/json' }], content: { size: 77, mimeType: 'application/json', text: '{"RequestId":"r-1","Code":"InvalidInstanceId.NotFound","Message":"not found"}' } },
+    };
+    writeFileSync(file, JSON.stringify({ log: { version: '1.2', entries: [entry] } }));
+    const out = join(dir, 'redacted');
+    const r = await runCliInProcess(['judge', file, '--dialect', 'aliyun-ecs', '--report-dir', out, '--redact-signatures', '--verbose']);
+    expect(r.stdout).toContain('1 StopInstances judged');
+    for (const name of ['exchanges.har', 'results.json']) {
+      const text = readFileSync(join(out, name), 'utf8');
+      expect(text, name).toContain('Signature=<redacted>');
+      expect(text, name).not.toContain('SeCrEtSiGnAtUrE');
+    }
+    expect(r.stdout).not.toContain('SeCrEtSiGnAtUrE');
+  });
+});

@@ -12,7 +12,6 @@ import type { Baseline } from '../engine/baseline.ts';
 import { newRunId } from '../engine/run-case.ts';
 import type { CaseResult, RecordedExchange } from '../engine/types.ts';
 import { EXIT_USAGE } from '../errors.ts';
-import { redactSignatures } from '../signing/credentials.ts';
 import { toHar } from '../../reporters/har.ts';
 import { reportRun } from '../../reporters/report-run.ts';
 import { writeReports } from '../../reporters/write-reports.ts';
@@ -58,12 +57,8 @@ export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
 function trafficHar(doc: ResultsDocument, exchanges: readonly RecordedExchange[], redact: boolean): string {
   const run = doc.runs[0];
   if (!run) return safeJson(toHar([doc]));
-  const shown = redact
-    ? exchanges.map((ex) => ({
-        ...ex,
-        request: { ...ex.request, url: redactSignatures(ex.request.url), headers: Object.fromEntries(Object.entries(ex.request.headers).map(([k, v]) => [k, redactSignatures(v)])) },
-      }))
-    : exchanges;
+  // The redaction `run --redact-signatures` applies to its results (URL, headers and body of every request).
+  const shown = redact ? (withoutSignatures({ id: 'traffic', dialect: run.dialect, level: 'MUST', title: '', docRef: '', rules: [], status: 'passed', durationMs: 0, findings: [], exchanges: [...exchanges] }).exchanges ?? []) : exchanges;
   const traffic: ResultsCase = {
     id: 'traffic',
     level: 'MUST',
