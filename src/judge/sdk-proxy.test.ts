@@ -123,6 +123,13 @@ describe('official SDKs through vmconform proxy', () => {
     expect(passed(results)).toEqual(
       expect.arrayContaining(['transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'state:not-stoppable=STOPPED', 'error:InvalidParameterValue.LimitExceeded', 'limit:instance-ids-max', 'enum:StopType=SOFT']),
     );
+    // Rules the traffic exercised are judged, never "not observed": the headers every SDK request carries, the
+    // not-stoppable code, the rate limit's resolution, errors as HTTP 200.
+    expect(passed(results)).toEqual(
+      expect.arrayContaining(['param:X-TC-Action', 'param:X-TC-Version', 'param:X-TC-Region', 'param:X-TC-Timestamp', 'resolution:not-stoppable-code', 'resolution:api3-rate-limit', 'resolution:tencent-errors-http-200']),
+    );
+    // Counted per exchange: the one 101-id request judged the limit once.
+    expect(results.find((r) => r.id === 'limit:instance-ids-max')?.message).toBe('judged on 1 exchange(s) of the traffic');
   });
 
   it('aliyun SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
@@ -145,19 +152,20 @@ describe('official SDKs through vmconform proxy', () => {
 
   it.for([
     // Answers errors with HTTP 400: every refusal the SDK met breaks the documented code's rule.
-    { wrong: 'api3-errors-http-400', breaks: ['error:InvalidInstance.NotSupported', 'error:InvalidParameterValue.LimitExceeded'] },
+    { wrong: 'api3-errors-http-400', breaks: ['envelope:error', 'error:InvalidInstance.NotSupported', 'error:InvalidParameterValue.LimitExceeded', 'resolution:tencent-errors-http-200'], never: ['envelope:success'] },
     // A dry run stops the instance: the status read after it shows the change.
-    { wrong: 'aliyun-dry-run-stops', breaks: ['resolution:failed-request-changes-nothing'] },
+    { wrong: 'aliyun-dry-run-stops', breaks: ['resolution:dryrun-success-400', 'resolution:failed-request-changes-nothing'] },
     // SuccessFirst answered all or nothing: the per-instance answer is missing, the stoppable instance not stopped.
     { wrong: 'aliyun-success-first-as-all-together', breaks: ['resolution:batch-successfirst-per-instance', 'transition:Running->Stopping'] },
     // The default batch mode stops the running one of a refused batch: the status read after it shows the change.
     { wrong: 'aliyun-all-together-not-atomic', breaks: ['resolution:failed-request-changes-nothing'] },
     // A dry run of a stopped instance answers DRYRUN.SUCCESS instead of the real error.
     { wrong: 'aliyun-dry-run-skips-checks', breaks: ['error:IncorrectInstanceStatus', 'resolution:dryrun-failure-real-error'] },
-  ])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks }) => {
+  ] as { wrong: string; breaks: string[]; never?: string[] }[])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks, never }) => {
     const w = wrongProvider(wrong);
     const { results } = await throughProxy(w.dialect, () => w.start({ transitionMs }));
     expect(failed(results)).toEqual(expect.arrayContaining(breaks));
+    for (const rule of never ?? []) expect(failed(results)).not.toContain(rule);
   });
 
   it('vmconform proxy on the command line: first line, violations as they happen, reports, exit 1; --exit-after ends it', async () => {
