@@ -68,7 +68,7 @@ export interface TrafficCounts {
   ignored: number;
   /** Bodies missing, base64-encoded or truncated: counted, not judged. */
   unreadableBodies: number;
-  /** No answer came (the request failed at the transport level). */
+  /** No answer came (the request failed at the transport level): each a failure of the target. */
   noAnswer: number;
 }
 
@@ -240,7 +240,13 @@ export class ExchangeJudge {
       return;
     }
     if (!ob.response) {
+      // An exchange the target never answered is its failure, as a transport failure is in `run`.
       this.counts.noAnswer++;
+      const d = getDialect(this.options.dialect);
+      const call: OperationCall = read.kind === 'call' ? read.call : { operation: 'StopInstances' };
+      const ex: Exchange = { call, request: ob.request, response: undefined, outcome: undefined, transportError: ob.transportError ?? 'no answer', durationMs: ob.durationMs };
+      const found = this.runCheck('transport-ok', 'envelope:success', ex, { result: 'not-5xx' }, d.sources.requestId);
+      this.judged(['envelope:success'], index, found, d.sources.requestId);
       return;
     }
     const response = ob.response;

@@ -142,7 +142,7 @@ describe('the forwarding proxy', () => {
       expect([ok.status, await ok.text()]).toEqual([200, '{"over":"tls"}']);
       const refused = await fetch(`${untrusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
       expect(refused.status).toBe(502);
-      expect(seen[0]?.transportError).toMatch(/certificate/);
+      expect(seen[0]?.transportError).toMatch(/certificate.*give its CA with --ca FILE/);
     } finally {
       await trusted.close();
       await untrusted.close();
@@ -161,6 +161,18 @@ describe('the forwarding proxy', () => {
     } finally {
       await proxy.close();
     }
+    // On the command line: a failure of the target reported with its request (exit 1), not "no traffic".
+    const free = createServer();
+    free.listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const port = String((free.address() as AddressInfo).port);
+    await new Promise((resolve) => free.close(resolve));
+    const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--exit-after', '1', '--report-dir', join(dir, 'dead')]);
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 5_000 }).toBe(502);
+    const r = await running;
+    expect([r.code, r.stderr]).toEqual([1, expect.not.stringContaining('no traffic reached vmconform')]);
+    expect(r.stdout).toMatch(/violation: envelope:success \[transport-ok\] expected an HTTP answer, received none: .*ECONNREFUSED/);
+    expect(r.stdout).toContain('1 the upstream never answered (failures of the target)');
   });
 });
 

@@ -43,12 +43,17 @@ export interface TrafficReportOptions {
 
 /** The line that says what the traffic held and what was not judged. */
 export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
-  const parts = [`${c.seen} exchange(s) seen`, `${c.stops} StopInstances judged`, `${c.statusReads} status read(s)`, `${c.providerStates} provider-state call(s)`];
+  const parts = [
+    `${c.seen} exchange(s) seen`,
+    `${c.stops} StopInstances judged`,
+    `${c.statusReads} status read(s)`,
+    `${c.providerStates} provider-state call(s)`,
+    ...(c.noAnswer > 0 ? [`${c.noAnswer} the upstream never answered (failures of the target)`] : []),
+  ];
   const skipped = [
     c.otherActions > 0 ? `${c.otherActions} other action(s)` : '',
     c.ignored + otherHosts > 0 ? `${c.ignored + otherHosts} of other hosts, paths or methods` : '',
     c.unreadableBodies > 0 ? `${c.unreadableBodies} with a body missing, base64-encoded or truncated` : '',
-    c.noAnswer > 0 ? `${c.noAnswer} without an answer` : '',
   ].filter((s) => s !== '');
   return `traffic: ${parts.join(', ')}${skipped.length > 0 ? `; not judged: ${skipped.join(', ')}` : ''}`;
 }
@@ -84,7 +89,7 @@ function trafficHar(doc: ResultsDocument, exchanges: readonly RecordedExchange[]
 export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): number {
   const pattern = o.grep !== undefined ? new RegExp(o.grep) : undefined;
   const rows: CaseResult[] = report.results.filter((r) => !pattern || pattern.test(r.id)).map((r) => (o.redactSignatures ? withoutSignatures(r) : r));
-  const judgedNothing = report.counts.stops + report.counts.statusReads === 0;
+  const judgedNothing = report.counts.stops + report.counts.statusReads + report.counts.noAnswer === 0;
   const line0 = trafficLine(report.counts, o.otherHosts);
   const nothing = `no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line0.replace(/^traffic: /, '')})`;
   const gated = reportRun({
