@@ -66,6 +66,8 @@ export interface TrafficCounts {
   otherActions: number;
   /** Other paths or hosts, and methods the dialect does not use. */
   ignored: number;
+  /** On the dialect's path but nothing of its wire style (no action, ids or parameter it knows): another dialect's traffic. */
+  notOfDialect: number;
   /** Bodies missing, base64-encoded or truncated: counted, not judged. */
   unreadableBodies: number;
   /** No answer came (the request failed at the transport level): each a failure of the target. */
@@ -192,7 +194,7 @@ interface RateEntry {
  * const { results, counts } = judge.finish();
  */
 export class ExchangeJudge {
-  readonly counts: TrafficCounts = { seen: 0, stops: 0, statusReads: 0, providerStates: 0, otherActions: 0, ignored: 0, unreadableBodies: 0, noAnswer: 0 };
+  readonly counts: TrafficCounts = { seen: 0, stops: 0, statusReads: 0, providerStates: 0, otherActions: 0, ignored: 0, notOfDialect: 0, unreadableBodies: 0, noAnswer: 0 };
   private readonly model: DialectModel;
   private readonly rules: ReadonlyMap<string, Rule>;
   /** Rule ids by their lower-case spelling (header names travel in lower case). */
@@ -233,6 +235,10 @@ export class ExchangeJudge {
     this.record(index, role, ob);
     if (read.kind === 'other-path' || read.kind === 'other-method') {
       this.counts.ignored++;
+      return;
+    }
+    if (read.kind === 'not-of-dialect') {
+      this.counts.notOfDialect++;
       return;
     }
     if (ob.bodyProblem !== undefined) {

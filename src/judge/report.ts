@@ -42,7 +42,7 @@ export interface TrafficReportOptions {
 }
 
 /** The line that says what the traffic held and what was not judged. */
-export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
+export function trafficLine(c: TrafficCounts, dialect: DialectName, otherHosts = 0): string {
   const parts = [
     `${c.seen} exchange(s) seen`,
     `${c.stops} StopInstances judged`,
@@ -53,6 +53,7 @@ export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
   const skipped = [
     c.otherActions > 0 ? `${c.otherActions} other action(s)` : '',
     c.ignored + otherHosts > 0 ? `${c.ignored + otherHosts} of other hosts, paths or methods` : '',
+    c.notOfDialect > 0 ? `${c.notOfDialect} not of ${dialect} (no action, id list or parameter of its wire style: is --dialect right?)` : '',
     c.unreadableBodies > 0 ? `${c.unreadableBodies} with a body missing, base64-encoded or truncated` : '',
   ].filter((s) => s !== '');
   return `traffic: ${parts.join(', ')}${skipped.length > 0 ? `; not judged: ${skipped.join(', ')}` : ''}`;
@@ -90,7 +91,7 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
   const pattern = o.grep !== undefined ? new RegExp(o.grep) : undefined;
   const rows: CaseResult[] = report.results.filter((r) => !pattern || pattern.test(r.id)).map((r) => (o.redactSignatures ? withoutSignatures(r) : r));
   const judgedNothing = report.counts.stops + report.counts.statusReads + report.counts.noAnswer === 0;
-  const line0 = trafficLine(report.counts, o.otherHosts);
+  const line0 = trafficLine(report.counts, o.dialect, o.otherHosts);
   const nothing = `no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line0.replace(/^traffic: /, '')})`;
   const gated = reportRun({
     runId: newRunId(),

@@ -13,7 +13,7 @@ import { startProviderServer, type RunningProvider } from '../provider/server.ts
 import { seed } from '../provider/test-helpers.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { wrongProvider } from '../wrong-providers/index.ts';
-import { ExchangeJudge } from './judge.ts';
+import { ExchangeJudge, type ObservedExchange } from './judge.ts';
 import { startProxy } from './proxy.ts';
 
 const transitionMs = 100;
@@ -86,17 +86,21 @@ const SCENARIOS: Readonly<Partial<Record<DialectName, (base: string, endpoint: s
 };
 
 /** Start `provider`, put the proxy and a judge in front of it, run the dialect's SDK scenarios through the proxy. */
-async function throughProxy(dialect: DialectName, start: () => Promise<RunningProvider>): Promise<{ results: readonly CaseResult[]; seen: Seen; stops: number }> {
+async function throughProxy(
+  dialect: DialectName,
+  start: () => Promise<RunningProvider>,
+): Promise<{ results: readonly CaseResult[]; seen: Seen; stops: number; exchanges: readonly ObservedExchange[] }> {
   const provider = await start();
   const judge = new ExchangeJudge({ dialect, pollTimeoutMs: 5_000 });
-  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, onExchange: (ex) => judge.add(ex) });
+  const exchanges: ObservedExchange[] = [];
+  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, onExchange: (ex) => (exchanges.push(ex), judge.add(ex)) });
   try {
     const run = SCENARIOS[dialect];
     if (!run) throw new Error(`no SDK scenarios for ${dialect}`);
     const seen = await run(proxy.url, new URL(proxy.url).host);
     await proxy.close();
     const report = judge.finish();
-    return { results: report.results, seen, stops: report.counts.stops };
+    return { results: report.results, seen, stops: report.counts.stops, exchanges };
   } finally {
     await proxy.close();
     await provider.close();
@@ -108,7 +112,7 @@ const passed = (results: readonly CaseResult[]): string[] => results.filter((r) 
 
 describe('official SDKs through vmconform proxy', () => {
   it('tencent SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
-    const { results, seen, stops } = await throughProxy('tencent-cvm-api3', () => startProviderServer({ dialect: 'tencent-cvm-api3', verifySignatures: TEST_CREDENTIALS, transitionMs }));
+    const { results, seen, stops, exchanges } = await throughProxy('tencent-cvm-api3', () => startProviderServer({ dialect: 'tencent-cvm-api3', verifySignatures: TEST_CREDENTIALS, transitionMs }));
     expect(seen).toEqual({
       stop: '<resolved>',
       status: expect.stringMatching(/^STOPP(ING|ED)$/),
@@ -130,6 +134,12 @@ describe('official SDKs through vmconform proxy', () => {
     );
     // Counted per exchange: the one 101-id request judged the limit once.
     expect(results.find((r) => r.id === 'limit:instance-ids-max')?.message).toBe('judged on 1 exchange(s) of the traffic');
+    // The same traffic judged as another dialect on the same path: not of that dialect, nothing judged (exit 2).
+    const wrong = new ExchangeJudge({ dialect: 'aliyun-ecs', pollTimeoutMs: 5_000 });
+    for (const ex of exchanges) wrong.add(ex);
+    const report = wrong.finish();
+    expect(report.counts).toMatchObject({ stops: 0, statusReads: 0, notOfDialect: exchanges.length - report.counts.providerStates });
+    expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
   });
 
   it('aliyun SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
