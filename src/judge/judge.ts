@@ -350,17 +350,21 @@ export class ExchangeJudge {
 
   /** Record that `rules` were judged on exchange `index`, with the findings that broke them (each rule its own copy). */
   private judged(rules: readonly string[], index: number, found: readonly Finding[], source?: string): void {
-    for (const rule of new Set(rules.filter((r) => this.has(r)))) {
+    const mine = [...new Set(rules.filter((r) => this.has(r)))];
+    // Each rule's row gets its own copy of a finding; the copies keep the rule the check judged first, so that the
+    // reports fold them into one cause (reporters/buckets.ts) instead of repeating the message and curl per rule.
+    const primary = mine[0];
+    for (const rule of mine) {
       const tally = this.tallies.get(rule) ?? { judged: 0, last: -1, findings: [], shown: new Set<number>() };
       this.tallies.set(rule, tally);
       if (tally.last !== index) tally.judged++;
       tally.last = index;
       for (const f of found) {
         const s = this.scope(rule, source ?? f.source);
-        const mine: Finding = { ...f, caseId: rule, rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
-        tally.findings.push(mine);
+        const copy: Finding = { ...f, caseId: rule, rule: primary ?? rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
+        tally.findings.push(copy);
         this.pin(tally.shown, index);
-        this.options.onFinding?.(mine);
+        this.options.onFinding?.(copy);
       }
     }
   }

@@ -171,7 +171,7 @@ describe('the forwarding proxy', () => {
     await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 5_000 }).toBe(502);
     const r = await running;
     expect([r.code, r.stderr]).toEqual([1, expect.not.stringContaining('no traffic reached vmconform')]);
-    expect(r.stdout).toMatch(/violation: envelope:success \[transport-ok\] expected an HTTP answer, received none: .*ECONNREFUSED/);
+    expect(r.stdout).toMatch(/violation: envelope:success: \[transport-ok\] expected an HTTP answer, received none: .*ECONNREFUSED/);
     expect(r.stdout).toContain('1 the upstream never answered (failures of the target)');
   });
 });
