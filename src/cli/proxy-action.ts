@@ -10,7 +10,7 @@ import { startProxy } from '../judge/proxy.ts';
 import { reportTraffic } from '../judge/report.ts';
 import { redactSignatures } from '../signing/credentials.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
-import { requireConsent } from './consent.ts';
+import { isLoopbackUrl, requireConsent } from './consent.ts';
 import { verbosityOf } from './options.ts';
 import type { ProxyCliOptions } from './proxy-command.ts';
 import { trafficReportOptions } from './judge-action.ts';
@@ -22,7 +22,11 @@ import { trafficReportOptions } from './judge-action.ts';
  * exit.code = await proxyAction(opts); // opts as commander parsed them
  */
 export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
-  requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true);
+  requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true, "the proxy forwards the client's StopInstances there, and they stop real machines");
+  const bracketed = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
+  if (!isLoopbackUrl(`http://${bracketed}/`)) {
+    process.stderr.write(`warning: binding the proxy to ${opts.host}: it has no access control; anyone who can reach it can send requests to ${opts.upstream} through it\n`);
+  }
   // First: a baseline that cannot be read is a usage error before the proxy listens.
   const reporting = trafficReportOptions(opts, opts.upstream, new Date());
   const verbosity = verbosityOf(opts);

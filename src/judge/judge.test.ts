@@ -106,6 +106,14 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     expect(results.runs[0]?.cases.find((c) => c.id === 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING')?.status).toBe('failed');
     expect(JSON.parse(readFileSync(join(out, 'exchanges.har'), 'utf8')).log.entries.length).toBe(entries.length - 1);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/traffic: \d+ exchange\(s\) seen/);
+    // A rule row is not a case of the catalog: repro says it is not replayable.
+    const repro = await runCliInProcess(['repro', join(out, 'results.json'), 'state:not-stoppable=STOPPED']);
+    expect([repro.code, repro.stderr]).toEqual([2, expect.stringContaining('is a rule row of traffic judged by `vmconform proxy` or `vmconform judge`')]);
+    // A baseline of run's case ids matches no rule row: a warning says so.
+    const runBaseline = join(dir, 'run-baseline.json');
+    writeFileSync(runBaseline, JSON.stringify({ schemaVersion: 2, known: [{ dialect: w.dialect, id: 'state.STOPPED.rejected', reason: 'from run' }] }));
+    const withRunBaseline = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--baseline', runBaseline, '--report-dir', join(dir, 'run-baseline'), '--quiet']);
+    expect([withRunBaseline.code, withRunBaseline.stderr]).toEqual([1, expect.stringContaining('1 entry of ' + runBaseline + ' name no rule of zenlayer-bmc (such as state.STOPPED.rejected)')]);
 
     if (stop) stop.response.content = { encoding: 'base64', text: Buffer.from(stop.response.content.text ?? '').toString('base64') };
     writeFileSync(mixed, JSON.stringify(doc));

@@ -188,8 +188,13 @@ describe('vmconform proxy: ends and exit codes', () => {
     }
     const remote = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'https://console.zenlayer.com', '--report-dir', join(dir, 'remote')]);
     expect([remote.code, remote.stderr]).toEqual([2, expect.stringContaining('refusing to send requests to --upstream https://console.zenlayer.com')]);
-    const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
-    expect(idle.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(remote.stderr).toContain("the proxy forwards the client's StopInstances there");
+    const never = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--exit-after', '0']);
+    expect([never.code, never.stderr]).toEqual([2, expect.stringContaining('0 would never end')]);
+    // Bound off loopback (an unauthenticated relay): a warning, as the mock gives.
+    const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--host', '0.0.0.0', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
+    expect(idle.stderr).toContain('warning: binding the proxy to 0.0.0.0: it has no access control');
+    expect(idle.stdout).toMatch(/^listening on http:\/\/0\.0\.0\.0:\d+\n/);
     expect([idle.code, idle.stderr]).toEqual([2, expect.stringContaining('no traffic reached vmconform')]);
     // Every report says the run judged nothing (a CI gate on junit.xml or summary.md must not pass either).
     const idleDoc = JSON.parse(readFileSync(join(dir, 'idle', 'results.json'), 'utf8')) as { gate: { failed: boolean }; errors: string[] };
