@@ -86,6 +86,13 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     for (const r of skipped) expect(r.message).toMatch(/^not observed/);
   });
 
+  it("a SuccessFirst dry run in the traffic judges its rule (not 'not observed')", async () => {
+    const { har } = await recorded('success-first-dry-run', 'aliyun-ecs', () => startProviderServer({ dialect: 'aliyun-ecs', transitionMs }), /^aliyun\.success-first\.dry-run$/);
+    const judge = judged(har, 'aliyun-ecs');
+    expect(failedRows(judge)).toEqual([]);
+    expect(judge.find((r) => r.id === 'resolution:dryrun-successfirst-always-success')?.status).toBe('passed');
+  });
+
   it('vmconform judge: reports and exit codes; unreadable bodies and other hosts are counted, never judged; no traffic of the dialect exits 2', async () => {
     const w = wrongProvider('zenlayer-bmc-stops-stopped');
     const { har } = await recorded('cli', w.dialect, () => w.start({ transitionMs }), /^state\.STOPPED\.rejected$/);
