@@ -224,7 +224,7 @@ console.log(JSON.stringify({ msw: viaMsw?.status, http: viaHttp.status, dialects
     );
     const r = await command(process.execPath, ['plain.mjs'], { cwd: app });
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ msw: 200, http: 200, dialects: 5, name: 'aliyun-ecs' });
+    expect(JSON.parse(r.stdout)).toEqual({ msw: 200, http: 200, dialects: 6, name: 'aliyun-ecs' });
   });
 
   it('type-checks a consumer with a default strict tsconfig (tsc --init of TypeScript 5.9, DOM lib on, skipLibCheck off)', async () => {

@@ -142,6 +142,8 @@ export interface DialectProfile {
      * is the suite's instrument, judged for its ids and statuses only).
      */
     readonly statusQuery: readonly string[];
+    /** The unknown-action row's own rules (default: the unknown-action and undocumented-code resolutions). */
+    readonly unknownAction?: readonly string[];
     /** The action parameter's rule (`param:Action`, `param:X-TC-Action`, `param:X-ZC-Action`). */
     readonly action: readonly string[];
     /**
@@ -292,7 +294,7 @@ export function commonRows(p: DialectProfile): CaseRow[] {
       level: 'SHOULD',
       title: 'A request naming an unknown action (StopInstancez) with a seeded id is a client error and changes nothing',
       docRef: docRefs(p.docs.action, PINS.unknownAction),
-      rules: ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error', ...p.rules.action, ...p.rules.rejectedAny],
+      rules: [...(p.rules.unknownAction ?? ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error']), ...p.rules.action, ...p.rules.rejectedAny],
       instances: [seed('a', p.running)],
       steps: [callStep(stopCall(['a'], { action: 'StopInstancez' }), { result: 'client-error', stopped: [] })],
     }),

@@ -10,6 +10,7 @@
  */
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { ALIYUN_ECS_CASES } from './aliyun-ecs.ts';
+import { AWS_EC2_CASES } from './aws-ec2.ts';
 import { TENCENT_CVM_API2_CASES } from './tencent-cvm-api2.ts';
 import { TENCENT_CVM_API3_CASES } from './tencent-cvm-api3.ts';
 import type { CaseRow } from './types.ts';
@@ -22,6 +23,7 @@ const CATALOG: Readonly<Record<DialectName, readonly CaseRow[]>> = Object.freeze
   'zenlayer-vm': ZENLAYER_VM_CASES,
   'zenlayer-bmc': ZENLAYER_BMC_CASES,
   'aliyun-ecs': ALIYUN_ECS_CASES,
+  'aws-ec2': AWS_EC2_CASES,
 });
 
 /**

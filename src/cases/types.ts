@@ -61,7 +61,8 @@ export interface Expectation {
   readonly result: 'success' | 'error' | 'client-error' | 'not-5xx';
   /**
    * Any of these codes is accepted (DESIGN.md §3: several problems in one request). A code ending in `*` accepts
-   * every code with that prefix (`UnsupportedOperation.InstanceState*`, DESIGN.md §3).
+   * every code with that prefix (`UnsupportedOperation.InstanceState*`, DESIGN.md §3). On a `not-5xx` row: the codes
+   * a refusal must carry (aws-ec2: a stopped instance's stop succeeds or answers IncorrectInstanceState).
    */
   readonly codes?: readonly string[];
   /**

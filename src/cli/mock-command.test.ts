@@ -46,7 +46,7 @@ function spawnMock(args: readonly string[], count: number, env: NodeJS.ProcessEn
 }
 
 describe('vmconform mock', () => {
-  it('--dialect all starts five providers, each with the provider-state endpoint, and stops on SIGINT', async () => {
+  it('--dialect all starts every dialect\'s provider, each with the provider-state endpoint, and stops on SIGINT', async () => {
     const m = spawnMock(['--dialect', 'all', '--port', '0', '--transition-ms', '50'], DIALECT_NAMES.length);
     try {
       const lines = await m.lines;
@@ -62,7 +62,7 @@ describe('vmconform mock', () => {
         expect(ok.status, dialect).toBe(200);
       }
       const ports = new Set(entries.map((e) => new URL(e[1] ?? '').port));
-      expect(ports.size).toBe(5);
+      expect(ports.size).toBe(DIALECT_NAMES.length);
       const zl = new Map(entries.map((e) => [e[0], e[1]] as const)).get('zenlayer-vm') ?? '';
       await fetch(`${zl}/_vmconform/provider-states`, {
         method: 'POST',

@@ -40,9 +40,21 @@ export function parseMs(value: string): number {
   return Number(value);
 }
 
-/** Parse a dialect name. */
-export function parseDialect(value: string): DialectName {
-  if (!isDialectName(value)) throw new InvalidArgumentError(`unknown dialect ${JSON.stringify(value)} (one of ${DIALECT_NAMES.join(', ')})`);
+/**
+ * Parse the one dialect of a command that works on one (it speaks to one target): a list, a second `--dialect` or an
+ * unknown name is a usage error, the last with the names it might mean.
+ *
+ * @example
+ * parseDialect('aliyun') // throws: unknown dialect "aliyun" (did you mean aliyun-ecs?) ...
+ */
+export function parseDialect(value: string, previous?: unknown): DialectName {
+  if (typeof previous === 'string') throw new InvalidArgumentError(`given twice (${previous}, ${value}): this command works on one dialect`);
+  if (value.includes(',')) throw new InvalidArgumentError(`${JSON.stringify(value)}: this command works on one dialect (one of ${DIALECT_NAMES.join(', ')})`);
+  if (!isDialectName(value)) {
+    const near = DIALECT_NAMES.filter((n) => n.includes(value.toLowerCase()) || value.toLowerCase().includes(n));
+    const hint = value !== '' && near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : '';
+    throw new InvalidArgumentError(`unknown dialect ${JSON.stringify(value)}${hint}; one of ${DIALECT_NAMES.join(', ')}`);
+  }
   return value;
 }
 
@@ -126,7 +138,7 @@ export function parseDialectList(value: string, previous: readonly DialectName[]
   const out = [...(previous ?? [])];
   for (const name of names) {
     if (name === 'all') out.push(...DIALECT_NAMES);
-    else out.push(parseDialect(name));
+    else out.push(parseDialect(name, undefined));
   }
   return [...new Set(out)];
 }

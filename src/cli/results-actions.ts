@@ -178,6 +178,10 @@ export function compareAction(paths: readonly string[], opts: { md?: string }): 
     }
   }
   const comparison = compareRuns(runs);
+  if (comparison.dialects.every((d) => d.older === undefined)) {
+    const dialects = runs.map((r) => `${relative('.', r.source) || r.source}: ${[...new Set(r.doc.runs.map((x) => x.dialect))].join(', ')}`);
+    throw new UsageError(`the runs share no dialect, so nothing can be compared (${dialects.join('; ')})`);
+  }
   process.stdout.write(formatComparison(comparison));
   if (opts.md !== undefined) {
     writeFileSync(opts.md, comparisonMarkdown(comparison));

@@ -113,3 +113,18 @@ describe('vmconform baseline --out: merges into an existing file', () => {
     expect(toStdout.stderr).toContain('added (1): aliyun-ecs/a');
   });
 });
+
+describe('vmconform compare', () => {
+  it('runs that share no dialect are a usage error naming each file\'s dialects, not "nothing broke"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-compare-'));
+    const aliyun = join(dir, 'a.json');
+    const zenlayer = join(dir, 'z.json');
+    writeFileSync(aliyun, JSON.stringify(doc('c1', 0, [['a', 'failed']])));
+    const other = buildResults({ runId: 'c2', startedAt: new Date(5), finishedAt: new Date(6), targets: [{ dialect: 'zenlayer-vm', target: 't' }], results: [], verdict: gate([], EMPTY_BASELINE) });
+    writeFileSync(zenlayer, JSON.stringify(other));
+    const r = await runCliInProcess(['compare', aliyun, zenlayer]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the runs share no dialect, so nothing can be compared \(.*a\.json: aliyun-ecs; .*z\.json: zenlayer-vm\)/);
+    expect(r.stdout).toBe('');
+  });
+});

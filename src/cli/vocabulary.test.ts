@@ -129,11 +129,22 @@ describe('what the vocabulary promises', () => {
     expect(empty.stderr).toMatch(/an empty dialect name in "" \(give one or more of tencent-cvm-api2, .*aliyun-ecs.*, or all\)/);
     const unknown = await runCliInProcess(['cases', '--dialect', 'zenlayer-vm,gcp']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown dialect "gcp" \(one of tencent-cvm-api2, /);
+    expect(unknown.stderr).toMatch(/unknown dialect "gcp"; one of tencent-cvm-api2, /);
     const none = await runCliInProcess(['cases', '--dialect', 'zenlayer-bmc', '--grep', '^nothing$']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--grep "\^nothing\$" matches no case of zenlayer-bmc \(ids such as stop\.single, .*`vmconform cases --dialect zenlayer-bmc` lists all \d+\)/);
     expect([empty, unknown, none].map((r) => r.stdout)).toEqual(['', '', '']);
+  });
+
+  it('a command that speaks to one target takes one dialect: a list or a second --dialect is a usage error, a near name is suggested', async () => {
+    const target = ['--target', 'http://127.0.0.1:1'];
+    const list = await runCliInProcess(['run', '--dialect', 'aliyun-ecs,zenlayer-vm', ...target]);
+    const twice = await runCliInProcess(['run', '--dialect', 'aliyun-ecs', '--dialect', 'zenlayer-vm', ...target]);
+    const near = await runCliInProcess(['run', '--dialect', 'zenlayer', ...target]);
+    expect([list.code, twice.code, near.code]).toEqual([2, 2, 2]);
+    expect(list.stderr).toMatch(/"aliyun-ecs,zenlayer-vm": this command works on one dialect/);
+    expect(twice.stderr).toMatch(/given twice \(aliyun-ecs, zenlayer-vm\): this command works on one dialect/);
+    expect(near.stderr).toMatch(/unknown dialect "zenlayer" \(did you mean zenlayer-vm or zenlayer-bmc\?\)/);
   });
 
   it('report --out-dir still writes, with a warning naming --report-dir; both at once is a usage error', async () => {

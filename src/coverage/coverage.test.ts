@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { CaseRow } from '../cases/types.ts';
 import { DIALECT_NAMES } from '../dialects/types.ts';
-import { UNCAUGHT_FLIPS } from '../rule-flips/index.ts';
+import { FLIPS_TO_WRITE, UNCAUGHT_FLIPS } from '../rule-flips/index.ts';
 import type { Rule } from '../specs/inventory.ts';
 import { coverageReport, coverageReports, formatCoverage } from './coverage.ts';
 import { main } from '../cli/main.ts';
@@ -19,6 +19,8 @@ describe.each(DIALECT_NAMES.map((d) => [d] as const))('coverage of %s', (dialect
 
   it('counts as partly checked exactly the rules with a flip declared uncaught (UNCAUGHT_FLIPS), and says why', () => {
     const declared = new Set(Object.keys(UNCAUGHT_FLIPS).filter((k) => k.startsWith(`${dialect} `)).map((k) => k.slice(dialect.length + 1, k.lastIndexOf('/'))));
+    // Rules whose flips are still to be written (FLIPS_TO_WRITE) are partly checked too.
+    for (const k of Object.keys(FLIPS_TO_WRITE)) if (k.startsWith(`${dialect} `)) declared.add(k.slice(dialect.length + 1));
     expect(report.partial.map((c) => c.rule.id).sort()).toEqual([...declared].sort());
     for (const c of report.partial) for (const u of c.uncaught) expect(u.why.length).toBeGreaterThan(20);
   });

@@ -29,9 +29,13 @@ import {
   hostOf,
   isRecord,
   joinUrl,
+  neverThrows,
+  outcomeOf,
   parseJson,
   textField,
   validateSchema,
+  xmlRoot,
+  type OutcomeBase,
 } from './wire-util.ts';
 
 /** The ECS API version (DESIGN.md §2; seed 004 names the 2014-05-26 RPC API in seeds/README.md). */
@@ -188,24 +192,8 @@ function extractEntries(call: OperationCall, inner: Record<string, unknown>, pro
   return instances;
 }
 
-interface Base {
-  readonly httpStatus: number;
-  readonly contentType: string | undefined;
-}
-
-function outcome(base: Base, rest: Partial<Outcome> & Pick<Outcome, 'format'>): Outcome {
-  return {
-    ...base,
-    body: undefined,
-    requestId: undefined,
-    ok: false,
-    error: undefined,
-    instances: undefined,
-    schemaErrors: [],
-    decodeProblems: [],
-    ...rest,
-  };
-}
+type Base = OutcomeBase;
+const outcome = outcomeOf;
 
 /** What an answer is by its HTTP status (DESIGN.md §3 "What makes an answer an error": 2xx success, 4xx/5xx error). */
 function kindOf(httpStatus: number): 'success' | 'error' | 'neither' {
@@ -262,14 +250,9 @@ function decodeXml(call: OperationCall, base: Base, text: string): Outcome {
       decodeProblems: [`body could not be parsed as XML: ${err instanceof Error ? err.message : String(err)}`],
     });
   }
-  const roots = isRecord(parsed) ? Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!')) : [];
-  const root = roots[0];
-  if (!isRecord(parsed) || root === undefined || roots.length !== 1) {
-    return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
-  }
-  const rootValue = field(parsed, root);
-  const body = { [root]: rootValue };
-  const inner = isRecord(rootValue) ? rootValue : {};
+  const single = xmlRoot(parsed);
+  if (single === undefined) return outcome(base, { format: 'xml', body: parsed, decodeProblems: ['XML body has no single root element'] });
+  const { root, body, inner } = single;
   // The root names the envelope: <StopInstancesResponse> for a success (004:117), <Error> for an error (DESIGN.md §2).
   const expected = kindOf(base.httpStatus) === 'success' ? `${actionOf(call)}Response` : 'Error';
   if (root === expected) return decodeEnvelope(call, base, 'xml', body, inner, []);
@@ -319,14 +302,5 @@ export const aliyunEcs: Dialect = Object.freeze({
     return makeInstanceId(ALIYUN_ECS.ids.make, token);
   },
   encode: encodeAliyun,
-  decode(call: OperationCall, response: WireResponse): Outcome {
-    try {
-      return decodeAliyun(call, response);
-    } catch (err: unknown) {
-      return outcome(
-        { httpStatus: response.status, contentType: contentTypeOf(response) },
-        { format: 'unparseable', decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`] },
-      );
-    }
-  },
+  decode: neverThrows(decodeAliyun),
 } satisfies Dialect);

@@ -110,6 +110,8 @@ export interface StatusPaging {
   page: number;
   /** Entries received for the chunk so far. */
   received: number;
+  /** The token the last answer gave for the next page (dialects that page by token, aws-ec2 `nextToken`). */
+  token?: string;
   /** [id, status word] read so far, in the order first read. */
   readonly statuses: [string, string][];
   /** Set when a status query failed; the read ends with it. */
@@ -135,6 +137,10 @@ export function nextStatusCall(dialect: Dialect, paging: StatusPaging): Operatio
   if (paging.done) return undefined;
   const size = dialect.statusPageSize;
   const chunk = paging.ids.slice(paging.chunkStart, paging.chunkStart + size);
+  if (dialect.statusPaging === 'next-token') {
+    // aws-ec2.md:175: no page size with instance ids; the next page by the previous answer's token.
+    return { operation: 'DescribeStatus', instanceIds: chunk, ...(paging.token === undefined ? {} : { pageToken: paging.token }) };
+  }
   const where = paging.page === 1 ? {} : { page: dialect.statusPaging === 'offset' ? paging.received : paging.page };
   return { operation: 'DescribeStatus', instanceIds: chunk, pageSize: size, ...where };
 }
@@ -165,13 +171,18 @@ export function takeStatusAnswer(dialect: Dialect, paging: StatusPaging, ex: Exc
   paging.statuses.splice(0, paging.statuses.length, ...statuses);
   paging.received += entries.length;
   const allRead = chunk.every((id) => statuses.has(id));
-  if (allRead || fresh === 0 || entries.length >= size || paging.page >= MAX_PAGES) {
+  // A token-paged answer goes on while it gives a token, even after a short or empty page (aws-ec2.md:165, 176).
+  const token = dialect.statusPaging === 'next-token' ? ex.outcome?.nextToken : undefined;
+  const ended = dialect.statusPaging === 'next-token' ? token === undefined : fresh === 0 || entries.length >= size;
+  if (allRead || ended || paging.page >= MAX_PAGES) {
     paging.chunkStart += size;
     paging.page = 1;
     paging.received = 0;
+    delete paging.token;
     paging.done = paging.chunkStart >= paging.ids.length;
   } else {
     paging.page++;
+    if (token !== undefined) paging.token = token;
   }
 }
 

@@ -20,16 +20,19 @@ import type { DialectName, DialectSources, OperationName, WireStyle } from './ty
  * members) keeps a `Record<Protocol, ...>`: a dialect that speaks a known protocol is data alone; a new protocol is
  * one entry in each such record, each asked for by the compiler.
  */
-export const PROTOCOLS = ['tencent', 'zenlayer', 'aliyun'] as const;
+export const PROTOCOLS = ['tencent', 'zenlayer', 'aliyun', 'ec2'] as const;
 
 /** One of {@link PROTOCOLS}. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
-/** The signature schemes (`src/signing/`): tencent HmacSHA256 query signature, TC3, ZC2, aliyun RPC and ACS3. */
-export type SignerScheme = 'tencent-v2' | 'tc3' | 'zc2' | 'aliyun-rpc' | 'acs3';
+/** The signature schemes (`src/signing/`): tencent HmacSHA256 query signature, TC3, ZC2, aliyun RPC and ACS3, AWS SigV4. */
+export type SignerScheme = 'tencent-v2' | 'tc3' | 'zc2' | 'aliyun-rpc' | 'acs3' | 'sigv4';
 
-/** A style's signature: the scheme, and for TC3 the service its credential scope names (`cvm`). */
-export type StyleSigner = { readonly scheme: 'tc3'; readonly service: string } | { readonly scheme: Exclude<SignerScheme, 'tc3'> };
+/** A style's signature: the scheme, and for TC3 and SigV4 the service its credential scope names (`cvm`, `ec2`). */
+export type StyleSigner =
+  | { readonly scheme: 'tc3'; readonly service: string }
+  | { readonly scheme: 'sigv4'; readonly service: string }
+  | { readonly scheme: Exclude<SignerScheme, 'tc3' | 'sigv4'> };
 
 /** Where a named value travels in a request: a query (or form) parameter, a header (lower case) or a JSON member. */
 export interface Placement {
@@ -188,6 +191,11 @@ export interface DialectDescription {
   readonly lifecycle: { readonly running: string; readonly stopping: string; readonly stopped: string };
   /** The words from which a stop is accepted. */
   readonly stoppable: readonly string[];
+  /**
+   * Words from which a stop may succeed without changing anything or be refused as the wrong status, both legal
+   * (aws-ec2: already stopping or stopped, aws-ec2.md:181); the reference provider answers a success.
+   */
+  readonly stopIdempotent?: readonly string[];
   /** The words meaning "in the recycle bin" (zenlayer, DESIGN.md §3: answered before NOT_RUNNING). */
   readonly recycled: readonly string[];
   /** The words answered as "not ready" rather than as the wrong status (aliyun `InstanceNotReady`). */
@@ -202,6 +210,8 @@ export interface DialectDescription {
   readonly errorsAsHttp200: boolean;
   /** Where the answers keep their request id, error, and status entries. */
   readonly answers: AnswerShape;
+  /** The body format of the dialect's answers when a call does not ask for another (aws-ec2 answers XML only). */
+  readonly bodyFormat: 'json' | 'xml';
   /** Whether answers come as XML when the request asks (aliyun `Format=XML`, the RPC default; DESIGN.md §3). */
   readonly xmlAnswers: boolean;
   /** The dialect's dry run, if it has one. */
@@ -213,8 +223,11 @@ export interface DialectDescription {
   readonly conditionalValue?: { readonly param: string; readonly value: string };
   /** How many ids one status query of the suite asks for at most; the client chunks by it and asks for exactly that. */
   readonly statusPageSize: number;
-  /** How the status query's next page is asked: by an offset (tencent `Offset`) or a 1-based page number (the others). */
-  readonly statusPaging: 'offset' | 'page-number';
+  /**
+   * How the status query's next page is asked: by an offset (tencent `Offset`), a 1-based page number (zenlayer,
+   * aliyun), or the token the previous answer gave (aws-ec2 `NextToken`, followed until an answer gives none).
+   */
+  readonly statusPaging: 'offset' | 'page-number' | 'next-token';
   /** The status query's parameters and the API's own page sizes. */
   readonly statusQuery: StatusQueryShape;
   /**

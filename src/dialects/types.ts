@@ -7,16 +7,17 @@
  */
 import type { DialectDescription } from './description.ts';
 
-/** The five dialect names, pinned by DESIGN.md §2. */
+/** The dialect names, pinned by DESIGN.md §2 (the sixth, `aws-ec2`, from public references). */
 export const DIALECT_NAMES = [
   'tencent-cvm-api2',
   'tencent-cvm-api3',
   'zenlayer-vm',
   'zenlayer-bmc',
   'aliyun-ecs',
+  'aws-ec2',
 ] as const;
 
-/** One of the five dialect names. */
+/** One of the dialect names. */
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /** Type guard for {@link DialectName}. */
@@ -91,6 +92,8 @@ export interface OperationCall {
   readonly pageSize?: number;
   /** For status queries: the page / offset to ask for (1-based page for zenlayer and aliyun, 0-based offset for tencent). */
   readonly page?: number;
+  /** For status queries of a dialect that pages by token (aws-ec2 `NextToken`): the token the previous answer gave. */
+  readonly pageToken?: string;
 }
 
 /** A fully built HTTP request, signed, ready to send or to print as curl. */
@@ -147,6 +150,8 @@ export interface Outcome {
   readonly schemaErrors: readonly string[];
   /** Problems decoding the answer (not JSON, not XML, wrong envelope shape...), as readable lines. */
   readonly decodeProblems: readonly string[];
+  /** The token of the next page of a status answer (aws-ec2 `nextToken`), when it gave a non-empty one. */
+  readonly nextToken?: string;
 }
 
 /** One request and what came back, with timing; what findings and curl lines are made from. */

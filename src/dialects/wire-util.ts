@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { aliyunPercentEncode } from '../signing/aliyun-rpc.ts';
 import { schemaValidator } from '../specs/validator.ts';
-import type { DialectName, WireResponse } from './types.ts';
+import type { DialectName, OperationCall, Outcome, WireResponse } from './types.ts';
 
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -114,4 +114,55 @@ export function validateSchema(dialect: DialectName, schemaName: string, value: 
   } catch (err: unknown) {
     return [`spec validation of ${schemaName} could not run: ${err instanceof Error ? err.message : String(err)}`];
   }
+}
+
+/** What every decoder knows of an answer before reading its body. */
+export interface OutcomeBase {
+  readonly httpStatus: number;
+  readonly contentType: string | undefined;
+}
+
+/**
+ * An outcome with nothing decoded (no body, not ok, no error, no entries, no problems), and `rest` over it.
+ *
+ * @example
+ * outcomeOf({ httpStatus: 200, contentType: undefined }, { format: 'empty', decodeProblems: ['body is empty'] })
+ */
+export function outcomeOf(base: OutcomeBase, rest: Partial<Outcome> & Pick<Outcome, 'format'>): Outcome {
+  return { ...base, body: undefined, requestId: undefined, ok: false, error: undefined, instances: undefined, schemaErrors: [], decodeProblems: [], ...rest };
+}
+
+/**
+ * A dialect's decode that never throws (the {@link Dialect} contract): a failure becomes an unparseable outcome that
+ * says why.
+ *
+ * @example
+ * export const dialect = { ...DESCRIPTION, decode: neverThrows(decodeMine), ... };
+ */
+export function neverThrows(decode: (call: OperationCall, response: WireResponse) => Outcome): (call: OperationCall, response: WireResponse) => Outcome {
+  return (call, response) => {
+    try {
+      return decode(call, response);
+    } catch (err: unknown) {
+      return outcomeOf(
+        { httpStatus: response.status, contentType: contentTypeOf(response) },
+        { format: 'unparseable', decodeProblems: [`decoding failed: ${err instanceof Error ? err.message : String(err)}`] },
+      );
+    }
+  };
+}
+
+/**
+ * The single root element of parsed XML (declarations and comments aside): its name, the body as `{ [root]: value }`
+ * and the root's content (`{}` when it is text); `undefined` when there is not exactly one root.
+ *
+ * @example
+ * xmlRoot({ '?xml': '', Error: { Code: 'X' } })?.inner // { Code: 'X' }
+ */
+export function xmlRoot(parsed: unknown): { root: string; body: Record<string, unknown>; inner: Record<string, unknown> } | undefined {
+  const roots = isRecord(parsed) ? Object.keys(parsed).filter((k) => !k.startsWith('?') && !k.startsWith('!')) : [];
+  const root = roots[0];
+  if (!isRecord(parsed) || root === undefined || roots.length !== 1) return undefined;
+  const value = field(parsed, root);
+  return { root, body: { [root]: value }, inner: isRecord(value) ? value : {} };
 }

@@ -3,6 +3,7 @@
  * cited lines exist and say it, and a rule of the inventory; the engine runs exactly the plan's checks and every
  * finding it makes carries the rule and source of the assertion it breaks.
  */
+import { NEXT_REFERENCE } from '../specs/doc-ref.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCases, casesFor } from '../cases/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
@@ -21,7 +22,7 @@ const SEEDS = findSeedsDir();
 
 /** Each `; `-joined part of a source. */
 function parts(source: string): string[] {
-  return source.split(/; (?=\d{3}_[0-9a-f]{16}\.txt:\d|DESIGN\.md §)/);
+  return source.split(NEXT_REFERENCE);
 }
 
 
@@ -32,6 +33,8 @@ const SEED_STATES: Readonly<Record<DialectName, { readonly contentType: boolean;
   'zenlayer-vm': { contentType: false, uniqueRequestId: true },
   'zenlayer-bmc': { contentType: false, uniqueRequestId: true },
   'aliyun-ecs': { contentType: true, uniqueRequestId: false },
+  // aws-ec2.md:204 (no Content-Type judged), aws-ec2.md:201 (request ids differ between answers).
+  'aws-ec2': { contentType: false, uniqueRequestId: true },
 };
 
 describe('every assertion of the catalog has a source and a rule', () => {
@@ -68,7 +71,7 @@ describe('every assertion of the catalog has a source and a rule', () => {
     );
     expect(compactSource('001_531d5cb6841b9371.txt:51-57 Response:')).toBe('001_531d5cb6841b9371.txt:51-57');
     for (const row of allCases()) {
-      for (const a of assertionsOf(row)) for (const part of parts(a.source)) expect(part).toMatch(/^(\d{3}_[0-9a-f]{16}\.txt:\d+(-\d+)?|DESIGN\.md §\d \S.*)$/);
+      for (const a of assertionsOf(row)) for (const part of parts(a.source)) expect(part).toMatch(/^((\d{3}_[0-9a-f]{16}\.txt|[a-z][a-z0-9-]*\.md):\d+(-\d+)?|DESIGN\.md §\d \S.*)$/);
     }
   });
 

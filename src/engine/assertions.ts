@@ -7,6 +7,7 @@
 import type { CallStep, CaseRow, Expectation, IdRef, Step } from '../cases/types.ts';
 import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectName } from '../dialects/types.ts';
+import { NEXT_REFERENCE, SOURCE_FILE } from '../specs/doc-ref.ts';
 import { specExtension } from '../specs/extension.ts';
 import { ruleInventory } from '../specs/inventory.ts';
 import { callChecksFor, type CallCheckName, type StepCheckName } from './checks.ts';
@@ -36,6 +37,9 @@ export interface Assertion {
   readonly subject?: StateSubject;
 }
 
+/** A source file's line at the start of a reference, and nothing of its quote. */
+const SOURCE_LINE = new RegExp(String.raw`^(${SOURCE_FILE}:\d+(?:-\d+)?)(?:\s|$)`);
+
 /**
  * A source as an assertion cites it: each seed reference as `NNN_<hex>.txt:L[-L]` (the line, not its quote), each
  * DESIGN.md pin as `DESIGN.md §N` and its first words; duplicates dropped, `; ` between them.
@@ -45,10 +49,10 @@ export interface Assertion {
  * // '004_edc2cde202d0f4dc.txt:68; DESIGN.md §3 A request that fails changes nothing'
  */
 export function compactSource(source: string): string {
-  const parts = source.split(/; (?=\d{3}_[0-9a-f]{16}\.txt:\d|DESIGN\.md §)/);
+  const parts = source.split(NEXT_REFERENCE);
   const out: string[] = [];
   for (const part of parts) {
-    const seed = /^(\d{3}_[0-9a-f]{16}\.txt:\d+(?:-\d+)?)(?:\s|$)/.exec(part);
+    const seed = SOURCE_LINE.exec(part);
     const design = /^(DESIGN\.md §\d+) (.+)$/s.exec(part);
     let text = part.trim();
     if (seed) text = seed[1] as string;
@@ -162,8 +166,9 @@ function callAssertions(f: DialectFacts, row: CaseRow, n: number, step: CallStep
   const e = step.expect;
   const isStatus = step.call.operation === 'DescribeStatus';
   const envelopeRule = e.result === 'success' ? (isStatus ? 'envelope:status' : 'envelope:success') : 'envelope:error';
-  const format = e.format ?? 'json';
-  const xml = format === 'xml';
+  // `xml`: the call asked for XML (aliyun Format=XML); a dialect that answers XML only (aws-ec2) needs no asking.
+  const format = e.format ?? d.bodyFormat;
+  const xml = e.format === 'xml';
   const codes = e.codes ?? [];
   const codeRule = codes.map((c) => `error:${c}`).find((r) => f.rules.has(r));
   const mainRule =
@@ -187,7 +192,7 @@ function callAssertions(f: DialectFacts, row: CaseRow, n: number, step: CallStep
         break;
       case 'decodable':
         a(
-          xml ? "an XML body in the dialect's envelope (Format=XML)" : "a JSON body in the dialect's envelope",
+          xml ? "an XML body in the dialect's envelope (Format=XML)" : `a ${format.toUpperCase()} body in the dialect's envelope`,
           xml || d.sources.contentType !== undefined ? `${d.sources.contentType ?? d.sources.success}` : e.result === 'success' ? d.sources.success : d.sources.error,
           pickRule(f, row, xml ? 'enum:Format=XML' : undefined, envelopeRule),
         );
@@ -205,7 +210,7 @@ function callAssertions(f: DialectFacts, row: CaseRow, n: number, step: CallStep
       case 'error-code': {
         const not = e.notCodes ?? [];
         const parts: string[] = [];
-        if (codes.length > 0) parts.push(`error code ${list(codes)}`);
+        if (codes.length > 0) parts.push(`${e.result === 'not-5xx' ? 'if refused, ' : ''}error code ${list(codes)}`);
         if (not.length > 0) parts.push(`${codes.length > 0 ? 'and ' : 'an error code '}other than ${list(not)}`);
         a(parts.join(' '), codes.length > 0 ? codesSource(f, row, codes) : row.docRef, pickRule(f, row, codeRule));
         break;

@@ -183,7 +183,7 @@ const notServerError: CallCheck = ({ scope, exchange }) => {
 const decodable: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
-  const want = expect.format ?? 'json';
+  const want = expect.format ?? getDialect(scope.dialect).bodyFormat;
   const problems: string[] = [];
   if (o.format !== want) {
     problems.push(`expected a ${want.toUpperCase()} body, received ${o.format} body ${excerpt(exchange.response?.bodyText)}`);
@@ -200,7 +200,7 @@ const XML_TYPE = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
 const contentType: CallCheck = ({ scope, exchange, expect }) => {
   const o = exchange.outcome;
   if (!o) return [];
-  const want = expect.format ?? 'json';
+  const want = expect.format ?? getDialect(scope.dialect).bodyFormat;
   const received = o.contentType;
   const ok = received !== undefined && (want === 'xml' ? XML_TYPE : JSON_TYPE).test(received.trim());
   return ok
@@ -427,7 +427,8 @@ export function callChecksFor(dialect: Dialect, expect: Expectation): CallCheckN
   const names: CallCheckName[] = ['transport-ok', 'not-server-error', 'decodable'];
   if (dialect.sources.contentType !== undefined) names.push('content-type');
   names.push('result-kind');
-  if (expect.result === 'error' || expect.notCodes !== undefined) names.push('error-code');
+  // A not-5xx row may name the codes a refusal must carry (aws-ec2: a re-stop succeeds or answers IncorrectInstanceState).
+  if (expect.result === 'error' || expect.notCodes !== undefined || (expect.codes?.length ?? 0) > 0) names.push('error-code');
   if (expect.result !== 'not-5xx') names.push('http-status');
   names.push('schema-valid', 'request-id-present');
   if (expect.instances) names.push('per-instance');

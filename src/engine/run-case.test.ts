@@ -403,7 +403,7 @@ describe('bursts', () => {
     expect(isPacedCall(getDialect('tencent-cvm-api3'), { operation: 'StopInstances' })).toBe(true);
     expect(isPacedCall(getDialect('tencent-cvm-api3'), { operation: 'DescribeStatus' })).toBe(false);
     // Only 002:14 documents a limit (DESIGN.md §3 rate limits).
-    const paced: Readonly<Record<DialectName, boolean>> = { 'tencent-cvm-api2': false, 'tencent-cvm-api3': true, 'zenlayer-vm': false, 'zenlayer-bmc': false, 'aliyun-ecs': false };
+    const paced: Readonly<Record<DialectName, boolean>> = { 'tencent-cvm-api2': false, 'tencent-cvm-api3': true, 'zenlayer-vm': false, 'zenlayer-bmc': false, 'aliyun-ecs': false, 'aws-ec2': false };
     for (const d of DIALECT_NAMES) expect(isPacedCall(getDialect(d), { operation: 'StopInstances' }), d).toBe(paced[d]);
   });
 });

@@ -135,7 +135,7 @@ function situation(m: DialectModel, s: Situation, detail: string): Problem | und
 }
 
 /** The per-id problem of one id, if any. */
-function idProblem(m: DialectModel, store: ModelStore, id: string): Problem | undefined {
+function idProblem(m: DialectModel, store: ModelStore, id: string, restop = false): Problem | undefined {
   if (typeof id !== 'string' || id === '' || (m.idPattern !== undefined && !m.idPattern.test(id))) {
     return situation(m, 'malformed-id', `malformed id ${JSON.stringify(id)}`) ?? situation(m, 'unreadable', `id ${JSON.stringify(id)}`);
   }
@@ -145,9 +145,12 @@ function idProblem(m: DialectModel, store: ModelStore, id: string): Problem | un
     const locked = situation(m, 'security-locked', `security-locked ${id}`);
     if (locked) return locked;
   }
-  const bad = inst.words.filter((w) => !m.stoppable.includes(w));
+  const either = getDialect(m.dialect).stopIdempotent ?? [];
+  const bad = inst.words.filter((w) => !m.stoppable.includes(w) && !(restop && either.includes(w)));
   if (bad.length === 0) return undefined;
-  const codes = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.codes ?? []))];
+  // A word whose stop may also be refused (aws-ec2 stopping, stopped) is refused with the wrong-state code (aws-ec2.md:181).
+  const refusedAgain = getDialect(m.dialect).codes.wrongState.code;
+  const codes = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.codes ?? (either.includes(w) ? [refusedAgain] : [])))];
   const statuses = [...new Set(bad.flatMap((w) => m.notStoppable.get(w)?.httpStatus ?? []))];
   // An instance that may read a stoppable word or not (cannot happen with seeded words) would allow both.
   return { situation: 'not-stoppable', rule: { codes, httpStatus: statuses }, detail: `${id} reads ${bad.join(' or ')}`, words: bad };
@@ -172,6 +175,8 @@ function errorWorld(m: DialectModel, problems: readonly Problem[]): World {
 interface Branch {
   readonly ids: readonly string[] | undefined;
   readonly problems: readonly Problem[];
+  /** The branch where the target stops again an instance already stopping or stopped, changing nothing (aws-ec2.md:181). */
+  readonly restop?: boolean;
 }
 
 /** `InstanceIds.0` on a 1-based dialect and the like: an extra query parameter naming an id at a wrong index. */
@@ -227,7 +232,15 @@ export function legalWorlds(m: DialectModel, store: ModelStore, call: OperationC
   }
   const ids = call.instanceIds;
   if (ids !== undefined && new Set(ids).size < ids.length) fork('duplicate-ids', 'an id named twice', (b) => ({ ...b, ids: b.ids === undefined ? undefined : [...new Set(b.ids)] }));
+  // aws-ec2.md:181: an instance already stopping or stopped may be stopped again (nothing changes) or refused.
+  if ((ids ?? []).some((id) => restoppable(m, store, id))) branches = branches.flatMap((b) => [b, { ...b, restop: true }]);
   return branches.flatMap((b) => evaluate(m, store, call, b));
+}
+
+/** Whether an instance reads a word whose stop may succeed without a change or be refused (aws-ec2 stopping, stopped). */
+function restoppable(m: DialectModel, store: ModelStore, id: string): boolean {
+  const either = getDialect(m.dialect).stopIdempotent ?? [];
+  return store.get(id)?.words.some((w) => either.includes(w)) ?? false;
 }
 
 /** The outcomes of one branch. */
@@ -242,7 +255,7 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
     problems.push(situation(m, 'too-many-ids', `${(b.ids ?? []).length} ids (at most ${m.maxIds})`) as Problem);
   }
   const requestLevel = problems.filter((p) => p !== undefined);
-  const perId = new Map<string, Problem | undefined>((ids ?? []).slice(0, m.maxIds + 1).map((id) => [id, idProblem(m, store, id)]));
+  const perId = new Map<string, Problem | undefined>((ids ?? []).slice(0, m.maxIds + 1).map((id) => [id, idProblem(m, store, id, b.restop === true)]));
   const idProblems = [...perId.values()].filter((p): p is Problem => p !== undefined);
   const params = call.params ?? {};
   const batch = m.spec.batchModes;
@@ -287,7 +300,9 @@ function evaluate(m: DialectModel, store: ModelStore, call: OperationCall, b: Br
   }
   if (idProblems.length > 0) return [errorWorld(m, idProblems)];
   if (dryRun) return [passed];
-  return [{ kind: 'success', stops: new Set(ids ?? []), why: 'every id may be stopped' }];
+  // An instance stopped again stays as it is (aws-ec2.md:181): only the others stop.
+  const stops = (ids ?? []).filter((id) => !(b.restop === true && restoppable(m, store, id)));
+  return [{ kind: 'success', stops: new Set(stops), why: b.restop === true ? 'every id may be stopped (or stopped again, unchanged)' : 'every id may be stopped' }];
 }
 
 /** The outcome when a StopInstances call answered with the throttle code of a rate-limited dialect: nothing changed. */

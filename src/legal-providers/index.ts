@@ -37,6 +37,7 @@ export interface LegalVariant {
 const ALL = DIALECT_NAMES;
 const TENCENT: readonly DialectName[] = dialectsSpeaking('tencent');
 const ALIYUN: readonly DialectName[] = dialectsSpeaking('aliyun');
+const EC2: readonly DialectName[] = dialectsSpeaking('ec2');
 /** The dialects with a documented rate limit (tencent-cvm-api3). */
 const RATE_LIMITED: readonly DialectName[] = ALL.filter((d) => describeDialect(d).rateLimit !== undefined);
 
@@ -88,11 +89,27 @@ const UNDOCUMENTED_CODES: Readonly<Record<Protocol, Partial<CodeTable>>> = {
     unknownAction: { code: 'InvalidAction', httpStatus: 400 },
     securityLocked: { code: 'OperationDenied.SecurityLocked', httpStatus: 403 },
   },
+  // aws-ec2.md:171, 189-190, 205: any client error where the pins require no code.
+  ec2: {
+    invalidParameter: { code: 'InvalidRequest', httpStatus: 400 },
+    invalidParameterValue: { code: 'InvalidParameter', httpStatus: 400 },
+    emptyIds: { code: 'InvalidParameter', httpStatus: 422 },
+    limitExceeded: { code: 'InvalidParameterValue.TooMany', httpStatus: 413 },
+    unknownAction: { code: 'InvalidAction.NotFound', httpStatus: 404 },
+    badVersion: { code: 'NoSuchVersion', httpStatus: 400 },
+  },
 };
 
-/** The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind. */
-const contentTypes = (d: DialectName, json: string, xml: string): FamilyParams =>
-  describeDialect(d).xmlAnswers ? { json, xml } : { success: json, error: json, status: json };
+/**
+ * The content types of the family `content-types`: aliyun's by answer format (JSON or XML), the others' by answer kind,
+ * in the dialect's body format (aws-ec2 answers XML only).
+ */
+const contentTypes = (d: DialectName, json: string, xml: string): FamilyParams => {
+  const description = describeDialect(d);
+  if (description.xmlAnswers) return { json, xml };
+  const type = description.bodyFormat === 'xml' ? xml : json;
+  return { success: type, error: type, status: type };
+};
 
 /** Every kind of answer. */
 const EVERY_KIND = ['success', 'error', 'status'];
@@ -166,6 +183,11 @@ export const LEGAL_VARIANTS: readonly LegalVariant[] = Object.freeze([
       description: 'other codes (zenlayer and aliyun: other 4xx statuses too) wherever no code is documented: missing or empty lists, too many ids, bad values, bad JSON, unknown actions, security locks; tencent errors stay HTTP 200',
     },
     (d) => [p('undocumented-codes', UNDOCUMENTED_CODES[describeDialect(d).protocol])],
+  ),
+  variant(
+    // Issue 17: EC2 emulators choose their own instance ids; the provider-state id map (DESIGN.md §4) is how they take part.
+    { name: 'ec2-own-instance-ids', dialects: EC2, description: 'an EC2 emulator that creates its own instance ids (i- + 17 hex digits) at every setup and answers the id map; the suite uses its ids throughout' },
+    [p('id-map', { seed: 17, style: 'long', keepSome: false })],
   ),
   variant({ name: 'refuses-duplicate-ids', dialects: ALL, description: 'a stop naming the same instance twice is refused as a client error and changes nothing' }, [
     p('refuses-duplicate-ids', { refuse: true }),

@@ -218,6 +218,11 @@ const RESERVED: Readonly<Record<Protocol, ReadonlySet<string>>> = {
     'InstanceStatuses', 'InstanceStatus', 'Status', 'TotalCount', 'PageNumber', 'PageSize', 'Error', 'StopInstancesResponse',
     'DescribeInstanceStatusResponse',
   ]),
+  ec2: new Set([
+    'Response', 'Errors', 'Error', 'Code', 'Message', 'RequestID', 'requestId', 'StopInstancesResponse', 'instancesSet', 'item', 'instanceId',
+    'currentState', 'previousState', 'code', 'name', 'DescribeInstanceStatusResponse', 'instanceStatusSet', 'instanceState', 'nextToken',
+    'DescribeInstancesResponse', 'reservationSet',
+  ]),
 };
 
 /**
@@ -433,6 +438,8 @@ const OWN_IDS: Readonly<Record<Protocol, Readonly<Record<string, (digits: IdDigi
     numeric: ({ next }) => String(100_000_000 + Math.floor(next() * 899_999_999)),
     spaced: ({ alnum }) => `Instance ${alnum(4)} / 实例`,
   },
+  // aws-ec2.md:112: i-xxxxxxxx or i-xxxxxxxxxxxxxxxxx.
+  ec2: { short: ({ hex }) => `i-${hex(8)}`, long: ({ hex }) => `i-${hex(17)}` },
 };
 
 /** The id styles of a dialect's protocol. */
@@ -617,6 +624,7 @@ const UNDOCUMENTED_CODE_POOL: Readonly<Record<Protocol, readonly string[]>> = {
   tencent: ['UnsupportedOperation', 'InvalidAction', 'InvalidParameter.JsonParseError', 'InvalidParameterValue.Version', 'FailedOperation', 'UnknownParameter'],
   zenlayer: ['INVALID_PARAMETER', 'MISSING_PARAMETER', 'INVALID_PARAMETER_EMPTY', 'TOO_MANY_INSTANCES', 'ACTION_NOT_FOUND', 'BAD_REQUEST', 'InvalidParameter', 'INVALID_INSTANCE_ID'],
   aliyun: ['InvalidParameter', 'MissingParameter', 'InvalidParameter.ValueNotSupported', 'MissingInstanceId', 'InvalidAction', 'InvalidAction.NotFound', 'InvalidInstanceIds.ValueNotSupported', 'UnsupportedParameter'],
+  ec2: ['InvalidParameter', 'InvalidRequest', 'UnknownParameter', 'InvalidParameterValue.TooMany', 'InvalidAction.NotFound', 'NoSuchVersion', 'ValidationError', 'BadRequest'],
 };
 const CLIENT_ERROR_STATUSES = [400, 403, 404, 405, 409, 413, 415, 422];
 
@@ -640,6 +648,7 @@ const SECURITY_LOCK_CODES: Readonly<Record<Protocol, readonly string[]>> = {
   tencent: [],
   zenlayer: [],
   aliyun: ['OperationDenied.SecurityLocked', 'InstanceLockedForSecurity', 'OperationDenied'],
+  ec2: [],
 };
 
 /** The refusal of an ineligible StopCharging stop: a code and the code-table entry whose HTTP status it travels with. */
@@ -657,6 +666,11 @@ const STOP_CHARGING_REFUSALS: Readonly<Record<Protocol, readonly { key: ErrorKey
     { key: 'invalidParameterValue', code: 'InvalidStoppedMode.Unsupported' },
     { key: 'wrongState', code: 'IncorrectInstanceStatus' },
     { key: 'wrongState', code: 'OperationDenied' },
+  ],
+  // aws-ec2.md:114, 196: an instance not enabled for hibernation.
+  ec2: [
+    { key: 'invalidParameterValue', code: 'UnsupportedHibernationConfiguration' },
+    { key: 'wrongState', code: 'IncorrectInstanceState' },
   ],
 };
 
@@ -746,6 +760,19 @@ const OTHER_ENVELOPE_MEMBERS: Readonly<Record<Protocol, EnvelopeMembers>> = {
         if (p['successMessage'] === true && !Object.hasOwn(out, 'Message')) out['Message'] = 'success';
       }
       return rootKey === undefined ? out : { ...body, [rootKey]: out };
+    },
+  },
+  // aws-ec2.md:100, 202: an Error may hold further members; extra elements anywhere are legal.
+  ec2: {
+    params: fc.record({ onError: fc.boolean(), onSuccess: fc.boolean() }).filter((p) => p.onError || p.onSuccess),
+    edit: (body, { kind }, p) => {
+      const rootKey = Object.keys(body)[0];
+      const target = rootKey === undefined ? undefined : body[rootKey];
+      if (rootKey === undefined || !isObject(target)) return body;
+      const out = { ...target };
+      if (kind === 'error' && p['onError'] === true && !Object.hasOwn(out, 'ResponseMetadata')) out['ResponseMetadata'] = { Region: 'us-east-1' };
+      if (kind !== 'error' && p['onSuccess'] === true && !Object.hasOwn(out, 'return')) out['return'] = 'true';
+      return { ...body, [rootKey]: out };
     },
   },
 };

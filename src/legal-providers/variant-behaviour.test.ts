@@ -126,6 +126,19 @@ describe('legal variants make their choice', () => {
     expect((await call({ operation: 'StopInstances', instanceIds: [ali(1), ali(1)] })).outcome?.httpStatus).toBe(400);
   });
 
+  it('ec2-own-instance-ids: the setup answers the ids the emulator created; only those stop', async () => {
+    const requested = 'i-0123456789abcdef0';
+    const p = await legalVariant('ec2-own-instance-ids').start('aws-ec2', { transitionMs: 150 });
+    open.push(p);
+    const assigned = await setupInstances(defaultStatesUrl(p.url), [{ id: requested, status: 'running' }]);
+    const own = assigned.get(requested);
+    expect(own).toMatch(/^i-[0-9a-f]{17}$/);
+    expect(own).not.toBe(requested);
+    const call = (c: OperationCall): Promise<Exchange> => callTarget(getDialect('aws-ec2'), c, { baseUrl: p.url, credentials: TEST_CREDENTIALS });
+    expect((await call({ operation: 'StopInstances', instanceIds: [requested] })).outcome?.error?.code).toBe('InvalidInstanceID.NotFound');
+    expect((await call({ operation: 'StopInstances', instanceIds: [own ?? ''] })).outcome?.ok).toBe(true);
+  });
+
   it('states-reply-and-transport: a non-empty provider-state reply, Connection: close on every answer', async () => {
     const { p, call } = await probe('states-reply-and-transport', 'zenlayer-bmc');
     const setup = await sendWire({

@@ -324,19 +324,71 @@ function aliyunXmlBody(ctx: StepContext, b: BodyBuilder): string {
   return `<?xml version="1.0" encoding="UTF-8"?><StopInstancesResponse><RequestId>${EXAMPLE_REQUEST_ID}</RequestId></StopInstancesResponse>`;
 }
 
+/**
+ * The XML body an aws-ec2 answer must have (aws-ec2.md:83-85, 97): the root element, the request id, the error code;
+ * status entries by their id and state name only. An answer that may be either envelope has no body to match.
+ */
+function ec2Body(ctx: StepContext, b: BodyBuilder): string | undefined {
+  const { expect, call } = ctx;
+  const text = (path: string): string => `${path}['#text']`;
+  const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
+  if (expect.result === 'error' || expect.result === 'client-error') {
+    const code = codeRule(expect);
+    b.rule(text('$.Response.Errors.Error.Code'), code.rule).rule(text('$.Response.Errors.Error.Message'), REQUEST_ID).rule(text('$.Response.RequestID'), REQUEST_ID);
+    return `${declaration}<Response><Errors><Error><Code>${code.example}</Code><Message>example</Message></Error></Errors><RequestID>${EXAMPLE_REQUEST_ID}</RequestID></Response>`;
+  }
+  if (expect.result === 'not-5xx') {
+    ctx.gaps.add('either-envelope');
+    return undefined;
+  }
+  // The answers carry the EC2 namespace (aws-ec2.md:62): Pact names an element of a namespace `<namespace>:<name>`.
+  const ns = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+  const namespace = `xmlns="${ns}"`;
+  const path = (...names: string[]): string => `$${names.map((n) => `['${ns}:${n}']`).join('')}`;
+  if (call.operation === 'DescribeStatus') {
+    ctx.gaps.add('xml-entries');
+    b.rule(text(path('DescribeInstanceStatusResponse', 'instanceStatusSet', 'item', 'instanceId')), REQUEST_ID)
+      .rule(text(path('DescribeInstanceStatusResponse', 'instanceStatusSet', 'item', 'instanceState', 'name')), and({ match: 'regex', regex: alternativesRegex(getDialect(ctx.dialect).statusWords) }));
+    const entry = ctx.seeded[0];
+    return (
+      `${declaration}<DescribeInstanceStatusResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId>` +
+      `<instanceStatusSet><item><instanceId>${entry?.id ?? 'i-0123456789abcdef0'}</instanceId><instanceState><code>16</code><name>${entry?.status ?? 'running'}</name></instanceState></item></instanceStatusSet>` +
+      `</DescribeInstanceStatusResponse>`
+    );
+  }
+  // aws-ec2.md:59-61: one instancesSet item per id, its texts judged by type (ids the target's, states any words of the dialect).
+  const words = getDialect(ctx.dialect).statusWords;
+  const item = (...names: string[]): string => path('StopInstancesResponse', 'instancesSet', 'item', ...names);
+  // No rule on the item element itself: a type rule there would refuse extra child elements (DESIGN.md §3 open answers).
+  b.rule(text(path('StopInstancesResponse', 'requestId')), REQUEST_ID)
+    .rule(text(item('instanceId')), REQUEST_ID)
+    .rule(text(item('currentState', 'code')), and({ match: 'regex', regex: '^[0-9]+$' }))
+    .rule(text(item('currentState', 'name')), and({ match: 'regex', regex: alternativesRegex(words) }))
+    .rule(text(item('previousState', 'code')), and({ match: 'regex', regex: '^[0-9]+$' }))
+    .rule(text(item('previousState', 'name')), and({ match: 'regex', regex: alternativesRegex(words) }));
+  const named = new Set(call.instanceIds ?? []);
+  const items = ctx.seeded
+    .filter((s) => named.has(s.id))
+    .map((s) => `<item><instanceId>${s.id}</instanceId><currentState><code>64</code><name>stopping</name></currentState><previousState><code>16</code><name>${s.status}</name></previousState></item>`)
+    .join('');
+  return `${declaration}<StopInstancesResponse ${namespace}><requestId>${EXAMPLE_REQUEST_ID}</requestId><instancesSet>${items}</instancesSet></StopInstancesResponse>`;
+}
+
 /** The body (example and rules) an answer must have, per protocol (one entry per protocol, checked by the compiler). */
 const RESPONSE_BODIES: Readonly<Record<Protocol, (ctx: StepContext, b: BodyBuilder) => unknown>> = {
   tencent: tencentBody,
   zenlayer: zenlayerBody,
   // aliyun answers XML where the request asks for it (`Format=XML`, DESIGN.md §3).
   aliyun: (ctx, b) => (ctx.expect.format === 'xml' ? aliyunXmlBody(ctx, b) : aliyunJsonBody(ctx, b)),
+  // aws-ec2 answers XML only (aws-ec2.md:82).
+  ec2: ec2Body,
 };
 
 /** The expected response of a call step, with its matching rules. */
 function expectedResponse(ctx: StepContext): PactResponse {
   const { status, rule } = statusOf(ctx);
   const b = new BodyBuilder();
-  const xml = ctx.expect.format === 'xml';
+  const xml = (ctx.expect.format ?? describeDialect(ctx.dialect).bodyFormat) === 'xml';
   const content = RESPONSE_BODIES[describeDialect(ctx.dialect).protocol](ctx, b);
   const contentType = xml ? 'application/xml' : 'application/json';
   // A Content-Type is judged only where a seed states it (aliyun, 004:112-147; DESIGN.md §3).

@@ -88,6 +88,8 @@ describe('Pact Stub Server (pact stub) loads every contract and serves every int
       expect(answer?.status, `${i.key}: ${answer?.bodyText ?? sent.transportError ?? ''}`).toBe(i.response.status);
       const content = i.response.body?.content;
       if (typeof content === 'string') expect(answer?.bodyText, i.key).toBe(content);
+      // An XML dialect's answer that may be either envelope (aws-ec2's not-5xx rows) has no body to match.
+      else if (content === undefined) expect(answer?.bodyText ?? '', i.key).toBe('');
       else expect(JSON.parse(answer?.bodyText ?? 'null'), i.key).toEqual(content);
       const call = calls.get(i.key);
       if (answer && call && !partial.has(i.key)) {

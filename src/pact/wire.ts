@@ -15,6 +15,7 @@ import { encodePairs } from '../dialects/wire-util.ts';
 import { signAcs3 } from '../signing/acs3.ts';
 import { rpcCommonParams, signRpc } from '../signing/aliyun-rpc.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
+import { signSigV4 } from '../signing/sigv4.ts';
 import { signTc3 } from '../signing/tc3.ts';
 import { decodeQueryPairs, encodeQueryPairs, signTencentV2, type ParamPair } from '../signing/tencent-v2.ts';
 import { signZc2 } from '../signing/zc2.ts';
@@ -32,9 +33,10 @@ export const SIGNING_PARAMS: ReadonlySet<string> = new Set([
   'SignatureNonce',
 ]);
 
-/** Headers that only signing adds (TC3, ZC2, ACS3); the API's own headers (`x-tc-action`, `x-acs-action`...) stay. */
+/** Headers that only signing adds (TC3, ZC2, ACS3, SigV4); the API's own headers (`x-tc-action`, `x-acs-action`...) stay. */
 export const SIGNING_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
+  'x-amz-date',
   'x-tc-timestamp',
   'x-zc-timestamp',
   'x-zc-signature-method',
@@ -136,6 +138,8 @@ interface SignPlace {
   /** The style the request speaks (from the dialect's description) and the dialect's version. */
   readonly wire: StyleWire;
   readonly version: string;
+  /** The region a signature's scope names when the dialect has one (aws-ec2's default region). */
+  readonly region: string | undefined;
   /** Host and full path (base prefix included) the target sees; path and raw query relative to the base. */
   readonly host: string;
   readonly fullPath: string;
@@ -195,6 +199,20 @@ const SIGNERS: { readonly [S in SignerScheme]: (at: SignPlace, signer: Extract<S
     });
     return { target: req.target, setHeaders: headers, body: req.body };
   },
+  sigv4: ({ req, ctx, region, host, fullPath, rawQuery, contentType }, { service }) => ({
+    target: req.target,
+    setHeaders: signSigV4({
+      credentials: ctx.credentials,
+      region: region ?? 'us-east-1',
+      service,
+      method: req.method,
+      url: `${new URL(ctx.baseUrl).protocol}//${host}${withQuery(fullPath, rawQuery)}`,
+      headers: contentType === undefined ? {} : { 'content-type': contentType },
+      body: req.body,
+      nowMs: ctx.nowMs,
+    }),
+    body: req.body,
+  }),
   'aliyun-rpc': ({ req, ctx, path, rawQuery, contentType }) => {
     const query = decodeQueryPairs(rawQuery);
     const common = rpcCommonParams(ctx.credentials, ctx.nowMs);
@@ -227,6 +245,7 @@ export function signArriving(dialect: DialectName, req: ArrivingRequest, ctx: Si
     ctx,
     wire,
     version: description.version.value,
+    region: description.region?.default,
     host: base.host,
     fullPath: `${base.pathname.replace(/\/+$/, '')}${path}`,
     path,

@@ -315,7 +315,10 @@ export async function rewriteAnswer(
     const parsed = new XMLParser(XML_OPTIONS).parse(text) as Record<string, unknown>;
     const { ['?xml']: declaration, ...rest } = parsed;
     const edited = edit(rest, 'xml') as Record<string, unknown>;
-    const xml = new XMLBuilder({ format: false }).build(edited) as string;
+    // The root element keeps its namespace (aws-ec2's xmlns), which the parse above does not carry.
+    const namespace = /^(?:<\?[^>]*\?>\s*)?<[A-Za-z_][\w.-]*\s[^>]*?xmlns="([^"]*)"/.exec(text)?.[1];
+    const built = new XMLBuilder({ format: false }).build(edited) as string;
+    const xml = namespace === undefined ? built : built.replace(/^<([A-Za-z_][\w.-]*)/, `<$1 xmlns="${namespace}"`);
     return textResponse(`${declaration === undefined ? '' : '<?xml version="1.0" encoding="UTF-8"?>'}${xml}`, answer.status, headers);
   }
   let body: Json;

@@ -8,7 +8,7 @@ import { describeDialect } from '../dialects/descriptions/index.ts';
 import { isAcs3Request, verifyAcs3 } from '../signing/acs3.ts';
 import { verifyRpc } from '../signing/aliyun-rpc.ts';
 import type { VerifyResult } from '../signing/server-request.ts';
-import { formParams, newRequestId, ParamBag, parseBooleanText, Refusal, type Incoming } from './common.ts';
+import { formParams, newRequestId, ParamBag, parseBooleanText, Refusal, xmlSafe, type Incoming } from './common.ts';
 import { instanceProblem, stopAtomically, type ProviderContext } from './context.ts';
 import { textAnswer, type ProviderAnswer } from './exchange.ts';
 import { pageFormatOf, readIdList, readPage, signatureRefusal, signedRequest, type IdListFormat } from './inputs.ts';
@@ -126,22 +126,6 @@ export function aliyunError(
 function aliyunBody(status: number, format: Format, root: string, body: Record<string, unknown>): ProviderAnswer {
   if (format === 'XML') return textAnswer(status, 'application/xml;charset=utf-8', XML_DECLARATION + xml.build({ [root]: xmlSafe(body) }));
   return textAnswer(status, 'application/json;charset=utf-8', JSON.stringify(body));
-}
-
-/** Characters XML 1.0 does not allow anywhere in a document (its `Char` production), even escaped. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/**
- * The body with every character XML 1.0 forbids replaced by U+FFFD: an id or action echoed from the request
- * (`InstanceId.1=%01`) must not make the answer a document no XML parser reads.
- */
-function xmlSafe(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(NOT_XML_CHAR, '\uFFFD');
-  if (Array.isArray(value)) return value.map(xmlSafe);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, xmlSafe(v)]));
-  }
-  return value;
 }
 
 /**

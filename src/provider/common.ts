@@ -203,3 +203,22 @@ export function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** Characters XML 1.0 does not allow anywhere in a document (its `Char` production), even escaped. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * The body with every character XML 1.0 forbids replaced by U+FFFD: an id or action echoed from the request
+ * (`InstanceId.1=%01`) must not make the answer a document no XML parser reads (aliyun `Format=XML`, aws-ec2).
+ *
+ * @example
+ * xmlSafe({ InstanceId: 'i-\u0001' }) // { InstanceId: 'i-\uFFFD' }
+ */
+export function xmlSafe(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(NOT_XML_CHAR, '\uFFFD');
+  if (Array.isArray(value)) return value.map(xmlSafe);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, xmlSafe(v)]));
+  }
+  return value;
+}

@@ -63,8 +63,10 @@ export function problemMessage(key: ErrorKey, problems: readonly InstanceProblem
  * Check every id and stop them all, or none (DESIGN.md §3: a request that fails changes nothing). Runs
  * synchronously, so concurrent stops of one instance cannot both pass the check. With `dryRun` nothing changes.
  * With `rules.atomicBatch === false` (a deliberately wrong provider) the good ones are stopped before the refusal.
+ * `begin` starts one instance's stop (default: the store's STOPPING -> STOPPED transition; aws-ec2 leaves an instance
+ * that is already stopping or stopped as it is).
  */
-export function stopAtomically(ctx: ProviderContext, ids: readonly string[], dryRun = false): void {
+export function stopAtomically(ctx: ProviderContext, ids: readonly string[], dryRun = false, begin: (id: string) => void = (id) => ctx.store.beginStop(id)): void {
   const problems: InstanceProblem[] = [];
   for (const id of ids) {
     const problem = instanceProblem(ctx, id);
@@ -73,7 +75,7 @@ export function stopAtomically(ctx: ProviderContext, ids: readonly string[], dry
   if (problems.length > 0) {
     if (!ctx.rules.atomicBatch && !dryRun) {
       const bad = new Set(problems.map((p) => p.id));
-      for (const id of ids) if (!bad.has(id)) ctx.store.beginStop(id);
+      for (const id of ids) if (!bad.has(id)) begin(id);
     }
     const key = ctx.rules.problemPrecedence.find((k) => problems.some((p) => p.key === k)) ?? problems[0]?.key ?? 'wrongState';
     throw new Refusal(
@@ -85,7 +87,7 @@ export function stopAtomically(ctx: ProviderContext, ids: readonly string[], dry
     );
   }
   if (dryRun) return;
-  for (const id of ids) ctx.store.beginStop(id);
+  for (const id of ids) begin(id);
 }
 
 /**

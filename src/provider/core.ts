@@ -9,6 +9,7 @@ import type { Protocol } from '../dialects/description.ts';
 import { DESCRIPTIONS, describeDialect } from '../dialects/descriptions/index.ts';
 import { DIALECT_NAMES, type DialectName } from '../dialects/types.ts';
 import { aliyunError, aliyunQueryFormat, handleAliyun } from './aliyun.ts';
+import { ec2Error, handleEc2 } from './ec2.ts';
 import type { Incoming } from './common.ts';
 import type { ProviderContext } from './context.ts';
 import { bodyText, jsonAnswer, type ProviderAnswer, type ProviderRequest } from './exchange.ts';
@@ -34,6 +35,7 @@ const BEHAVIOURS: Readonly<Record<Protocol, ProtocolBehaviour>> = {
   tencent: { handle: handleTencent, error: (ctx, _incoming, key, message) => tencentError(ctx, key, message) },
   zenlayer: { handle: handleZenlayer, error: (ctx, _incoming, key, message) => zenlayerError(ctx, key, message) },
   aliyun: { handle: handleAliyun, error: (ctx, incoming, key, message, format) => aliyunError(ctx, key, message, format, incoming) },
+  ec2: { handle: handleEc2, error: (ctx, _incoming, key, message) => ec2Error(ctx, key, message) },
 };
 
 /** The behaviour module of a dialect's protocol. */

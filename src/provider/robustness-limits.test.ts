@@ -56,6 +56,7 @@ const TOO_LARGE: Readonly<Record<DialectName, { readonly code: string; readonly 
   'zenlayer-vm': { code: 'REQUEST_BODY_TOO_LARGE', httpStatus: 413 },
   'zenlayer-bmc': { code: 'REQUEST_BODY_TOO_LARGE', httpStatus: 413 },
   'aliyun-ecs': { code: 'InvalidParameter', httpStatus: 413 },
+  'aws-ec2': { code: 'InvalidParameterValue', httpStatus: 413 },
 };
 
 /** The dialect's "too large" error (see {@link TOO_LARGE}). */

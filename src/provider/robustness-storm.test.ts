@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTargetPatiently, queryStatuses } from '../dialects/client.ts';
 import { styleWire } from '../dialects/description.ts';
 import { getDialect } from '../dialects/index.ts';
-import { DIALECT_NAMES, type Dialect, type DialectContext, type DialectName, type OperationCall, type Outcome, type ParamValue, type WireStyle } from '../dialects/types.ts';
+import { DIALECT_NAMES, type Dialect, type DialectContext, type DialectName, type InstanceResult, type OperationCall, type Outcome, type ParamValue, type WireStyle } from '../dialects/types.ts';
 import { optionParams } from '../fuzz/generate.ts';
 import { dialectModel } from '../fuzz/model.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
@@ -153,6 +153,8 @@ const STORM_FACTS: Readonly<Record<DialectName, StormFacts>> = {
   'zenlayer-vm': { repeated: ['Action', 'StopInstances'], outOfRange: [], namesStopped: false },
   'zenlayer-bmc': { repeated: ['Action', 'StopInstances'], outOfRange: [], namesStopped: false },
   'aliyun-ecs': { repeated: ['RegionId', 'cn-hangzhou'], outOfRange: ['InstanceId.0', 'InstanceId.101', 'InstanceId.x'], namesStopped: true },
+  // aws-ec2: a stop's answer names each instance it stopped (instancesSet, aws-ec2.md:60).
+  'aws-ec2': { repeated: ['Version', '2016-11-15'], outOfRange: ['InstanceId.0', 'InstanceId.101', 'InstanceId.x'], namesStopped: true },
 };
 
 function setupOf(name: DialectName): Setup {
@@ -476,7 +478,10 @@ function buildRefused(
       break;
     }
     case 'bad-batch': {
-      const spoilers = [...pool.protectedIds.filter((id) => !stoppable(s, pool, id)), pool.unknown[0] ?? '', ...(s.malformed.length > 0 ? [s.malformed[0] ?? ''] : [])];
+      // A spoiler is refused: neither stoppable nor a word whose stop may succeed too (aws-ec2 stopping, stopped).
+      const either = s.dialect.stopIdempotent ?? [];
+      const refused = (id: string): boolean => !stoppable(s, pool, id) && !either.includes(pool.ids.get(id)?.seed?.status ?? '');
+      const spoilers = [...pool.protectedIds.filter(refused), pool.unknown[0] ?? '', ...(s.malformed.length > 0 ? [s.malformed[0] ?? ''] : [])];
       delete params['BatchOptimization'];
       call = toCall(pool, { ...spec, params });
       call = { ...call, instanceIds: [...(call.instanceIds ?? []), pick(spoilers)] };
@@ -606,10 +611,13 @@ function judge(s: Setup, sent: Sent, answer: StormAnswer): { problems: string[];
     }
   }
   if (!outcome.ok || sent.op !== 'StopInstances') return { problems, stopped: [] };
-  // aliyun names what it stopped; the others stopped every id the request still names (a mutation may have dropped
-  // or garbled one of those it was built with).
+  // aliyun and aws-ec2 name what they stopped (aliyun's Code 200; aws-ec2's item whose previous state was running, since
+  // a stop of an instance already stopping names it too, aws-ec2.md:181); the others stopped every id the request
+  // still names (a mutation may have dropped or garbled one of those it was built with).
+  const { running } = s.dialect.lifecycle;
+  const named = (e: InstanceResult): boolean => e.code === '200' || (e.code === undefined && e.previousStatus === running);
   const stopped =
-    STORM_FACTS[s.name].namesStopped ? (outcome.instances ?? []).filter((e) => e.code === '200').map((e) => e.instanceId) : sent.exact ? [...sent.poolIds] : sent.poolIds.filter((id) => names(sent.request, id));
+    STORM_FACTS[s.name].namesStopped ? (outcome.instances ?? []).filter(named).map((e) => e.instanceId) : sent.exact ? [...sent.poolIds] : sent.poolIds.filter((id) => names(sent.request, id));
   return { problems, stopped };
 }
 

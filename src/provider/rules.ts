@@ -83,7 +83,8 @@ export function defaultRules(dialect: DialectName): DialectRules {
     idPattern: d.ids.pattern,
     statusWords: d.statusWords,
     lifecycle: d.lifecycle,
-    stoppableWords: d.stoppable,
+    // A word whose stop may succeed or be refused (aws-ec2 stopping, stopped) is accepted by the reference.
+    stoppableWords: [...d.stoppable, ...(d.stopIdempotent ?? [])],
     recycledWords: d.recycled,
     notReadyWords: d.notReady,
     honourSecurityLock: d.securityLock,

@@ -13,7 +13,7 @@ import { startProviderServer, type RunningProvider } from './server.ts';
 import { seed } from './test-helpers.ts';
 
 const servers = new Map<DialectName, RunningProvider>();
-const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs'] as const;
+const DIALECTS = ['tencent-cvm-api2', 'tencent-cvm-api3', 'zenlayer-vm', 'zenlayer-bmc', 'aliyun-ecs', 'aws-ec2'] as const;
 
 const AUTH_CODES: Record<DialectName, { failure: string; expired: string }> = {
   'tencent-cvm-api2': { failure: 'AuthFailure.SignatureFailure', expired: 'AuthFailure.SignatureExpire' },
@@ -21,6 +21,7 @@ const AUTH_CODES: Record<DialectName, { failure: string; expired: string }> = {
   'zenlayer-vm': { failure: 'AUTH_FAILURE_SIGNATURE_FAILURE', expired: 'AUTH_FAILURE_SIGNATURE_EXPIRED' },
   'zenlayer-bmc': { failure: 'AUTH_FAILURE_SIGNATURE_FAILURE', expired: 'AUTH_FAILURE_SIGNATURE_EXPIRED' },
   'aliyun-ecs': { failure: 'SignatureDoesNotMatch', expired: 'InvalidTimeStamp.Expired' },
+  'aws-ec2': { failure: 'AuthFailure', expired: 'RequestExpired' },
 };
 
 beforeAll(async () => {
@@ -96,6 +97,7 @@ describe('every signature failure maps to the dialect code of one error key', ()
     'zenlayer-vm': 'AUTH_FAILURE_ACCESS_KEY_NOT_FOUND',
     'zenlayer-bmc': 'AUTH_FAILURE_ACCESS_KEY_NOT_FOUND',
     'aliyun-ecs': 'InvalidAccessKeyId.NotFound',
+    'aws-ec2': 'AuthFailure',
   };
   it.each(STYLES)('%s (%s style): an unknown access key id', async (d, style) => {
     const stranger: Credentials = { accessKeyId: 'AKIDnotconfigured', accessKeySecret: 'whatever' };

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import type { DialectName } from '../dialects/types.ts';
+import { parseAliyunXml } from '../specs/xml.ts';
 import { startProviderServer, type ProviderServerOptions, type RunningProvider } from './server.ts';
 import { PROVIDER_STATES_PATH } from './states.ts';
 
@@ -168,6 +169,21 @@ export async function aliCall(
     );
   }
   return queryCall(baseUrl, '/', all);
+}
+
+/**
+ * aws-ec2 Query POST (unsigned form body with Action and Version 2016-11-15); `json` is the XML parsed as the spec's
+ * schemas describe it (the root element the single key).
+ */
+export async function ec2Call(
+  baseUrl: string,
+  action: string,
+  params: readonly (readonly [string, string])[],
+  headers: Readonly<Record<string, string>> = {},
+): Promise<RawAnswer> {
+  const body = new URLSearchParams([['Action', action], ['Version', '2016-11-15'], ...params.map(([k, v]): [string, string] => [k, v])]).toString();
+  const a = await readAnswer(await fetch(`${baseUrl}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body }));
+  return { ...a, json: parseAliyunXml(a.text) };
 }
 
 /** A manual clock for deterministic transitions and rate limits. */

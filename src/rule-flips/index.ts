@@ -290,6 +290,16 @@ export const LEGAL_NOT_FLIPS: Readonly<Record<string, string>> = {
     'DESIGN.md §3 eligibility: StopCharging takes effect only under conditions (004:47-50), so refusing it is a legal client error',
   'aliyun-ecs param:Format/accept-any-value':
     'no document says what a Format other than JSON or XML gets (DESIGN.md §3 judges only the answers to Format=JSON and Format=XML)',
+  ...Object.fromEntries(
+    ['DryRunOperation', 'IncorrectInstanceState', 'InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed', 'MissingParameter'].map((code) => [
+      `aws-ec2 error:${code}/wrong-status`,
+      'aws-ec2.md:199: a client error is any 4xx and no per-code status is required, so another 4xx (418) is legal',
+    ]),
+  ),
+  'aws-ec2 error:InvalidInstanceID.NotFound/adopted-wrong-status':
+    'aws-ec2.md:199: a client error is any 4xx and no per-code status is required, so another 4xx (418) is legal',
+  'aws-ec2 limit:instance-ids-max/max-101':
+    'aws-ec2.md:190: StopInstances documents no limit, so 101 ids may succeed (a refusal must only change nothing)',
   'tencent-cvm-api3 param:X-TC-Timestamp/not-required':
     'DESIGN.md §2: targets that do not check signatures must ignore the common parameters (Timestamp...), so a request without one may be served',
 };
@@ -300,6 +310,18 @@ export const LEGAL_NOT_FLIPS: Readonly<Record<string, string>> = {
  * any other flip of a credited rule is not. Keyed `<dialect> <rule>/<how>`.
  */
 export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    (['param:SkipOsShutdown', 'param:Force', 'param:DryRun'] as const).map((rule) => [
+      `aws-ec2 ${rule}/accept-any-value`,
+      'issue 17: no aws-ec2 row sends this parameter a value other than true or false yet (param.Force.invalid-rejected credits the boolean resolution only)',
+    ]),
+  ),
+  ...Object.fromEntries(
+    (['accept-any-value', 'not-required'] as const).map((how) => [
+      `aws-ec2 param:Version/${how}`,
+      'issue 17: no aws-ec2 row sends a missing or another Version yet (the wire rows send 2016-11-15 only)',
+    ]),
+  ),
   ...Object.fromEntries(
     (
       [
@@ -320,6 +342,27 @@ export const UNCAUGHT_FLIPS: Readonly<Record<string, string>> = {
   ),
 };
 
+/**
+ * Credited rules whose flips are not written yet (issue 17: the aws-ec2 flips; an XML answer is not rewritten by the
+ * envelope flips, and the codes the reference never answers have no flip that reaches a row). The coverage report
+ * lists them as partly checked, and the rule-observation test leaves them out until their flips exist. Keyed
+ * `<dialect> <rule>`.
+ */
+export const FLIPS_TO_WRITE: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'param:Hibernate',
+    'error:InvalidParameterCombination',
+    'resolution:open-envelopes',
+    'resolution:namespace-not-judged',
+    'resolution:content-type-not-judged',
+  ].map((rule) => [`aws-ec2 ${rule}`, 'issue 17: the aws-ec2 rule flips are not written yet (the dialect came with its cases, contract and SDK interop first)']),
+);
+
+/** Whether a credited rule's flips are still to be written ({@link FLIPS_TO_WRITE}). */
+export function flipsToWrite(dialect: DialectName, rule: string): boolean {
+  return FLIPS_TO_WRITE[`${dialect} ${rule}`] !== undefined;
+}
+
 /** The key of a flip in {@link LEGAL_NOT_FLIPS} and {@link UNCAUGHT_FLIPS}. */
 export function flipKey(flip: Pick<RuleFlip, 'dialect' | 'rule' | 'how'>): string {
   return `${flip.dialect} ${flip.rule}/${flip.how}`;
@@ -338,6 +381,85 @@ function resolutionFlips(dialect: DialectName): Record<string, { how: string; de
     'transition:Running->Stopping': [stopAcceptedChangesNothing],
     'transition:STOPPING->STOPPED': [{ how: 'never-stopped', description: 'an accepted stop reads STOPPING for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
     'transition:Stopping->Stopped': [{ how: 'never-stopped', description: 'an accepted stop reads Stopping for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
+    // aws-ec2 (specs/sources/aws-ec2.md, §12 pins).
+    'transition:running->stopping': [stopAcceptedChangesNothing],
+    'transition:stopping->stopped': [{ how: 'never-stopped', description: 'an accepted stop reads stopping for ten minutes', spec: opts({ transitionMs: 600_000 }) }],
+    'resolution:pending-incorrect-state': [
+      { how: 'other-code', description: 'answers InvalidParameterValue for a status that may not be stopped', spec: opts({ rules: { codes: { wrongState: { code: 'InvalidParameterValue', httpStatus: 400 } } } }) },
+    ],
+    'resolution:terminated-client-error': [
+      { how: 'server-error', description: 'answers HTTP 500 for a status that may not be stopped', spec: opts({ rules: { codes: withStatus(dialect, ['wrongState'], 500) } }) },
+    ],
+    'resolution:stopping-stopped-may-succeed': [
+      {
+        how: 'server-error',
+        description: 'answers HTTP 500 to a stop of an instance already stopping or stopped',
+        spec: opts({ rules: { stoppableWords: [running], codes: withStatus(dialect, ['wrongState'], 500) } }),
+      },
+    ],
+    'resolution:malformed-or-unknown-id': [
+      {
+        how: 'other-codes',
+        description: 'answers InvalidParameterValue for unknown and malformed ids',
+        spec: opts({ rules: { codes: { notFound: { code: 'InvalidParameterValue', httpStatus: 400 }, malformedId: { code: 'InvalidParameterValue', httpStatus: 400 } } } }),
+      },
+    ],
+    'resolution:missing-ids-two-codes': [
+      { how: 'other-code', description: 'answers InvalidParameterValue to a request without ids', spec: opts({ rules: { codes: { missingParameter: { code: 'InvalidParameterValue', httpStatus: 400 } } } }) },
+    ],
+    'resolution:more-than-100-ids': [
+      { how: 'server-error', description: 'answers HTTP 500 to more than 100 ids', spec: opts({ rules: { codes: withStatus(dialect, ['limitExceeded'], 500) } }) },
+    ],
+    'resolution:dryrun-operation-any-4xx': [
+      { how: 'dry-run-http-200', description: 'a passing dry run answers DryRunOperation with HTTP 200', spec: opts({ rules: { codes: withStatus(dialect, ['dryRunSuccess'], 200) } }) },
+    ],
+    'resolution:error-by-http-status': [
+      { how: 'errors-http-200', description: 'answers every error with HTTP 200', spec: opts({ rules: { codes: withStatus(dialect, ALL_KEYS, 200) } }) },
+    ],
+    'resolution:booleans-true-false': [
+      {
+        how: 'upper-case-accepted',
+        description: 'takes Force=TRUE as true',
+        spec: onApi(async (request, forward) => forward((await paramValues(request, 'Force')).includes('TRUE') ? await setParam(request, 'Force', 'true') : request)),
+      },
+    ],
+    'resolution:force-skip-os-shutdown-stop': [
+      {
+        how: 'refused',
+        description: 'refuses a stop with Force or SkipOsShutdown',
+        spec: onApi(async (request, forward, provider) =>
+          (await isStop(request)) && (await paramValues(request, 'Force')).length + (await paramValues(request, 'SkipOsShutdown')).length > 0
+            ? refuse(provider, request, 'invalidParameterValue', 'Force and SkipOsShutdown are not supported')
+            : forward(request),
+        ),
+      },
+    ],
+    'resolution:wire-post-form-get-should': [
+      { how: 'no-get', description: 'serves only the form POST; GET answers 405', spec: onApi(async (request, forward) => (request.method === 'GET' ? new Response('method not allowed', { status: 405 }) : forward(request))) },
+    ],
+    'resolution:hibernate-stop-or-client-error': [
+      {
+        how: 'server-error',
+        description: 'answers HTTP 500 to a stop with Hibernate=true',
+        spec: onApi(async (request, forward) =>
+          (await isStop(request)) && (await paramValues(request, 'Hibernate')).includes('true') ? new Response('boom', { status: 500 }) : forward(request),
+        ),
+      },
+    ],
+    'resolution:request-ids': [
+      {
+        how: 'no-request-id',
+        description: 'a StopInstances answer carries no request id',
+        spec: rewriteAll((body) => mapObjects(body, (o) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'requestId' && k !== 'RequestID'))), isStop),
+      },
+    ],
+    'resolution:state-code-low-byte': [
+      {
+        how: 'codes-off-by-one',
+        description: 'the state codes of a StopInstances answer do not match their names (code + 1)',
+        spec: rewriteAll((body) => mapObjects(body, (o) => (typeof o['name'] === 'string' && typeof o['code'] === 'string' ? { ...o, code: String(Number(o['code']) + 1) } : o)), isStop),
+      },
+    ],
     'resolution:accepted-stop-reads-stopping': [
       { how: 'stop-reads-another-word', description: `an accepted stop leaves the instances reading ${other}`, spec: stopLands(() => other) },
     ],
@@ -574,7 +696,7 @@ function envelopeFlips(dialect: DialectName, rule: Rule): FlipDraft[] {
   const kind = detail.replace(/-xml$/, '');
   const renames: Record<string, Record<string, string>> = {
     success: { RequestId: 'RequestID', requestId: 'request_id' },
-    status: { InstanceStatusSet: 'InstanceStatusList', dataSet: 'data', InstanceStatuses: 'Statuses' },
+    status: { InstanceStatusSet: 'InstanceStatusList', dataSet: 'data', InstanceStatuses: 'Statuses', instanceStatusSet: 'instanceStatusList' },
     error: { Error: 'Fault', code: 'errorCode', Code: 'ErrorCode' },
   };
   const map = renames[kind] ?? {};

@@ -15,7 +15,15 @@ export type DocRefPart =
   | { readonly kind: 'seed'; readonly file: string; readonly from: number; readonly to: number; readonly quote: string }
   | { readonly kind: 'design'; readonly file: 'DESIGN.md'; readonly section: number; readonly quote: string };
 
-const SEED = /^(\d{3}_[0-9a-f]{16}\.txt):(\d+)(?:-(\d+))?(?: (.+))?$/s;
+/**
+ * A source document's file name in `specs/sources/`: a seed copy (`004_edc2cde202d0f4dc.txt`) or a write-up of public
+ * references (`aws-ec2.md`, lower case, so never `DESIGN.md`).
+ */
+export const SOURCE_FILE = String.raw`(?:\d{3}_[0-9a-f]{16}\.txt|[a-z][a-z0-9-]*\.md)`;
+/** Where a docRef's next reference starts after `; `: a source file's line or a DESIGN.md pin. */
+export const NEXT_REFERENCE = new RegExp(String.raw`; (?=${SOURCE_FILE}:\d|DESIGN\.md §)`);
+
+const SEED = new RegExp(String.raw`^(${SOURCE_FILE}):(\d+)(?:-(\d+))?(?: (.+))?$`, 's');
 const DESIGN = /^DESIGN\.md §(\d+) (.+)$/s;
 
 /**
@@ -44,7 +52,7 @@ export function parseDocRefPart(text: string): DocRefPart | undefined {
  * splitDocRef('001_531d5cb6841b9371.txt:40 a; 001_531d5cb6841b9371.txt:74 b').length // 2
  */
 export function splitDocRef(docRef: string): { readonly text: string; readonly part: DocRefPart | undefined }[] {
-  return docRef.split(/; (?=\d{3}_[0-9a-f]{16}\.txt:\d|DESIGN\.md §)/).map((text) => ({ text, part: parseDocRefPart(text) }));
+  return docRef.split(NEXT_REFERENCE).map((text) => ({ text, part: parseDocRefPart(text) }));
 }
 
 /** A line of a document, numbered from 1. */

@@ -56,6 +56,13 @@ const EXPECTED: Record<DialectName, string[]> = {
     'resolution:dryrun-success-400', 'resolution:dryrun-successfirst-always-success', 'resolution:batch-alltogether-atomic',
     'resolution:batch-successfirst-per-instance', 'resolution:security-locked-never-stopped', 'resolution:acs3-should',
   ],
+  'aws-ec2': [
+    'param:Action', 'enum:Action=StopInstances', 'param:Version', 'enum:Version=2016-11-15', 'param:InstanceId.N', 'param:Force', 'param:Hibernate',
+    'param:SkipOsShutdown', 'param:DryRun', 'default:DryRun=false', 'error:DryRunOperation', 'error:IncorrectInstanceState',
+    'error:InvalidInstanceID.NotFound', 'error:InvalidInstanceID.Malformed', 'error:MissingParameter', 'limit:instance-ids-max',
+    'state:stoppable=running', 'state:not-stoppable=pending', 'transition:running->stopping', 'transition:stopping->stopped',
+    'envelope:success', 'envelope:status', 'envelope:error', 'resolution:stopping-stopped-may-succeed', 'resolution:state-code-low-byte',
+  ],
 };
 
 describe.each(DIALECT_NAMES)('ruleInventory(%s)', (dialect) => {
@@ -125,6 +132,8 @@ describe('rules a black-box case cannot observe', () => {
     'zenlayer-vm': ['default:forceShutdown=true', 'resolution:forceshutdown-default-true', 'resolution:signatures-verified-when-configured'],
     'zenlayer-bmc': ['resolution:signatures-verified-when-configured'],
     'aliyun-ecs': ['default:ForceStop=false', 'resolution:stoppedmode-default-conditional', 'resolution:signatures-verified-when-configured'],
+    'aws-ec2': ['default:Force=false', 'default:Hibernate=false', 'default:SkipOsShutdown=false', 'resolution:signatures-verified-when-configured', 'resolution:no-rate-limit-case',
+      'enum:Action=DescribeInstances'],
   };
   const OBSERVABLE: Record<DialectName, string[]> = {
     'tencent-cvm-api2': ['resolution:unknown-action-client-error'],
@@ -132,6 +141,7 @@ describe('rules a black-box case cannot observe', () => {
     'zenlayer-vm': ['resolution:vm-stoppable-running-wins', 'resolution:unknown-action-client-error'],
     'zenlayer-bmc': ['resolution:unknown-action-client-error'],
     'aliyun-ecs': ['default:DryRun=false', 'default:BatchOptimization=AllTogether', 'default:Format=XML', 'resolution:default-format-xml', 'resolution:unknown-action-client-error'],
+    'aws-ec2': ['default:DryRun=false', 'resolution:unknown-action-client-error', 'resolution:stopping-stopped-may-succeed'],
   };
   /** DESIGN.md §3: the status query is the suite's instrument; its paging rules are never judged. */
   const INSTRUMENT: Record<DialectName, string[]> = {
@@ -142,6 +152,8 @@ describe('rules a black-box case cannot observe', () => {
     'zenlayer-bmc': ['param:pageSize', 'param:pageNum', 'default:pageSize=20', 'default:pageNum=1', 'limit:status-page-size-default', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids'],
     'aliyun-ecs': ['param:PageSize', 'param:PageNumber', 'default:PageSize=10', 'default:PageNumber=1', 'limit:status-page-size-default', 'limit:status-page-size-max', 'resolution:status-query-paging', 'resolution:status-query-unknown-ids',
       'envelope:status-xml'],
+    'aws-ec2': ['param:IncludeAllInstances', 'default:IncludeAllInstances=false', 'param:NextToken', 'param:MaxResults', 'limit:status-query-ids-max',
+      'resolution:status-query-describe-instance-status', 'resolution:status-query-unknown-ids', 'resolution:describe-instances-served'],
   };
 
   it.each(DIALECT_NAMES)("%s marks the status query's paging as not judged (an instrument), with the reason", (d) => {

@@ -40,7 +40,7 @@ const EXTENSION_SCHEMA = {
   additionalProperties: false,
   properties: {
     dialect: { enum: [...DIALECT_NAMES] },
-    seed: { type: 'string', pattern: '^\\d{3}_[0-9a-f]{16}\\.txt$' },
+    seed: { type: 'string', pattern: '^(\\d{3}_[0-9a-f]{16}\\.txt|[a-z][a-z0-9-]*\\.md)$' },
     errors: { type: 'array', minItems: 3, items: { type: 'object', additionalProperties: false, required: ['code', 'httpStatus', 'meaning', 'docRef', 'source', 'testable'],
       properties: { code: { type: 'string', minLength: 1 }, httpStatus: { type: 'integer', minimum: 200, maximum: 599 }, meaning: { type: 'string', minLength: 1 },
         docRef: { $ref: '#/$defs/ref' }, source: { enum: ['document', 'common', 'design'] }, testable: { $ref: '#/$defs/testable' } } } },
@@ -99,6 +99,13 @@ const OPEN_MEMBERS: Readonly<Record<Protocol, (v: SchemaValidator, ex: { stop?: 
     expect(v.validate('StopInstancesResponse', { ...stop, code: 0, message: null })).toEqual([]);
     expect(v.validate('ErrorResponse', { ...error, response: null })).toEqual([]);
   },
+  // aws-ec2.md:100, 202: extra elements anywhere, an Error with further members.
+  ec2: (v, { stop, error }) => {
+    const inner = (stop as { StopInstancesResponse: Example }).StopInstancesResponse;
+    expect(v.validate('StopInstancesResponse', { StopInstancesResponse: { ...inner, return: 'true' } })).toEqual([]);
+    const response = (error as { Response: Example }).Response;
+    expect(v.validate('ErrorResponse', { Response: { ...response, ResponseMetadata: { Region: 'us-east-1' } } })).toEqual([]);
+  },
 };
 
 const PINNED: Record<DialectName, string[]> = {
@@ -107,6 +114,7 @@ const PINNED: Record<DialectName, string[]> = {
   'zenlayer-vm': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesRequest', 'DescribeStatusRequest'],
   'zenlayer-bmc': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesRequest', 'DescribeStatusRequest'],
   'aliyun-ecs': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'StopInstancesResponseXml', 'DescribeStatusResponseXml', 'ErrorResponseXml'],
+  'aws-ec2': ['StopInstancesResponse', 'DescribeStatusResponse', 'ErrorResponse', 'DescribeInstancesResponse'],
 };
 
 describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
@@ -248,7 +256,7 @@ describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
     }
     // What it does read stays judged: an entry without its id, or with a status word the dialect does not have.
     expect(v.validate('DescribeStatusResponse', strip(status, ['InstanceId', 'instanceId']))).not.toEqual([]);
-    expect(v.validate('DescribeStatusResponse', set(status, { InstanceState: 'HALTED', instanceStatus: 'HALTED', Status: 'HALTED' }))).not.toEqual([]);
+    expect(v.validate('DescribeStatusResponse', set(status, { InstanceState: 'HALTED', instanceStatus: 'HALTED', Status: 'HALTED', instanceState: { name: 'HALTED' } }))).not.toEqual([]);
   });
 });
 
@@ -323,6 +331,8 @@ describe('common error codes (the codes the seeds only link to)', () => {
   const COMMON_LINE: Record<DialectName, string> = {
     'tencent-cvm-api2': '000_89740aa573049d06.txt:33 ', 'tencent-cvm-api3': '002_40889c500b2228ae.txt:76 ',
     'zenlayer-vm': '001_531d5cb6841b9371.txt:69 ', 'zenlayer-bmc': '003_c37a545698f1730b.txt:67 ', 'aliyun-ecs': '004_edc2cde202d0f4dc.txt:188 ',
+    // aws-ec2.md restates the common error page itself (its §7): every code is a document row, none is linked.
+    'aws-ec2': 'aws-ec2.md:92 ',
   };
   const COMMON: Record<DialectName, string[]> = {
     'tencent-cvm-api2': ['200 InvalidParameter', '200 InvalidAction', '200 AuthFailure.SignatureFailure', '200 AuthFailure.SignatureExpire',
@@ -335,6 +345,7 @@ describe('common error codes (the codes the seeds only link to)', () => {
       '401 AUTH_FAILURE_SIGNATURE_EXPIRED', '401 AUTH_FAILURE_ACCESS_KEY_NOT_FOUND', '413 REQUEST_BODY_TOO_LARGE'],
     'aliyun-ecs': ['400 MissingParameter', '400 InvalidParameter', '403 InstanceLockedForSecurity', '404 InvalidAction.NotFound', '400 InvalidVersion',
       '400 SignatureDoesNotMatch', '400 InvalidTimeStamp.Expired', '404 InvalidAccessKeyId.NotFound', '413 InvalidParameter'],
+    'aws-ec2': [],
   };
 
   it.each(DIALECT_NAMES)('%s lists the common codes it relies on, each citing the seed line that links the common page', (d) => {

@@ -480,6 +480,28 @@ export const WRONG_PROVIDERS: readonly WrongProvider[] = Object.freeze([
         return forward(params.get('Action') === '' ? await rewriteQueryParam(request, 'Action', 'StopInstances') : request);
       }),
   ),
+  byOptions(
+    {
+      name: 'ec2-batch-not-atomic',
+      dialect: 'aws-ec2',
+      breaks: 'resolution:failed-request-changes-nothing',
+      description: 'stops the good instances of a batch before refusing it for a bad one (aws-ec2.md:192: one bad id fails the whole request)',
+      expectFailing: ['ids.unknown.mixed-batch-rejected', 'ids.malformed.mixed-batch-rejected', 'state.mixed-batch.rejected', 'ids.several-problems.rejected'],
+      alsoFails: {},
+    },
+    { rules: { atomicBatch: false } },
+  ),
+  byOptions(
+    {
+      name: 'ec2-dry-run-succeeds',
+      dialect: 'aws-ec2',
+      breaks: 'resolution:dryrun-operation-any-4xx',
+      description: 'answers a passing dry run DryRunOperation with HTTP 200, a success (aws-ec2.md:193: a 4xx)',
+      expectFailing: ['ec2.dry-run.pass'],
+      alsoFails: {},
+    },
+    { rules: { codes: { dryRunSuccess: { code: 'DryRunOperation', httpStatus: 200 } } } },
+  ),
 ]);
 
 /**

@@ -68,6 +68,7 @@ export const ALIYUN_ECS: DialectDescription = defineDialect({
     statusWord: 'Status',
     pagingFields: ['TotalCount', 'PageNumber', 'PageSize'],
   }),
+  bodyFormat: 'json',
   xmlAnswers: true,
   // 004:24-25: DryRun=true that passes -> DRYRUN.SUCCESS; with SuccessFirst whatever the checks find.
   dryRun: Object.freeze({ param: 'DryRun', passesWith: Object.freeze({ param: 'BatchOptimization', value: 'SuccessFirst' }) }),

@@ -4,6 +4,7 @@
 import type { DialectDescription, Protocol } from '../description.ts';
 import { DIALECT_NAMES, type DialectName } from '../types.ts';
 import { ALIYUN_ECS } from './aliyun-ecs.ts';
+import { AWS_EC2 } from './aws-ec2.ts';
 import { TENCENT_CVM_API2 } from './tencent-cvm-api2.ts';
 import { TENCENT_CVM_API3 } from './tencent-cvm-api3.ts';
 import { ZENLAYER_BMC, ZENLAYER_VM } from './zenlayer.ts';
@@ -15,6 +16,7 @@ export const DESCRIPTIONS: Readonly<Record<DialectName, DialectDescription>> = O
   'zenlayer-vm': ZENLAYER_VM,
   'zenlayer-bmc': ZENLAYER_BMC,
   'aliyun-ecs': ALIYUN_ECS,
+  'aws-ec2': AWS_EC2,
 });
 
 /**

@@ -95,6 +95,7 @@ export const TENCENT_COMMON = Object.freeze({
   securityLock: false,
   errorsAsHttp200: true,
   answers: TENCENT_ANSWERS,
+  bodyFormat: 'json',
   xmlAnswers: false,
   // DESIGN.md §3: the API's maximum `Limit`, asked explicitly; `Limit` default 20, max 100.
   statusPageSize: 100,

@@ -69,6 +69,7 @@ const ZENLAYER_COMMON = Object.freeze({
   securityLock: false,
   errorsAsHttp200: false,
   answers: ZENLAYER_ANSWERS,
+  bodyFormat: 'json',
   xmlAnswers: false,
   // DESIGN.md §3: the documented default `pageSize`, asked explicitly (no maximum is known).
   statusPageSize: 20,
