@@ -175,21 +175,25 @@ function counts(run: ResultsRun): { failures: number; skipped: number } {
  */
 export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
   const interrupted = doc.interrupted === true;
-  const suites = doc.runs.map((run) => {
+  const suites = doc.runs.map((run, k) => {
     const n = counts(run);
     const buckets = runBuckets(run);
     const notRun = run.cases.filter((c) => c.status === 'skipped').length;
     // An interrupted run exits 130: one <error> per run says so, so that no JUnit reader shows it green.
-    const interruption = interrupted
-      ? [
-          {
-            '@_classname': `vmconform.${run.dialect}`,
-            '@_name': 'run interrupted',
-            '@_time': '0',
-            error: { '@_message': `the run was interrupted (exit 130): ${notRun} case(s) not run or skipped`, '@_type': 'vmconform.interrupted' },
-          },
-        ]
-      : [];
+    const interruption = [
+      ...(interrupted
+        ? [
+            {
+              '@_classname': `vmconform.${run.dialect}`,
+              '@_name': 'run interrupted',
+              '@_time': '0',
+              error: { '@_message': `the run was interrupted (exit 130): ${notRun} case(s) not run or skipped`, '@_type': 'vmconform.interrupted' },
+            },
+          ]
+        : []),
+      // Errors outside the cases (the first suite carries them): one <error> each, so that no JUnit reader shows it green.
+      ...(k === 0 ? doc.errors.map((e) => ({ '@_classname': `vmconform.${run.dialect}`, '@_name': 'run error', '@_time': '0', error: { '@_message': xmlText(e), '@_type': 'vmconform.error' } })) : []),
+    ];
     return {
       '@_name': xmlText(`vmconform ${run.dialect}`),
       '@_tests': String(run.cases.length + interruption.length),
@@ -225,7 +229,7 @@ export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
   const body = builder.build({
     testsuites: {
       '@_name': 'vmconform',
-      '@_tests': String(doc.runs.reduce((n, r) => n + r.cases.length + (interrupted ? 1 : 0), 0)),
+      '@_tests': String(doc.runs.reduce((n, r) => n + r.cases.length + (interrupted ? 1 : 0), 0) + (doc.runs.length > 0 ? doc.errors.length : 0)),
       '@_failures': String(all.reduce((n, c) => n + c.failures, 0)),
       '@_errors': String(doc.errors.length + (interrupted ? doc.runs.length : 0)),
       '@_skipped': String(all.reduce((n, c) => n + c.skipped, 0)),

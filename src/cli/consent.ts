@@ -36,13 +36,18 @@ export function isLoopbackUrl(url: string): boolean {
  * @example
  * requireConsent([{ option: '--target', url: opts.target }], opts.allowRemote === true);
  */
-export function requireConsent(urls: readonly { readonly option: string; readonly url: string }[], allowRemote: boolean): void {
+export function requireConsent(
+  urls: readonly { readonly option: string; readonly url: string }[],
+  allowRemote: boolean,
+  /** What the command would do there (the default: a run's). */
+  risk = 'StopInstances stops real machines and the run seeds and tears down instances there',
+): void {
   if (allowRemote) return;
   const remote = urls.filter((u) => !isLoopbackUrl(u.url));
   if (remote.length === 0) return;
   const list = remote.map((u) => `${u.option} ${u.url}`).join(', ');
   throw new UsageError(
-    `refusing to send requests to ${list}: not on loopback (127.0.0.0/8, ::1, localhost). StopInstances stops real machines and the run seeds and tears down instances there; pass --allow-remote if that is what you want.`,
+    `refusing to send requests to ${list}: not on loopback (127.0.0.0/8, ::1, localhost). ${risk}; pass --allow-remote if that is what you want.`,
   );
 }
 

@@ -56,12 +56,21 @@ export function trafficReportOptions(opts: TrafficCliOptions, target: string, st
       throw new UsageError(`--grep ${JSON.stringify(opts.grep)} matches no rule of ${opts.dialect} (its ${ids.length} rule ids are such as ${ids.slice(0, 3).join(', ')})`);
     }
   }
+  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE;
+  // The rows here are rules: a baseline of `run`'s case ids would match nothing, silently.
+  const rules = new Set(ruleInventory(opts.dialect).map((r) => r.id));
+  const strays = baseline.known.filter((k) => k.dialect === opts.dialect && !rules.has(k.id));
+  if (strays.length > 0) {
+    process.stderr.write(
+      `vmconform: warning: ${strays.length} entr${strays.length === 1 ? 'y' : 'ies'} of ${opts.baseline ?? ''} name no rule of ${opts.dialect} (such as ${strays.slice(0, 3).map((k) => k.id).join(', ')}): the rows of judged traffic are rule ids, not run's case ids; they match nothing\n`,
+    );
+  }
   return {
     dialect: opts.dialect,
     target,
     startedAt,
     reportDir: opts.reportDir,
-    baseline: opts.baseline !== undefined ? loadBaseline(opts.baseline) : EMPTY_BASELINE,
+    baseline,
     ...(opts.baseline !== undefined ? { baselineFile: opts.baseline } : {}),
     level: opts.level === 'must' ? 'MUST' : 'ALL',
     ...(opts.grep !== undefined ? { grep: opts.grep } : {}),

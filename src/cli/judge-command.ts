@@ -23,12 +23,10 @@ export interface JudgeCliOptions extends VerbosityOptions {
   redactSignatures?: boolean;
 }
 
-/** The exit status lines `judge` and `proxy` share in their help. */
+/** The help lines `judge` and `proxy` share: what a row of their results is. */
 export const JUDGED_TRAFFIC_HELP =
   'Each rule of the dialect\'s inventory is a results row: passed (judged, never broken), failed (with the exchanges\n' +
-  'that showed it) or skipped (not observed: the traffic never exercised it; never counted as passed).\n' +
-  'Exit status: 0 nothing violated, 1 a violation (a new one under --baseline), 2 usage error, unreadable HAR, port\n' +
-  'in use, or no exchange of the dialect judged ("no traffic reached vmconform"), 3 vmconform itself failed.';
+  'that showed it) or skipped (not observed: the traffic never exercised it; never counted as passed).';
 
 /**
  * Register `vmconform judge` on the program.
@@ -55,6 +53,8 @@ export function registerJudgeCommand(program: Command, exit: ExitSlot): void {
       '\nWithout --target every entry is read; with it, entries of other hosts or paths are left out (and counted).\n' +
         'Entries are judged in the order they started; a body missing, base64-encoded or truncated is counted, not judged.\n' +
         `${JUDGED_TRAFFIC_HELP}\n` +
+        'Exit status: 0 nothing violated, 1 a violation (a new one under --baseline), 2 usage error, unreadable HAR, or\n' +
+        'no exchange of the dialect judged ("no traffic reached vmconform"), 3 vmconform itself failed.\n' +
         '\nExample:\n  npx vmconform judge reports/exchanges.har --dialect zenlayer-vm --report-dir judged',
     )
     .action(async (files: string[], opts: JudgeCliOptions) => {

@@ -10,7 +10,7 @@ import { startProxy } from '../judge/proxy.ts';
 import { reportTraffic } from '../judge/report.ts';
 import { redactSignatures } from '../signing/credentials.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
-import { requireConsent } from './consent.ts';
+import { isLoopbackUrl, requireConsent } from './consent.ts';
 import { verbosityOf } from './options.ts';
 import type { ProxyCliOptions } from './proxy-command.ts';
 import { trafficReportOptions } from './judge-action.ts';
@@ -22,17 +22,30 @@ import { trafficReportOptions } from './judge-action.ts';
  * exit.code = await proxyAction(opts); // opts as commander parsed them
  */
 export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
-  requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true);
+  requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true, "the proxy forwards the client's StopInstances there, and they stop real machines");
+  const bracketed = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
+  if (!isLoopbackUrl(`http://${bracketed}/`)) {
+    process.stderr.write(`warning: binding the proxy to ${opts.host}: it has no access control; anyone who can reach it can send requests to ${opts.upstream} through it\n`);
+  }
   // First: a baseline that cannot be read is a usage error before the proxy listens.
   const reporting = trafficReportOptions(opts, opts.upstream, new Date());
   const verbosity = verbosityOf(opts);
   const mask = (text: string): string => (opts.redactSignatures === true ? redactSignatures(text) : text);
-  const print = (finding: Finding): void => {
-    const lines = [`violation: ${finding.rule} [${finding.check}] ${mask(finding.message)}`];
-    if (verbosity === 'verbose' && finding.curl !== undefined) lines.push(`  ${mask(finding.curl)}`);
-    process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+  // The findings one exchange made, printed as one line per request blamed: its rules, then each distinct message.
+  const found: Finding[] = [];
+  const print = (): void => {
+    const byRequest = new Map<string, Finding[]>();
+    for (const f of found.splice(0)) byRequest.set(f.curl ?? f.message, [...(byRequest.get(f.curl ?? f.message) ?? []), f]);
+    for (const group of byRequest.values()) {
+      const rules = [...new Set(group.map((f) => f.caseId))];
+      const messages = [...new Set(group.map((f) => `[${f.check}] ${mask(f.message)}`))];
+      const curl = group[0]?.curl;
+      const lines = [`violation: ${rules.join(', ')}: ${messages.join('; ')}`];
+      if (verbosity === 'verbose' && curl !== undefined) lines.push(`  ${mask(curl)}`);
+      process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
+    }
   };
-  const judge = new ExchangeJudge({ dialect: opts.dialect, basePath: new URL(opts.upstream).pathname, pollTimeoutMs: opts.pollTimeout, onFinding: print });
+  const judge = new ExchangeJudge({ dialect: opts.dialect, basePath: new URL(opts.upstream).pathname, pollTimeoutMs: opts.pollTimeout, onFinding: (f) => void found.push(f) });
   let ended: () => void = () => undefined;
   const end = new Promise<void>((resolve) => {
     ended = resolve;
@@ -40,7 +53,10 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   let exchanges = 0;
   const backlog: ObservedExchange[] = [];
   const drain = (): void => {
-    for (const ex of backlog.splice(0)) judge.add(ex);
+    for (const ex of backlog.splice(0)) {
+      judge.add(ex);
+      print();
+    }
   };
   let idle: NodeJS.Timeout | undefined;
   const armIdle = (): void => {
@@ -76,5 +92,7 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   } finally {
     interrupts.dispose();
   }
-  return reportTraffic(judge.finish(), reporting);
+  const report = judge.finish();
+  print();
+  return reportTraffic(report, reporting);
 }

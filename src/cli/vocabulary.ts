@@ -91,7 +91,14 @@ export const TERMS = {
   // proxy
   upstream: { flags: '--upstream <url>', description: 'base URL the proxy forwards every request to, e.g. http://127.0.0.1:8080' },
   'idle-exit': { flags: '--idle-exit <seconds>', description: 'end after this many seconds with no request received or in flight (counted from when it listens)' },
-  'exit-after': { flags: '--exit-after <n>', description: 'end after this many exchanges' },
+  'exit-after': { flags: '--exit-after <n>', description: 'end after this many exchanges (1 or more)' },
+  'proxy-port': { flags: '--port <n>', description: 'port to listen on for the client (0 = ephemeral)' },
+  'proxy-host': { flags: '--host <host>', description: 'address to bind (default loopback; another address makes it an unauthenticated relay to --upstream)' },
+  'proxy-ca': {
+    flags: '--ca <file>',
+    description: "PEM file of CAs to trust for an HTTPS --upstream besides the system's, repeatable (NODE_EXTRA_CA_CERTS too; HTTPS_PROXY is not used)",
+  },
+  'proxy-allow-remote': { flags: '--allow-remote', description: 'forward to an --upstream that is not on loopback (the client\'s StopInstances stop real machines there)' },
   // repro
   shell: { flags: '--shell', description: 'print a POSIX sh script that runs the steps with curl (the default)' },
   exec: { flags: '--exec', description: 'run the steps now through the engine and print each request, answer and expectation' },
@@ -298,8 +305,8 @@ export const COMMAND_ROWS: readonly CommandRow[] = [
   {
     command: 'proxy',
     offers: [
-      'dialect', 'upstream', 'port', 'host', 'report-dir', 'idle-exit', 'exit-after', 'poll-timeout', 'baseline', 'level', 'grep', 'allow-remote',
-      'redact-signatures', 'ca', 'quiet', 'verbose',
+      'dialect', 'upstream', 'proxy-port', 'proxy-host', 'report-dir', 'idle-exit', 'exit-after', 'poll-timeout', 'baseline', 'level', 'grep',
+      'proxy-allow-remote', 'redact-signatures', 'proxy-ca', 'quiet', 'verbose',
     ],
     omits: {
       '--concurrency': 'forwards whatever arrives, as it arrives',

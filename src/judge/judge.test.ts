@@ -52,8 +52,8 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     { wrong: 'zenlayer-bmc-stops-stopped', grep: /^(stop\.single|state\.STOPPED\.rejected|state\.mixed-batch\.rejected)$/, alsoJudged: ['state:not-stoppable=STOPPED'] },
     // Accepts 101 ids: the limit's code (and the 100-id limit itself) and nothing may change.
     { wrong: 'api2-accepts-101-ids', grep: /^ids\.limit\./, alsoJudged: ['limit:instance-ids-max', 'param:InstanceIds.N'] },
-    // A dry run that stops: the instance changed.
-    { wrong: 'aliyun-dry-run-stops', grep: /^aliyun\.dry-run\./ },
+    // A dry run that stops: the instance changed, which breaks the dry run's own rule too (its row lists it).
+    { wrong: 'aliyun-dry-run-stops', grep: /^aliyun\.dry-run\./, alsoJudged: ['resolution:dryrun-success-400'] },
     // Never reaches STOPPED within the poll bound.
     { wrong: 'zenlayer-bmc-never-stopped', grep: /^stop\.single$/ },
   ];
@@ -68,7 +68,8 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     // Each failed row carries the exchanges that showed it, and findings with the rule's id and a curl line.
     for (const row of judge.filter((r) => r.status === 'failed')) {
       expect(row.exchanges?.length).toBeGreaterThan(0);
-      for (const f of row.findings) expect([f.rule, f.caseId, f.fingerprint.startsWith(`${w.dialect}/${row.id}/`)]).toEqual([row.id, row.id, true]);
+      // (each finding's rule is the rule its check judged first: the reports fold the copies of one finding into one cause)
+      for (const f of row.findings) expect([f.caseId, f.fingerprint.startsWith(`${w.dialect}/${row.id}/`), failedRows(judge).includes(f.rule)]).toEqual([row.id, true, true]);
       expect(row.findings.some((f) => f.curl?.startsWith('curl '))).toBe(true);
     }
   });
@@ -85,6 +86,13 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     for (const r of skipped) expect(r.message).toMatch(/^not observed/);
   });
 
+  it("a SuccessFirst dry run in the traffic judges its rule (not 'not observed')", async () => {
+    const { har } = await recorded('success-first-dry-run', 'aliyun-ecs', () => startProviderServer({ dialect: 'aliyun-ecs', transitionMs }), /^aliyun\.success-first\.dry-run$/);
+    const judge = judged(har, 'aliyun-ecs');
+    expect(failedRows(judge)).toEqual([]);
+    expect(judge.find((r) => r.id === 'resolution:dryrun-successfirst-always-success')?.status).toBe('passed');
+  });
+
   it('vmconform judge: reports and exit codes; unreadable bodies and other hosts are counted, never judged; no traffic of the dialect exits 2', async () => {
     const w = wrongProvider('zenlayer-bmc-stops-stopped');
     const { har } = await recorded('cli', w.dialect, () => w.start({ transitionMs }), /^state\.STOPPED\.rejected$/);
@@ -99,17 +107,27 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     const out = join(dir, 'cli-out');
     const r = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--report-dir', out, '--quiet']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toContain('FAIL state:not-stoppable=STOPPED');
+    // The copies of one finding in each rule it breaks read once, as one cause with its rules (as run folds cases).
+    expect(r.stdout).toMatch(/FAIL 2 cases, the same 2 causes \[MUST\]: error:OPERATION_DENIED_INSTANCE_NOT_RUNNING, state:not-stoppable=STOPPED\n/);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string }[] }[] };
     expect(results.runs[0]?.cases.find((c) => c.id === 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING')?.status).toBe('failed');
     expect(JSON.parse(readFileSync(join(out, 'exchanges.har'), 'utf8')).log.entries.length).toBe(entries.length - 1);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/traffic: \d+ exchange\(s\) seen/);
+    // A rule row is not a case of the catalog: repro says it is not replayable.
+    const repro = await runCliInProcess(['repro', join(out, 'results.json'), 'state:not-stoppable=STOPPED']);
+    expect([repro.code, repro.stderr]).toEqual([2, expect.stringContaining('is a rule row of traffic judged by `vmconform proxy` or `vmconform judge`')]);
+    // A baseline of run's case ids matches no rule row: a warning says so.
+    const runBaseline = join(dir, 'run-baseline.json');
+    writeFileSync(runBaseline, JSON.stringify({ schemaVersion: 2, known: [{ dialect: w.dialect, id: 'state.STOPPED.rejected', reason: 'from run' }] }));
+    const withRunBaseline = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--baseline', runBaseline, '--report-dir', join(dir, 'run-baseline'), '--quiet']);
+    expect([withRunBaseline.code, withRunBaseline.stderr]).toEqual([1, expect.stringContaining('1 entry of ' + runBaseline + ' name no rule of zenlayer-bmc (such as state.STOPPED.rejected)')]);
 
     if (stop) stop.response.content = { encoding: 'base64', text: Buffer.from(stop.response.content.text ?? '').toString('base64') };
     writeFileSync(mixed, JSON.stringify(doc));
     const unreadable = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', 'http://127.0.0.1:1', '--report-dir', join(dir, 'none')]);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toContain('no traffic reached vmconform');
+    expect(JSON.parse(readFileSync(join(dir, 'none', 'results.json'), 'utf8')).gate.failed).toBe(true);
     const target = new URL(stop?.request.url ?? 'http://127.0.0.1:1').origin;
     const counted = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', target, '--report-dir', join(dir, 'counted')]);
     expect(counted.code, counted.stdout).toBe(0);
@@ -175,5 +193,28 @@ describe('HAR files from elsewhere', () => {
     const judge = new ExchangeJudge({ dialect: 'zenlayer-vm', pollTimeoutMs: 1_000 });
     for (const ex of exchanges) judge.add(ex);
     expect(judge.finish().counts).toMatchObject({ seen: 3, stops: 1, unreadableBodies: 2 });
+  });
+});
+
+describe('--redact-signatures', () => {
+  it("masks an aliyun RPC Signature= in a form-encoded body, as run's redaction does, in exchanges.har and results.json", async () => {
+    const body = 'Action=StopInstances&Version=2014-05-26&RegionId=cn-hangzhou&InstanceId.1=i-abc&Format=JSON&SignatureMethod=HMAC-SHA1&Signature=SeCrEtSiGnAtUrE%3D';
+    const file = join(dir, 'rpc.har');
+    const entry = {
+      startedDateTime: '2026-01-01T00:00:01.000Z',
+      time: 5,
+      request: { method: 'POST', url: 'http://127.0.0.1:8080/', headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], postData: { mimeType: 'application/x-www-form-urlencoded', text: body } },
+      response: { status: 404, headers: [{ name: 'Content-Type', value: 'application/json' }], content: { size: 77, mimeType: 'application/json', text: '{"RequestId":"r-1","Code":"InvalidInstanceId.NotFound","Message":"not found"}' } },
+    };
+    writeFileSync(file, JSON.stringify({ log: { version: '1.2', entries: [entry] } }));
+    const out = join(dir, 'redacted');
+    const r = await runCliInProcess(['judge', file, '--dialect', 'aliyun-ecs', '--report-dir', out, '--redact-signatures', '--verbose']);
+    expect(r.stdout).toContain('1 StopInstances judged');
+    for (const name of ['exchanges.har', 'results.json']) {
+      const text = readFileSync(join(out, name), 'utf8');
+      expect(text, name).toContain('Signature=<redacted>');
+      expect(text, name).not.toContain('SeCrEtSiGnAtUrE');
+    }
+    expect(r.stdout).not.toContain('SeCrEtSiGnAtUrE');
   });
 });

@@ -66,9 +66,11 @@ export interface TrafficCounts {
   otherActions: number;
   /** Other paths or hosts, and methods the dialect does not use. */
   ignored: number;
+  /** On the dialect's path but nothing of its wire style (no action, ids or parameter it knows): another dialect's traffic. */
+  notOfDialect: number;
   /** Bodies missing, base64-encoded or truncated: counted, not judged. */
   unreadableBodies: number;
-  /** No answer came (the request failed at the transport level). */
+  /** No answer came (the request failed at the transport level): each a failure of the target. */
   noAnswer: number;
 }
 
@@ -93,7 +95,10 @@ export interface JudgeReport {
 
 /** A rule's tally: how often it was judged, what broke it, which exchanges showed it. */
 interface Tally {
+  /** How many exchanges judged it. */
   judged: number;
+  /** The last exchange counted in {@link Tally.judged} (several checks of one exchange count once). */
+  last: number;
   readonly findings: Finding[];
   readonly shown: Set<number>;
 }
@@ -111,6 +116,8 @@ interface Refusal {
   readonly blame: WireRequest;
   readonly index: number;
   readonly before: readonly string[];
+  /** The rules a change breaks: "a refused call changes nothing", and a dry run's own where the refusal was one. */
+  readonly rules: readonly string[];
 }
 
 /** The rule ids each situation of the model breaks when it is not answered as the documents say (besides `error:<code>`). */
@@ -124,7 +131,7 @@ const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly strin
   'wrong-type': [],
   ineligible: [],
   'missing-region': [],
-  'rate-limited': ['limit:rate-per-second'],
+  'rate-limited': ['limit:rate-per-second', 'resolution:api3-rate-limit'],
   'security-locked': ['resolution:security-locked-never-stopped'],
   'dry-run-passed': [],
   'unknown-action': ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error'],
@@ -132,8 +139,13 @@ const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly strin
   'duplicate-ids': ['resolution:undocumented-error-client-error'],
   'unknown-param': ['resolution:undocumented-error-client-error'],
   'wrong-index': ['resolution:undocumented-error-client-error'],
-  'not-stoppable': [],
+  'not-stoppable': ['resolution:not-stoppable-code', 'resolution:not-stoppable-codes'],
 };
+
+/** The rule of a dialect whose errors travel with HTTP 200 (its description's `errorsAsHttp200`): every error answer judges it. */
+const ERRORS_AS_HTTP_200_RULE = 'resolution:tencent-errors-http-200';
+/** The rule of a dry run in the SuccessFirst batch mode (it always answers the dry run's success code). */
+const DRY_RUN_SUCCESS_FIRST_RULE = 'resolution:dryrun-successfirst-always-success';
 
 /** The window a documented rate limit counts in when the dialect names none ("per second"). */
 const SECOND_MS = 1000;
@@ -182,7 +194,7 @@ interface RateEntry {
  * const { results, counts } = judge.finish();
  */
 export class ExchangeJudge {
-  readonly counts: TrafficCounts = { seen: 0, stops: 0, statusReads: 0, providerStates: 0, otherActions: 0, ignored: 0, unreadableBodies: 0, noAnswer: 0 };
+  readonly counts: TrafficCounts = { seen: 0, stops: 0, statusReads: 0, providerStates: 0, otherActions: 0, ignored: 0, notOfDialect: 0, unreadableBodies: 0, noAnswer: 0 };
   private readonly model: DialectModel;
   private readonly rules: ReadonlyMap<string, Rule>;
   /** Rule ids by their lower-case spelling (header names travel in lower case). */
@@ -225,12 +237,22 @@ export class ExchangeJudge {
       this.counts.ignored++;
       return;
     }
+    if (read.kind === 'not-of-dialect') {
+      this.counts.notOfDialect++;
+      return;
+    }
     if (ob.bodyProblem !== undefined) {
       this.counts.unreadableBodies++;
       return;
     }
     if (!ob.response) {
+      // An exchange the target never answered is its failure, as a transport failure is in `run`.
       this.counts.noAnswer++;
+      const d = getDialect(this.options.dialect);
+      const call: OperationCall = read.kind === 'call' ? read.call : { operation: 'StopInstances' };
+      const ex: Exchange = { call, request: ob.request, response: undefined, outcome: undefined, transportError: ob.transportError ?? 'no answer', durationMs: ob.durationMs };
+      const found = this.runCheck('transport-ok', 'envelope:success', ex, { result: 'not-5xx' }, d.sources.requestId);
+      this.judged(['envelope:success'], index, found, d.sources.requestId);
       return;
     }
     const response = ob.response;
@@ -279,7 +301,7 @@ export class ExchangeJudge {
           exchanges,
         };
       }
-      if (tally && tally.judged > 0) return { ...identity, status: 'passed', durationMs: 0, message: `judged ${tally.judged} time(s) in the traffic`, findings: [] };
+      if (tally && tally.judged > 0) return { ...identity, status: 'passed', durationMs: 0, message: `judged on ${tally.judged} exchange(s) of the traffic`, findings: [] };
       const why = rule.testable === true ? 'not observed: the traffic never exercised it' : `not observed: ${rule.testable}`;
       return { ...identity, status: 'skipped', durationMs: 0, message: why, findings: [] };
     });
@@ -328,16 +350,21 @@ export class ExchangeJudge {
 
   /** Record that `rules` were judged on exchange `index`, with the findings that broke them (each rule its own copy). */
   private judged(rules: readonly string[], index: number, found: readonly Finding[], source?: string): void {
-    for (const rule of new Set(rules.filter((r) => this.has(r)))) {
-      const tally = this.tallies.get(rule) ?? { judged: 0, findings: [], shown: new Set<number>() };
+    const mine = [...new Set(rules.filter((r) => this.has(r)))];
+    // Each rule's row gets its own copy of a finding; the copies keep the rule the check judged first, so that the
+    // reports fold them into one cause (reporters/buckets.ts) instead of repeating the message and curl per rule.
+    const primary = mine[0];
+    for (const rule of mine) {
+      const tally = this.tallies.get(rule) ?? { judged: 0, last: -1, findings: [], shown: new Set<number>() };
       this.tallies.set(rule, tally);
-      tally.judged++;
+      if (tally.last !== index) tally.judged++;
+      tally.last = index;
       for (const f of found) {
         const s = this.scope(rule, source ?? f.source);
-        const mine: Finding = { ...f, caseId: rule, rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
-        tally.findings.push(mine);
+        const copy: Finding = { ...f, caseId: rule, rule: primary ?? rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
+        tally.findings.push(copy);
         this.pin(tally.shown, index);
-        this.options.onFinding?.(mine);
+        this.options.onFinding?.(copy);
       }
     }
   }
@@ -387,6 +414,7 @@ export class ExchangeJudge {
   private statusRead(ex: Exchange, at: number, index: number): void {
     const o = ex.outcome;
     if (!o || !o.ok || !o.instances) return;
+    this.judged(this.headerRules(ex.request), index, []);
     const { stopping, stopped } = this.model.words;
     const statuses = new Map(o.instances.flatMap((e) => (e.status !== undefined ? [[e.instanceId, e.status] as const] : [])));
     const read: StatusRead = { statuses, exchanges: [ex], problem: undefined };
@@ -417,13 +445,13 @@ export class ExchangeJudge {
       const r = this.refused.get(id);
       if (r) {
         this.refused.delete(id);
-        const rule = 'resolution:failed-request-changes-nothing';
+        const rule = r.rules[0] ?? 'resolution:failed-request-changes-nothing';
         // Only a move to the stopping or stopped word is a change the refused stop can have made.
         const moved = (word === stopping || word === stopped) && !r.before.includes(word);
         const accept = moved ? r.before : [word];
         const found = STEP_CHECKS['state-immediate']({ scope: this.scope(rule, PINS.unchanged), expected: [{ alias: id, id, accept }], read, blame: r.blame });
-        this.judged([rule], r.index, found, PINS.unchanged);
-        this.show(found, index, [rule]);
+        this.judged(r.rules, r.index, found, PINS.unchanged);
+        this.show(found, index, r.rules);
       }
       const known = this.store.get(id);
       this.store.set(id, { words: word === stopping ? [stopping, stopped] : [word], securityLocked: known?.securityLocked ?? false });
@@ -492,10 +520,16 @@ export class ExchangeJudge {
         : problemRules.length > 0
           ? problemRules
           : ['envelope:error'];
+    const dryRules: string[] = [];
     if (dry !== undefined && dryRun) {
       const passes = errors.some((w) => (w.problems ?? []).some((p) => p.situation === 'dry-run-passed'));
-      mainRules.push(`param:${dry.param}`, passes ? 'resolution:dryrun-success-400' : 'resolution:dryrun-failure-real-error');
+      const batch = this.model.spec.batchModes;
+      const successFirst = batch !== undefined && call.params?.[batch.param] === batch.perInstance && dry.alwaysPassesWith === batch.perInstance;
+      dryRules.push(passes ? 'resolution:dryrun-success-400' : 'resolution:dryrun-failure-real-error', ...(successFirst ? [DRY_RUN_SUCCESS_FIRST_RULE] : []));
+      mainRules.push(`param:${dry.param}`, ...dryRules);
     }
+    // An error answer shows the error envelope, and where the dialect's errors travel with HTTP 200, that rule too.
+    const errorRules = [envelopeRule, ...(getDialect(this.options.dialect).errorsAsHttp200 ? [ERRORS_AS_HTTP_200_RULE] : [])];
     const base: Expectation = { result: 'not-5xx', ...(format ? { format } : {}) };
     const d = getDialect(this.options.dialect);
     // The answer's envelope, whatever the request was (the not-5xx call checks of the catalog).
@@ -504,7 +538,9 @@ export class ExchangeJudge {
       const rules =
         name === 'content-type' ? [xml ? 'enum:Format=XML' : 'enum:Format=JSON']
         : name === 'decodable' ? [xml ? 'enum:Format=XML' : envelopeRule]
+        : name === 'result-kind' && isError ? errorRules
         : name === 'not-server-error' || name === 'result-kind' ? mainRules
+        : isError ? errorRules
         : [envelopeRule];
       const source = name === 'content-type' || name === 'decodable' ? d.sources.contentType ?? d.sources.success : name === 'request-id-present' ? d.sources.requestId : isError ? d.sources.error : d.sources.success;
       const found = this.runCheck(name, rules[0] ?? envelopeRule, ex, base, source);
@@ -531,7 +567,7 @@ export class ExchangeJudge {
     if (versionOk && (complete || required !== undefined)) {
       const found = this.outcomeFindings(ex, worlds, errors, successes, required, mainRules[0] ?? 'envelope:error', matched);
       this.judged(mainRules, index, found);
-      if (served && complete) this.creditParams(call, index);
+      if (served && complete) this.creditParams(call, ex.request, index);
     } else {
       matched = served ? successes : [];
     }
@@ -546,7 +582,7 @@ export class ExchangeJudge {
     const expectUnchanged = (ids: Iterable<string>): void => {
       for (const id of ids) {
         const known = this.store.get(id);
-        if (known && !this.pending.has(id)) this.refused.set(id, { blame: ex.request, index, before: known.words });
+        if (known && !this.pending.has(id)) this.refused.set(id, { blame: ex.request, index, before: known.words, rules: ['resolution:failed-request-changes-nothing', ...dryRules.filter((r) => r !== 'resolution:dryrun-failure-real-error')] });
       }
     };
     if (served) {
@@ -619,13 +655,18 @@ export class ExchangeJudge {
   }
 
   /** An accepted, well-formed request credits the parameters and values it used. */
-  private creditParams(call: OperationCall, index: number): void {
+  private creditParams(call: OperationCall, request: WireRequest, index: number): void {
     const rules = ['state:stoppable=' + this.model.words.running];
     for (const [name, value] of Object.entries(call.params ?? {})) {
       if (value === null) continue;
       rules.push(`param:${name}`, `enum:${name}=${String(value)}`);
     }
-    this.judged(rules, index, []);
+    this.judged([...rules, ...this.headerRules(request)], index, []);
+  }
+
+  /** The rules of the header parameters a request carried (api3's X-TC-*), their names as the inventory spells them. */
+  private headerRules(request: WireRequest): string[] {
+    return Object.entries(request.headers).flatMap(([name, value]) => [`param:${name}`, `enum:${name}=${value}`].flatMap((id) => this.byLowerCase.get(id.toLowerCase()) ?? []));
   }
 
   /**
@@ -649,7 +690,7 @@ export class ExchangeJudge {
         near <= burst.served
           ? [makeFinding(scope, 'burst-all-served', `expected every request served when at most ${near} StopInstances can have reached the target within ${windowMs} ms (up to ${burst.served} must be served), received ${r.code}`, r.request, r.code)]
           : [];
-      this.judged([rule, `error:${r.code}`], r.index, found, source);
+      this.judged([...SITUATION_RULES['rate-limited'], `error:${r.code}`], r.index, found, source);
     }
     const code = this.model.spec.situations['rate-limited']?.codes?.[0] ?? 'the rate-limit code';
     for (let k = 0; k < all.length; ) {
@@ -662,9 +703,11 @@ export class ExchangeJudge {
       }
       const refused = second.some((i) => i.refused);
       const found = refused ? [] : [makeFinding(scope, 'burst-some-refused', `expected at least one of ${second.length} StopInstances requests sent and answered within ${Math.round(span)} ms refused with ${code}, received none refused`, first.request, 'none-refused')];
-      this.judged([rule, `error:${code}`], first.index, found, source);
-      const tally = this.tallies.get(rule);
-      for (const i of found.length > 0 && tally ? second : []) this.pin(tally?.shown ?? new Set(), i.index);
+      this.judged([...SITUATION_RULES['rate-limited'], `error:${code}`], first.index, found, source);
+      for (const r of SITUATION_RULES['rate-limited']) {
+        const tally = this.tallies.get(r);
+        for (const i of found.length > 0 && tally ? second : []) this.pin(tally?.shown ?? new Set(), i.index);
+      }
       k += second.length;
     }
   }

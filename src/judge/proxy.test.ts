@@ -142,7 +142,7 @@ describe('the forwarding proxy', () => {
       expect([ok.status, await ok.text()]).toEqual([200, '{"over":"tls"}']);
       const refused = await fetch(`${untrusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
       expect(refused.status).toBe(502);
-      expect(seen[0]?.transportError).toMatch(/certificate/);
+      expect(seen[0]?.transportError).toMatch(/certificate.*give its CA with --ca FILE/);
     } finally {
       await trusted.close();
       await untrusted.close();
@@ -161,6 +161,18 @@ describe('the forwarding proxy', () => {
     } finally {
       await proxy.close();
     }
+    // On the command line: a failure of the target reported with its request (exit 1), not "no traffic".
+    const free = createServer();
+    free.listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const port = String((free.address() as AddressInfo).port);
+    await new Promise((resolve) => free.close(resolve));
+    const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--exit-after', '1', '--report-dir', join(dir, 'dead')]);
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 5_000 }).toBe(502);
+    const r = await running;
+    expect([r.code, r.stderr]).toEqual([1, expect.not.stringContaining('no traffic reached vmconform')]);
+    expect(r.stdout).toMatch(/violation: envelope:success: \[transport-ok\] expected an HTTP answer, received none: .*ECONNREFUSED/);
+    expect(r.stdout).toContain('1 the upstream never answered (failures of the target)');
   });
 });
 
@@ -176,10 +188,21 @@ describe('vmconform proxy: ends and exit codes', () => {
     }
     const remote = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'https://console.zenlayer.com', '--report-dir', join(dir, 'remote')]);
     expect([remote.code, remote.stderr]).toEqual([2, expect.stringContaining('refusing to send requests to --upstream https://console.zenlayer.com')]);
-    const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
-    expect(idle.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(remote.stderr).toContain("the proxy forwards the client's StopInstances there");
+    const never = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--exit-after', '0']);
+    expect([never.code, never.stderr]).toEqual([2, expect.stringContaining('0 would never end')]);
+    // Bound off loopback (an unauthenticated relay): a warning, as the mock gives.
+    const idle = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--host', '0.0.0.0', '--idle-exit', '1', '--report-dir', join(dir, 'idle')]);
+    expect(idle.stderr).toContain('warning: binding the proxy to 0.0.0.0: it has no access control');
+    expect(idle.stdout).toMatch(/^listening on http:\/\/0\.0\.0\.0:\d+\n/);
     expect([idle.code, idle.stderr]).toEqual([2, expect.stringContaining('no traffic reached vmconform')]);
-    expect(existsSync(join(dir, 'idle', 'results.json'))).toBe(true);
+    // Every report says the run judged nothing (a CI gate on junit.xml or summary.md must not pass either).
+    const idleDoc = JSON.parse(readFileSync(join(dir, 'idle', 'results.json'), 'utf8')) as { gate: { failed: boolean }; errors: string[] };
+    expect([idleDoc.gate.failed, idleDoc.errors]).toEqual([true, [expect.stringContaining('no traffic reached vmconform')]]);
+    expect(idle.stdout).not.toContain('RESULT: PASSED');
+    expect(idle.stdout).toContain('RESULT: FAILED');
+    expect(readFileSync(join(dir, 'idle', 'junit.xml'), 'utf8')).toMatch(/<error message="no traffic reached vmconform/);
+    expect(readFileSync(join(dir, 'idle', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
   });
 
   it('the first signal lets the request in flight finish and ends normally; a second one exits 130 at once', async () => {

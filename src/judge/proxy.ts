@@ -198,7 +198,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     });
     out.on('error', (err: NodeJS.ErrnoException) => {
       if (answered) return;
-      const message = `${err.message}${err.code !== undefined ? ` (${err.code})` : ''}`;
+      // A TLS failure says so, and how to trust the upstream's CA.
+      const tls = /CERT|SELF_SIGNED|TLS|SSL|EPROTO/i.test(`${err.code ?? ''} ${err.message}`) ? `; the HTTPS upstream's certificate was not accepted: give its CA with --ca FILE` : '';
+      const message = `${err.message}${err.code !== undefined ? ` (${err.code})` : ''}${tls}`;
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
         res.end(`vmconform proxy: the upstream did not answer: ${message}\n`);

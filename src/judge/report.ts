@@ -12,9 +12,9 @@ import type { Baseline } from '../engine/baseline.ts';
 import { newRunId } from '../engine/run-case.ts';
 import type { CaseResult, RecordedExchange } from '../engine/types.ts';
 import { EXIT_USAGE } from '../errors.ts';
-import { redactSignatures } from '../signing/credentials.ts';
 import { toHar } from '../../reporters/har.ts';
 import { reportRun } from '../../reporters/report-run.ts';
+import { writeReports } from '../../reporters/write-reports.ts';
 import type { ResultsCase, ResultsDocument } from '../../reporters/results-json.ts';
 import { safeJson } from '../../reporters/safe-text.ts';
 import { formatSummaryBody, type Verbosity } from '../../reporters/summary.ts';
@@ -42,13 +42,19 @@ export interface TrafficReportOptions {
 }
 
 /** The line that says what the traffic held and what was not judged. */
-export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
-  const parts = [`${c.seen} exchange(s) seen`, `${c.stops} StopInstances judged`, `${c.statusReads} status read(s)`, `${c.providerStates} provider-state call(s)`];
+export function trafficLine(c: TrafficCounts, dialect: DialectName, otherHosts = 0): string {
+  const parts = [
+    `${c.seen} exchange(s) seen`,
+    `${c.stops} StopInstances judged`,
+    `${c.statusReads} status read(s)`,
+    `${c.providerStates} provider-state call(s)`,
+    ...(c.noAnswer > 0 ? [`${c.noAnswer} the upstream never answered (failures of the target)`] : []),
+  ];
   const skipped = [
     c.otherActions > 0 ? `${c.otherActions} other action(s)` : '',
     c.ignored + otherHosts > 0 ? `${c.ignored + otherHosts} of other hosts, paths or methods` : '',
+    c.notOfDialect > 0 ? `${c.notOfDialect} not of ${dialect} (no action, id list or parameter of its wire style: is --dialect right?)` : '',
     c.unreadableBodies > 0 ? `${c.unreadableBodies} with a body missing, base64-encoded or truncated` : '',
-    c.noAnswer > 0 ? `${c.noAnswer} without an answer` : '',
   ].filter((s) => s !== '');
   return `traffic: ${parts.join(', ')}${skipped.length > 0 ? `; not judged: ${skipped.join(', ')}` : ''}`;
 }
@@ -57,12 +63,8 @@ export function trafficLine(c: TrafficCounts, otherHosts = 0): string {
 function trafficHar(doc: ResultsDocument, exchanges: readonly RecordedExchange[], redact: boolean): string {
   const run = doc.runs[0];
   if (!run) return safeJson(toHar([doc]));
-  const shown = redact
-    ? exchanges.map((ex) => ({
-        ...ex,
-        request: { ...ex.request, url: redactSignatures(ex.request.url), headers: Object.fromEntries(Object.entries(ex.request.headers).map(([k, v]) => [k, redactSignatures(v)])) },
-      }))
-    : exchanges;
+  // The redaction `run --redact-signatures` applies to its results (URL, headers and body of every request).
+  const shown = redact ? (withoutSignatures({ id: 'traffic', dialect: run.dialect, level: 'MUST', title: '', docRef: '', rules: [], status: 'passed', durationMs: 0, findings: [], exchanges: [...exchanges] }).exchanges ?? []) : exchanges;
   const traffic: ResultsCase = {
     id: 'traffic',
     level: 'MUST',
@@ -88,7 +90,10 @@ function trafficHar(doc: ResultsDocument, exchanges: readonly RecordedExchange[]
 export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): number {
   const pattern = o.grep !== undefined ? new RegExp(o.grep) : undefined;
   const rows: CaseResult[] = report.results.filter((r) => !pattern || pattern.test(r.id)).map((r) => (o.redactSignatures ? withoutSignatures(r) : r));
-  const outcome = reportRun({
+  const judgedNothing = report.counts.stops + report.counts.statusReads + report.counts.noAnswer === 0;
+  const line0 = trafficLine(report.counts, o.dialect, o.otherHosts);
+  const nothing = `no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line0.replace(/^traffic: /, '')})`;
+  const gated = reportRun({
     runId: newRunId(),
     startedAt: o.startedAt,
     targets: [{ dialect: o.dialect, target: o.target }],
@@ -96,18 +101,21 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
     baseline: o.baseline,
     ...(o.baselineFile !== undefined ? { baselineFile: o.baselineFile } : {}),
     level: o.level,
-    reportDir: o.reportDir,
+    ...(judgedNothing ? { errors: [nothing] } : {}),
   });
+  // Traffic that judged nothing fails the gate in every report (a CI gate on junit.xml or summary.md must not pass).
+  const doc: ResultsDocument = judgedNothing ? { ...gated.doc, gate: { ...gated.doc.gate, failed: true } } : gated.doc;
+  const outcome = { doc, verdict: gated.verdict, files: writeReports(o.reportDir, doc) };
   const kept = report.exchanges.length < report.counts.seen ? ` (exchanges.har keeps ${report.exchanges.length} of them: the first, the latest and every one a finding names)` : '';
-  const line = `${trafficLine(report.counts, o.otherHosts)}${kept}`;
+  const line = `${line0}${kept}`;
   writeFileSync(join(o.reportDir, 'exchanges.har'), trafficHar(outcome.doc, report.exchanges, o.redactSignatures));
   appendFileSync(join(o.reportDir, 'summary.md'), `\n${line}\n`);
   appendFileSync(join(o.reportDir, 'summary.txt'), `${line}\n`);
   o.write(formatSummaryBody(outcome.doc, o.paint, o.verbosity, join(o.reportDir, 'results.json')));
   o.write(`${line}\n`);
   if (o.verbosity !== 'quiet') o.write(`reports: ${outcome.files.join(', ')}\n`);
-  if (report.counts.stops + report.counts.statusReads === 0) {
-    process.stderr.write(`vmconform: no traffic reached vmconform: no exchange of ${o.dialect} was judged (${line.replace(/^traffic: /, '')})\n`);
+  if (judgedNothing) {
+    process.stderr.write(`vmconform: ${nothing}\n`);
     return EXIT_USAGE;
   }
   return outcome.verdict.failed ? 1 : 0;

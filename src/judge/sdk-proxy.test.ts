@@ -13,7 +13,7 @@ import { startProviderServer, type RunningProvider } from '../provider/server.ts
 import { seed } from '../provider/test-helpers.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { wrongProvider } from '../wrong-providers/index.ts';
-import { ExchangeJudge } from './judge.ts';
+import { ExchangeJudge, type ObservedExchange } from './judge.ts';
 import { startProxy } from './proxy.ts';
 
 const transitionMs = 100;
@@ -86,17 +86,21 @@ const SCENARIOS: Readonly<Partial<Record<DialectName, (base: string, endpoint: s
 };
 
 /** Start `provider`, put the proxy and a judge in front of it, run the dialect's SDK scenarios through the proxy. */
-async function throughProxy(dialect: DialectName, start: () => Promise<RunningProvider>): Promise<{ results: readonly CaseResult[]; seen: Seen; stops: number }> {
+async function throughProxy(
+  dialect: DialectName,
+  start: () => Promise<RunningProvider>,
+): Promise<{ results: readonly CaseResult[]; seen: Seen; stops: number; exchanges: readonly ObservedExchange[] }> {
   const provider = await start();
   const judge = new ExchangeJudge({ dialect, pollTimeoutMs: 5_000 });
-  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, onExchange: (ex) => judge.add(ex) });
+  const exchanges: ObservedExchange[] = [];
+  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, onExchange: (ex) => (exchanges.push(ex), judge.add(ex)) });
   try {
     const run = SCENARIOS[dialect];
     if (!run) throw new Error(`no SDK scenarios for ${dialect}`);
     const seen = await run(proxy.url, new URL(proxy.url).host);
     await proxy.close();
     const report = judge.finish();
-    return { results: report.results, seen, stops: report.counts.stops };
+    return { results: report.results, seen, stops: report.counts.stops, exchanges };
   } finally {
     await proxy.close();
     await provider.close();
@@ -108,7 +112,7 @@ const passed = (results: readonly CaseResult[]): string[] => results.filter((r) 
 
 describe('official SDKs through vmconform proxy', () => {
   it('tencent SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
-    const { results, seen, stops } = await throughProxy('tencent-cvm-api3', () => startProviderServer({ dialect: 'tencent-cvm-api3', verifySignatures: TEST_CREDENTIALS, transitionMs }));
+    const { results, seen, stops, exchanges } = await throughProxy('tencent-cvm-api3', () => startProviderServer({ dialect: 'tencent-cvm-api3', verifySignatures: TEST_CREDENTIALS, transitionMs }));
     expect(seen).toEqual({
       stop: '<resolved>',
       status: expect.stringMatching(/^STOPP(ING|ED)$/),
@@ -123,6 +127,19 @@ describe('official SDKs through vmconform proxy', () => {
     expect(passed(results)).toEqual(
       expect.arrayContaining(['transition:RUNNING->STOPPING', 'transition:STOPPING->STOPPED', 'state:not-stoppable=STOPPED', 'error:InvalidParameterValue.LimitExceeded', 'limit:instance-ids-max', 'enum:StopType=SOFT']),
     );
+    // Rules the traffic exercised are judged, never "not observed": the headers every SDK request carries, the
+    // not-stoppable code, the rate limit's resolution, errors as HTTP 200.
+    expect(passed(results)).toEqual(
+      expect.arrayContaining(['param:X-TC-Action', 'param:X-TC-Version', 'param:X-TC-Region', 'param:X-TC-Timestamp', 'resolution:not-stoppable-code', 'resolution:api3-rate-limit', 'resolution:tencent-errors-http-200']),
+    );
+    // Counted per exchange: the one 101-id request judged the limit once.
+    expect(results.find((r) => r.id === 'limit:instance-ids-max')?.message).toBe('judged on 1 exchange(s) of the traffic');
+    // The same traffic judged as another dialect on the same path: not of that dialect, nothing judged (exit 2).
+    const wrong = new ExchangeJudge({ dialect: 'aliyun-ecs', pollTimeoutMs: 5_000 });
+    for (const ex of exchanges) wrong.add(ex);
+    const report = wrong.finish();
+    expect(report.counts).toMatchObject({ stops: 0, statusReads: 0, notOfDialect: exchanges.length - report.counts.providerStates });
+    expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
   });
 
   it('aliyun SDK in front of the reference provider (signatures verified through the proxy): no violation', async () => {
@@ -145,19 +162,20 @@ describe('official SDKs through vmconform proxy', () => {
 
   it.for([
     // Answers errors with HTTP 400: every refusal the SDK met breaks the documented code's rule.
-    { wrong: 'api3-errors-http-400', breaks: ['error:InvalidInstance.NotSupported', 'error:InvalidParameterValue.LimitExceeded'] },
+    { wrong: 'api3-errors-http-400', breaks: ['envelope:error', 'error:InvalidInstance.NotSupported', 'error:InvalidParameterValue.LimitExceeded', 'resolution:tencent-errors-http-200'], never: ['envelope:success'] },
     // A dry run stops the instance: the status read after it shows the change.
-    { wrong: 'aliyun-dry-run-stops', breaks: ['resolution:failed-request-changes-nothing'] },
+    { wrong: 'aliyun-dry-run-stops', breaks: ['resolution:dryrun-success-400', 'resolution:failed-request-changes-nothing'] },
     // SuccessFirst answered all or nothing: the per-instance answer is missing, the stoppable instance not stopped.
     { wrong: 'aliyun-success-first-as-all-together', breaks: ['resolution:batch-successfirst-per-instance', 'transition:Running->Stopping'] },
     // The default batch mode stops the running one of a refused batch: the status read after it shows the change.
     { wrong: 'aliyun-all-together-not-atomic', breaks: ['resolution:failed-request-changes-nothing'] },
     // A dry run of a stopped instance answers DRYRUN.SUCCESS instead of the real error.
     { wrong: 'aliyun-dry-run-skips-checks', breaks: ['error:IncorrectInstanceStatus', 'resolution:dryrun-failure-real-error'] },
-  ])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks }) => {
+  ] as { wrong: string; breaks: string[]; never?: string[] }[])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks, never }) => {
     const w = wrongProvider(wrong);
     const { results } = await throughProxy(w.dialect, () => w.start({ transitionMs }));
     expect(failed(results)).toEqual(expect.arrayContaining(breaks));
+    for (const rule of never ?? []) expect(failed(results)).not.toContain(rule);
   });
 
   it('vmconform proxy on the command line: first line, violations as they happen, reports, exit 1; --exit-after ends it', async () => {
@@ -175,7 +193,9 @@ describe('official SDKs through vmconform proxy', () => {
       await aliyunScenarios(url, new URL(url).host);
       const code = await running;
       expect(code, stdout).toBe(1);
-      expect(stdout).toMatch(/violation: resolution:failed-request-changes-nothing \[state-immediate\]/);
+      expect(stdout).toMatch(/violation: resolution:failed-request-changes-nothing, resolution:dryrun-success-400: \[state-immediate\]/);
+      // One line per request blamed, whatever number of rules it breaks.
+      expect(stdout.match(/^violation: /gm)?.length).toBe(1);
       expect(stdout).toMatch(/traffic: 12 exchange\(s\) seen, 8 StopInstances judged/);
       const { readFileSync } = await import('node:fs');
       const har = readFileSync(`${dir}/exchanges.har`, 'utf8');

@@ -9,6 +9,7 @@ import { getDialect } from '../dialects/index.ts';
 import type { Dialect, DialectName, OperationCall, OperationName, ParamValue, WireRequest, WireStyle } from '../dialects/types.ts';
 import { dialectModel } from '../fuzz/model.ts';
 import { STATES_PATH } from '../engine/defaults.ts';
+import { ruleInventory } from '../specs/inventory.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 
 /** What an observed request is, for the judge. */
@@ -21,7 +22,9 @@ export type ReadRequest =
   /** A request of the dialect's path whose method no wire style of the dialect uses (not judged). */
   | { readonly kind: 'other-method'; readonly method: string }
   /** Not a path of the dialect. */
-  | { readonly kind: 'other-path'; readonly path: string };
+  | { readonly kind: 'other-path'; readonly path: string }
+  /** The dialect's path, but nothing of its wire style: no action, no id list, no parameter it knows (another dialect's traffic). */
+  | { readonly kind: 'not-of-dialect' };
 
 /** Where a value travels: a header (lower case) or a parameter (query, form or JSON body). */
 type Place = { readonly in: 'header'; readonly name: string } | { readonly in: 'param'; readonly name: string };
@@ -219,7 +222,19 @@ export function readRequest(dialect: DialectName, req: WireRequest, basePath: st
   const operation = (Object.keys(shape.actions) as OperationName[]).find((op) => shape.actions[op] === action);
   // A missing or empty action is a request no action names: judged as an unknown action (a client error).
   if (operation === undefined && action !== '') return { kind: 'other-action', action };
-  return { kind: 'call', call: callOf(dialect, shape, parts, operation, req.body) };
+  const call = callOf(dialect, shape, parts, operation, req.body);
+  // No action where the dialect carries it, no id list and no parameter it knows: not a request of this dialect.
+  if (operation === undefined && call.instanceIds === undefined && !Object.entries(call.params ?? {}).some(([k, v]) => v !== null && knownParams(dialect).has(k))) return { kind: 'not-of-dialect' };
+  return { kind: 'call', call };
+}
+
+const KNOWN_PARAMS = new Map<DialectName, ReadonlySet<string>>();
+
+/** The parameter names the dialect's rule inventory knows (`param:<name>`). */
+function knownParams(dialect: DialectName): ReadonlySet<string> {
+  const known = KNOWN_PARAMS.get(dialect) ?? new Set(ruleInventory(dialect).flatMap((r) => (r.id.startsWith('param:') ? [r.id.slice('param:'.length)] : [])));
+  KNOWN_PARAMS.set(dialect, known);
+  return known;
 }
 
 function callOf(dialect: DialectName, shape: StyleShape, parts: Parts, operation: OperationName | undefined, body: string | undefined): OperationCall {

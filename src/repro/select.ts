@@ -4,6 +4,7 @@
  * (`--target` and `--states-url` override them). Everything the user can get wrong is a {@link UsageError} (exit 2)
  * that says what to do.
  */
+import { ruleInventory } from '../specs/inventory.ts';
 import { casesFor } from '../cases/index.ts';
 import type { CaseRow } from '../cases/types.ts';
 import type { DialectName } from '../dialects/types.ts';
@@ -76,6 +77,11 @@ export function selectCase(resultsPath: string, caseId: string, selection: Repro
     throw new UsageError(`${caseId} is the run's preflight, not a case of the catalog: run the command again once the target answers`);
   }
   const row = casesFor(run.dialect).find((r) => r.id === caseId);
+  if (row === undefined && ruleInventory(run.dialect).some((r) => r.id === caseId)) {
+    throw new UsageError(
+      `${JSON.stringify(caseId)} is a rule row of traffic judged by \`vmconform proxy\` or \`vmconform judge\`, not a case of the catalog: it is not replayable (the client's requests it judged are in the run's exchanges.har, and its findings carry their curl lines)`,
+    );
+  }
   if (row === undefined) {
     const fuzz = caseId.startsWith('fuzz.') ? '; a fuzz finding replays with the `vmconform fuzz` line it printed' : '';
     throw new UsageError(
