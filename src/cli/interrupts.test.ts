@@ -178,20 +178,6 @@ describe('Ctrl-C', () => {
     }
   }, 120_000);
 
-  it('fuzz: a second Ctrl-C quits at once with the same account of what it left, in results.json too', async () => {
-    const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 5_000 });
-    try {
-      await quitTwice(
-        ['fuzz', '--dialect', 'zenlayer-vm', '--runs', '400', '--seed', '5', '--property', 'sequences'],
-        target,
-        (out) => /seed 5/.test(out) && (target.provider?.store.size ?? 0) > 0,
-        join(dir, 'fuzz-twice'),
-      );
-    } finally {
-      await target.close();
-    }
-  }, 120_000);
-
   it('run under npm: when its parent process ends (npx at a Ctrl-C), the running cases finish and tear down, reports say interrupted', async () => {
     const target = await startProviderServer({ dialect: 'zenlayer-vm', transitionMs: 400 });
     const reportDir = join(dir, 'orphan');
