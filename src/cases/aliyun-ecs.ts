@@ -20,6 +20,7 @@ import {
   severalProblemsRows,
   stateRows,
   stopCall,
+  versionClientErrorRows,
   type DialectProfile,
   type DocRef,
   type Rejection,
@@ -394,24 +395,7 @@ const specific: CaseRow[] = [
     steps: [callStep(stopCall(['a', 'b']), { result: 'client-error', httpStatus: [403], stopped: [] })],
   }),
   // 004 lists no Version parameter and no code for a wrong one: a client error that changes nothing (SHOULD).
-  row(D, {
-    id: 'version.missing.rejected',
-    level: 'SHOULD',
-    title: 'A request without the Version is rejected as a client error and stops nothing',
-    docRef: docRefs(PIN.version, PINS.noCodeClientError, PINS.failedChangesNothing),
-    rules: ['param:Version', UNDOCUMENTED, ...REJECTED_ANY],
-    instances: [running()],
-    steps: [callStep(stopCall(['a'], { version: null }), { result: 'client-error', stopped: [] })],
-  }),
-  row(D, {
-    id: 'version.wrong.rejected',
-    level: 'SHOULD',
-    title: 'A request with another Version (2099-01-01) is rejected as a client error and stops nothing',
-    docRef: docRefs(PIN.version, PINS.noCodeClientError, PINS.failedChangesNothing),
-    rules: ['param:Version', 'enum:Version=2014-05-26', UNDOCUMENTED, ...REJECTED_ANY],
-    instances: [running()],
-    steps: [callStep(stopCall(['a'], { version: '2099-01-01' }), { result: 'client-error', stopped: [] })],
-  }),
+  ...versionClientErrorRows(D, { docs: [PIN.version], running: 'Running', version: '2014-05-26', rules: [UNDOCUMENTED, ...REJECTED_ANY] }),
   row(D, {
     id: 'region.missing.rejected',
     title: 'A request without the required RegionId is rejected as a client error and stops nothing',

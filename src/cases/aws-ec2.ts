@@ -19,6 +19,7 @@ import {
   aliases,
   stateRows,
   stopCall,
+  versionClientErrorRows,
   type DialectProfile,
   type DocRef,
   type Rejection,
@@ -217,24 +218,7 @@ const specific: CaseRow[] = [
     steps: [callStep(stopCall(['a'], { params: { Hibernate: true } }), { result: 'not-5xx' })],
   }),
   // The sources name no code for a missing or another Version: a client error that changes nothing (SHOULD, as aliyun's).
-  row(D, {
-    id: 'version.missing.rejected',
-    level: 'SHOULD',
-    title: 'A request without the Version is rejected as a client error and stops nothing',
-    docRef: docRefs(DOC.action, DOC.claims, PINS.noCodeClientError, PINS.failedChangesNothing),
-    rules: ['param:Version', ...REJECTED_ANY],
-    instances: [running()],
-    steps: [callStep(stopCall(['a'], { version: null }), { result: 'client-error', stopped: [] })],
-  }),
-  row(D, {
-    id: 'version.wrong.rejected',
-    level: 'SHOULD',
-    title: 'A request with another Version (2099-01-01) is rejected as a client error and stops nothing',
-    docRef: docRefs(DOC.action, DOC.claims, PINS.noCodeClientError, PINS.failedChangesNothing),
-    rules: ['param:Version', 'enum:Version=2016-11-15', ...REJECTED_ANY],
-    instances: [running()],
-    steps: [callStep(stopCall(['a'], { version: '2099-01-01' }), { result: 'client-error', stopped: [] })],
-  }),
+  ...versionClientErrorRows(D, { docs: [DOC.action, DOC.claims], running: 'running', version: '2016-11-15', rules: REJECTED_ANY }),
   clientErrorRow(D, {
     id: 'param.Force.invalid-rejected',
     title: 'Force=TRUE (not the lowercase word) is a client error and stops nothing',

@@ -219,6 +219,34 @@ export function clientErrorRow(dialect: DialectName, input: Omit<RowInput, 'step
   return row(dialect, { ...rest, steps: [callStep(call, { result: 'client-error', stopped: [] })] });
 }
 
+/**
+ * `version.missing.rejected` and `version.wrong.rejected` at SHOULD where no document names a code for them (aliyun-ecs,
+ * aws-ec2): a client error that stops nothing; `rules` are the dialect's extra rules (undocumented-error, rejected).
+ */
+export function versionClientErrorRows(
+  dialect: DialectName,
+  input: { readonly docs: readonly DocRef[]; readonly running: string; readonly version: string; readonly rules: readonly string[] },
+): CaseRow[] {
+  const docRef = docRefs(...input.docs, PINS.noCodeClientError, PINS.failedChangesNothing);
+  const base = { level: 'SHOULD' as const, docRef, instances: [seed('a', input.running)] };
+  return [
+    clientErrorRow(dialect, {
+      ...base,
+      id: 'version.missing.rejected',
+      title: 'A request without the Version is rejected as a client error and stops nothing',
+      rules: ['param:Version', ...input.rules],
+      call: stopCall(['a'], { version: null }),
+    }),
+    clientErrorRow(dialect, {
+      ...base,
+      id: 'version.wrong.rejected',
+      title: 'A request with another Version (2099-01-01) is rejected as a client error and stops nothing',
+      rules: ['param:Version', `enum:Version=${input.version}`, ...input.rules],
+      call: stopCall(['a'], { version: '2099-01-01' }),
+    }),
+  ];
+}
+
 /** The rows every dialect has: single stop, batches, the id limit, missing/empty/duplicated/unknown/malformed ids, actions. */
 export function commonRows(p: DialectProfile): CaseRow[] {
   const d = p.dialect;
