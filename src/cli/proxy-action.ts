@@ -5,8 +5,8 @@
  */
 import { watchInterrupts } from '../engine/interrupt.ts';
 import type { Finding } from '../engine/types.ts';
-import { ExchangeJudge, type ObservedExchange } from '../judge/judge.ts';
-import { startProxy } from '../judge/proxy.ts';
+import { startProxy, type RunningProxy } from '../judge/proxy.ts';
+import { startTrafficJudge } from '../judge/traffic-judge.ts';
 import { reportTraffic } from '../judge/report.ts';
 import { redactSignatures } from '../signing/credentials.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
@@ -32,10 +32,9 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   const verbosity = verbosityOf(opts);
   const mask = (text: string): string => (opts.redactSignatures === true ? redactSignatures(text) : text);
   // The findings one exchange made, printed as one line per request blamed: its rules, then each distinct message.
-  const found: Finding[] = [];
-  const print = (): void => {
+  const print = (found: readonly Finding[]): void => {
     const byRequest = new Map<string, Finding[]>();
-    for (const f of found.splice(0)) byRequest.set(f.curl ?? f.message, [...(byRequest.get(f.curl ?? f.message) ?? []), f]);
+    for (const f of found) byRequest.set(f.curl ?? f.message, [...(byRequest.get(f.curl ?? f.message) ?? []), f]);
     for (const group of byRequest.values()) {
       const rules = [...new Set(group.map((f) => f.caseId))];
       const messages = [...new Set(group.map((f) => `[${f.check}] ${mask(f.message)}`))];
@@ -45,42 +44,48 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
       process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
     }
   };
-  const judge = new ExchangeJudge({ dialect: opts.dialect, basePath: new URL(opts.upstream).pathname, pollTimeoutMs: opts.pollTimeout, onFinding: (f) => void found.push(f) });
   let ended: () => void = () => undefined;
   const end = new Promise<void>((resolve) => {
     ended = resolve;
   });
-  let exchanges = 0;
-  const backlog: ObservedExchange[] = [];
-  const drain = (): void => {
-    for (const ex of backlog.splice(0)) {
-      judge.add(ex);
-      print();
-    }
-  };
   let idle: NodeJS.Timeout | undefined;
   const armIdle = (): void => {
     if (idle !== undefined) clearTimeout(idle);
     idle = opts.idleExit !== undefined ? setTimeout(ended, opts.idleExit * 1000) : undefined;
   };
-  const proxy = await startProxy({
-    upstream: opts.upstream,
-    host: opts.host,
-    port: opts.port,
-    ...(opts.ca ? { caFiles: opts.ca } : {}),
-    onRequest: () => {
-      if (idle !== undefined) clearTimeout(idle);
-      idle = undefined;
+  let proxy: RunningProxy | undefined;
+  const upstream = new URL(opts.upstream);
+  // Reading and judging run in a worker thread: the proxy's own thread only copies bytes.
+  const judge = await startTrafficJudge(
+    { dialect: opts.dialect, origin: upstream.origin, basePath: upstream.pathname.replace(/\/+$/, ''), pollTimeoutMs: opts.pollTimeout },
+    {
+      onFindings: print,
+      onJudged: (total) => {
+        if (opts.exitAfter !== undefined && total >= opts.exitAfter) ended();
+      },
+      // Idle only when no request bytes wait to be written to the judge either.
+      onIdle: () => {
+        if (proxy?.unwritten() === 0) armIdle();
+      },
     },
-    onExchange: (ex) => {
-      // Judged off the forwarding path (in order, once the answers already sent are out of the way).
-      backlog.push(ex);
-      if (backlog.length === 1) setImmediate(drain);
-      exchanges++;
-      if (opts.exitAfter !== undefined && exchanges >= opts.exitAfter) ended();
-      else if (proxy.inFlight() <= 1) armIdle();
-    },
-  });
+  );
+  if (judge.where !== 'worker') process.stderr.write(`note: judging on the proxy's own thread: ${judge.where}\n`);
+  try {
+    proxy = await startProxy({
+      upstream: opts.upstream,
+      host: opts.host,
+      port: opts.port,
+      ...(opts.ca ? { caFiles: opts.ca } : {}),
+      onRequest: () => {
+        if (idle !== undefined) clearTimeout(idle);
+        idle = undefined;
+      },
+      sink: judge,
+    });
+  } catch (err: unknown) {
+    judge.abandon();
+    throw err;
+  }
   process.stdout.write(`listening on ${proxy.url}\n`);
   armIdle();
   const interrupts = watchInterrupts('finishing the requests in flight and writing the reports', () => ended());
@@ -88,11 +93,8 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
     await end;
     if (idle !== undefined) clearTimeout(idle);
     await proxy.close();
-    drain();
   } finally {
     interrupts.dispose();
   }
-  const report = judge.finish();
-  print();
-  return reportTraffic(report, reporting);
+  return reportTraffic(await judge.finish(), reporting);
 }

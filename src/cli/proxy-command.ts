@@ -67,9 +67,10 @@ export function registerProxyCommand(program: Command, exit: ExitSlot): void {
   proxy
     .addHelpText(
       'after',
-      '\nThe first line on standard output is "listening on http://H:P": point the client there. Every request and\n' +
-        'answer is forwarded unchanged (Host and signed headers included), bodies streamed, connections kept alive,\n' +
-        'straight to --upstream (HTTPS_PROXY is not used; --ca and NODE_EXTRA_CA_CERTS are).\n' +
+      '\nThe first line on standard output is "listening on http://H:P": point the client there. The bytes pass\n' +
+        'through as they came (paths, Host and signed headers, bodies, keep-alive), one upstream connection per client\n' +
+        'connection, straight to --upstream (HTTPS_PROXY is not used; --ca and NODE_EXTRA_CA_CERTS are). Paths are not\n' +
+        'rewritten: a path in --upstream says where the API lives there; the client uses it under the proxy\'s address.\n' +
         'It ends at the first SIGINT or SIGTERM (a second one exits 130 at once), after --exit-after exchanges, or after\n' +
         '--idle-exit seconds with no request received or in flight (counted from when it listens), and then writes\n' +
         'results.json, junit.xml, summary.md, report.html and exchanges.har.\n' +

@@ -131,7 +131,7 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     const target = new URL(stop?.request.url ?? 'http://127.0.0.1:1').origin;
     const counted = await runCliInProcess(['judge', mixed, '--dialect', w.dialect, '--target', target, '--report-dir', join(dir, 'counted')]);
     expect(counted.code, counted.stdout).toBe(0);
-    expect(counted.stdout).toMatch(/not judged: 1 of other hosts, paths or methods, 1 with a body missing, base64-encoded or truncated/);
+    expect(counted.stdout).toMatch(/not judged: 1 of other hosts, paths or methods, 1 with a body missing, base64-encoded, truncated or cut short by the client/);
 
     const notHar = join(dir, 'not.har');
     writeFileSync(notHar, '{"log":{}}');

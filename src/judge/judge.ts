@@ -68,7 +68,7 @@ export interface TrafficCounts {
   ignored: number;
   /** On the dialect's path but nothing of its wire style (no action, ids or parameter it knows): another dialect's traffic. */
   notOfDialect: number;
-  /** Bodies missing, base64-encoded or truncated: counted, not judged. */
+  /** Bodies missing, base64-encoded or truncated, or exchanges the client cut short: counted, not judged. */
   unreadableBodies: number;
   /** No answer came (the request failed at the transport level): each a failure of the target. */
   noAnswer: number;

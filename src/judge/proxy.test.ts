@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, runCliInProcess } from '../testing/cli.ts';
 import type { ObservedExchange } from './judge.ts';
 import { startProxy } from './proxy.ts';
+import { readingSink } from '../testing/reading-sink.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmconform-proxy-'));
 
@@ -83,11 +84,12 @@ describe('the forwarding proxy', () => {
   it('forwards method, path, query, headers (Host and signed ones) and body unchanged, streams the answer, keeps connections alive', async () => {
     const up = await upstream(300);
     const seen: ObservedExchange[] = [];
-    const proxy = await startProxy({ upstream: up.url, host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    const proxy = await startProxy({ upstream: up.url, host: '127.0.0.1', port: 0, sink: readingSink(up.url, (ex) => seen.push(ex)) });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const t0 = performance.now();
-      const one = send(proxy.url, agent, '{"instanceIds":["vm-1"]}');
+      // The client names the upstream's path under the proxy's address: paths pass unchanged (SigV4 signs them).
+      const one = send(`${proxy.url}/base`, agent, '{"instanceIds":["vm-1"]}');
       const firstChunk = await one.first;
       const a = await one.done;
       const end = performance.now();
@@ -96,7 +98,7 @@ describe('the forwarding proxy', () => {
       expect(firstChunk - t0).toBeLessThan(end - t0 - 150);
       expect(a).toMatchObject({ status: 200, body: '{"first":"second"}', reused: false });
       expect(a.headers['x-odd-case']).toBe('kept');
-      const b = await send(proxy.url, agent, '{"instanceIds":["vm-2"]}').done;
+      const b = await send(`${proxy.url}/base`, agent, '{"instanceIds":["vm-2"]}').done;
       expect(b.reused).toBe(true);
       const r = up.received;
       expect(r.map((x) => [x.method, x.url, x.body])).toEqual([
@@ -108,7 +110,8 @@ describe('the forwarding proxy', () => {
       const pairs = (raw: readonly string[]): string[] => raw.map((h, i) => (i % 2 === 0 ? h.toLowerCase() : h));
       expect(pairs(r[0]?.rawHeaders ?? [])).toEqual(expect.arrayContaining(['content-type', 'application/json', 'x-zc-action', 'StopInstances', 'authorization', 'ZC2-HMAC-SHA256 Signature=abc', 'host', 'signed.example:443']));
       expect(r[1]?.socket).toBe(r[0]?.socket);
-      // The judge's copy: the upstream URL, the headers in lower case, both bodies.
+      // The judge's copy (handed over off the forwarding path): the upstream URL, the headers in lower case, both bodies.
+      await expect.poll(() => seen.length).toBe(2);
       expect(seen.map((x) => [x.request.url, x.request.headers['x-zc-action'], x.request.body, x.response?.bodyText])).toEqual([
         [`${up.url}/api/v2/vm?b=2&a=1`, 'StopInstances', '{"instanceIds":["vm-1"]}', '{"first":"second"}'],
         [`${up.url}/api/v2/vm?b=2&a=1`, 'StopInstances', '{"instanceIds":["vm-2"]}', '{"first":"second"}'],
@@ -117,6 +120,62 @@ describe('the forwarding proxy', () => {
       agent.destroy();
       await proxy.close();
       await up.close();
+    }
+  });
+
+  it('an upstream that dies mid-session: the client sees its connection break, the judge a failure of the target; the proxy goes on; a client that leaves is not blamed on the upstream', async () => {
+    let n = 0;
+    const dying = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        n++;
+        if (n === 2) req.socket.destroy();
+        else if (req.url === '/hold') setTimeout(() => res.end('{"late":1}'), 300);
+        else res.end(`{"n":${n}}`);
+      });
+    });
+    dying.listen(0, '127.0.0.1');
+    await once(dying, 'listening');
+    const upstreamUrl = `http://127.0.0.1:${(dying.address() as AddressInfo).port}`;
+    const seen: ObservedExchange[] = [];
+    const sink = readingSink(upstreamUrl, (ex) => seen.push(ex));
+    const proxy = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, sink });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = (path: string, via = agent): Promise<string> =>
+      new Promise((resolve) => {
+        const req = request(`${proxy.url}${path}`, { method: 'POST', agent: via, headers: { 'X-ZC-Action': 'StopInstances' } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve(`${res.statusCode ?? 0} ${text}`));
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+        req.end('{"instanceIds":["vm-1"]}');
+      });
+    try {
+      expect(await ask('/api/v2/vm')).toBe('200 {"n":1}');
+      // The upstream drops the connection in the middle of the second exchange: the client's breaks the same way.
+      expect(await ask('/api/v2/vm')).toMatch(/^error (ECONNRESET|socket hang up)/);
+      const fresh = new Agent({ keepAlive: false });
+      expect(await ask('/api/v2/vm', fresh)).toBe('200 {"n":3}');
+      // A client that gives up waiting: its exchange is counted, not judged, and not the upstream's failure.
+      const gone = request(`${proxy.url}/hold`, { method: 'POST', agent: fresh });
+      gone.on('error', () => undefined);
+      gone.end('{}');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      gone.destroy();
+      await expect.poll(() => seen.length).toBe(4);
+      expect(seen.map((x) => [x.response?.status, x.transportError, x.bodyProblem])).toEqual([
+        [200, undefined, undefined],
+        [undefined, expect.stringMatching(/^the upstream closed the connection before it answered|^the upstream's connection failed before it answered/), undefined],
+        [200, undefined, undefined],
+        [undefined, undefined, expect.stringMatching(/^the client (left|closed its connection) before the answer came$/)],
+      ]);
+      fresh.destroy();
+    } finally {
+      agent.destroy();
+      await proxy.close();
+      sink.finish();
+      await new Promise((resolve) => dying.close(resolve));
     }
   });
 
@@ -134,14 +193,15 @@ describe('the forwarding proxy', () => {
     tls.listen(0, '127.0.0.1');
     await once(tls, 'listening');
     const upstreamUrl = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
-    const trusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, caFiles: [join(dir, 'ca.pem')], onExchange: () => undefined });
+    const trusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, caFiles: [join(dir, 'ca.pem')], sink: readingSink(upstreamUrl, () => undefined) });
     const seen: ObservedExchange[] = [];
-    const untrusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    const untrusted = await startProxy({ upstream: upstreamUrl, host: '127.0.0.1', port: 0, sink: readingSink(upstreamUrl, (ex) => seen.push(ex)) });
     try {
       const ok = await fetch(`${trusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
       expect([ok.status, await ok.text()]).toEqual([200, '{"over":"tls"}']);
       const refused = await fetch(`${untrusted.url}/api/v2/vm`, { method: 'POST', body: '{}' });
       expect(refused.status).toBe(502);
+      await expect.poll(() => seen.length).toBe(1);
       expect(seen[0]?.transportError).toMatch(/certificate.*give its CA with --ca FILE/);
     } finally {
       await trusted.close();
@@ -152,10 +212,11 @@ describe('the forwarding proxy', () => {
 
   it('an upstream that does not answer: 502 to the client, recorded without an answer', async () => {
     const seen: ObservedExchange[] = [];
-    const proxy = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, onExchange: (ex) => seen.push(ex) });
+    const proxy = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, sink: readingSink('http://127.0.0.1:1', (ex) => seen.push(ex)) });
     try {
       const res = await fetch(`${proxy.url}/api/v2/vm`, { method: 'POST', body: '{}' });
       expect(res.status).toBe(502);
+      await expect.poll(() => seen.length).toBe(1);
       expect(seen[0]?.response).toBeUndefined();
       expect(seen[0]?.transportError).toMatch(/ECONNREFUSED/);
     } finally {
@@ -171,6 +232,7 @@ describe('the forwarding proxy', () => {
     await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 5_000 }).toBe(502);
     const r = await running;
     expect([r.code, r.stderr]).toEqual([1, expect.not.stringContaining('no traffic reached vmconform')]);
+    expect(r.stderr).not.toContain("judging on the proxy's own thread");
     expect(r.stdout).toMatch(/violation: envelope:success: \[transport-ok\] expected an HTTP answer, received none: .*ECONNREFUSED/);
     expect(r.stdout).toContain('1 the upstream never answered (failures of the target)');
   });
@@ -178,7 +240,7 @@ describe('the forwarding proxy', () => {
 
 describe('vmconform proxy: ends and exit codes', () => {
   it('port in use, an upstream off loopback without --allow-remote, and no traffic at all are exit 2', async () => {
-    const taken = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, onExchange: () => undefined });
+    const taken = await startProxy({ upstream: 'http://127.0.0.1:1', host: '127.0.0.1', port: 0, sink: readingSink('http://127.0.0.1:1', () => undefined) });
     try {
       const port = new URL(taken.url).port;
       const inUse = await runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--report-dir', join(dir, 'in-use')]);

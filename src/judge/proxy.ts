@@ -1,222 +1,174 @@
 /**
- * The forwarding proxy of `vmconform proxy`: a client's real traffic passes through unchanged on its way to the
- * upstream (the method, path, query, headers including Host and every signed one, and the bodies, streamed both
- * ways), over Node's own pooled keep-alive HTTP(S) client (`--ca` adds CAs to the system's). Node's client, not
- * undici: piping one stream into another costs less there, and it measured faster at forwarding in `npm run bench`.
- * A copy of each exchange, bodies bounded, goes to the judge once its answer is complete.
- * Only hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded: they describe one connection, and no signature
- * covers them.
+ * The forwarding proxy of `vmconform proxy`: a pass-through at the byte level. Each client connection gets its own
+ * connection to the upstream, and the bytes go both ways as they came: request line, path, query, every header
+ * (Host and every signed one, spelling and order kept), bodies and their framing, keep-alive and pipelining, 100
+ * Continue. Nothing is parsed or rewritten on the way, so every signature still verifies and the proxy adds little
+ * more than a socket copy to each exchange (`npm run bench` measures it).
+ *
+ * What passes is logged ({@link TrafficEntry}: each chunk, each connection's end) and handed to a sink once per turn
+ * of the event loop; reading the log as HTTP and judging it happen there (`traffic-judge.ts`: in a worker thread).
+ * The one thing the proxy says itself: when the upstream cannot be reached (or its TLS certificate is not trusted),
+ * the client's request gets a 502 naming the cause.
  */
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { rootCertificates } from 'node:tls';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { connect as netConnect, createServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect, rootCertificates } from 'node:tls';
 import { UsageError } from '../errors.ts';
-import type { ObservedExchange } from './judge.ts';
+import type { TrafficEntry } from './traffic-reader.ts';
 
-/** How much of each body the judge gets; a longer body is forwarded whole and counted as truncated. */
-export const MAX_JUDGED_BODY_BYTES = 1024 * 1024;
-
-/** Headers of one connection, never forwarded (RFC 9110 §7.6.1), and `expect` (this server answers 100-continue itself). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'expect']);
+/** Where the proxy's log goes. */
+export interface TrafficSink {
+  /** The entries logged since the last call, in order (called at most once per turn of the event loop). */
+  write(entries: TrafficEntry[]): void;
+  /** Resolves when every request written so far has been answered or given up. */
+  idle(): Promise<void>;
+}
 
 /** Options of {@link startProxy}. */
 export interface ProxyOptions {
-  /** The upstream base URL; a request's path is appended to its path. */
+  /** The upstream: its origin receives every request, paths unchanged. */
   readonly upstream: string;
   readonly host: string;
   readonly port: number;
   /** Extra CA files for an HTTPS upstream (`--ca`). */
   readonly caFiles?: readonly string[];
-  /** Called when a request arrives (for idle timing). */
+  /** Called when bytes of a request arrive (for idle timing). */
   readonly onRequest?: () => void;
-  /** Called with each exchange once its answer was sent to the client. */
-  readonly onExchange: (exchange: ObservedExchange) => void;
+  readonly sink: TrafficSink;
 }
 
 /** A running proxy. */
 export interface RunningProxy {
   /** `http://host:port` as it listens. */
   readonly url: string;
-  /** Requests whose answer is not complete yet. */
-  inFlight(): number;
-  /** Stop accepting, let the requests in flight finish (at most `graceMs`), close the upstream connections. */
+  /** Entries logged and not yet written to the sink. */
+  unwritten(): number;
+  /**
+   * Stop accepting, let the requests in flight finish (at most `graceMs`), close every connection, write the last
+   * entries to the sink.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Collects the first bytes of a body (up to the bound), and how many there were. */
-class BodyCopy {
-  private readonly chunks: Buffer[] = [];
-  private kept = 0;
-  total = 0;
-  add(chunk: Buffer): void {
-    this.total += chunk.length;
-    if (this.kept >= MAX_JUDGED_BODY_BYTES) return;
-    const part = chunk.subarray(0, MAX_JUDGED_BODY_BYTES - this.kept);
-    this.chunks.push(part);
-    this.kept += part.length;
-  }
-  get truncated(): boolean {
-    return this.total > this.kept;
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-}
-
-/** A response body as text for the judge: decompressed when the upstream compressed it. */
-function decoded(bytes: Buffer, encoding: string | undefined): string | undefined {
-  const e = (encoding ?? '').trim().toLowerCase();
-  try {
-    if (e === '' || e === 'identity') return bytes.toString('utf8');
-    if (e === 'gzip' || e === 'x-gzip') return gunzipSync(bytes).toString('utf8');
-    if (e === 'deflate') return inflateSync(bytes).toString('utf8');
-    if (e === 'br') return brotliDecompressSync(bytes).toString('utf8');
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
-/** The request's headers as the client spelt them, repeated ones joined, hop-by-hop ones left out. */
-function forwardHeaders(raw: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (HOP_BY_HOP.has(name.toLowerCase())) continue;
-    const value = raw[i + 1] ?? '';
-    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
-  }
-  return out;
-}
-
-/** `--ca`: the extra CAs next to the system's (an explicit `ca` replaces Node's default roots). */
+/** `--ca`: the extra CAs next to the system's and NODE_EXTRA_CA_CERTS' (an explicit `ca` replaces Node's default roots). */
 function caOption(files: readonly string[] | undefined): { ca?: string[] } {
   if (!files || files.length === 0) return {};
-  const extra = files.map((file) => {
+  const read = (file: string, what: string): string => {
     try {
       return readFileSync(file, 'utf8');
     } catch (err: unknown) {
-      throw new UsageError(`cannot read the CA file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new UsageError(`cannot read ${what} ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
-  });
-  return { ca: [...rootCertificates, ...extra] };
+  };
+  const fromEnv = process.env['NODE_EXTRA_CA_CERTS'];
+  return { ca: [...rootCertificates, ...(fromEnv ? [read(fromEnv, 'NODE_EXTRA_CA_CERTS')] : []), ...files.map((file) => read(file, 'the CA file'))] };
 }
 
-function lowerHeaders(raw: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] ?? '').toLowerCase();
-    const value = raw[i + 1] ?? '';
-    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
-  }
-  return out;
+/** What the upstream's failure looks like in a report (and what to do about a TLS one). */
+function describeUpstreamError(err: NodeJS.ErrnoException): string {
+  const tls = /CERT|SELF_SIGNED|TLS|SSL|EPROTO/i.test(`${err.code ?? ''} ${err.message}`) ? `; the HTTPS upstream's certificate was not accepted: give its CA with --ca FILE` : '';
+  return `${err.message}${err.code !== undefined ? ` (${err.code})` : ''}${tls}`;
 }
 
-function responseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k.toLowerCase())) out[k] = v;
-  return out;
-}
+/** The most of a client's first bytes kept to find its first request's head when the upstream is unreachable. */
+const MAX_HEAD_BYTES = 64 * 1024;
 
 /**
  * Start the proxy. Throws {@link UsageError} when the port is in use or the address cannot be bound.
  *
  * @example
- * const proxy = await startProxy({ upstream: 'http://127.0.0.1:8080', host: '127.0.0.1', port: 0, onExchange: (ex) => judge.add(ex) });
+ * const proxy = await startProxy({ upstream: 'http://127.0.0.1:8080', host: '127.0.0.1', port: 0, sink: judge });
  */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const upstream = new URL(options.upstream);
-  const basePath = upstream.pathname.replace(/\/+$/, '');
   const https = upstream.protocol === 'https:';
-  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 256, ...caOption(options.caFiles) }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
-  const send = https ? httpsRequest : httpRequest;
-  let inFlight = 0;
-  const drained: (() => void)[] = [];
-  const done = (): void => {
-    inFlight--;
-    if (inFlight === 0) for (const d of drained.splice(0)) d();
+  const upstreamHost = upstream.hostname.replace(/^\[(.*)\]$/, '$1');
+  const upstreamPort = upstream.port === '' ? (https ? 443 : 80) : Number(upstream.port);
+  const tlsOptions = https ? { ...caOption(options.caFiles), ...(isIP(upstreamHost) === 0 ? { servername: upstreamHost } : {}) } : {};
+  const dial = (): Socket => (https ? tlsConnect({ host: upstreamHost, port: upstreamPort, ...tlsOptions }) : netConnect({ host: upstreamHost, port: upstreamPort }));
+  const clock = (): number => performance.timeOrigin + performance.now();
+
+  let log: TrafficEntry[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (log.length === 0) return;
+    const entries = log;
+    log = [];
+    options.sink.write(entries);
+  };
+  const append = (entry: TrafficEntry): void => {
+    log.push(entry);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    inFlight++;
-    options.onRequest?.();
-    const startedMs = Date.now();
-    const t0 = performance.now();
-    const path = `${basePath}${req.url ?? '/'}`;
-    const url = `${upstream.origin}${path}`;
-    const method = req.method ?? 'GET';
-    const requestCopy = new BodyCopy();
-    const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-    const requestHeaders = lowerHeaders(req.rawHeaders);
-    const finish = (response: ObservedExchange['response'], transportError: string | undefined, problems: readonly string[]): void => {
-      const text = requestCopy.bytes().toString('utf8');
-      const bodyProblems = [...(requestCopy.truncated ? ['request body truncated'] : []), ...problems];
-      options.onExchange({
-        request: { method: method === 'POST' ? 'POST' : 'GET', url, headers: requestHeaders, ...(hasBody ? { body: text } : {}) },
-        response,
-        ...(transportError !== undefined ? { transportError } : {}),
-        startedMs,
-        durationMs: Math.round((performance.now() - t0) * 10) / 10,
-        ...(bodyProblems.length > 0 ? { bodyProblem: bodyProblems.join(', ') } : {}),
-        ...(method !== 'GET' && method !== 'POST' ? { bodyProblem: `method ${method}` } : {}),
-      });
-    };
-    const out = send({
-      hostname: upstream.hostname,
-      port: upstream.port === '' ? undefined : Number(upstream.port),
-      path,
-      method,
-      headers: forwardHeaders(req.rawHeaders),
-      agent,
-      setHost: req.headers.host === undefined,
-    });
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    const conn = ++connections;
+    const up = dial();
+    up.setNoDelay(true);
+    sockets.add(client);
+    sockets.add(up);
+    let upstreamFailed = false;
     let answered = false;
-    out.on('response', (answer) => {
-      answered = true;
-      const copy = new BodyCopy();
-      res.writeHead(answer.statusCode ?? 502, responseHeaders(answer.headers));
-      answer.on('data', (chunk: Buffer) => copy.add(chunk));
-      answer.pipe(res);
-      let ended = false;
-      const end = (error?: string): void => {
-        if (ended) return;
-        ended = true;
-        const encoding = answer.headers['content-encoding'];
-        const text = decoded(copy.bytes(), encoding);
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-        const problems = [...(copy.truncated ? ['response body truncated'] : []), ...(text === undefined ? ['response body encoded'] : []), ...(error ? [error] : [])];
-        finish({ status: answer.statusCode ?? 0, headers, bodyText: text ?? '' }, undefined, problems);
-        done();
-      };
-      res.on('finish', () => end());
-      res.on('close', () => end(res.writableFinished ? undefined : 'the client left before the answer ended'));
-      answer.on('error', () => res.destroy());
-    });
-    out.on('error', (err: NodeJS.ErrnoException) => {
-      if (answered) return;
-      // A TLS failure says so, and how to trust the upstream's CA.
-      const tls = /CERT|SELF_SIGNED|TLS|SSL|EPROTO/i.test(`${err.code ?? ''} ${err.message}`) ? `; the HTTPS upstream's certificate was not accepted: give its CA with --ca FILE` : '';
-      const message = `${err.message}${err.code !== undefined ? ` (${err.code})` : ''}${tls}`;
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`vmconform proxy: the upstream did not answer: ${message}\n`);
+    // Until the upstream's first byte: the client's bytes, to answer its first request with a 502 if it never comes.
+    let early: Buffer[] | undefined = [];
+    let earlyBytes = 0;
+    let unreachable: string | undefined;
+    const answer502 = (): void => {
+      if (unreachable === undefined || early === undefined || client.destroyed) return;
+      if (Buffer.concat(early).indexOf('\r\n\r\n') < 0 && earlyBytes < MAX_HEAD_BYTES) return;
+      const text = `vmconform proxy: the upstream did not answer: ${unreachable}\n`;
+      client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+      early = undefined;
+    };
+    client.on('data', (chunk: Buffer) => {
+      append({ conn, kind: 'request', chunk, at: clock() });
+      options.onRequest?.();
+      if (early !== undefined && earlyBytes < MAX_HEAD_BYTES) {
+        early.push(chunk);
+        earlyBytes += chunk.length;
+        answer502();
       }
-      finish(undefined, message, []);
-      done();
     });
-    // The client left: so does the request upstream.
-    res.on('close', () => {
-      if (!res.writableFinished) out.destroy();
+    up.on('data', (chunk: Buffer) => {
+      answered = true;
+      early = undefined;
+      append({ conn, kind: 'response', chunk, at: clock() });
     });
-    req.on('data', (chunk: Buffer) => requestCopy.add(chunk));
-    req.pipe(out);
-  };
-
-  const server: Server = createServer({ keepAlive: true }, handle);
+    client.pipe(up);
+    up.pipe(client);
+    client.on('end', () => append({ conn, kind: 'client-end', at: clock() }));
+    up.on('end', () => append({ conn, kind: 'response-end', at: clock() }));
+    up.on('error', (err: NodeJS.ErrnoException) => {
+      if (upstreamFailed) return;
+      upstreamFailed = true;
+      const message = describeUpstreamError(err);
+      append({ conn, kind: 'upstream-error', message, beforeAnyByte: !answered, at: clock() });
+      if (answered) {
+        // A connection that was working broke: so does the client's (as if it had talked to the upstream).
+        client.destroy();
+      } else {
+        unreachable = message;
+        answer502();
+      }
+    });
+    up.on('close', () => {
+      sockets.delete(up);
+      // The upstream went away without a word and without an error: the client's connection goes too.
+      if (!answered && !upstreamFailed) client.destroy();
+    });
+    client.on('error', () => up.destroy());
+    client.on('close', () => {
+      sockets.delete(client);
+      up.destroy();
+      append({ conn, kind: 'client-gone', at: clock() });
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(
@@ -231,15 +183,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
-    inFlight: () => inFlight,
+    unwritten: () => log.length,
     close: async (graceMs = 10_000) => {
       server.close();
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => drained.push(resolve)), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
-      }
-      server.closeAllConnections();
-      agent.destroy();
+      flush();
+      await Promise.race([options.sink.idle(), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
+      for (const s of sockets) s.destroy();
+      // Their close events, then the last entries.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      flush();
     },
   };
 }

@@ -54,7 +54,7 @@ export function trafficLine(c: TrafficCounts, dialect: DialectName, otherHosts =
     c.otherActions > 0 ? `${c.otherActions} other action(s)` : '',
     c.ignored + otherHosts > 0 ? `${c.ignored + otherHosts} of other hosts, paths or methods` : '',
     c.notOfDialect > 0 ? `${c.notOfDialect} not of ${dialect} (no action, id list or parameter of its wire style: is --dialect right?)` : '',
-    c.unreadableBodies > 0 ? `${c.unreadableBodies} with a body missing, base64-encoded or truncated` : '',
+    c.unreadableBodies > 0 ? `${c.unreadableBodies} with a body missing, base64-encoded, truncated or cut short by the client` : '',
   ].filter((s) => s !== '');
   return `traffic: ${parts.join(', ')}${skipped.length > 0 ? `; not judged: ${skipped.join(', ')}` : ''}`;
 }

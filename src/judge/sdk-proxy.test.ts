@@ -15,6 +15,7 @@ import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { wrongProvider } from '../wrong-providers/index.ts';
 import { ExchangeJudge, type ObservedExchange } from './judge.ts';
 import { startProxy } from './proxy.ts';
+import { readingSink } from '../testing/reading-sink.ts';
 
 const transitionMs = 100;
 let serial = 0;
@@ -93,12 +94,14 @@ async function throughProxy(
   const provider = await start();
   const judge = new ExchangeJudge({ dialect, pollTimeoutMs: 5_000 });
   const exchanges: ObservedExchange[] = [];
-  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, onExchange: (ex) => (exchanges.push(ex), judge.add(ex)) });
+  const sink = readingSink(provider.url, (ex) => (exchanges.push(ex), judge.add(ex)));
+  const proxy = await startProxy({ upstream: provider.url, host: '127.0.0.1', port: 0, sink });
   try {
     const run = SCENARIOS[dialect];
     if (!run) throw new Error(`no SDK scenarios for ${dialect}`);
     const seen = await run(proxy.url, new URL(proxy.url).host);
     await proxy.close();
+    sink.finish();
     const report = judge.finish();
     return { results: report.results, seen, stops: report.counts.stops, exchanges };
   } finally {
@@ -183,7 +186,8 @@ describe('official SDKs through vmconform proxy', () => {
     const provider = await w.start({ transitionMs });
     let stdout = '';
     const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let stderr = '';
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
     try {
       const dir = `${process.env['TMPDIR'] ?? '/tmp'}/vmconform-proxy-cli-${process.pid}`;
       // The aliyun scenarios make 1 seed + 11 SDK calls.
@@ -193,6 +197,8 @@ describe('official SDKs through vmconform proxy', () => {
       await aliyunScenarios(url, new URL(url).host);
       const code = await running;
       expect(code, stdout).toBe(1);
+      // Judged in the worker thread (from the sources here: behind tsx's loader), not on the proxy's own thread.
+      expect(stderr).not.toContain("judging on the proxy's own thread");
       expect(stdout).toMatch(/violation: resolution:failed-request-changes-nothing, resolution:dryrun-success-400: \[state-immediate\]/);
       // One line per request blamed, whatever number of rules it breaks.
       expect(stdout.match(/^violation: /gm)?.length).toBe(1);

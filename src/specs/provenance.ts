@@ -8,7 +8,7 @@
  *
  * Run `npx tsx src/specs/provenance.ts [dialect]` to print the list.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../dialects/types.ts';
 import { DIALECT_NAMES, isDialectName } from '../dialects/types.ts';
@@ -183,6 +183,7 @@ function main(argv: readonly string[]): number {
 }
 
 const entry = process.argv[1];
-if (entry !== undefined && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
+// (A worker started from code has no file for argv[1]: `[worker eval]`.)
+if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) {
   process.exitCode = main(process.argv.slice(2));
 }
