@@ -56,7 +56,7 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   let proxy: RunningProxy | undefined;
   const upstream = new URL(opts.upstream);
   // Reading and judging run in a worker thread: the proxy's own thread only copies bytes.
-  const judge = await startTrafficJudge(
+  const judge = startTrafficJudge(
     { dialect: opts.dialect, origin: upstream.origin, basePath: upstream.pathname.replace(/\/+$/, ''), pollTimeoutMs: opts.pollTimeout },
     {
       onFindings: print,
@@ -67,9 +67,9 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
       onIdle: () => {
         if (proxy?.unwritten() === 0) armIdle();
       },
+      onInline: (why) => process.stderr.write(`note: judging on the proxy's own thread (${why})\n`),
     },
   );
-  if (judge.where !== 'worker') process.stderr.write(`note: judging on the proxy's own thread: ${judge.where}\n`);
   try {
     proxy = await startProxy({
       upstream: opts.upstream,

@@ -136,6 +136,10 @@ function situation(m: DialectModel, s: Situation, detail: string): Problem | und
 
 /** The per-id problem of one id, if any. */
 function idProblem(m: DialectModel, store: ModelStore, id: string, restop = false): Problem | undefined {
+  if (id === '') {
+    const empty = situation(m, 'empty-id', 'an empty id');
+    if (empty) return empty;
+  }
   if (typeof id !== 'string' || id === '' || (m.idPattern !== undefined && !m.idPattern.test(id))) {
     return situation(m, 'malformed-id', `malformed id ${JSON.stringify(id)}`) ?? situation(m, 'unreadable', `id ${JSON.stringify(id)}`);
   }

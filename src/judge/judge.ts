@@ -127,6 +127,7 @@ const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly strin
   'too-many-ids': ['limit:instance-ids-max'],
   'missing-ids': [],
   'empty-ids': [],
+  'empty-id': [],
   'invalid-value': ['resolution:undocumented-error-client-error'],
   'wrong-type': [],
   ineligible: [],
@@ -158,7 +159,7 @@ const KNOWN_INSTANCES = 100_000;
 const RECENT_EXCHANGES = 2_000;
 
 /** The situations about the id list itself: they also break the rule of the id parameter. */
-const ID_LIST_SITUATIONS: ReadonlySet<WorldProblem['situation']> = new Set(['missing-ids', 'empty-ids', 'duplicate-ids', 'too-many-ids']);
+const ID_LIST_SITUATIONS: ReadonlySet<WorldProblem['situation']> = new Set(['missing-ids', 'empty-ids', 'empty-id', 'duplicate-ids', 'too-many-ids']);
 
 /**
  * What an answer must be whichever way the unobserved ids turn out (two sets of allowed outcomes): an error where

@@ -136,28 +136,27 @@ function newWorker(options: TrafficJudgeOptions): Worker {
 }
 
 /**
- * Start the judge in a worker thread (in line when none starts; `where` says which and why).
+ * Start the judge in a worker thread, or in line when no worker starts (`onInline` says why). It takes batches at
+ * once: those written while the worker loads wait for it (or go to the inline judge if it never comes), so the proxy
+ * can listen without waiting.
  *
  * @example
- * const judge = await startTrafficJudge({ dialect: 'zenlayer-vm', origin: 'http://127.0.0.1:8080', basePath: '', pollTimeoutMs: 10_000 }, { onFindings: print });
+ * const judge = startTrafficJudge({ dialect: 'zenlayer-vm', origin: 'http://127.0.0.1:8080', basePath: '', pollTimeoutMs: 10_000 }, { onFindings: print });
  */
-export async function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJudgeEvents, inline = false): Promise<TrafficJudge> {
+export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJudgeEvents & { readonly onInline?: (why: string) => void }, inline = false): TrafficJudge {
   if (inline) return inlineJudge(options, events, 'asked for');
   let worker: Worker;
   try {
     worker = newWorker(options);
   } catch (err: unknown) {
-    return inlineJudge(options, events, `no worker: ${err instanceof Error ? err.message : String(err)}`);
+    const why = `no worker: ${err instanceof Error ? err.message : String(err)}`;
+    events.onInline?.(why);
+    return inlineJudge(options, events, why);
   }
-  const started = await new Promise<string | undefined>((resolve) => {
-    worker.once('message', (m: FromJudgeWorker) => resolve(m.type === 'ready' ? undefined : m.type === 'failed' ? m.message : `the worker said ${m.type}`));
-    worker.once('error', (err) => resolve(err.message));
-    worker.once('exit', (code) => resolve(`the worker exited (${code})`));
-  });
-  if (started !== undefined) {
-    void worker.terminate();
-    return inlineJudge(options, events, `no worker: ${started}`);
-  }
+  // While the worker loads: the batches written, in order; then either the worker or the inline judge takes them.
+  const early: (readonly TrafficEntry[])[] = [];
+  let fallback: TrafficJudge | undefined;
+  let ready = false;
   let sent = 0;
   let idleThrough = 0;
   let judged = 0;
@@ -165,11 +164,36 @@ export async function startTrafficJudge(options: TrafficJudgeOptions, events: Tr
   let reported: ((report: JudgeReport) => void) | undefined;
   let finished = false;
   let failure: Error | undefined;
+  const post = (entries: readonly TrafficEntry[]): void => {
+    sent++;
+    const message: ToJudgeWorker = { type: 'entries', entries, batch: sent };
+    worker.postMessage(message);
+  };
+  const started = new Promise<void>((resolve) => {
+    const giveUp = (why: string): void => {
+      if (ready || fallback) return;
+      void worker.terminate();
+      events.onInline?.(`no worker: ${why}`);
+      fallback = inlineJudge(options, events, `no worker: ${why}`);
+      for (const batch of early.splice(0)) fallback.write(batch);
+      for (const w of idleWaiters.splice(0)) w();
+      resolve();
+    };
+    worker.once('message', (m: FromJudgeWorker) => {
+      if (m.type !== 'ready') return giveUp(m.type === 'failed' ? m.message : `the worker said ${m.type}`);
+      ready = true;
+      for (const batch of early.splice(0)) post(batch);
+      resolve();
+    });
+    worker.once('error', (err) => giveUp(err.message));
+    worker.once('exit', (code) => giveUp(`the worker exited (${code})`));
+  });
   const fail = (why: string): void => {
     failure = new Error(`the judge's worker failed: ${why}`);
     for (const w of idleWaiters.splice(0)) w();
   };
   worker.on('message', (m: FromJudgeWorker) => {
+    if (!ready) return;
     if (m.type === 'findings') events.onFindings?.(m.findings);
     else if (m.type === 'progress') {
       if (m.judged > judged) events.onJudged?.((judged = m.judged));
@@ -181,23 +205,33 @@ export async function startTrafficJudge(options: TrafficJudgeOptions, events: Tr
     } else if (m.type === 'report') {
       finished = true;
       reported?.(m.report);
-    }
-    else if (m.type === 'failed') fail(m.message);
+    } else if (m.type === 'failed') fail(m.message);
   });
-  worker.on('error', (err) => fail(err.message));
+  worker.on('error', (err) => {
+    if (ready) fail(err.message);
+  });
   worker.on('exit', (code) => {
-    if (!finished) fail(`it exited (${code}) before its verdict`);
+    if (ready && !finished) fail(`it exited (${code}) before its verdict`);
   });
   return {
-    where: 'worker',
+    get where(): string {
+      return fallback?.where ?? 'worker';
+    },
     write: (entries) => {
       if (entries.length === 0) return;
-      sent++;
-      const message: ToJudgeWorker = { type: 'entries', entries, batch: sent };
-      worker.postMessage(message);
+      if (fallback) fallback.write(entries);
+      else if (ready) post(entries);
+      else early.push(entries);
     },
-    idle: () => (idleThrough === sent || failure ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
+    idle: async () => {
+      await started;
+      if (fallback) return fallback.idle();
+      if (idleThrough === sent || failure) return;
+      await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     finish: async () => {
+      await started;
+      if (fallback) return fallback.finish();
       if (failure) throw failure;
       const report = await new Promise<JudgeReport>((resolve, reject) => {
         reported = resolve;

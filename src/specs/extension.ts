@@ -71,6 +71,8 @@ export type Situation =
   | 'too-many-ids'
   | 'missing-ids'
   | 'empty-ids'
+  /** An id that is the empty string, where the document says what it gets (otherwise it is a malformed id). */
+  | 'empty-id'
   | 'invalid-value'
   /** A value of the wrong JSON type (api3 `"ForceStop": "MAYBE"`), where the dialect's wire has types. */
   | 'wrong-type'

@@ -60,7 +60,7 @@ const EXTENSION_SCHEMA = {
         summary: { type: 'string', minLength: 10 },
         docRef: { $ref: '#/$defs/ref' },
         idPattern: { type: 'string', format: 'regex' },
-        situations: { type: 'object', propertyNames: { enum: ['unknown-id', 'malformed-id', 'too-many-ids', 'missing-ids', 'empty-ids', 'invalid-value', 'missing-region', 'rate-limited',
+        situations: { type: 'object', propertyNames: { enum: ['unknown-id', 'malformed-id', 'too-many-ids', 'missing-ids', 'empty-ids', 'empty-id', 'invalid-value', 'missing-region', 'rate-limited',
           'security-locked', 'dry-run-passed', 'unknown-action', 'unreadable', 'duplicate-ids', 'unknown-param', 'wrong-index', 'wrong-type', 'ineligible'] },
           additionalProperties: { type: 'object', additionalProperties: false, required: ['docRef'], anyOf: [{ required: ['codes'] }, { required: ['clientError'] }],
             properties: { codes: { type: 'array', minItems: 1, items: { type: 'string' } }, clientError: { const: true }, orIgnored: { const: true },
