@@ -19,7 +19,9 @@ import { wrongProvider } from '../wrong-providers/index.ts';
 import { toHar } from '../../reporters/har.ts';
 import { buildResults } from '../../reporters/results-json.ts';
 import { readHarFiles } from './har.ts';
-import { ExchangeJudge } from './judge.ts';
+import { ExchangeJudge, type ObservedExchange } from './judge.ts';
+import { getDialect } from '../dialects/index.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vmconform-judge-'));
 const limit = limiter(8);
@@ -225,5 +227,23 @@ describe('--redact-signatures', () => {
       expect(text, name).not.toContain('SeCrEtSiGnAtUrE');
     }
     expect(r.stdout).not.toContain('SeCrEtSiGnAtUrE');
+  });
+});
+
+describe('the status envelope', () => {
+  it('a status answer with the entries judges envelope:status; a 2xx one the dialect cannot read fails it; an error answer is not judged', () => {
+    const d = getDialect('zenlayer-vm');
+    const request = d.encode({ operation: 'DescribeStatus', instanceIds: ['vm-1'] }, { baseUrl: 'http://127.0.0.1:8080', credentials: TEST_CREDENTIALS, region: 'r', now: () => 0 });
+    const answer = (status: number, body: string): ObservedExchange => ({ request, response: { status, headers: { 'content-type': 'application/json' }, bodyText: body }, startedMs: 1, durationMs: 1 });
+    const verdict = (...exchanges: ObservedExchange[]): string | undefined => {
+      const judge = new ExchangeJudge({ dialect: 'zenlayer-vm', pollTimeoutMs: 1_000 });
+      for (const ex of exchanges) judge.add(ex);
+      return judge.finish().results.find((r) => r.id === 'envelope:status')?.status;
+    };
+    const good = '{"requestId":"r-1","response":{"requestId":"r-1","totalCount":1,"dataSet":[{"instanceId":"vm-1","instanceStatus":"RUNNING"}]}}';
+    expect(verdict(answer(200, good))).toBe('passed');
+    expect(verdict(answer(200, good), answer(200, '{"requestId":"r-2","surprise":true}'))).toBe('failed');
+    expect(verdict(answer(200, '<html>oops</html>'))).toBe('failed');
+    expect(verdict(answer(429, '{"requestId":"r-3","code":"TOO_MANY","message":"slow down"}'))).toBe('skipped');
   });
 });

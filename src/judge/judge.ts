@@ -36,7 +36,7 @@ import { describeWorld, dialectModel, expectedFormat, legalWorlds, throttledWorl
 import { specExtension } from '../specs/extension.ts';
 import { ruleInventory, type Rule } from '../specs/inventory.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
-import { actionParamRule, idsParamRule, readRequest } from './wire-reader.ts';
+import { actionParamRule, carriedParams, idsParamRule, readRequest } from './wire-reader.ts';
 
 /** One request and its answer as observed (a proxy's traffic, a HAR entry). */
 export interface ObservedExchange {
@@ -414,8 +414,21 @@ export class ExchangeJudge {
 
   private statusRead(ex: Exchange, at: number, index: number): void {
     const o = ex.outcome;
-    if (!o || !o.ok || !o.instances) return;
-    this.judged(this.headerRules(ex.request), index, []);
+    const source = this.rules.get('envelope:status')?.docRef;
+    if (!o || !o.ok || !o.instances) {
+      // A 2xx status answer the dialect cannot read its statuses from breaks the status envelope (an error answer
+      // to the status query is not judged: the query is the suite's instrument, DESIGN.md §3).
+      const http = ex.response?.status ?? 0;
+      if (http >= 200 && http < 300 && o?.error === undefined && this.has('envelope:status')) {
+        const received = o ? 'no status entries' : 'an answer that does not decode';
+        const found = [makeFinding(this.scope('envelope:status', source), 'decodable', `expected a status answer with the instances' entries (ids and status words), received ${received} with HTTP ${http}`, ex.request, String(http))];
+        this.judged(['envelope:status'], index, found, source);
+      }
+      return;
+    }
+    // The status query's own parameters are its instrument; only its envelope and the headers that name its action
+    // are credited.
+    this.judged([...(this.has('envelope:status') ? ['envelope:status'] : []), ...this.carriedRules(ex.request, true)], index, [], source);
     const { stopping, stopped } = this.model.words;
     const statuses = new Map(o.instances.flatMap((e) => (e.status !== undefined ? [[e.instanceId, e.status] as const] : [])));
     const read: StatusRead = { statuses, exchanges: [ex], problem: undefined };
@@ -662,12 +675,23 @@ export class ExchangeJudge {
       if (value === null) continue;
       rules.push(`param:${name}`, `enum:${name}=${String(value)}`);
     }
-    this.judged([...rules, ...this.headerRules(request)], index, []);
+    this.judged([...rules, ...this.carriedRules(request)], index, []);
   }
 
-  /** The rules of the header parameters a request carried (api3's X-TC-*), their names as the inventory spells them. */
-  private headerRules(request: WireRequest): string[] {
-    return Object.entries(request.headers).flatMap(([name, value]) => [`param:${name}`, `enum:${name}=${value}`].flatMap((id) => this.byLowerCase.get(id.toLowerCase()) ?? []));
+  /**
+   * The rules of every parameter a request carried on the wire (the action, the Version, the region, api3's X-TC-*
+   * headers, the id list...), their names as the inventory spells them: a served call shows the target accepts them.
+   * Only rules a black box can judge (the inventory's `testable`).
+   */
+  private carriedRules(request: WireRequest, headersOnly = false): string[] {
+    const carried = carriedParams(request, this.basePath).filter(([name]) => !headersOnly || Object.hasOwn(request.headers, name));
+    return carried.flatMap(([name, value]) =>
+      [`param:${name}`, ...(value !== undefined ? [`enum:${name}=${value}`] : [])].flatMap((id) => {
+        const rule = this.byLowerCase.get(id.toLowerCase());
+        // A rule the inventory says no black box can judge (the status query's paging...) stays "not observed".
+        return rule !== undefined && this.rules.get(rule)?.testable === true ? [rule] : [];
+      }),
+    );
   }
 
   /**

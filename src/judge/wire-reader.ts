@@ -317,6 +317,25 @@ export function actionParamRule(dialect: DialectName, call: OperationCall): stri
   return place ? `param:${place.name}` : undefined;
 }
 
+/**
+ * The parameters a request carries, as the inventory names them: each header, query, form and top-level JSON
+ * parameter with its value (a scalar's text; `undefined` for an array or object), an indexed one (`InstanceId.3`) as
+ * its `.N` name. Compare the names with inventory ids without letter case (headers travel in lower case).
+ *
+ * @example
+ * carriedParams(request, '') // [['x-tc-action', 'StopInstances'], ['InstanceIds', undefined], ...]
+ */
+export function carriedParams(req: WireRequest, basePath: string): [string, string | undefined][] {
+  const parts = partsOf(req, basePath);
+  const scalar = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+  const indexed = (name: string): string => name.replace(/\.\d+$/, '.N');
+  return [
+    ...Object.entries(parts.headers).map(([k, v]): [string, string | undefined] => [k, v]),
+    ...parts.pairs.map(([k, v]): [string, string | undefined] => (indexed(k) === k ? [k, v] : [indexed(k), undefined])),
+    ...Object.entries(parts.json ?? {}).map(([k, v]): [string, string | undefined] => [k, scalar(v)]),
+  ];
+}
+
 function shapeOfCall(dialect: DialectName, call: OperationCall): StyleShape | undefined {
   return shapesOf(dialect).find((s) => s.style === (call.style ?? getDialect(dialect).styles[0]));
 }
