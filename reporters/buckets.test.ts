@@ -260,6 +260,10 @@ describe('a run of judged rules (vmconform judge, proxy: rows "rules")', () => {
     expect(xml).toContain(`one cause in 6 rules of this run (${D}/*/schema-valid/*, rule envelope:success)`);
     expect(xml).toContain('the same causes as stop.single (schema-valid, request-id-present; one cause in 6 rules), which say them in full');
     expect(xml).toContain('(exit 130): 1 rule(s) not run or skipped');
+    // The rows come from the spec's rule inventory, not from the catalog's file.
+    expect(xml).toContain('file="specs/zenlayer-vm.yaml"');
+    expect(xml).not.toContain('src/cases/');
+    expect(toJUnitXml(doc)).toContain('file="src/cases/zenlayer-vm.ts"');
     expect(xml).not.toMatch(CASE_WORDS);
   });
 

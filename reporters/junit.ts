@@ -5,11 +5,12 @@
  * `<flakyFailure>` per failed attempt (Maven Surefire's element, which Jenkins shows as flaky).
  *
  * One `<testsuite>` per dialect run (time = its wall time), `classname` `vmconform.<dialect>` (Jenkins reads package
- * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog, properties with level, docRef,
- * gate and rules. One row per case; a finding whose cause other cases of the run share says so in its text (the
- * first of those cases lists them all and keeps the curl line), and a curl line shows once per request. Built with
- * fast-xml-parser's XMLBuilder from text escaped here (`&`, `<`, `>`; the builder adds the quotes of attributes);
- * characters XML 1.0 cannot carry at all (control characters) are replaced first.
+ * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog (for a run of judged rules its spec,
+ * where the rule inventory comes from), properties with level, docRef, gate and rules. One row per case; a finding
+ * whose cause other cases of the run share says so in its text (the first of those cases lists them all and keeps the
+ * curl line), and a curl line shows once per request. Built with fast-xml-parser's XMLBuilder from text escaped here
+ * (`&`, `<`, `>`; the builder adds the quotes of attributes); characters XML 1.0 cannot carry at all (control
+ * characters) are replaced first.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { NEW_FAILURE } from '../src/engine/baseline.ts';
@@ -36,6 +37,9 @@ export function xmlSafe(text: string): string {
 const xmlText = (text: string): string => xmlSafe(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+
+/** The file a run's rows come from: the dialect's catalog, or for judged rules its spec (the rule inventory's source). */
+const rowsFile = (run: ResultsRun): string => (run.rows === 'rules' ? `specs/${run.dialect}.yaml` : `src/cases/${run.dialect}.ts`);
 
 /** The wall time of a run: first case start to last case end (the sum of durations when starts are unknown). */
 export function wallTimeMs(run: ResultsRun): number {
@@ -115,7 +119,7 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets, resultsP
     '@_classname': `vmconform.${run.dialect}`,
     '@_name': xmlText(c.id),
     '@_time': seconds(c.durationMs),
-    '@_file': `src/cases/${run.dialect}.ts`,
+    '@_file': rowsFile(run),
     // The document lines only (`NNN_<hex>.txt:L`, a pin's first words): results.json and report.html quote them.
     properties: {
       property: [prop('level', c.level), prop('docRef', compactSource(c.docRef)), prop('gate', c.gate)],
@@ -204,7 +208,7 @@ export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
       '@_skipped': String(n.skipped),
       '@_time': seconds(wallTimeMs(run)),
       '@_timestamp': xmlText(run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt),
-      '@_file': `src/cases/${run.dialect}.ts`,
+      '@_file': rowsFile(run),
       properties: {
         property: [
           prop('dialect', run.dialect),
