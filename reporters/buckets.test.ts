@@ -7,11 +7,12 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { gate, parseBaseline, type Baseline } from '../src/engine/baseline.ts';
+import { schemaValidator } from '../src/engine/json-file.ts';
 import type { CaseResult, Finding } from '../src/engine/types.ts';
 import { bucketsOf, causeOf, curlOnce, ranLine } from './buckets.ts';
 import { pageData } from './html.ts';
 import { toJUnitXml } from './junit.ts';
-import { buildResults, type ResultsDocument } from './results-json.ts';
+import { buildResults, rowNoun, type ResultsDocument } from './results-json.ts';
 import { formatSummary, formatSummaryBody } from './summary.ts';
 import { toSummaryMarkdown } from './summary-md.ts';
 
@@ -204,5 +205,74 @@ describe('summary.md, JUnit and report.html', () => {
     expect(mixed?.inBucketOnly).toBe(false);
     expect(mixed?.shared).toEqual([0, 0, null]);
     expect(page?.cases.find((c) => c.id === 'stop.batch.2')?.inBucketOnly).toBe(true);
+  });
+});
+
+describe('a run of judged rules (vmconform judge, proxy: rows "rules")', () => {
+  // The same rows as judged traffic would give them: every report counts rules where it counted cases.
+  const rules: ResultsDocument = buildResults({ ...docInput, targets: [{ dialect: D, target: 'http://127.0.0.1:1', rows: 'rules' }], results, verdict: gate(results, baseline) });
+  const rulesRun = rules.runs[0] as ResultsDocument['runs'][number];
+  // What names rows as cases: a count of cases, the cases of a run, the cases of a bucket.
+  const CASE_WORDS = /\d+ cases\b|cases (of this run|skipped)|other cases|Errors outside the cases|case\(s\)/;
+
+  it('results.json says what its rows are; a run of cases leaves the field out', () => {
+    expect(rulesRun.rows).toBe('rules');
+    expect('rows' in run).toBe(false);
+    expect(rowNoun(rulesRun)).toEqual({ one: 'rule', many: 'rules' });
+    expect(rowNoun(run)).toEqual({ one: 'case', many: 'cases' });
+    expect(rowNoun(run, rulesRun).many).toBe('cases and rules');
+    expect(rowNoun().many).toBe('cases');
+    // The shipped schema takes it (and only its two values); a document without it (older, or of cases) stays valid.
+    const valid = schemaValidator('results.schema.json');
+    expect([valid(JSON.parse(JSON.stringify(rules))), valid(JSON.parse(JSON.stringify(doc)))]).toEqual([true, true]);
+    expect(valid(JSON.parse(JSON.stringify({ ...rules, runs: [{ ...rulesRun, rows: 'exchanges' }] })))).toBe(false);
+  });
+
+  it('the console: counts, what ran, buckets, totals and the result line say rules', () => {
+    const text = formatSummary({ ...rules, errors: ['no traffic reached vmconform'] });
+    expect(text).toContain('  12 rules: 1 passed, 10 failed, 1 skipped');
+    expect(text).toContain('  ran 11 of 12 rules; 1 skipped: the case needs seeded instances');
+    expect(text).toContain('  FAIL 6 rules, the same 2 causes [MUST]: ');
+    expect(text).toContain('    and 2 cause(s) it shares with other rules, shown above\n');
+    expect(text).toContain('Errors outside the rules (the run is incomplete):');
+    expect(text).toMatch(/\nTotal: 12 rules: 1 passed, 10 failed, 1 skipped in /);
+    expect(text).toContain('RESULT: FAILED (9 failure(s) beyond the baseline; 1 of 12 rules skipped)');
+    expect(text).not.toMatch(CASE_WORDS);
+    // The same document of cases reads as it always did.
+    expect(formatSummary(doc)).toContain('RESULT: FAILED (9 failure(s) beyond the baseline; 1 of 12 cases skipped)');
+  });
+
+  it('summary.md: the table, what ran, buckets and the errors say rules', () => {
+    const md = toSummaryMarkdown([{ ...rules, errors: ['no traffic reached vmconform'] }]);
+    expect(md).toContain('| dialect | target | rules | passed | failed | skipped |');
+    expect(md).toContain('- zenlayer-vm: ran 11 of 12 rules; 1 skipped');
+    expect(md).toContain('#### `zenlayer-vm` · 6 rules, the same 2 causes [MUST]');
+    expect(md).toContain('<summary>Score per rule family (MUST / SHOULD rules passed)</summary>');
+    expect(md).toContain('### Errors outside the rules (the run is incomplete)');
+    expect(md).not.toMatch(CASE_WORDS);
+    expect(toSummaryMarkdown([doc])).toContain('| dialect | target | cases | passed | failed | skipped |');
+    // Merged with a run of cases (vmconform report): the totals name both.
+    expect(toSummaryMarkdown([doc, rules])).toContain('| dialect | target | cases and rules | passed |');
+  });
+
+  it('JUnit: a cause shared by several rules says rules', () => {
+    const xml = toJUnitXml({ ...rules, interrupted: true });
+    expect(xml).toContain(`one cause in 6 rules of this run (${D}/*/schema-valid/*, rule envelope:success)`);
+    expect(xml).toContain('the same causes as stop.single (schema-valid, request-id-present; one cause in 6 rules), which say them in full');
+    expect(xml).toContain('(exit 130): 1 rule(s) not run or skipped');
+    // The rows come from the spec's rule inventory, not from the catalog's file.
+    expect(xml).toContain('file="specs/zenlayer-vm.yaml"');
+    expect(xml).not.toContain('src/cases/');
+    expect(toJUnitXml(doc)).toContain('file="src/cases/zenlayer-vm.ts"');
+    expect(xml).not.toMatch(CASE_WORDS);
+  });
+
+  it("report.html's data: the run's noun and the totals' noun, the buckets and what ran", () => {
+    const data = pageData([rules]) as { rows: { many: string }; runs: { rows: { one: string; many: string }; ran?: string; buckets: { title: string }[] }[] };
+    expect(data.rows.many).toBe('rules');
+    expect(data.runs[0]?.rows).toEqual({ one: 'rule', many: 'rules' });
+    expect(data.runs[0]?.ran).toMatch(/^ran 11 of 12 rules; /);
+    expect(data.runs[0]?.buckets.map((b) => b.title)).toEqual(['6 rules, the same 2 causes [MUST]']);
+    expect((pageData([doc]) as { rows: { many: string } }).rows.many).toBe('cases');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { DIFFERENT_REASON } from '../src/engine/baseline.ts';
 import type { Finding } from '../src/engine/types.ts';
-import type { ResultsCase, ResultsRun } from './results-json.ts';
+import { rowNoun, type ResultsCase, type ResultsRun } from './results-json.ts';
 
 /** One cause shared by several cases of a run: its fingerprint pattern (the case id replaced by `*`) and rule. */
 export interface Cause {
@@ -181,12 +181,13 @@ export function curlOnce(findings: readonly Pick<Finding, 'curl'>[]): boolean[] 
 }
 
 /**
- * How many cases of a run ran, and why the others did not, in one line; `undefined` when every case ran.
+ * How many cases (or judged rules) of a run ran, and why the others did not, in one line; `undefined` when every one
+ * ran.
  *
  * @example
  * ranLine(run) // 'ran 4 of 48 cases; 44 skipped: the case needs seeded instances, and the run has no provider states (--no-states)'
  */
-export function ranLine(run: Pick<ResultsRun, 'cases'>): string | undefined {
+export function ranLine(run: Pick<ResultsRun, 'cases' | 'rows'>): string | undefined {
   const skipped = run.cases.filter((c) => c.status === 'skipped');
   if (skipped.length === 0) return undefined;
   const reasons = new Map<string, number>();
@@ -197,14 +198,14 @@ export function ranLine(run: Pick<ResultsRun, 'cases'>): string | undefined {
   const listed = [...reasons].sort((a, b) => b[1] - a[1]);
   const shown = listed.slice(0, 3).map(([why, n]) => (listed.length === 1 ? cut(why, 300) : `${n}: ${cut(why, 200)}`));
   const more = listed.length > 3 ? `; and ${listed.length - 3} other reason(s)` : '';
-  return `ran ${run.cases.length - skipped.length} of ${run.cases.length} cases; ${skipped.length} skipped: ${shown.join('; ')}${more}`;
+  return `ran ${run.cases.length - skipped.length} of ${run.cases.length} ${rowNoun(run).many}; ${skipped.length} skipped: ${shown.join('; ')}${more}`;
 }
 
-/** How many cases of some runs were skipped, e.g. `44 of 48 cases skipped`; `undefined` when none was. */
-export function skippedNote(runs: readonly Pick<ResultsRun, 'cases'>[]): string | undefined {
+/** How many cases (or judged rules) of some runs were skipped, e.g. `44 of 48 cases skipped`; `undefined` when none was. */
+export function skippedNote(runs: readonly Pick<ResultsRun, 'cases' | 'rows'>[]): string | undefined {
   const total = runs.reduce((n, r) => n + r.cases.length, 0);
   const skipped = runs.reduce((n, r) => n + r.cases.filter((c) => c.status === 'skipped').length, 0);
-  return skipped === 0 ? undefined : `${skipped} of ${total} cases skipped`;
+  return skipped === 0 ? undefined : `${skipped} of ${total} ${rowNoun(...runs).many} skipped`;
 }
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
@@ -234,11 +235,11 @@ export function bucketRules(b: Bucket): string[] {
 }
 
 /**
- * A bucket's headline: how many cases and causes, e.g. `9 cases, one cause [MUST]`.
+ * A bucket of a run: how many cases (or judged rules) and causes, e.g. `9 cases, one cause [MUST]`.
  *
  * @example
- * bucketTitle(bucket) // '9 cases, the same 2 causes [MUST]'
+ * bucketTitle(bucket, run) // '9 cases, the same 2 causes [MUST]'; '2 rules, one cause [MUST]' for judged traffic
  */
-export function bucketTitle(b: Bucket): string {
-  return `${b.cases.length} cases, ${b.causes.length === 1 ? 'one cause' : `the same ${b.causes.length} causes`} [${levelsOf(b.cases)}]`;
+export function bucketTitle(b: Bucket, run: Pick<ResultsRun, 'rows'>): string {
+  return `${b.cases.length} ${rowNoun(run).many}, ${b.causes.length === 1 ? 'one cause' : `the same ${b.causes.length} causes`} [${levelsOf(b.cases)}]`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_BASELINE, gate } from '../src/engine/baseline.ts';
 import type { CaseResult } from '../src/engine/types.ts';
-import { compareRuns, comparisonMarkdown, formatComparison, isFlipping, trend } from './compare.ts';
+import { comparedLabel, compareRuns, comparisonMarkdown, formatComparison, isFlipping, trend } from './compare.ts';
 import { buildResults, type ResultsDocument } from './results-json.ts';
 
 type Dialect = CaseResult['dialect'];
@@ -98,6 +98,30 @@ describe('compareRuns', () => {
     expect(h).toEqual({ a: ['P F P', true], b: ['F P P', false], c: ['F F F', false], gone: ['P - -', false], added: ['- F -', false] });
     expect(formatComparison(c)).toContain('    P F P  a  flipping');
     expect(comparisonMarkdown(c)).toContain('| `a` | P F P | flipping |');
+  });
+
+  it('runs of judged rules (judge, proxy) are compared with runs of judged rules only, and say rules', () => {
+    const judged = (x: { source: string; doc: ResultsDocument }): { source: string; doc: ResultsDocument } => ({ ...x, doc: { ...x.doc, runs: x.doc.runs.map((r) => ({ ...r, rows: 'rules' as const })) } });
+    const j1 = judged(run('j1', [['aliyun-ecs', 'error:A', 'passed'], ['aliyun-ecs', 'state:x', 'passed']]));
+    const j2 = judged(run('j2', [['aliyun-ecs', 'error:A', 'failed'], ['aliyun-ecs', 'state:x', 'passed']]));
+    const j3 = judged(run('j3', [['aliyun-ecs', 'error:A', 'passed'], ['aliyun-ecs', 'state:x', 'passed']]));
+    // Interleaved with runs of cases of the same dialect: neither side sees the other's ids as new or removed.
+    const c = compareRuns([old, j1, now, j2, j3]);
+    expect(c.dialects.map((d) => [comparedLabel(d), d.older?.runId, d.newer.runId, d.broken.map((x) => x.id), d.fixed.map((x) => x.id), d.added.length + d.removed.length])).toEqual([
+      ['aliyun-ecs', 'r1', 'r2', ['a'], ['b'], 2],
+      ['aliyun-ecs (judged rules)', 'j2', 'j3', [], ['error:A'], 0],
+    ]);
+    const text = formatComparison(c);
+    expect(text).toContain('aliyun-ecs (judged rules): run j2 (');
+    expect(text).toContain('(P passed, F failed, S skipped, - absent): 1 rule(s) passed in every run\n    P F P  error:A  flipping');
+    expect(text).toContain('RESULT: BROKEN (a case or rule that passed now fails');
+    const md = comparisonMarkdown(c);
+    expect(md).toContain('| aliyun-ecs (judged rules) | j2 -> j3 | 0 | 0 | 1 |');
+    expect(md).toContain('### aliyun-ecs (judged rules)\n\n| change | rule | level | before | after | finding |');
+    expect(md).toContain('| rule | trend | |');
+    expect(formatComparison(compareRuns([j1, j2]))).toContain('RESULT: BROKEN (a rule that passed now fails');
+    // Runs of cases read as they always did.
+    expect(comparisonMarkdown(compareRuns([old, now]))).toContain('### aliyun-ecs\n\n| change | case | level |');
   });
 
   it('a target\'s bytes in a results file reach neither the terminal nor compare.md raw', () => {

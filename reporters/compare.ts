@@ -3,12 +3,13 @@
  * cases fixed (failed -> passed), broken (passed -> failed), no longer run (passed -> skipped: the newer run was
  * interrupted, stopped by its preflight or ran fewer cases), new, removed and still failing between the two latest
  * runs of that dialect (still failing split by whether the findings' fingerprints changed: "for a different reason"),
- * and with more runs each case's history, newest last, marking cases whose status flips.
+ * and with more runs each case's history, newest last, marking cases whose status flips. Runs of judged rules
+ * (`judge`, `proxy`) are compared with runs of judged rules only: their ids are rule ids, never case ids.
  * Reads documents only; never re-judges.
  */
 import type { DialectName } from '../src/dialects/types.ts';
 import { fingerprintsOf } from '../src/engine/baseline.ts';
-import type { ResultsCase, ResultsDocument } from './results-json.ts';
+import { rowNoun, type ResultsCase, type ResultsDocument, type ResultsRun, type RowKind } from './results-json.ts';
 import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
 /** A results document and where it came from. */
@@ -36,9 +37,11 @@ export interface CaseChange {
   readonly lost?: readonly string[];
 }
 
-/** The comparison of one dialect. */
+/** The comparison of one dialect (its runs of cases, or its runs of judged rules). */
 export interface DialectComparison {
   readonly dialect: DialectName;
+  /** `rules` when the runs compared are of judged rules (`judge`, `proxy`); absent for runs of cases. */
+  readonly rows?: RowKind;
   /** The two runs compared (older, newer); `older` is absent when only one run has this dialect. */
   readonly older?: RunRef;
   readonly newer: RunRef;
@@ -116,11 +119,13 @@ function firstFinding(c: ResultsCase | undefined): string | undefined {
  * c.dialects[0]?.broken.map((x) => x.id)
  */
 export function compareRuns(runs: readonly SourcedResults[]): Comparison {
-  const dialects = [...new Set(runs.flatMap((r) => r.doc.runs.map((run) => run.dialect)))];
-  const out = dialects.map((dialect): DialectComparison => {
+  // Per dialect, its runs of cases and its runs of judged rules apart.
+  const kindOf = (run: Pick<ResultsRun, 'rows'>): RowKind => run.rows ?? 'cases';
+  const groups = new Map(runs.flatMap((r) => r.doc.runs.map((run) => [`${run.dialect} ${kindOf(run)}`, { dialect: run.dialect, rows: kindOf(run) }] as const)));
+  const out = [...groups.values()].map(({ dialect, rows }): DialectComparison => {
     // Each document's run of this dialect (the first, when one document has the dialect twice).
     const seq = runs.flatMap((r) => {
-      const run = r.doc.runs.find((x) => x.dialect === dialect);
+      const run = r.doc.runs.find((x) => x.dialect === dialect && kindOf(x) === rows);
       return run ? [{ source: r.source, doc: r.doc, run, cases: new Map(run.cases.map((c) => [c.id, c])) }] : [];
     });
     const newer = seq[seq.length - 1];
@@ -163,6 +168,7 @@ export function compareRuns(runs: readonly SourcedResults[]): Comparison {
     });
     return {
       dialect,
+      ...(rows === 'rules' ? { rows } : {}),
       ...(older ? { older: at(older) } : {}),
       newer: at(newer),
       fixed: pick((c) => c.before === 'failed' && c.after === 'passed'),
@@ -201,6 +207,16 @@ export function trend(statuses: readonly HistoryStatus[]): string {
   return statuses.map((s) => MARK[s]).join(' ');
 }
 
+/**
+ * How a comparison names one dialect's runs: the dialect, and for runs of judged rules says so.
+ *
+ * @example
+ * comparedLabel(d) // 'aliyun-ecs', or 'aliyun-ecs (judged rules)'
+ */
+export function comparedLabel(d: Pick<DialectComparison, 'dialect' | 'rows'>): string {
+  return d.rows === 'rules' ? `${d.dialect} (judged rules)` : d.dialect;
+}
+
 /** The histories worth showing: every case that did not pass in every run. */
 function notAlwaysPassing(d: DialectComparison): CaseHistory[] {
   return d.history.filter((h) => h.statuses.some((s) => s !== 'passed'));
@@ -225,7 +241,7 @@ export function formatComparison(c: Comparison): string {
   const out: string[] = [];
   for (const d of c.dialects) {
     const run = (r: RunRef): string => `run ${r.runId} (${r.startedAt}${r.interrupted ? ', interrupted' : ''})`;
-    out.push(`${d.dialect}: ${d.older ? `${run(d.older)} -> ${run(d.newer)}` : `only ${run(d.newer)} ${d.newer.source}: nothing to compare`}`);
+    out.push(`${comparedLabel(d)}: ${d.older ? `${run(d.older)} -> ${run(d.newer)}` : `only ${run(d.newer)} ${d.newer.source}: nothing to compare`}`);
     const section = (title: string, list: readonly CaseChange[]): void => {
       if (list.length === 0) return;
       out.push(`  ${title} (${list.length}):`);
@@ -243,7 +259,7 @@ export function formatComparison(c: Comparison): string {
     }
     if (d.history.length > 0) {
       const shown = notAlwaysPassing(d);
-      out.push(`  history over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent): ${d.history.length - shown.length} case(s) passed in every run`);
+      out.push(`  history over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent): ${d.history.length - shown.length} ${rowNoun(d).one}(s) passed in every run`);
       for (const h of shown) out.push(`    ${trend(h.statuses)}  ${h.id}${h.flipping ? '  flipping' : ''}`);
     }
   }
@@ -257,7 +273,7 @@ export function formatComparison(c: Comparison): string {
   );
   out.push(
     c.broke
-      ? 'RESULT: BROKEN (a case that passed now fails or no longer runs, a new one fails, or one fails for a different reason)'
+      ? `RESULT: BROKEN (a ${rowNoun(...c.dialects).one} that passed now fails or no longer runs, a new one fails, or one fails for a different reason)`
       : 'RESULT: nothing broke',
   );
   // Findings, ids and sources come from results files, so from targets: never raw to a terminal.
@@ -279,7 +295,7 @@ export function comparisonMarkdown(c: Comparison): string {
   );
   for (const d of c.dialects) {
     out.push(
-      `| ${d.dialect} | ${d.older ? `${mdText(d.older.runId)} -> ${mdText(d.newer.runId)}` : mdText(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.otherReason.length} | ${d.history.filter((h) => h.flipping).length} |`,
+      `| ${comparedLabel(d)} | ${d.older ? `${mdText(d.older.runId)} -> ${mdText(d.newer.runId)}` : mdText(d.newer.runId)} | ${d.broken.length} | ${d.notRun.length} | ${d.fixed.length} | ${d.added.length} | ${d.removed.length} | ${d.stillFailing.length} | ${d.otherReason.length} | ${d.history.filter((h) => h.flipping).length} |`,
     );
   }
   for (const d of c.dialects) {
@@ -294,9 +310,10 @@ export function comparisonMarkdown(c: Comparison): string {
     ];
     const shown = notAlwaysPassing(d);
     if (rows.length === 0 && shown.length === 0) continue;
-    out.push('', `### ${d.dialect}`, '');
+    const noun = rowNoun(d).one;
+    out.push('', `### ${comparedLabel(d)}`, '');
     if (rows.length > 0) {
-      out.push('| change | case | level | before | after | finding |', '|---|---|---|---|---|---|');
+      out.push(`| change | ${noun} | level | before | after | finding |`, '|---|---|---|---|---|---|');
       for (const [kind, x] of rows) {
         const finding = `${x.gained ? `${reasonText(x)}: ` : ''}${x.finding ?? ''}`;
         out.push(`| ${kind} | ${mdId(x.id)} | ${x.level} | ${x.before} | ${x.after} | ${mdText(finding, 600)} |`);
@@ -304,7 +321,7 @@ export function comparisonMarkdown(c: Comparison): string {
     }
     if (shown.length > 0) {
       out.push('', `History over ${d.runs} runs, oldest first (P passed, F failed, S skipped, - absent):`, '');
-      out.push('| case | trend | |', '|---|---|---|');
+      out.push(`| ${noun} | trend | |`, '|---|---|---|');
       for (const h of shown) out.push(`| ${mdId(h.id)} | ${trend(h.statuses)} | ${h.flipping ? 'flipping' : ''} |`);
     }
   }

@@ -85,6 +85,7 @@ describe('report.html in Chromium', () => {
     expect(await page.textContent('#scores .card')).toContain('50%'); // MUST 2/4
     expect((await visibleRows()).sort()).toEqual(doc.runs[0]?.cases.map((c) => c.id).sort());
     expect(await page.textContent('#shown')).toBe('4 of 4 case results shown');
+    expect(await page.textContent('#totals')).toBe('4 cases: 2 passed, 2 failed, 0 skipped');
     // The two failures have one cause: one entry, with the count and a link to each case.
     expect(await page.locator('#attention li.bucket').count()).toBe(1);
     expect(await page.textContent('#attention li.bucket')).toMatch(/zenlayer-vm · 2 cases, (one cause|the same \d causes) \[MUST\]/);
@@ -154,5 +155,25 @@ describe('report.html in Chromium', () => {
     expect(await evilPage.$$eval('img, .panel b, #matrix b', (e) => e.length)).toBe(0);
     expect(seen).toEqual([pathToFileURL(join(dir, 'report.html')).href]);
     await evilPage.close();
+  });
+
+  it("a run of judged rules (judge, proxy) counts rules where a run counts cases", async () => {
+    const run = doc.runs[0] as ResultsDocument['runs'][number];
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-html-rules-'));
+    writeFileSync(join(dir, 'report.html'), toHtmlReport([{ ...doc, runs: [{ ...run, rows: 'rules' }] }]));
+    const rulesPage = await context.newPage();
+    const errors: string[] = [];
+    rulesPage.on('pageerror', (e) => errors.push(e.message));
+    await rulesPage.goto(pathToFileURL(join(dir, 'report.html')).href);
+    expect(await rulesPage.textContent('#totals')).toBe('4 rules: 2 passed, 2 failed, 0 skipped');
+    expect(await rulesPage.textContent('#scores .card')).toContain('4 rules: 2 passed, 2 failed, 0 skipped');
+    expect(await rulesPage.textContent('#attention li.bucket')).toMatch(/zenlayer-vm · 2 rules, (one cause|the same \d causes) \[MUST\]/);
+    expect(await rulesPage.textContent('#matrix thead th')).toBe('rule');
+    expect(await rulesPage.textContent('#shown')).toBe('4 of 4 rule results shown');
+    await rulesPage.click('tr[data-case="state.RECYCLE.rejected"] button.cell');
+    expect(await rulesPage.locator('.panel').textContent()).toContain('one cause in 2 rules of this run (zenlayer-vm/*/');
+    expect(await rulesPage.locator('h2').allTextContents()).toContain('Rules');
+    expect(errors).toEqual([]);
+    await rulesPage.close();
   });
 });

@@ -15,7 +15,7 @@ import type { CaseAttempt, RecordedExchange } from '../src/engine/types.ts';
 import { quoteDocRef, splitDocRef, type QuotedLine } from '../src/specs/doc-ref.ts';
 import { bucketHolding, bucketTitle, newFailureBuckets, ranLine, type Bucket, type Bucketed } from './buckets.ts';
 import { reproLinesOf } from './repro-lines.ts';
-import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun } from './results-json.ts';
+import { rowNoun, verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun } from './results-json.ts';
 import { runLabels } from './summary-md.ts';
 
 // The page's assets stay beside the sources (reporters/html/), also for the build in dist/: found from the package root.
@@ -64,7 +64,7 @@ function pageCase(run: ResultsRun, c: ResultsCase, grouped: Bucketed, resultsPat
 function pageBucket(run: ResultsRun, b: Bucket, resultsPath: string | undefined): Record<string, unknown> {
   const repro = reproLinesOf(run, b.example?.caseId ?? b.cases[0]?.id ?? '', resultsPath);
   return {
-    title: bucketTitle(b),
+    title: bucketTitle(b, run),
     cases: b.cases.map((c) => c.id),
     causes: b.causes.flatMap((x) => x.findings.map((f) => ({ check: x.check, pattern: x.pattern, rule: x.rule, message: f.message }))),
     ...(b.example ? { example: b.example } : {}),
@@ -100,6 +100,8 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
         doc: d,
         summary: run.summary,
         score: run.score,
+        // What the run's rows are called (cases, or judged rules), as every report words them.
+        rows: rowNoun(run),
         ...(ran !== undefined ? { ran } : {}),
         buckets: grouped.buckets.map((b) => pageBucket(run, b, resultsPaths[d])),
         cases: run.cases.map((c) => pageCase(run, c, grouped, resultsPaths[d])),
@@ -111,6 +113,8 @@ export function pageData(docs: readonly ResultsDocument[], generatedAt = new Dat
     verdict: verdictOf(docs),
     docs: docs.map((d) => ({ runId: d.runId, version: d.version, startedAt: d.startedAt, durationMs: d.durationMs, gate: d.gate, interrupted: d.interrupted === true, errors: d.errors })),
     runs,
+    // The noun of the rows of every run together (the totals, the matrix).
+    rows: rowNoun(...docs.flatMap((d) => d.runs)),
     docRefs,
   };
 }

@@ -5,18 +5,19 @@
  * `<flakyFailure>` per failed attempt (Maven Surefire's element, which Jenkins shows as flaky).
  *
  * One `<testsuite>` per dialect run (time = its wall time), `classname` `vmconform.<dialect>` (Jenkins reads package
- * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog, properties with level, docRef,
- * gate and rules. One row per case; a finding whose cause other cases of the run share says so in its text (the
- * first of those cases lists them all and keeps the curl line), and a curl line shows once per request. Built with
- * fast-xml-parser's XMLBuilder from text escaped here (`&`, `<`, `>`; the builder adds the quotes of attributes);
- * characters XML 1.0 cannot carry at all (control characters) are replaced first.
+ * `vmconform`, class `<dialect>`), `name` the case id, `file` the dialect's catalog (for a run of judged rules its spec,
+ * where the rule inventory comes from), properties with level, docRef, gate and rules. One row per case; a finding
+ * whose cause other cases of the run share says so in its text (the first of those cases lists them all and keeps the
+ * curl line), and a curl line shows once per request. Built with fast-xml-parser's XMLBuilder from text escaped here
+ * (`&`, `<`, `>`; the builder adds the quotes of attributes); characters XML 1.0 cannot carry at all (control
+ * characters) are replaced first.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { NEW_FAILURE } from '../src/engine/baseline.ts';
 import type { Finding } from '../src/engine/types.ts';
 import { bucketHolding, bucketsOf, causeOf, curlOnce, failsForAnotherReason, type Bucket } from './buckets.ts';
 import { reproLinesOf, reproTextLines } from './repro-lines.ts';
-import type { ResultsCase, ResultsDocument, ResultsRun } from './results-json.ts';
+import { rowNoun, type ResultsCase, type ResultsDocument, type ResultsRun, type RowNoun } from './results-json.ts';
 import { terminalSafe } from './safe-text.ts';
 import { compactSource } from '../src/engine/assertions.ts';
 
@@ -37,6 +38,9 @@ const xmlText = (text: string): string => xmlSafe(text).replace(/&/g, '&amp;').r
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** The file a run's rows come from: the dialect's catalog, or for judged rules its spec (the rule inventory's source). */
+const rowsFile = (run: ResultsRun): string => (run.rows === 'rules' ? `specs/${run.dialect}.yaml` : `src/cases/${run.dialect}.ts`);
+
 /** The wall time of a run: first case start to last case end (the sum of durations when starts are unknown). */
 export function wallTimeMs(run: ResultsRun): number {
   const spans = run.cases.flatMap((c) => (c.startedAt ? [[Date.parse(c.startedAt), Date.parse(c.startedAt) + c.durationMs] as const] : []));
@@ -49,9 +53,10 @@ type RunBuckets = ReadonlyMap<ResultsCase, readonly Bucket[]>;
 
 /**
  * A case's findings as text: each once, with its curl line once per request. A finding of a cause other cases share
- * says so: the bucket's first case lists the cases and keeps the curl line; the others point to it.
+ * says so: the bucket's first case lists the cases and keeps the curl line; the others point to it. `rows` names the
+ * run's rows (cases, or judged rules).
  */
-function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string[] {
+function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: string, rows: RowNoun, buckets?: readonly Bucket[]): string[] {
   if (findings.length === 0) return [fallback];
   const showCurl = curlOnce(findings);
   // A bucket's example request shows once, after its last finding here.
@@ -65,8 +70,8 @@ function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: st
     const lead = b?.cases[0];
     const pattern = causeOf(f)?.pattern ?? '';
     // The other cases of a bucket point to its first, which says it all once.
-    if (b !== undefined && lead !== c) return `[${f.check}] one cause in ${b.cases.length} cases of this run (${pattern}): see ${lead?.id ?? ''}, which lists them`;
-    const note = b === undefined ? '' : `\n  one cause in ${b.cases.length} cases of this run (${pattern}, rule ${f.rule}): ${b.cases.map((x) => x.id).join(', ')}`;
+    if (b !== undefined && lead !== c) return `[${f.check}] one cause in ${b.cases.length} ${rows.many} of this run (${pattern}): see ${lead?.id ?? ''}, which lists them`;
+    const note = b === undefined ? '' : `\n  one cause in ${b.cases.length} ${rows.many} of this run (${pattern}, rule ${f.rule}): ${b.cases.map((x) => x.id).join(', ')}`;
     // A bucket's request: the shortest of its cases' (they differ only in their ids).
     const example = b?.example;
     const curl =
@@ -76,16 +81,16 @@ function findingLines(c: ResultsCase, findings: readonly Finding[], fallback: st
 }
 
 /** What a case says whose every finding another case tells in full: one line naming those cases and their causes. */
-function followerLine(buckets: readonly Bucket[]): string {
-  const parts = buckets.map((b) => `${b.cases[0]?.id ?? ''} (${b.causes.map((x) => x.check).join(', ')}; one cause in ${b.cases.length} cases)`);
+function followerLine(buckets: readonly Bucket[], rows: RowNoun): string {
+  const parts = buckets.map((b) => `${b.cases[0]?.id ?? ''} (${b.causes.map((x) => x.check).join(', ')}; one cause in ${b.cases.length} ${rows.many})`);
   return `the same causes as ${parts.join(' and ')}, which say them in full`;
 }
 
-function firstLine(findings: readonly Finding[], fallback: string, buckets?: readonly Bucket[]): string {
+function firstLine(findings: readonly Finding[], fallback: string, rows: RowNoun, buckets?: readonly Bucket[]): string {
   const f = findings[0];
   const b = f ? bucketHolding(f, buckets) : undefined;
   if (!f) return fallback.slice(0, 300);
-  const note = b ? ` (one cause in ${b.cases.length} cases)` : '';
+  const note = b ? ` (one cause in ${b.cases.length} ${rows.many})` : '';
   const message = f.message.length + note.length > 280 ? `${f.message.slice(0, 280 - note.length)}...` : f.message;
   return `[${f.check}] ${message}${note}`;
 }
@@ -114,7 +119,7 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets, resultsP
     '@_classname': `vmconform.${run.dialect}`,
     '@_name': xmlText(c.id),
     '@_time': seconds(c.durationMs),
-    '@_file': `src/cases/${run.dialect}.ts`,
+    '@_file': rowsFile(run),
     // The document lines only (`NNN_<hex>.txt:L`, a pin's first words): results.json and report.html quote them.
     properties: {
       property: [prop('level', c.level), prop('docRef', compactSource(c.docRef)), prop('gate', c.gate)],
@@ -122,20 +127,21 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets, resultsP
   };
   const attempts = c.previousAttempts ?? [];
   const mine = buckets.get(c);
+  const rows = rowNoun(run);
   if (c.failsRun) {
     const findings = gatedFindings(c);
-    const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed', mine) : (c.gateReason ?? 'flaky');
+    const lead = c.status === 'failed' ? firstLine(findings, c.message ?? 'failed', rows, mine) : (c.gateReason ?? 'flaky');
     const follower = mine !== undefined && mine.length > 0 && mine.every((b) => b.cases[0] !== c) && findings.every((f) => bucketHolding(f, mine) !== undefined);
     const leadCase = follower ? mine[0]?.cases[0] : undefined;
     el['failure'] = {
-      '@_message': xmlText(follower && leadCase ? `[${findings[0]?.check ?? 'failed'}] the cause of ${leadCase.id}, which says it in full (one cause in ${mine[0]?.cases.length ?? 0} cases)` : lead.slice(0, 300)),
+      '@_message': xmlText(follower && leadCase ? `[${findings[0]?.check ?? 'failed'}] the cause of ${leadCase.id}, which says it in full (one cause in ${mine[0]?.cases.length ?? 0} ${rows.many})` : lead.slice(0, 300)),
       '@_type': c.status === 'failed' ? 'vmconform.finding' : 'vmconform.flaky',
       // A case whose every finding another case of its bucket tells in full says only where; the gate's reason when it
       // says more than "a new failure" (flaky, or a known case failing for a different reason).
       '#text': xmlText(
         (follower
-          ? followerLine(mine)
-          : `${c.title}\n${c.gateReason && c.gateReason !== NEW_FAILURE ? `${c.gateReason}\n` : ''}${findingLines(c, findings, c.message ?? 'failed', mine).join('\n')}`) +
+          ? followerLine(mine, rows)
+          : `${c.title}\n${c.gateReason && c.gateReason !== NEW_FAILURE ? `${c.gateReason}\n` : ''}${findingLines(c, findings, c.message ?? 'failed', rows, mine).join('\n')}`) +
           (c.status === 'failed' ? reproText(run, c, resultsPath) : ''),
       ),
     };
@@ -143,15 +149,15 @@ function testcase(run: ResultsRun, c: ResultsCase, buckets: RunBuckets, resultsP
     // Known (baseline) or an ungated SHOULD failure: reported, not failing; the findings stay readable.
     el['skipped'] = {
       '@_message': xmlText((c.gateReason ?? 'not gated').slice(0, 1000)),
-      '#text': xmlText(findingLines(c, c.findings, c.message ?? 'failed', mine).join('\n') + reproText(run, c, resultsPath)),
+      '#text': xmlText(findingLines(c, c.findings, c.message ?? 'failed', rows, mine).join('\n') + reproText(run, c, resultsPath)),
     };
   } else if (c.status === 'skipped') {
     el['skipped'] = { '@_message': xmlText(c.message ?? 'skipped') };
   } else if (c.gate === 'flaky') {
     el['flakyFailure'] = attempts.map((a) => ({
-      '@_message': xmlText(firstLine(a.findings, a.message ?? 'failed')),
+      '@_message': xmlText(firstLine(a.findings, a.message ?? 'failed', rows)),
       '@_type': 'vmconform.finding',
-      stackTrace: xmlText(findingLines(c, a.findings, a.message ?? 'failed').join('\n')),
+      stackTrace: xmlText(findingLines(c, a.findings, a.message ?? 'failed', rows).join('\n')),
     }));
   }
   // The title, docRef and gate, where no failure text says them already.
@@ -187,7 +193,7 @@ export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
               '@_classname': `vmconform.${run.dialect}`,
               '@_name': 'run interrupted',
               '@_time': '0',
-              error: { '@_message': `the run was interrupted (exit 130): ${notRun} case(s) not run or skipped`, '@_type': 'vmconform.interrupted' },
+              error: { '@_message': `the run was interrupted (exit 130): ${notRun} ${rowNoun(run).one}(s) not run or skipped`, '@_type': 'vmconform.interrupted' },
             },
           ]
         : []),
@@ -202,7 +208,7 @@ export function toJUnitXml(doc: ResultsDocument, resultsPath?: string): string {
       '@_skipped': String(n.skipped),
       '@_time': seconds(wallTimeMs(run)),
       '@_timestamp': xmlText(run.cases.map((c) => c.startedAt).filter((s) => s !== undefined).sort()[0] ?? doc.startedAt),
-      '@_file': `src/cases/${run.dialect}.ts`,
+      '@_file': rowsFile(run),
       properties: {
         property: [
           prop('dialect', run.dialect),

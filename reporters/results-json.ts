@@ -64,7 +64,15 @@ export interface RunTarget {
   readonly requestTimeoutMs?: number;
   /** True for a `--no-states` run (its cases ran without seeded instances). */
   readonly noStates?: boolean;
+  /**
+   * What the run's rows are: `rules` when each is a judged rule of the rule inventory (`judge`, `proxy`: the row id is
+   * the rule id); absent (or `cases`) when each is a case (`run`, `conformance`, `pact`, `fuzz`).
+   */
+  readonly rows?: RowKind;
 }
+
+/** What the rows of a run are: cases (of the catalog, of Pact, of the fuzzer) or judged rules (traffic). */
+export type RowKind = 'cases' | 'rules';
 
 /** One dialect run against one target. */
 export interface ResultsRun extends RunTarget {
@@ -164,6 +172,7 @@ export function buildResults(input: BuildResultsInput): ResultsDocument {
       ...(t.pollTimeoutMs !== undefined ? { pollTimeoutMs: t.pollTimeoutMs } : {}),
       ...(t.requestTimeoutMs !== undefined ? { requestTimeoutMs: t.requestTimeoutMs } : {}),
       ...(t.noStates === true ? { noStates: true } : {}),
+      ...(t.rows === 'rules' ? { rows: 'rules' as const } : {}),
       summary: {
         total: cases.length,
         passed: cases.filter((c) => c.status === 'passed').length,
@@ -219,6 +228,33 @@ export function parseResults(value: unknown, source = 'results.json'): ResultsDo
 /** Read and check a results.json file. */
 export function readResultsJson(path: string): ResultsDocument {
   return parseResults(readJsonFile(path, 'results.json'), path);
+}
+
+/** How the reports name rows: one and several (`rule`, `rules`). */
+export interface RowNoun {
+  readonly one: string;
+  readonly many: string;
+}
+
+const ROW_NOUNS = {
+  cases: { one: 'case', many: 'cases' },
+  rules: { one: 'rule', many: 'rules' },
+  mixed: { one: 'case or rule', many: 'cases and rules' },
+} as const satisfies Readonly<Record<RowKind | 'mixed', RowNoun>>;
+
+/**
+ * The noun for the rows of a run, or of several runs together (totals): `case` for runs of cases (and for no run),
+ * `rule` for runs of judged rules ({@link RunTarget.rows}), `case or rule` when both are there. Reporters word every
+ * count of rows with it.
+ *
+ * @example
+ * `${run.summary.total} ${rowNoun(run).many}` // '54 rules' for a run of `vmconform judge`, '54 cases' for one of `run`
+ * rowNoun(...doc.runs).many // the noun of the document's totals
+ */
+export function rowNoun(...runs: readonly Pick<ResultsRun, 'rows'>[]): RowNoun {
+  const kinds = new Set(runs.map((r) => r.rows ?? 'cases'));
+  if (kinds.size > 1) return ROW_NOUNS.mixed;
+  return ROW_NOUNS[kinds.has('rules') ? 'rules' : 'cases'];
 }
 
 /** The one-word verdict of one run or several merged, as every report names it. */

@@ -9,7 +9,7 @@ import { RULE_FAMILIES, formatShare, type Share } from '../src/engine/score.ts';
 import type { Finding } from '../src/engine/types.ts';
 import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, type Bucket } from './buckets.ts';
 import { reproLinesOf } from './repro-lines.ts';
-import { verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
+import { rowNoun, verdictOf, type ResultsCase, type ResultsDocument, type ResultsRun, type RunVerdict } from './results-json.ts';
 import { mdId, mdText, terminalSafe } from './safe-text.ts';
 
 const VERDICT_MD: Readonly<Record<RunVerdict, string>> = { passed: '✅ PASSED', failed: '❌ FAILED', interrupted: '⚠️ INTERRUPTED' };
@@ -92,7 +92,7 @@ function failureBlock({ run, c, resultsPath }: Located, withCurl: boolean, shown
     if (withCurl && showCurl[i] && f.curl) out.push('', curlBlock(f.curl), '');
   });
   if (findings.length > 10) out.push(`- … ${findings.length - 10} more finding(s)`);
-  if (bucketed > 0) out.push(`- and ${bucketed} cause(s) it shares with other cases, above`);
+  if (bucketed > 0) out.push(`- and ${bucketed} cause(s) it shares with other ${rowNoun(run).many}, above`);
   const repro = c.status === 'failed' ? reproBlock(run, c.id, resultsPath) : undefined;
   if (repro !== undefined) out.push('', repro);
   return out.join('\n');
@@ -103,7 +103,7 @@ function failureBlock({ run, c, resultsPath }: Located, withCurl: boolean, shown
  * the lines that reproduce `reproCase` (one of its cases without a block of its own).
  */
 function bucketBlock(run: ResultsRun, b: Bucket, reproCase: string | undefined, resultsPath: string | undefined): string {
-  const out = [`#### \`${run.dialect}\` · ${bucketTitle(b)}`, '', b.cases.map((c) => mdId(c.id)).join(', '), ''];
+  const out = [`#### \`${run.dialect}\` · ${bucketTitle(b, run)}`, '', b.cases.map((c) => mdId(c.id)).join(', '), ''];
   const rules = bucketRules(b);
   if (rules.length > 0) out.push(`**rules:** ${mdText(rules.join(', '), 600)}`, '');
   for (const cause of b.causes) for (const f of cause.findings) out.push(`- **[${cause.check}]** ${mdText(f.message)} · ${mdText(cause.pattern, 300)}`);
@@ -170,6 +170,7 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   const failed = docs.some((d) => d.gate.failed);
   const errors = docs.flatMap((d) => d.errors);
   const verdict = verdictOf(docs);
+  const rows = rowNoun(...docs.flatMap((d) => d.runs));
   b.force(`## vmconform: ${VERDICT_MD[verdict]}${verdict === 'interrupted' && failed ? ' (failures so far)' : ''}${errors.length > 0 ? ' (incomplete run)' : ''}`);
   b.force('');
   for (const d of docs) {
@@ -177,7 +178,7 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
     b.force(`Run \`${mdText(d.runId, 60)}\` · vmconform ${mdText(d.version, 40)} · ${d.startedAt} · ${(d.durationMs / 1000).toFixed(1)} s · ${gate.join(', ')} · ${d.gate.failed ? 'gate failed' : 'gate passed'}  `);
   }
   b.force('');
-  b.force('| dialect | target | cases | passed | failed | skipped | new | known | flaky | fixed | MUST score | SHOULD score |');
+  b.force(`| dialect | target | ${rows.many} | passed | failed | skipped | new | known | flaky | fixed | MUST score | SHOULD score |`);
   b.force('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   const located: Located[] = [];
   for (const [d, doc] of docs.entries()) {
@@ -202,7 +203,7 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   const families = RULE_FAMILIES.filter((f) => runs.some((r) => r.score.families.some((x) => x.family === f)));
   if (families.length > 0) {
     b.force('');
-    b.force('<details><summary>Score per rule family (MUST / SHOULD cases passed)</summary>');
+    b.force(`<details><summary>Score per rule family (MUST / SHOULD ${rows.many} passed)</summary>`);
     b.force('');
     b.force(`| dialect | ${families.join(' | ')} |`);
     b.force(`|---|${families.map(() => '--:').join('|')}|`);
@@ -219,7 +220,7 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
   }
   if (errors.length > 0) {
     b.force('');
-    b.force('### Errors outside the cases (the run is incomplete)');
+    b.force(`### Errors outside the ${rows.many} (the run is incomplete)`);
     for (const e of errors.slice(0, 20)) b.force(`- ${mdText(e, 500)}`);
   }
 
@@ -248,11 +249,11 @@ export function toSummaryMarkdown(docs: readonly ResultsDocument[], limitBytes =
     b.force(`### ✅ Fixed: remove from the baseline (${fixed.length})`);
     b.omitted = 0;
     for (const l of fixed) b.add(`- \`${l.run.dialect}\` \`${mdText(l.c.id, 200)}\`: ${mdText(l.c.gateReason ?? '', 300)}`);
-    if (b.omitted > 0) notShown.push(`${b.omitted} of the ${fixed.length} fixed cases`);
+    if (b.omitted > 0) notShown.push(`${b.omitted} of the ${fixed.length} fixed ${rows.many}`);
   }
   if (notShown.length > 0) {
     b.force('');
-    b.force(`> **Truncated** to stay under ${MAX_SUMMARY_MD_BYTES / 1024} KiB: not shown: ${notShown.join(', ')}. Every case is in report.html and results.json.`);
+    b.force(`> **Truncated** to stay under ${MAX_SUMMARY_MD_BYTES / 1024} KiB: not shown: ${notShown.join(', ')}. Every ${rows.one} is in report.html and results.json.`);
   }
   return b.text();
 }

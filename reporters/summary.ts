@@ -10,7 +10,7 @@ import type { Finding } from '../src/engine/types.ts';
 import { bucketRules, bucketTitle, curlOnce, failsForAnotherReason, newFailureBuckets, ranLine, skippedNote, type Bucket } from './buckets.ts';
 import { type Paint, plain } from './color.ts';
 import { reproLinesOf, reproTextLines } from './repro-lines.ts';
-import { verdictOf, type ResultsDocument, type ResultsCase, type ResultsRun, type RunVerdict } from './results-json.ts';
+import { rowNoun, verdictOf, type ResultsDocument, type ResultsCase, type ResultsRun, type RunVerdict } from './results-json.ts';
 
 /** What the header shows: known before the first case runs. */
 export interface SummaryHeader {
@@ -108,7 +108,7 @@ function caseEntry(place: RunPlace, c: ResultsCase, findings: readonly Finding[]
   if (c.rules.length > 0) out.push(`    rules: ${t(c.rules.join(', '))}`);
   if (findings.length === 0 && bucketed === 0) out.push(`    ${t(c.message ?? 'failed')}`);
   out.push(...findingLines(findings, paint));
-  if (bucketed > 0) out.push(`    and ${bucketed} cause(s) it shares with other cases, shown above`);
+  if (bucketed > 0) out.push(`    and ${bucketed} cause(s) it shares with other ${rowNoun(place.run).many}, shown above`);
   out.push(...reproEntry(place, c.id, paint));
   return out;
 }
@@ -119,7 +119,7 @@ function caseEntry(place: RunPlace, c: ResultsCase, findings: readonly Finding[]
  */
 function bucketEntry(place: RunPlace, b: Bucket, paint: Paint, ownEntry: (c: ResultsCase) => boolean): string[] {
   const t = terminalSafe;
-  const out = [`  ${paint('red', 'FAIL')} ${bucketTitle(b)}: ${t(b.cases.map((c) => c.id).join(', '))}`];
+  const out = [`  ${paint('red', 'FAIL')} ${bucketTitle(b, place.run)}: ${t(b.cases.map((c) => c.id).join(', '))}`];
   const rules = bucketRules(b);
   if (rules.length > 0) out.push(`    rules: ${t(rules.join(', '))}`);
   for (const cause of b.causes) for (const f of cause.findings) out.push(`    [${cause.check}] ${t(f.message)} (${t(cause.pattern)})`);
@@ -191,7 +191,7 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, ve
     out.push(paint('bold', `${run.dialect}  ${t(run.target)}`));
     if (!quiet) {
       out.push(
-        `  ${s.total} cases: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky > 0 ? ` (${s.flaky} flaky)` : ''}` +
+        `  ${s.total} ${rowNoun(run).many}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.flaky > 0 ? ` (${s.flaky} flaky)` : ''}` +
           `  score: MUST ${formatShare(run.score.must)}, SHOULD ${formatShare(run.score.should)}`,
       );
       const ran = ranLine(run);
@@ -199,16 +199,17 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, ve
     }
     out.push(...failures);
   }
+  const rows = rowNoun(...doc.runs);
   if (doc.errors.length > 0) {
     out.push('');
-    out.push(paint('red', 'Errors outside the cases (the run is incomplete):'));
+    out.push(paint('red', `Errors outside the ${rows.many} (the run is incomplete):`));
     for (const e of doc.errors) out.push(`  ${t(e)}`);
   }
   const sum = (pick: (r: ResultsDocument['runs'][number]) => number): number => doc.runs.reduce((n, r) => n + pick(r), 0);
   out.push('');
   if (!quiet) {
     out.push(
-      `Total: ${sum((r) => r.summary.total)} cases: ${sum((r) => r.summary.passed)} passed, ${sum((r) => r.summary.failed)} failed, ` +
+      `Total: ${sum((r) => r.summary.total)} ${rows.many}: ${sum((r) => r.summary.passed)} passed, ${sum((r) => r.summary.failed)} failed, ` +
         `${sum((r) => r.summary.skipped)} skipped in ${(doc.durationMs / 1000).toFixed(1)} s`,
     );
     for (const run of doc.runs) {
@@ -218,13 +219,13 @@ export function formatSummaryBody(doc: ResultsDocument, paint: Paint = plain, ve
     if (g.known > 0) out.push(`${g.known} known failure(s) listed in the baseline`);
     const ungated = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.status === 'failed' && c.gate === 'ok').length, 0);
     if (ungated > 0) out.push(`${ungated} SHOULD failure(s) not gated (--level must)`);
-    if (g.flaky > 0) out.push(`${g.flaky} flaky case(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
+    if (g.flaky > 0) out.push(`${g.flaky} flaky ${rows.one}(s) (passed on a retry)${doc.gate.failOnFlaky ? ': --fail-on-flaky' : ''}`);
   }
   const failing = doc.runs.reduce((n, r) => n + r.cases.filter((c) => c.failsRun).length, 0);
   const skipped = skippedNote(doc.runs);
   const also = skipped !== undefined ? `; ${skipped}` : '';
   const result: Readonly<Record<RunVerdict, string>> = {
-    interrupted: paint('red', `RESULT: INTERRUPTED (the cases not run are missing; ${failing} failure(s) beyond the baseline among those run)`),
+    interrupted: paint('red', `RESULT: INTERRUPTED (the ${rows.many} not run are missing; ${failing} failure(s) beyond the baseline among those run)`),
     failed: paint('red', `RESULT: FAILED (${failing} failure(s) beyond the baseline${also})`),
     passed: paint('green', `RESULT: PASSED (nothing failed beyond the baseline${also})`),
   };

@@ -48,8 +48,8 @@
       el('p', { class: 'meta' },
         data.docs.map((d) => 'run ' + d.runId + ' · vmconform ' + d.version + ' · ' + d.startedAt + ' · ' + (d.durationMs / 1000).toFixed(1) + ' s · level ' + (d.gate.level === 'MUST' ? 'must' : 'all') +
           (d.gate.baseline ? ' · baseline ' + d.gate.baseline : '') + ' · retries ' + d.gate.retries).join(' | ')),
-      el('p', { class: 'meta', id: 'totals' }, totals.cases + ' cases: ' + totals.passed + ' passed, ' + totals.failed + ' failed, ' + totals.skipped + ' skipped'),
-      errors.length ? el('div', { class: 'errors' }, el('b', { text: 'Errors outside the cases (the run is incomplete):' }), el('ul', {}, errors.map((e) => el('li', { text: e })))) : null));
+      el('p', { class: 'meta', id: 'totals' }, totals.cases + ' ' + data.rows.many + ': ' + totals.passed + ' passed, ' + totals.failed + ' failed, ' + totals.skipped + ' skipped'),
+      errors.length ? el('div', { class: 'errors' }, el('b', { text: 'Errors outside the ' + data.rows.many + ' (the run is incomplete):' }), el('ul', {}, errors.map((e) => el('li', { text: e })))) : null));
 
   // ---------- scores ----------
   const cards = el('div', { class: 'cards', id: 'scores' });
@@ -66,7 +66,7 @@
       el('div', { class: 'score' },
         el('div', {}, el('b', { text: pct(r.score.must) }), el('span', { class: 'muted', text: 'MUST ' + r.score.must.passed + '/' + r.score.must.total })),
         el('div', {}, el('b', { text: pct(r.score.should) }), el('span', { class: 'muted', text: 'SHOULD ' + r.score.should.passed + '/' + r.score.should.total }))),
-      el('div', { class: 'muted', text: s.total + ' cases: ' + s.passed + ' passed, ' + s.failed + ' failed, ' + s.skipped + ' skipped' + (s.flaky ? ', ' + s.flaky + ' flaky' : '') }),
+      el('div', { class: 'muted', text: s.total + ' ' + r.rows.many + ': ' + s.passed + ' passed, ' + s.failed + ' failed, ' + s.skipped + ' skipped' + (s.flaky ? ', ' + s.flaky + ' flaky' : '') }),
       r.ran ? el('div', { class: 'muted ran', text: r.ran }) : null,
       fam));
   }
@@ -129,9 +129,9 @@
   const gateCounts = countBy((r, c) => c.gate);
   const levelCounts = countBy((r, c) => c.level);
   const runCounts = countBy((r) => r.key);
-  const search = el('input', { type: 'search', placeholder: 'case id, title, finding…', 'aria-label': 'search', oninput: (e) => { filters.q = e.target.value.toLowerCase(); apply(); } });
+  const search = el('input', { type: 'search', placeholder: data.rows.one + ' id, title, finding…', 'aria-label': 'search', oninput: (e) => { filters.q = e.target.value.toLowerCase(); apply(); } });
   const shown = el('span', { class: 'count', id: 'shown' });
-  app.append(el('h2', { text: 'Cases' }), el('div', { class: 'filters', id: 'filters' },
+  app.append(el('h2', { text: data.rows.many.charAt(0).toUpperCase() + data.rows.many.slice(1) }), el('div', { class: 'filters', id: 'filters' },
     group('status', 'Status', ['passed', 'failed', 'skipped'], statusCounts),
     group('gate', 'Gate', ['new', 'known', 'fixed', 'flaky', 'ok'], gateCounts),
     group('level', 'Level', ['MUST', 'SHOULD'], levelCounts),
@@ -141,7 +141,7 @@
       [['s-passed', '✓ passed'], ['s-failed', '✗ FAILED', 'fails the gate'], ['s-known', 'known', 'failure the baseline lists'], ['s-ungated', 'not gated', 'SHOULD failure under --level must'],
         ['s-flaky', 'flaky', 'passed on a retry'], ['s-fixed', 'fixed', 'baseline lists it, it passed'], ['s-skipped', '– skipped']].map(([cls, word, what]) =>
         el('span', {}, el('span', { class: 'badge ' + cls, text: word }), what ? what : '')),
-      el('span', {}, el('span', { class: 'badge s-skipped', text: '·S' }), 'a SHOULD case')));
+      el('span', {}, el('span', { class: 'badge s-skipped', text: '·S' }), 'a SHOULD ' + data.rows.one)));
 
   function matches(r, c) {
     if (filters.status !== 'all' && c.status !== filters.status) return false;
@@ -157,7 +157,7 @@
 
   // ---------- matrix ----------
   const table = el('table', { class: 'matrix', id: 'matrix' });
-  table.append(el('thead', {}, el('tr', {}, el('th', { text: 'case' }), el('th', { text: 'what it checks' }), data.runs.map((r) => el('th', { title: r.target, text: r.label })))));
+  table.append(el('thead', {}, el('tr', {}, el('th', { text: data.rows.one }), el('th', { text: 'what it checks' }), data.runs.map((r) => el('th', { title: r.target, text: r.label })))));
   const tbody = el('tbody', {});
   table.append(tbody);
   const rows = new Map();
@@ -181,7 +181,7 @@
     tbody.append(tr);
     rows.set(id, tr);
   }
-  app.append(table, el('div', { class: 'empty', id: 'empty', hidden: true, text: 'No case matches the filters.' }));
+  app.append(table, el('div', { class: 'empty', id: 'empty', hidden: true, text: 'No ' + data.rows.one + ' matches the filters.' }));
 
   function apply() {
     let visibleCells = 0;
@@ -197,7 +197,7 @@
       const next = tr.nextElementSibling;
       if (next && next.classList.contains('detail')) next.hidden = !visible;
     }
-    shown.textContent = visibleCells + ' of ' + all.length + ' case results shown';
+    shown.textContent = visibleCells + ' of ' + all.length + ' ' + data.rows.one + ' results shown';
     document.getElementById('empty').hidden = visibleCells > 0;
   }
 
@@ -244,14 +244,15 @@
     const end = Math.max(...exchanges.map((e) => Date.parse(e.startedAt) + e.durationMs));
     return el('div', { class: 'exchanges' }, exchanges.map((ex) => exchangeView(ex, t0, end - t0)));
   }
-  function findingsView(findings, message, shared, buckets) {
+  // rows: the noun of the run's rows (a case, or a judged rule).
+  function findingsView(findings, message, rows, shared, buckets) {
     if (!findings.length) return message ? el('p', { text: message }) : el('p', { class: 'muted', text: 'No finding: every check passed.' });
     // A curl line shows once per request, after the last finding about it; a cause other cases share says which.
     const bucketOf = (i) => (shared && shared[i] !== null && shared[i] !== undefined ? buckets[shared[i]] : null);
     const causeOf = (b, f) => b.causes.find((x) => x.check === f.check && x.rule === f.rule) || b.causes[0];
     return el('ul', { class: 'findings' }, findings.map((f, i) => el('li', {},
       el('span', { class: 'check', text: '[' + f.check + ']' }), ' ', el('span', { class: 'message', text: f.message }),
-      bucketOf(i) ? el('div', { class: 'muted shared', text: 'one cause in ' + bucketOf(i).cases.length + ' cases of this run (' + causeOf(bucketOf(i), f).pattern + '): ' + bucketOf(i).cases.join(', ') }) : null,
+      bucketOf(i) ? el('div', { class: 'muted shared', text: 'one cause in ' + bucketOf(i).cases.length + ' ' + rows.many + ' of this run (' + causeOf(bucketOf(i), f).pattern + '): ' + bucketOf(i).cases.join(', ') }) : null,
       f.curl && !findings.slice(i + 1).some((g) => g.curl === f.curl) ? el('pre', { class: 'curl-line', text: f.curl }) : null)));
   }
   // The lines that reproduce a failed case: vmconform repro (from this results.json), and a rerun of it alone.
@@ -274,12 +275,12 @@
       el('div', { text: c.title }),
       el('div', { class: 'muted', text: (c.gateReason ? c.gateReason + ' · ' : '') + c.durationMs + ' ms' + (c.startedAt ? ' · started ' + c.startedAt : '') + ' · target ' + r.target }),
       el('section', {}, el('h4', { text: 'what the document says' }), docRefView(c.docRef)),
-      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message, c.shared, r.buckets), reproView(c.repro)),
+      el('section', {}, el('h4', { text: 'findings' }), findingsView(c.findings, c.message, r.rows, c.shared, r.buckets), reproView(c.repro)),
       el('section', {}, el('h4', { text: 'rules' }), el('div', { class: 'mono', text: (c.rules.join(', ') || '(none)') + (c.families.length ? '   families: ' + c.families.join(', ') : '') })),
       el('section', {}, el('h4', { text: 'exchanges (' + c.exchanges.length + ')' }), exchangesView(c.exchanges)));
     (c.previousAttempts || []).forEach((a, i) => p.append(el('section', {},
       el('details', { class: 'attempt' }, el('summary', { text: 'attempt ' + (i + 1) + ': ' + a.status + ' (' + a.durationMs + ' ms)' }),
-        findingsView(a.findings, a.message), exchangesView(a.exchanges)))));
+        findingsView(a.findings, a.message, r.rows), exchangesView(a.exchanges)))));
     return p;
   }
   function openCase(id, runKey, scroll) {

@@ -8,7 +8,7 @@ import { PREFLIGHT_ID } from '../engine/defaults.ts';
 import type { DialectName } from '../dialects/types.ts';
 import { BASELINE_SCHEMA_VERSION, fingerprintsOf, loadBaseline, type Baseline, type KnownFailure } from '../engine/baseline.ts';
 import { UsageError } from '../errors.ts';
-import { compareRuns, comparisonMarkdown, formatComparison, type SourcedResults } from '../../reporters/compare.ts';
+import { comparedLabel, compareRuns, comparisonMarkdown, formatComparison, type SourcedResults } from '../../reporters/compare.ts';
 import { readResultsJson } from '../../reporters/results-json.ts';
 import { terminalSafe } from '../../reporters/safe-text.ts';
 import { writeMergedReports } from '../../reporters/write-reports.ts';
@@ -179,8 +179,10 @@ export function compareAction(paths: readonly string[], opts: { md?: string }): 
   }
   const comparison = compareRuns(runs);
   if (comparison.dialects.every((d) => d.older === undefined)) {
-    const dialects = runs.map((r) => `${relative('.', r.source) || r.source}: ${[...new Set(r.doc.runs.map((x) => x.dialect))].join(', ')}`);
-    throw new UsageError(`the runs share no dialect, so nothing can be compared (${dialects.join('; ')})`);
+    const dialects = runs.map((r) => `${relative('.', r.source) || r.source}: ${[...new Set(r.doc.runs.map(comparedLabel))].join(', ')}`);
+    // Judged rules are compared with judged rules only (their ids are rule ids, never case ids).
+    const judged = runs.some((r) => r.doc.runs.some((x) => x.rows === 'rules')) ? ' (runs of judged rules are compared only with runs of judged rules)' : '';
+    throw new UsageError(`the runs share no dialect, so nothing can be compared${judged} (${dialects.join('; ')})`);
   }
   process.stdout.write(formatComparison(comparison));
   if (opts.md !== undefined) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,5 +126,35 @@ describe('vmconform compare', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the runs share no dialect, so nothing can be compared \(.*a\.json: aliyun-ecs; .*z\.json: zenlayer-vm\)/);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('a results.json of judged rules (vmconform judge, proxy)', () => {
+  it('compare, baseline and report read it: compared with runs of judged rules only, recorded by rule id, merged reports count rules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmconform-judged-'));
+    const judged = (runId: string, startedAt: number, status: CaseResult['status']): string => {
+      const results = [result('error:A', status)];
+      const file = join(dir, runId, 'results.json');
+      mkdirSync(join(dir, runId));
+      const verdict = gate(results, EMPTY_BASELINE);
+      writeFileSync(file, JSON.stringify(buildResults({ runId, startedAt: new Date(startedAt), finishedAt: new Date(startedAt + 1), targets: [{ dialect: 'aliyun-ecs', target: 't', rows: 'rules' }], results, verdict })));
+      return file;
+    };
+    const [j1, j2] = [judged('j1', 1000, 'passed'), judged('j2', 2000, 'failed')];
+    const cmp = await runCliInProcess(['compare', j1, j2]);
+    expect([cmp.code, cmp.stderr]).toEqual([1, '']);
+    expect(cmp.stdout).toMatch(/^aliyun-ecs \(judged rules\): run j1 .*\n  broken \(1\):\n    error:A \[MUST\] passed -> failed/);
+    expect(cmp.stdout).toContain('RESULT: BROKEN (a rule that passed now fails');
+    // A run of cases of the same dialect is not compared with it (rule ids are not case ids).
+    const cases = join(dir, 'cases.json');
+    writeFileSync(cases, JSON.stringify(doc('c1', 500, [['a', 'failed']])));
+    const apart = await runCliInProcess(['compare', cases, j2]);
+    expect([apart.code, apart.stderr]).toEqual([2, expect.stringMatching(/the runs share no dialect, so nothing can be compared \(runs of judged rules are compared only with runs of judged rules\) \(.*cases\.json: aliyun-ecs; .*results\.json: aliyun-ecs \(judged rules\)\)/)]);
+    const base = await runCliInProcess(['baseline', j2]);
+    expect([base.code, (JSON.parse(base.stdout) as { known: { id: string }[] }).known.map((k) => k.id)]).toEqual([0, ['error:A']]);
+    const merged = join(dir, 'merged');
+    const report = await runCliInProcess(['report', j2, '--report-dir', merged]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(merged, 'summary.md'), 'utf8')).toContain('| dialect | target | rules | passed |');
   });
 });

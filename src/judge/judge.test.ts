@@ -119,9 +119,25 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     const r = await runCliInProcess(['judge', har, '--dialect', w.dialect, '--report-dir', out, '--quiet']);
     expect(r.code, r.stderr).toBe(1);
     // The copies of one finding in each rule it breaks read once, as one cause with its rules (as run folds cases).
-    expect(r.stdout).toMatch(/FAIL 2 cases, the same 2 causes \[MUST\]: error:OPERATION_DENIED_INSTANCE_NOT_RUNNING, state:not-stoppable=STOPPED\n/);
-    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { runs: { cases: { id: string; status: string }[] }[] };
+    expect(r.stdout).toMatch(/FAIL 2 rules, the same 2 causes \[MUST\]: error:OPERATION_DENIED_INSTANCE_NOT_RUNNING, state:not-stoppable=STOPPED\n/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { runs: { rows?: string; summary: { total: number; failed: number; skipped: number }; cases: { id: string; status: string }[] }[] };
     expect(results.runs[0]?.cases.find((c) => c.id === 'error:OPERATION_DENIED_INSTANCE_NOT_RUNNING')?.status).toBe('failed');
+    // The rows are judged rules, and every report counts them so (a run's reports say cases: reporters' tests).
+    const { total, failed, skipped } = results.runs[0]?.summary ?? { total: 0, failed: 0, skipped: 0 };
+    expect([results.runs[0]?.rows, skipped]).toEqual(['rules', expect.any(Number)]);
+    expect(skipped).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`RESULT: FAILED (${failed} failure(s) beyond the baseline; ${skipped} of ${total} rules skipped)`);
+    const summaryTxt = readFileSync(join(out, 'summary.txt'), 'utf8');
+    expect(summaryTxt).toMatch(new RegExp(`\\n  ${total} rules: \\d+ passed, ${failed} failed, ${skipped} skipped  score: `));
+    expect(summaryTxt).toMatch(new RegExp(`\\n  ran ${total - skipped} of ${total} rules; ${skipped} skipped: (\\d+: )?not observed`));
+    expect(summaryTxt).toMatch(new RegExp(`\\nTotal: ${total} rules: `));
+    const summaryMd = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(summaryMd).toContain('| dialect | target | rules | passed |');
+    expect(summaryMd).toContain(`- zenlayer-bmc: ran ${total - skipped} of ${total} rules;`);
+    expect(summaryMd).toContain('· 2 rules, the same 2 causes [MUST]');
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/one cause in 2 rules of this run/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('"rows":{"one":"rule","many":"rules"}');
+    for (const name of ['summary.txt', 'summary.md', 'junit.xml']) expect(readFileSync(join(out, name), 'utf8'), name).not.toMatch(/\d+ cases\b|cases (of this run|skipped)/);
     expect(JSON.parse(readFileSync(join(out, 'exchanges.har'), 'utf8')).log.entries.length).toBe(entries.length - 1);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/traffic: \d+ exchange\(s\) seen/);
     // A rule row is not a case of the catalog: repro says it is not replayable.

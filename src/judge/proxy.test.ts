@@ -259,8 +259,13 @@ describe('vmconform proxy: ends and exit codes', () => {
     expect(idle.stdout).toMatch(/^listening on http:\/\/0\.0\.0\.0:\d+\n/);
     expect([idle.code, idle.stderr]).toEqual([2, expect.stringContaining('no traffic reached vmconform')]);
     // Every report says the run judged nothing (a CI gate on junit.xml or summary.md must not pass either).
-    const idleDoc = JSON.parse(readFileSync(join(dir, 'idle', 'results.json'), 'utf8')) as { gate: { failed: boolean }; errors: string[] };
+    const idleDoc = JSON.parse(readFileSync(join(dir, 'idle', 'results.json'), 'utf8')) as { gate: { failed: boolean }; errors: string[]; runs: { rows?: string; summary: { total: number } }[] };
     expect([idleDoc.gate.failed, idleDoc.errors]).toEqual([true, [expect.stringContaining('no traffic reached vmconform')]]);
+    // Its rows are the judged rules, every one not observed, and the reports count them as rules.
+    const total = idleDoc.runs[0]?.summary.total ?? 0;
+    expect([idleDoc.runs[0]?.rows, total > 0]).toEqual(['rules', true]);
+    expect(idle.stdout).toContain(`  ${total} rules: 0 passed, 0 failed, ${total} skipped`);
+    expect(idle.stdout).toContain('Errors outside the rules (the run is incomplete):');
     expect(idle.stdout).not.toContain('RESULT: PASSED');
     expect(idle.stdout).toContain('RESULT: FAILED');
     expect(readFileSync(join(dir, 'idle', 'junit.xml'), 'utf8')).toMatch(/<error message="no traffic reached vmconform/);

@@ -96,7 +96,8 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
   const gated = reportRun({
     runId: newRunId(),
     startedAt: o.startedAt,
-    targets: [{ dialect: o.dialect, target: o.target }],
+    // Its rows are the judged rules of the inventory, not cases: every report words them so.
+    targets: [{ dialect: o.dialect, target: o.target, rows: 'rules' }],
     results: rows,
     baseline: o.baseline,
     ...(o.baselineFile !== undefined ? { baselineFile: o.baselineFile } : {}),
