@@ -33,7 +33,7 @@ import { statusForCodeOf, type StatusForCode } from '../engine/spec-status.ts';
 import type { CaseResult, CheckName, Finding, RecordedExchange } from '../engine/types.ts';
 import type { Expectation, InstanceExpectation } from '../cases/types.ts';
 import { describeWorld, dialectModel, expectedFormat, legalWorlds, throttledWorld, worldMatches, type DialectModel, type ModelInstance, type World, type WorldProblem } from '../fuzz/model.ts';
-import { specExtension } from '../specs/extension.ts';
+import { specExtension, type Observation } from '../specs/extension.ts';
 import { ruleInventory, type Rule } from '../specs/inventory.ts';
 import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { actionParamRule, carriedParams, idsParamRule, readRequest } from './wire-reader.ts';
@@ -120,31 +120,15 @@ interface Refusal {
   readonly rules: readonly string[];
 }
 
-/** The rule ids each situation of the model breaks when it is not answered as the documents say (besides `error:<code>`). */
-const SITUATION_RULES: Readonly<Record<WorldProblem['situation'], readonly string[]>> = {
-  'unknown-id': [],
-  'malformed-id': [],
+/**
+ * The limits each situation of the model judges (inventory limits, the same ids in every dialect). The resolutions a
+ * situation judges are data: the spec's resolutions name the observations that judge them (`judgedBy`).
+ */
+const SITUATION_LIMITS: Readonly<Partial<Record<WorldProblem['situation'], readonly string[]>>> = {
   'too-many-ids': ['limit:instance-ids-max'],
-  'missing-ids': [],
-  'empty-ids': [],
-  'empty-id': [],
-  'invalid-value': ['resolution:undocumented-error-client-error'],
-  'wrong-type': [],
-  ineligible: [],
-  'missing-region': [],
-  'rate-limited': ['limit:rate-per-second', 'resolution:api3-rate-limit'],
-  'security-locked': ['resolution:security-locked-never-stopped'],
-  'dry-run-passed': [],
-  'unknown-action': ['resolution:unknown-action-client-error', 'resolution:undocumented-error-client-error'],
-  unreadable: ['resolution:undocumented-error-client-error'],
-  'duplicate-ids': ['resolution:undocumented-error-client-error'],
-  'unknown-param': ['resolution:undocumented-error-client-error'],
-  'wrong-index': ['resolution:undocumented-error-client-error'],
-  'not-stoppable': ['resolution:not-stoppable-code', 'resolution:not-stoppable-codes'],
+  'rate-limited': ['limit:rate-per-second'],
 };
 
-/** The rule of a dialect whose errors travel with HTTP 200 (its description's `errorsAsHttp200`): every error answer judges it. */
-const ERRORS_AS_HTTP_200_RULE = 'resolution:tencent-errors-http-200';
 /** The rule of a dry run in the SuccessFirst batch mode (it always answers the dry run's success code). */
 const DRY_RUN_SUCCESS_FIRST_RULE = 'resolution:dryrun-successfirst-always-success';
 
@@ -215,6 +199,8 @@ export class ExchangeJudge {
   private readonly pinned = new Map<number, RecordedExchange>();
   private readonly basePath: string;
   private readonly statesDocRef: string;
+  /** The resolutions each observation judges (the spec's `judgedBy`), as rule ids. */
+  private readonly byObservation = new Map<Observation, string[]>();
 
   constructor(private readonly options: JudgeOptions) {
     this.model = dialectModel(options.dialect);
@@ -225,7 +211,23 @@ export class ExchangeJudge {
     this.levels = levels;
     this.statusForCode = statusForCodeOf(options.dialect);
     this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
-    this.statesDocRef = specExtension(options.dialect).states.docRef;
+    const ext = specExtension(options.dialect);
+    this.statesDocRef = ext.states.docRef;
+    for (const r of ext.resolutions) {
+      const id = `resolution:${r.id}`;
+      if (!this.rules.has(id)) continue;
+      for (const o of r.judgedBy ?? []) this.byObservation.set(o, [...(this.byObservation.get(o) ?? []), id]);
+    }
+  }
+
+  /** The rules of the rate limit: the limit, and what the spec says the rate-limited situation judges. */
+  private rateRules(): string[] {
+    return [...(SITUATION_LIMITS['rate-limited'] ?? []), ...this.observedBy('situation:rate-limited')];
+  }
+
+  /** The resolutions an observation judges (the spec's `judgedBy`). */
+  private observedBy(o: Observation): readonly string[] {
+    return this.byObservation.get(o) ?? [];
   }
 
   /** Judge one more exchange (exchanges are given in the order they started). */
@@ -422,13 +424,14 @@ export class ExchangeJudge {
       if (http >= 200 && http < 300 && o?.error === undefined && this.has('envelope:status')) {
         const received = o ? 'no status entries' : 'an answer that does not decode';
         const found = [makeFinding(this.scope('envelope:status', source), 'decodable', `expected a status answer with the instances' entries (ids and status words), received ${received} with HTTP ${http}`, ex.request, String(http))];
-        this.judged(['envelope:status'], index, found, source);
+        this.judged(['envelope:status', ...this.observedBy('status-answer')], index, found, source);
       }
       return;
     }
-    // The status query's own parameters are its instrument; only its envelope and the headers that name its action
+    // The status query's own parameters are its instrument; only its envelope and the parameter that names its action
     // are credited.
-    this.judged([...(this.has('envelope:status') ? ['envelope:status'] : []), ...this.carriedRules(ex.request, true)], index, [], source);
+    const action = actionParamRule(this.options.dialect, ex.call)?.slice('param:'.length);
+    this.judged(['envelope:status', ...this.observedBy('status-answer'), ...(action !== undefined ? this.carriedRules(ex.request, action) : [])], index, [], source);
     const { stopping, stopped } = this.model.words;
     const statuses = new Map(o.instances.flatMap((e) => (e.status !== undefined ? [[e.instanceId, e.status] as const] : [])));
     const read: StatusRead = { statuses, exchanges: [ex], problem: undefined };
@@ -491,7 +494,7 @@ export class ExchangeJudge {
       for (const p of w.problems ?? []) {
         for (const c of p.codes) if (this.has(`error:${c}`)) out.push(`error:${c}`);
         for (const word of p.words ?? []) out.push(`state:not-stoppable=${word}`);
-        out.push(...SITUATION_RULES[p.situation]);
+        out.push(...(SITUATION_LIMITS[p.situation] ?? []), ...this.observedBy(`situation:${p.situation}`));
         if (idsRule !== undefined && ID_LIST_SITUATIONS.has(p.situation)) out.push(idsRule);
         if (actionRule !== undefined && p.situation === 'unknown-action') out.push(this.byLowerCase.get(actionRule.toLowerCase()) ?? actionRule);
       }
@@ -543,7 +546,8 @@ export class ExchangeJudge {
       mainRules.push(`param:${dry.param}`, ...dryRules);
     }
     // An error answer shows the error envelope, and where the dialect's errors travel with HTTP 200, that rule too.
-    const errorRules = [envelopeRule, ...(getDialect(this.options.dialect).errorsAsHttp200 ? [ERRORS_AS_HTTP_200_RULE] : [])];
+    const errorRules = [envelopeRule, ...this.observedBy('error-answer')];
+    const successRules = [envelopeRule, ...this.observedBy('success-answer')];
     const base: Expectation = { result: 'not-5xx', ...(format ? { format } : {}) };
     const d = getDialect(this.options.dialect);
     // The answer's envelope, whatever the request was (the not-5xx call checks of the catalog).
@@ -555,7 +559,8 @@ export class ExchangeJudge {
         : name === 'result-kind' && isError ? errorRules
         : name === 'not-server-error' || name === 'result-kind' ? mainRules
         : isError ? errorRules
-        : [envelopeRule];
+        : name === 'request-id-present' ? [...successRules, ...this.observedBy('request-id')]
+        : successRules;
       const source = name === 'content-type' || name === 'decodable' ? d.sources.contentType ?? d.sources.success : name === 'request-id-present' ? d.sources.requestId : isError ? d.sources.error : d.sources.success;
       const found = this.runCheck(name, rules[0] ?? envelopeRule, ex, base, source);
       this.judged(rules, index, found, source);
@@ -565,7 +570,7 @@ export class ExchangeJudge {
     if (d.sources.uniqueRequestId !== undefined && typeof requestId === 'string' && requestId !== '') {
       const earlier = this.requestIds.get(requestId);
       const found = earlier ? STEP_CHECKS['request-id-unique']({ scope: this.scope('envelope:success', d.sources.uniqueRequestId), exchanges: [earlier, ex] }) : [];
-      this.judged(['envelope:success'], index, found, d.sources.uniqueRequestId);
+      this.judged(['envelope:success', ...this.observedBy('request-id')], index, found, d.sources.uniqueRequestId);
       if (!earlier) this.requestIds.set(requestId, ex);
     }
     const served = isServed(ex);
@@ -681,10 +686,10 @@ export class ExchangeJudge {
   /**
    * The rules of every parameter a request carried on the wire (the action, the Version, the region, api3's X-TC-*
    * headers, the id list...), their names as the inventory spells them: a served call shows the target accepts them.
-   * Only rules a black box can judge (the inventory's `testable`).
+   * Only rules a black box can judge (the inventory's `testable`); `only`: the one parameter of that name.
    */
-  private carriedRules(request: WireRequest, headersOnly = false): string[] {
-    const carried = carriedParams(request, this.basePath).filter(([name]) => !headersOnly || Object.hasOwn(request.headers, name));
+  private carriedRules(request: WireRequest, only?: string): string[] {
+    const carried = carriedParams(request, this.basePath).filter(([name]) => only === undefined || name.toLowerCase() === only.toLowerCase());
     return carried.flatMap(([name, value]) =>
       [`param:${name}`, ...(value !== undefined ? [`enum:${name}=${value}`] : [])].flatMap((id) => {
         const rule = this.byLowerCase.get(id.toLowerCase());
@@ -715,7 +720,7 @@ export class ExchangeJudge {
         near <= burst.served
           ? [makeFinding(scope, 'burst-all-served', `expected every request served when at most ${near} StopInstances can have reached the target within ${windowMs} ms (up to ${burst.served} must be served), received ${r.code}`, r.request, r.code)]
           : [];
-      this.judged([...SITUATION_RULES['rate-limited'], `error:${r.code}`], r.index, found, source);
+      this.judged([...this.rateRules(), `error:${r.code}`], r.index, found, source);
     }
     const code = this.model.spec.situations['rate-limited']?.codes?.[0] ?? 'the rate-limit code';
     for (let k = 0; k < all.length; ) {
@@ -728,8 +733,8 @@ export class ExchangeJudge {
       }
       const refused = second.some((i) => i.refused);
       const found = refused ? [] : [makeFinding(scope, 'burst-some-refused', `expected at least one of ${second.length} StopInstances requests sent and answered within ${Math.round(span)} ms refused with ${code}, received none refused`, first.request, 'none-refused')];
-      this.judged([...SITUATION_RULES['rate-limited'], `error:${code}`], first.index, found, source);
-      for (const r of SITUATION_RULES['rate-limited']) {
+      this.judged([...this.rateRules(), `error:${code}`], first.index, found, source);
+      for (const r of this.rateRules()) {
         const tally = this.tallies.get(r);
         for (const i of found.length > 0 && tally ? second : []) this.pin(tally?.shown ?? new Set(), i.index);
       }

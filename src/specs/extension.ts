@@ -62,7 +62,21 @@ export interface SpecResolution {
   readonly summary: string;
   readonly docRef: string;
   readonly testable?: Testable;
+  /**
+   * What an observer of the traffic judges it by (`vmconform judge` and `proxy`): each a {@link Observation}. The
+   * catalog names the resolution in its rows' rules; the judge, which has no rows, reads it here.
+   */
+  readonly judgedBy?: readonly Observation[];
 }
+
+/**
+ * An observation the exchange judge makes: a StopInstances request with a problem of the model (`situation:<name>`,
+ * `situation:not-stoppable`), any error or success answer to StopInstances, a request id, a status answer read.
+ */
+export type Observation = `situation:${Situation | 'not-stoppable'}` | 'error-answer' | 'success-answer' | 'request-id' | 'status-answer';
+
+/** The observations that are not situations ({@link Observation}). */
+export const ANSWER_OBSERVATIONS = ['error-answer', 'success-answer', 'request-id', 'status-answer'] as const;
 
 /** The problems a StopInstances request can have, as the fuzzer's model names them (`x-vmconform.model.situations`). */
 export type Situation =

@@ -54,7 +54,8 @@ const EXTENSION_SCHEMA = {
     transitions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['from', 'to', 'docRef'],
       properties: { from: { type: 'string' }, to: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } } },
     resolutions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'summary', 'docRef'],
-      properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string', minLength: 1 }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' } } } },
+      properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string', minLength: 1 }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' },
+        judgedBy: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(situation:[a-z-]+|error-answer|success-answer|request-id|status-answer)$' } } } } },
     model: { type: 'object', additionalProperties: false, required: ['summary', 'docRef', 'situations'],
       properties: {
         summary: { type: 'string', minLength: 10 },
@@ -191,6 +192,18 @@ describe.each(DIALECT_NAMES)('specs/%s.yaml', (dialect) => {
       ...(ext.model.precedence ?? []).flatMap((p) => [p.winner, ...p.over]),
     ];
     for (const code of named) expect(own.has(code), code).toBe(true);
+  });
+
+  it("judges each resolution the judge reads by observations the judge makes: situations of the dialect's model, answers", () => {
+    const ext = doc['x-vmconform'] as { model: { situations: Record<string, unknown> }; resolutions: { id: string; judgedBy?: string[]; testable?: unknown }[] };
+    for (const r of ext.resolutions) {
+      for (const o of r.judgedBy ?? []) {
+        const situation = /^situation:(.+)$/.exec(o)?.[1];
+        if (situation !== undefined) expect(situation === 'not-stoppable' || Object.hasOwn(ext.model.situations, situation), `${r.id}: ${o}`).toBe(true);
+      }
+      // A resolution no black box can judge is never judged by an observer either.
+      if (r.judgedBy) expect(r.testable ?? true, r.id).toBe(true);
+    }
   });
 
   it('has an x-vmconform extension of the pinned shape for this dialect', () => {
