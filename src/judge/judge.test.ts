@@ -58,6 +58,13 @@ describe('vmconform judge over traffic vmconform run recorded', () => {
     { wrong: 'aliyun-dry-run-stops', grep: /^aliyun\.dry-run\./, alsoJudged: ['resolution:dryrun-success-400'] },
     // Never reaches STOPPED within the poll bound.
     { wrong: 'zenlayer-bmc-never-stopped', grep: /^stop\.single$/ },
+    // Rules the judge reads from the specs' judgedBy: an error answer (api3's HTTP 200 errors), the not-stoppable
+    // situation (api2's code), the security-locked one (aliyun).
+    { wrong: 'api3-errors-http-400', grep: /^(ids\.malformed\.rejected|state\.STOPPED\.rejected)$/, alsoJudged: ['envelope:error', 'resolution:tencent-errors-http-200', 'resolution:not-stoppable-code', 'state:not-stoppable=STOPPED'] },
+    { wrong: 'api2-wrong-not-stoppable-code', grep: /^state\.STOPPED\.rejected$/, alsoJudged: ['resolution:not-stoppable-code', 'state:not-stoppable=STOPPED'] },
+    { wrong: 'aliyun-ignores-security-lock', grep: /^aliyun\.security-locked\.rejected$/ },
+    // aws-ec2: a refused batch that stops its stoppable instances anyway.
+    { wrong: 'ec2-batch-not-atomic', grep: /^(state\.mixed-batch\.rejected|ids\.malformed\.mixed-batch-rejected)$/ },
   ];
 
   it.for(cases)('$wrong: the judge fails the rules run reported', async ({ wrong, grep, alsoJudged }) => {

@@ -547,7 +547,6 @@ export class ExchangeJudge {
     }
     // An error answer shows the error envelope, and where the dialect's errors travel with HTTP 200, that rule too.
     const errorRules = [envelopeRule, ...this.observedBy('error-answer')];
-    const successRules = [envelopeRule, ...this.observedBy('success-answer')];
     const base: Expectation = { result: 'not-5xx', ...(format ? { format } : {}) };
     const d = getDialect(this.options.dialect);
     // The answer's envelope, whatever the request was (the not-5xx call checks of the catalog).
@@ -559,12 +558,14 @@ export class ExchangeJudge {
         : name === 'result-kind' && isError ? errorRules
         : name === 'not-server-error' || name === 'result-kind' ? mainRules
         : isError ? errorRules
-        : name === 'request-id-present' ? [...successRules, ...this.observedBy('request-id')]
-        : successRules;
+        : name === 'request-id-present' ? [envelopeRule, ...this.observedBy('request-id')]
+        : [envelopeRule];
       const source = name === 'content-type' || name === 'decodable' ? d.sources.contentType ?? d.sources.success : name === 'request-id-present' ? d.sources.requestId : isError ? d.sources.error : d.sources.success;
       const found = this.runCheck(name, rules[0] ?? envelopeRule, ex, base, source);
       this.judged(rules, index, found, source);
     }
+    // What is never judged in an answer (open envelopes...): exercised by every answer, failed by no finding.
+    this.judged(this.observedBy('answer'), index, []);
     // Each StopInstances answer carries its own request id, where the document says so.
     const requestId = o?.requestId;
     if (d.sources.uniqueRequestId !== undefined && typeof requestId === 'string' && requestId !== '') {

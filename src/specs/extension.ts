@@ -71,12 +71,11 @@ export interface SpecResolution {
 
 /**
  * An observation the exchange judge makes: a StopInstances request with a problem of the model (`situation:<name>`,
- * `situation:not-stoppable`), any error or success answer to StopInstances, a request id, a status answer read.
+ * `situation:not-stoppable`), an error answer to StopInstances, a request id, a status answer read (each judges the
+ * resolution: its findings fail it), or `answer`: any answer to StopInstances, for a resolution that says what is
+ * never judged in one (open envelopes...): the answer exercises it, and no finding fails it.
  */
-export type Observation = `situation:${Situation | 'not-stoppable'}` | 'error-answer' | 'success-answer' | 'request-id' | 'status-answer';
-
-/** The observations that are not situations ({@link Observation}). */
-export const ANSWER_OBSERVATIONS = ['error-answer', 'success-answer', 'request-id', 'status-answer'] as const;
+export type Observation = `situation:${Situation | 'not-stoppable'}` | 'error-answer' | 'request-id' | 'status-answer' | 'answer';
 
 /** The problems a StopInstances request can have, as the fuzzer's model names them (`x-vmconform.model.situations`). */
 export type Situation =

@@ -55,7 +55,7 @@ const EXTENSION_SCHEMA = {
       properties: { from: { type: 'string' }, to: { type: 'string' }, docRef: { $ref: '#/$defs/ref' } } } },
     resolutions: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['id', 'summary', 'docRef'],
       properties: { id: { type: 'string', pattern: '^[a-z0-9-]+$' }, summary: { type: 'string', minLength: 1 }, docRef: { $ref: '#/$defs/ref' }, testable: { $ref: '#/$defs/testable' },
-        judgedBy: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(situation:[a-z-]+|error-answer|success-answer|request-id|status-answer)$' } } } } },
+        judgedBy: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(situation:[a-z-]+|error-answer|request-id|status-answer|answer)$' } } } } },
     model: { type: 'object', additionalProperties: false, required: ['summary', 'docRef', 'situations'],
       properties: {
         summary: { type: 'string', minLength: 10 },
