@@ -1,9 +1,11 @@
 /**
- * Proof with traffic no one here wrote: the official SDKs (tencentcloud-sdk-nodejs-cvm, @alicloud/ecs20140526) drive
+ * Proof with traffic no one here wrote: the official SDKs (tencentcloud-sdk-nodejs-cvm, @alicloud/ecs20140526,
+ * @aws-sdk/client-ec2) drive
  * realistic scenarios (stop, stop again, a batch of 101, stop a stopped instance, a dry run, SuccessFirst) through
  * `vmconform proxy` in front of the reference provider, which verifies their signatures (so the proxy forwarded every
  * signed part unchanged) and breaks no rule, and in front of wrong providers, whose broken rule the traffic shows.
  */
+import { DescribeInstanceStatusCommand, EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it, vi } from 'vitest';
 import type { DialectName } from '../dialects/types.ts';
 import { main } from '../cli/main.ts';
@@ -81,9 +83,50 @@ async function aliyunScenarios(base: string, endpoint: string): Promise<Seen> {
   return seen;
 }
 
+/** The AWS SDK v3 (SigV4) against the proxy: seeds through `base` (the proxy), then the scenarios. */
+async function ec2Scenarios(base: string): Promise<Seen> {
+  const tag = (++serial).toString(16).padStart(2, '0');
+  const id = (n: number): string => `i-0e${tag}${String(n).padStart(13, '0')}`;
+  await seed(base, [
+    { id: id(1), status: 'running' },
+    { id: id(2), status: 'stopped' },
+    { id: id(3), status: 'running' },
+    { id: id(4), status: 'pending' },
+    { id: id(5), status: 'running' },
+  ]);
+  const sdk = new EC2Client({ endpoint: base, region: 'eu-west-1', credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.accessKeySecret }, maxAttempts: 1 });
+  // The EC2 code is the SDK error's name.
+  const code = async (pending: Promise<unknown>): Promise<string> => {
+    try {
+      await pending;
+      return '<resolved>';
+    } catch (err: unknown) {
+      return err instanceof Error ? err.name : String(err);
+    }
+  };
+  const stop = (ids: string[], dryRun = false): Promise<string> => code(sdk.send(new StopInstancesCommand({ InstanceIds: ids, ...(dryRun ? { DryRun: true } : {}) })));
+  const status = async (ids: string[]): Promise<string> =>
+    ((await sdk.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }))).InstanceStatuses ?? []).map((s) => s.InstanceState?.Name ?? '').join(',');
+  const seen: Seen = {};
+  seen['stop'] = await stop([id(1)]);
+  seen['status'] = await status([id(1)]);
+  seen['stop again'] = await stop([id(1)]);
+  seen['stop stopped'] = await stop([id(2)]);
+  seen['stop pending'] = await stop([id(4)]);
+  seen['101 ids'] = await stop(Array.from({ length: 101 }, (_, i) => id(100 + i)));
+  seen['dry run'] = await stop([id(3)], true);
+  seen['after dry run'] = await status([id(3)]);
+  seen['batch with a pending one'] = await stop([id(5), id(4)]);
+  seen['after the batch'] = await status([id(5)]);
+  seen['malformed'] = await stop(['i-nothex']);
+  sdk.destroy();
+  return seen;
+}
+
 const SCENARIOS: Readonly<Partial<Record<DialectName, (base: string, endpoint: string) => Promise<Seen>>>> = {
   'tencent-cvm-api3': tencentScenarios,
   'aliyun-ecs': aliyunScenarios,
+  'aws-ec2': ec2Scenarios,
 };
 
 /** Start `provider`, put the proxy and a judge in front of it, run the dialect's SDK scenarios through the proxy. */
@@ -163,6 +206,24 @@ describe('official SDKs through vmconform proxy', () => {
     );
   });
 
+  it('AWS SDK in front of the reference provider (SigV4 verified through the proxy): no violation', async () => {
+    const { results, seen } = await throughProxy('aws-ec2', () => startProviderServer({ dialect: 'aws-ec2', verifySignatures: TEST_CREDENTIALS, transitionMs }));
+    expect(seen).toMatchObject({
+      stop: '<resolved>',
+      status: expect.stringMatching(/^stopp(ing|ed)$/),
+      'stop pending': 'IncorrectInstanceState',
+      'dry run': 'DryRunOperation',
+      'after dry run': 'running',
+      'batch with a pending one': 'IncorrectInstanceState',
+      'after the batch': 'running',
+      malformed: expect.stringMatching(/^InvalidInstanceID\.(Malformed|NotFound)$/),
+    });
+    expect(failed(results)).toEqual([]);
+    expect(passed(results)).toEqual(
+      expect.arrayContaining(['error:DryRunOperation', 'resolution:dryrun-operation-any-4xx', 'error:IncorrectInstanceState', 'resolution:malformed-or-unknown-id', 'resolution:failed-request-changes-nothing', 'resolution:request-ids', 'transition:running->stopping']),
+    );
+  });
+
   it.for([
     // Answers errors with HTTP 400: every refusal the SDK met breaks the documented code's rule.
     { wrong: 'api3-errors-http-400', breaks: ['envelope:error', 'error:InvalidInstance.NotSupported', 'error:InvalidParameterValue.LimitExceeded', 'resolution:tencent-errors-http-200'], never: ['envelope:success'] },
@@ -174,6 +235,9 @@ describe('official SDKs through vmconform proxy', () => {
     { wrong: 'aliyun-all-together-not-atomic', breaks: ['resolution:failed-request-changes-nothing'] },
     // A dry run of a stopped instance answers DRYRUN.SUCCESS instead of the real error.
     { wrong: 'aliyun-dry-run-skips-checks', breaks: ['error:IncorrectInstanceStatus', 'resolution:dryrun-failure-real-error'] },
+    // aws-ec2: a refused batch stops its running instance anyway; a dry run answered as a success.
+    { wrong: 'ec2-batch-not-atomic', breaks: ['resolution:failed-request-changes-nothing'] },
+    { wrong: 'ec2-dry-run-succeeds', breaks: ['error:DryRunOperation', 'resolution:dryrun-operation-any-4xx'] },
   ] as { wrong: string; breaks: string[]; never?: string[] }[])('$wrong: the traffic shows the broken rule', async ({ wrong, breaks, never }) => {
     const w = wrongProvider(wrong);
     const { results } = await throughProxy(w.dialect, () => w.start({ transitionMs }));
