@@ -57,7 +57,7 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   const upstream = new URL(opts.upstream);
   // Reading and judging run in a worker thread: the proxy's own thread only copies bytes.
   const judge = startTrafficJudge(
-    { dialect: opts.dialect, origin: upstream.origin, basePath: upstream.pathname.replace(/\/+$/, ''), pollTimeoutMs: opts.pollTimeout },
+    { dialect: opts.dialect, origin: upstream.origin, basePath: upstream.pathname.replace(/\/+$/, ''), pollTimeoutMs: opts.pollTimeout, ...(opts.exitAfter !== undefined ? { judgedAlert: opts.exitAfter } : {}) },
     {
       onFindings: print,
       onJudged: (total) => {
@@ -71,6 +71,8 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
     },
   );
   try {
+    // Judging from the first request on (live violations, --exit-after): the judge is ready before the proxy listens.
+    await judge.ready();
     proxy = await startProxy({
       upstream: opts.upstream,
       host: opts.host,

@@ -24,6 +24,7 @@ const PROGRESS_EVERY_MS = 5;
 let batch = 0;
 let judged = 0;
 let idle = true;
+let alerted = false;
 let progress: NodeJS.Timeout | undefined;
 const tell = (): void => {
   progress = undefined;
@@ -34,13 +35,19 @@ try {
     onFindings: (findings) => post({ type: 'findings', findings }),
     onJudged: (total) => void (judged = total),
   });
+  JudgeCore.warmUp(workerData as TrafficJudgeOptions);
   port.on('message', (m: ToJudgeWorker) => {
     try {
       if (m.type === 'entries') {
         batch = m.batch;
         core.read(m.entries);
         idle = core.idle();
-        progress ??= setTimeout(tell, PROGRESS_EVERY_MS);
+        const alert = (workerData as TrafficJudgeOptions).judgedAlert;
+        if (alert !== undefined && judged >= alert && !alerted) {
+          alerted = true;
+          if (progress !== undefined) clearTimeout(progress);
+          tell();
+        } else progress ??= setTimeout(tell, PROGRESS_EVERY_MS);
       } else {
         if (progress !== undefined) clearTimeout(progress);
         post({ type: 'report', report: core.finish() });

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -219,6 +219,17 @@ describe('the forwarding proxy', () => {
       await expect.poll(() => seen.length).toBe(1);
       expect(seen[0]?.response).toBeUndefined();
       expect(seen[0]?.transportError).toMatch(/ECONNREFUSED/);
+      // A client whose request comes after the refusal (a connection opened early) gets its 502 too.
+      const port = Number(new URL(proxy.url).port);
+      const late = netConnect(port, '127.0.0.1');
+      await once(late, 'connect');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let answer = '';
+      late.on('data', (c: Buffer) => (answer += c.toString()));
+      late.write('POST /api/v2/vm HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}');
+      await expect.poll(() => answer, { timeout: 3_000 }).toMatch(/^HTTP\/1\.1 502 /);
+      late.destroy();
+      await expect.poll(() => seen.length).toBe(2);
     } finally {
       await proxy.close();
     }
@@ -229,7 +240,7 @@ describe('the forwarding proxy', () => {
     const port = String((free.address() as AddressInfo).port);
     await new Promise((resolve) => free.close(resolve));
     const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--exit-after', '1', '--report-dir', join(dir, 'dead')]);
-    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 5_000 }).toBe(502);
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 30_000 }).toBe(502);
     const r = await running;
     expect([r.code, r.stderr]).toEqual([1, expect.not.stringContaining('no traffic reached vmconform')]);
     expect(r.stderr).not.toContain("judging on the proxy's own thread");
@@ -270,6 +281,40 @@ describe('vmconform proxy: ends and exit codes', () => {
     expect(idle.stdout).toContain('RESULT: FAILED');
     expect(readFileSync(join(dir, 'idle', 'junit.xml'), 'utf8')).toMatch(/<error message="no traffic reached vmconform/);
     expect(readFileSync(join(dir, 'idle', 'summary.md'), 'utf8')).not.toMatch(/PASSED/);
+  });
+
+  it('--exit-after N: after the Nth exchange no new request reaches the upstream, not even on a kept-alive connection', async () => {
+    const up = await upstream(0);
+    const free = createServer();
+    free.listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const port = String((free.address() as AddressInfo).port);
+    await new Promise((resolve) => free.close(resolve));
+    const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--port', port, '--exit-after', '2', '--report-dir', join(dir, 'exit-after')]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/nothing`).catch(() => undefined))?.status, { timeout: 30_000 }).toBe(200);
+      // One client, one connection, requests one after another as fast as it can, until the proxy is gone.
+      let answered = 0;
+      for (let i = 0; i < 200; i++) {
+        const ok = await send(`http://127.0.0.1:${port}/base`, agent, '{"instanceIds":["vm-1"]}').done.then(
+          () => true,
+          () => false,
+        );
+        if (!ok) break;
+        answered++;
+      }
+      const r = await running;
+      // (1: this upstream's answers are no zenlayer envelopes; what matters here is when it ended.)
+      expect(r.code).toBe(1);
+      // The probe, the exchanges up to the Nth and the few sent while the judge told the count: never the rest of the
+      // 200 (before, the client went on for the 10 s the end gives requests in flight).
+      expect(answered).toBeLessThan(20);
+      expect(up.received.length).toBeLessThan(20);
+    } finally {
+      agent.destroy();
+      await up.close();
+    }
   });
 
   it('the first signal lets the request in flight finish and ends normally; a second one exits 130 at once', async () => {

@@ -44,8 +44,8 @@ export interface RunningProxy {
   /** Entries logged and not yet written to the sink. */
   unwritten(): number;
   /**
-   * Stop accepting, let the requests in flight finish (at most `graceMs`), close every connection, write the last
-   * entries to the sink.
+   * Stop accepting connections and reading requests, let the requests in flight finish (at most `graceMs`), close every
+   * connection, write the last entries to the sink.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -106,6 +106,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
 
   const sockets = new Set<Socket>();
+  /** Each client connection and its upstream one: at the end, no new request is read from the client. */
+  const pairs = new Map<Socket, Socket>();
   let connections = 0;
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     const conn = ++connections;
@@ -113,6 +115,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     up.setNoDelay(true);
     sockets.add(client);
     sockets.add(up);
+    pairs.set(client, up);
     let upstreamFailed = false;
     let answered = false;
     // Until the upstream's first byte: the client's bytes, to answer its first request with a 502 if it never comes.
@@ -154,6 +157,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         client.destroy();
       } else {
         unreachable = message;
+        // The pipe to the failed upstream let go of the client and left it paused: read on, to answer its request.
+        client.unpipe(up);
+        client.resume();
         answer502();
       }
     });
@@ -165,6 +171,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     client.on('error', () => up.destroy());
     client.on('close', () => {
       sockets.delete(client);
+      pairs.delete(client);
       up.destroy();
       append({ conn, kind: 'client-gone', at: clock() });
     });
@@ -186,6 +193,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     unwritten: () => log.length,
     close: async (graceMs = 10_000) => {
       server.close();
+      // No new request is forwarded (a keep-alive client's next one stays unread, never reaching the upstream); the
+      // answers of those in flight still flow back.
+      for (const [client, up] of pairs) {
+        client.unpipe(up);
+        client.pause();
+      }
       flush();
       await Promise.race([options.sink.idle(), new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())]);
       for (const s of sockets) s.destroy();

@@ -256,7 +256,7 @@ describe('official SDKs through vmconform proxy', () => {
       const dir = `${process.env['TMPDIR'] ?? '/tmp'}/vmconform-proxy-cli-${process.pid}`;
       // The aliyun scenarios make 1 seed + 11 SDK calls.
       const running = main(['proxy', '--dialect', 'aliyun-ecs', '--upstream', provider.url, '--report-dir', dir, '--exit-after', '12', '--redact-signatures']);
-      await vi.waitFor(() => expect(stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/), { timeout: 5_000 });
+      await vi.waitFor(() => expect(stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n/), { timeout: 30_000 });
       const url = /^listening on (\S+)/.exec(stdout)?.[1] ?? '';
       await aliyunScenarios(url, new URL(url).host);
       const code = await running;

@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DialectName } from '../dialects/types.ts';
 import type { Finding } from '../engine/types.ts';
+import { getDialect } from '../dialects/index.ts';
+import { TEST_CREDENTIALS } from '../signing/credentials.ts';
 import { ExchangeJudge, type JudgeReport } from './judge.ts';
 import { TrafficReader, type TrafficEntry } from './traffic-reader.ts';
 
@@ -20,6 +22,8 @@ export interface TrafficJudgeOptions {
   /** The API's path at the upstream (`''` at the root). */
   readonly basePath: string;
   readonly pollTimeoutMs: number;
+  /** Tell the count of exchanges judged at once (not a few milliseconds later) when it reaches this (`--exit-after`). */
+  readonly judgedAlert?: number;
 }
 
 /** What the judge tells as it goes. */
@@ -36,6 +40,8 @@ export interface TrafficJudgeEvents {
 export interface TrafficJudge {
   /** Where they run: `'worker'`, or `'inline'` (with why). */
   readonly where: string;
+  /** Resolves when it judges as it is written to: the worker has loaded (or the inline judge took over). */
+  ready(): Promise<void>;
   /** One more batch of the log, in order. */
   write(entries: readonly TrafficEntry[]): void;
   /** Resolves when every request written so far has been answered or given up. */
@@ -67,6 +73,21 @@ export class JudgeCore {
         this.events.onFindings?.(findings);
       }
     });
+  }
+
+  /**
+   * Judge one made-up exchange on a judge of its own, so that the first exchanges of the traffic are judged at full
+   * speed (the first one compiles the spec's schemas and the model: tens of milliseconds, more on a busy machine).
+   */
+  static warmUp(options: TrafficJudgeOptions): void {
+    try {
+      const judge = new ExchangeJudge({ dialect: options.dialect, pollTimeoutMs: options.pollTimeoutMs });
+      const request = getDialect(options.dialect).encode({ operation: 'StopInstances', instanceIds: ['warm-up'] }, { baseUrl: options.origin, credentials: TEST_CREDENTIALS, region: 'warm-up', now: () => Date.now() });
+      judge.add({ request, response: { status: 200, headers: {}, bodyText: '{}' }, startedMs: Date.now(), durationMs: 0 });
+      judge.finish();
+    } catch {
+      // Only a warm-up: the real judge meets whatever this met, and says so.
+    }
   }
 
   /** Read one batch; tell what it judged, and whether nothing is left waiting. */
@@ -113,6 +134,7 @@ function inlineJudge(options: TrafficJudgeOptions, events: TrafficJudgeEvents, w
   });
   return {
     where: `inline (${why})`,
+    ready: () => Promise.resolve(),
     write: (entries) => core.read(entries),
     idle: () => (core.idle() ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     finish: () => Promise.resolve(core.finish()),
@@ -157,6 +179,7 @@ export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJ
   const early: (readonly TrafficEntry[])[] = [];
   let fallback: TrafficJudge | undefined;
   let ready = false;
+  let abandoned = false;
   let sent = 0;
   let idleThrough = 0;
   let judged = 0;
@@ -172,6 +195,8 @@ export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJ
   const started = new Promise<void>((resolve) => {
     const giveUp = (why: string): void => {
       if (ready || fallback) return;
+      // Stopped on purpose (the proxy never started): nothing to fall back to, nothing to say.
+      if (abandoned) return resolve();
       void worker.terminate();
       events.onInline?.(`no worker: ${why}`);
       fallback = inlineJudge(options, events, `no worker: ${why}`);
@@ -217,6 +242,7 @@ export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJ
     get where(): string {
       return fallback?.where ?? 'worker';
     },
+    ready: () => started,
     write: (entries) => {
       if (entries.length === 0) return;
       if (fallback) fallback.write(entries);
@@ -243,6 +269,9 @@ export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJ
       await worker.terminate();
       return report;
     },
-    abandon: () => void worker.terminate(),
+    abandon: () => {
+      abandoned = true;
+      void worker.terminate();
+    },
   };
 }
