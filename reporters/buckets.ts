@@ -103,7 +103,8 @@ export function bucketsOf(cases: readonly ResultsCase[], findingsOf: (c: Results
     const signature = e.cases.map((c) => c.id).join('\n');
     const b = byCases.get(signature) ?? { causes: [], cases: e.cases, findings: [] };
     b.causes.push(key);
-    b.findings.push(...e.findings);
+    // (a loop: a spread of a very long list overflows the call stack)
+    for (const f of e.findings) b.findings.push(f);
     byCases.set(signature, b);
   }
   const buckets: Bucket[] = [];

@@ -101,7 +101,17 @@ interface Tally {
   last: number;
   readonly findings: Finding[];
   readonly shown: Set<number>;
+  /** The fingerprints among its findings. */
+  readonly fingerprints: Set<string>;
+  /** Findings beyond {@link FINDINGS_KEPT_PER_RULE} with a fingerprint already kept: counted, not kept. */
+  more: number;
 }
+
+/**
+ * How many findings a rule's row keeps (a proxy may see a broken rule on every one of a million exchanges); past it,
+ * a finding with a new fingerprint is still kept (a baseline needs every cause), the others are counted.
+ */
+const FINDINGS_KEPT_PER_RULE = 100;
 
 /** An accepted stop waiting for its status reads. */
 interface PendingStop {
@@ -136,7 +146,9 @@ const DRY_RUN_SUCCESS_FIRST_RULE = 'resolution:dryrun-successfirst-always-succes
 const SECOND_MS = 1000;
 
 /** How many exchanges the reports keep from the start of the traffic (exchanges.har), besides those findings name. */
-export const KEPT_EXCHANGES = 50_000;
+export const KEPT_EXCHANGES = 10_000;
+/** How many of the latest StopInstances the rate limit is judged on at the end (a proxy may run for days). */
+const RATE_ENTRIES_KEPT = 20_000;
 /** How many instances the judge remembers (statuses, pending stops, refusals); the oldest are forgotten first. */
 const KNOWN_INSTANCES = 100_000;
 /** How many of the latest exchanges stay at hand for a finding that names them later (an accepted stop's next read). */
@@ -299,7 +311,7 @@ export class ExchangeJudge {
           ...identity,
           status: 'failed',
           durationMs: 0,
-          message: tally.findings.map((f) => `[${f.check}] ${f.message}`).join('\n'),
+          message: [...tally.findings.map((f) => `[${f.check}] ${f.message}`), ...(tally.more > 0 ? [`... and ${tally.more} more finding(s) of the same causes (not kept)`] : [])].join('\n'),
           findings: tally.findings,
           exchanges,
         };
@@ -358,16 +370,21 @@ export class ExchangeJudge {
     // reports fold them into one cause (reporters/buckets.ts) instead of repeating the message and curl per rule.
     const primary = mine[0];
     for (const rule of mine) {
-      const tally = this.tallies.get(rule) ?? { judged: 0, last: -1, findings: [], shown: new Set<number>() };
+      const tally = this.tallies.get(rule) ?? { judged: 0, last: -1, findings: [], shown: new Set<number>(), fingerprints: new Set<string>(), more: 0 };
       this.tallies.set(rule, tally);
       if (tally.last !== index) tally.judged++;
       tally.last = index;
       for (const f of found) {
         const s = this.scope(rule, source ?? f.source);
         const copy: Finding = { ...f, caseId: rule, rule: primary ?? rule, level: s.level, docRef: s.docRef, fingerprint: `${this.options.dialect}/${rule}/${f.check}/${f.fingerprint.split('/').slice(3).join('/')}` };
-        tally.findings.push(copy);
-        this.pin(tally.shown, index);
         this.options.onFinding?.(copy);
+        if (tally.findings.length >= FINDINGS_KEPT_PER_RULE && tally.fingerprints.has(copy.fingerprint)) {
+          tally.more++;
+          continue;
+        }
+        tally.findings.push(copy);
+        tally.fingerprints.add(copy.fingerprint);
+        this.pin(tally.shown, index);
       }
     }
   }
@@ -480,7 +497,7 @@ export class ExchangeJudge {
     if (found.length === 0) return;
     for (const rule of rules) {
       const tally = this.tallies.get(rule);
-      if (tally) this.pin(tally.shown, index);
+      if (tally && tally.shown.size < FINDINGS_KEPT_PER_RULE) this.pin(tally.shown, index);
     }
   }
 
@@ -577,7 +594,10 @@ export class ExchangeJudge {
     const served = isServed(ex);
     const throttleCode = throttled?.kind === 'error' && throttled.codes !== 'any' ? throttled.codes[0] : undefined;
     const wasThrottled = throttleCode !== undefined && o?.error?.code === throttleCode;
-    if (this.model.spec.burst) this.stops.push({ at, end, refused: wasThrottled, index, request: ex.request, code: o?.error?.code ?? String(o?.httpStatus ?? '') });
+    if (this.model.spec.burst) {
+      this.stops.push({ at, end, refused: wasThrottled, index, request: ex.request, code: o?.error?.code ?? String(o?.httpStatus ?? '') });
+      if (this.stops.length > 2 * RATE_ENTRIES_KEPT) this.stops.splice(0, this.stops.length - RATE_ENTRIES_KEPT);
+    }
     // The outcome the documents allow, given the statuses observed (skipped for a Version no document allows).
     let matched: World[] = worlds.filter((w) => worldMatches(this.model, this.statusForCode, w, ex));
     if (wasThrottled) return;
@@ -714,9 +734,23 @@ export class ExchangeJudge {
     const source = `${PINS.rate}; ${burst.docRef}`;
     const scope = this.scope(rule, source);
     const all = [...this.stops].sort((a, b) => a.at - b.at);
+    // Sorted by start: the requests that can have reached the target within a refused one's second lie between two
+    // starts (the longest request bounds how far back), found by binary search, not by a scan of the whole traffic.
+    const longest = all.reduce((m, i) => Math.max(m, i.end - i.at), 0);
+    const firstStartingAfter = (t: number): number => {
+      let lo = 0;
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((all[mid] as RateEntry).at <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     for (const r of all) {
       if (!r.refused) continue;
-      const near = all.filter((i) => i.end > r.at - windowMs && i.at <= r.end).length;
+      let near = 0;
+      for (let j = firstStartingAfter(r.at - windowMs - longest - 1), end = firstStartingAfter(r.end); j < end; j++) if ((all[j] as RateEntry).end > r.at - windowMs) near++;
       const found =
         near <= burst.served
           ? [makeFinding(scope, 'burst-all-served', `expected every request served when at most ${near} StopInstances can have reached the target within ${windowMs} ms (up to ${burst.served} must be served), received ${r.code}`, r.request, r.code)]
@@ -726,8 +760,9 @@ export class ExchangeJudge {
     const code = this.model.spec.situations['rate-limited']?.codes?.[0] ?? 'the rate-limit code';
     for (let k = 0; k < all.length; ) {
       const first = all[k] as RateEntry;
-      const second = all.slice(k).filter((i) => i.at < first.at + windowMs);
-      const span = Math.max(...second.map((i) => i.end)) - first.at;
+      const second: RateEntry[] = [];
+      for (let j = k; j < all.length && (all[j] as RateEntry).at < first.at + windowMs; j++) second.push(all[j] as RateEntry);
+      const span = second.reduce((m, i) => Math.max(m, i.end), first.end) - first.at;
       if (second.length < burst.refused || span > windowMs) {
         k++;
         continue;
