@@ -80,7 +80,7 @@ function entryOf(entry: Json, file: string, i: number): ObservedExchange {
     startedMs: started,
     durationMs: typeof entry['time'] === 'number' && entry['time'] >= 0 ? entry['time'] : 0,
     ...(problems.length > 0 ? { bodyProblem: [...new Set(problems)].join(', ') } : {}),
-    ...(req['method'] !== 'GET' && req['method'] !== 'POST' ? { bodyProblem: `method ${String(req['method'])}` } : {}),
+    ...(req['method'] !== 'GET' && req['method'] !== 'POST' ? { otherMethod: String(req['method']) } : {}),
   };
 }
 

@@ -270,3 +270,22 @@ describe('the status envelope', () => {
     expect(verdict(answer(429, '{"requestId":"r-3","code":"TOO_MANY","message":"slow down"}'))).toBe('skipped');
   });
 });
+
+describe('what the judge leaves alone', () => {
+  it('a method other than GET and POST is counted with other methods, and a path outside the target\'s prefix with other paths: never judged', () => {
+    const d = getDialect('tencent-cvm-api3');
+    const stop = d.encode({ operation: 'StopInstances', instanceIds: ['ins-00000001'] }, { baseUrl: 'http://127.0.0.1:8080', credentials: TEST_CREDENTIALS, region: 'r', now: () => 0 });
+    const refused: ObservedExchange = { request: stop, response: { status: 404, headers: {}, bodyText: 'not here' }, startedMs: 1, durationMs: 1 };
+    // The API lives under /prefix: a request to / is the client's mistake, not the target's.
+    const prefixed = new ExchangeJudge({ dialect: 'tencent-cvm-api3', basePath: '/prefix', pollTimeoutMs: 1_000 });
+    prefixed.add(refused);
+    prefixed.add({ ...refused, otherMethod: 'DELETE' });
+    const report = prefixed.finish();
+    expect(report.counts).toMatchObject({ seen: 2, stops: 0, ignored: 2 });
+    expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
+    // At the root, the same 404 is the target's failure.
+    const root = new ExchangeJudge({ dialect: 'tencent-cvm-api3', pollTimeoutMs: 1_000 });
+    root.add(refused);
+    expect(root.finish().results.filter((r) => r.status === 'failed').length).toBeGreaterThan(0);
+  });
+});

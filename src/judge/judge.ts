@@ -50,6 +50,11 @@ export interface ObservedExchange {
   readonly durationMs: number;
   /** Why its bodies cannot be read (missing, base64-encoded, truncated in the HAR): then it is counted, not judged. */
   readonly bodyProblem?: string;
+  /**
+   * The request's method when it is neither GET nor POST (PUT, DELETE, HEAD...): counted with other methods, never
+   * judged, and left out of the reports' exchanges (`request.method` can only say GET or POST).
+   */
+  readonly otherMethod?: string;
 }
 
 /** What the judge did with the exchanges it was given. */
@@ -245,6 +250,10 @@ export class ExchangeJudge {
   /** Judge one more exchange (exchanges are given in the order they started). */
   add(ob: ObservedExchange): void {
     const index = this.counts.seen++;
+    if (ob.otherMethod !== undefined) {
+      this.counts.ignored++;
+      return;
+    }
     const read = readRequest(this.options.dialect, ob.request, this.basePath);
     const role = read.kind === 'states' ? 'provider-state' : read.kind === 'call' && read.call.operation === 'DescribeStatus' ? 'status' : 'call';
     this.record(index, role, ob);

@@ -65,10 +65,10 @@ describe('reading the proxy log back into exchanges', () => {
       [1, 'response', 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{"till":"the end"}'],
       [1, 'response-end'],
     ]);
-    expect(out.map((x) => [x.response?.status, x.response?.bodyText, x.bodyProblem])).toEqual([
-      [200, '{}', undefined],
-      [200, '', 'method HEAD'],
-      [200, '{"till":"the end"}', undefined],
+    expect(out.map((x) => [x.response?.status, x.response?.bodyText, x.bodyProblem, x.otherMethod])).toEqual([
+      [200, '{}', undefined, undefined],
+      [200, '', undefined, 'HEAD'],
+      [200, '{"till":"the end"}', undefined, undefined],
     ]);
   });
 

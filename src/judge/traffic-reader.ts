@@ -306,7 +306,6 @@ export class TrafficReader {
       ...(response?.body.truncated === true ? ['response body truncated'] : []),
       ...(response && text === undefined ? ['response body encoded'] : []),
       ...(problem !== undefined ? [problem] : []),
-      ...(p.method !== 'GET' && p.method !== 'POST' ? [`method ${p.method}`] : []),
     ];
     // An absolute-form request target (a client that treats the proxy as an HTTP proxy) is judged by its path.
     let path = p.url;
@@ -321,6 +320,7 @@ export class TrafficReader {
       startedMs: Math.round(p.startedAt),
       durationMs: Math.round((endedAt - p.startedAt) * 10) / 10,
       ...(problems.length > 0 ? { bodyProblem: problems.join(', ') } : {}),
+      ...(p.method !== 'GET' && p.method !== 'POST' ? { otherMethod: p.method } : {}),
     };
   }
 }

@@ -64,6 +64,8 @@ interface Parts {
   /** The body was meant as JSON (or form) but is not readable as such. */
   readonly unreadable: boolean;
   readonly path: string;
+  /** The path is outside the target's path prefix (never a request of the dialect). */
+  readonly outside: boolean;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,8 +91,9 @@ function partsOf(req: WireRequest, basePath: string): Parts {
     }
   }
   const pathname = url.pathname;
-  const path = basePath !== '' && (pathname === basePath || pathname.startsWith(`${basePath}/`)) ? pathname.slice(basePath.length) || '/' : pathname;
-  return { headers, pairs, json, unreadable, path };
+  const inside = basePath === '' || pathname === basePath || pathname.startsWith(`${basePath}/`);
+  const path = basePath !== '' && inside ? pathname.slice(basePath.length) || '/' : pathname;
+  return { headers, pairs, json, unreadable, path, outside: !inside };
 }
 
 function paramValue(parts: Parts, name: string): unknown {
@@ -210,6 +213,7 @@ export function readRequest(dialect: DialectName, req: WireRequest, basePath: st
   } catch {
     return { kind: 'other-path', path: req.url };
   }
+  if (parts.outside) return { kind: 'other-path', path: parts.path };
   if (parts.path === STATES_PATH) return { kind: 'states' };
   const onPath = shapesOf(dialect).filter((s) => s.path === parts.path);
   if (onPath.length === 0) return { kind: 'other-path', path: parts.path };
