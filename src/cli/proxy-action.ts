@@ -15,6 +15,9 @@ import { verbosityOf } from './options.ts';
 import type { ProxyCliOptions } from './proxy-command.ts';
 import { trafficReportOptions } from './judge-action.ts';
 
+/** How many violation lines the console prints as they happen (without --verbose). */
+const LIVE_VIOLATIONS = 100;
+
 /**
  * Run the proxy until it ends and return the exit code.
  *
@@ -25,13 +28,17 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   requireConsent([{ option: '--upstream', url: opts.upstream }], opts.allowRemote === true, "the proxy forwards the client's StopInstances there, and they stop real machines");
   const bracketed = opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host;
   if (!isLoopbackUrl(`http://${bracketed}/`)) {
-    process.stderr.write(`warning: binding the proxy to ${opts.host}: it has no access control; anyone who can reach it can send requests to ${opts.upstream} through it\n`);
+    process.stderr.write(`warning: binding the proxy to ${bracketed}: it has no access control; anyone who can reach it can send requests to ${opts.upstream} through it\n`);
   }
   // First: a baseline that cannot be read is a usage error before the proxy listens.
   const reporting = trafficReportOptions(opts, opts.upstream, new Date());
   const verbosity = verbosityOf(opts);
   const mask = (text: string): string => (opts.redactSignatures === true ? redactSignatures(text) : text);
   // The findings one exchange made, printed as one line per request blamed: its rules, then each distinct message.
+  // A broken rule can break on every request of a busy client: past LIVE_VIOLATIONS lines, the console says so once
+  // and the count at the end (--verbose prints them all); the reports have every rule either way.
+  let printed = 0;
+  let unprinted = 0;
   const print = (found: readonly Finding[]): void => {
     const byRequest = new Map<string, Finding[]>();
     for (const f of found) byRequest.set(f.curl ?? f.message, [...(byRequest.get(f.curl ?? f.message) ?? []), f]);
@@ -41,6 +48,11 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
       const curl = group[0]?.curl;
       const lines = [`violation: ${rules.join(', ')}: ${messages.join('; ')}`];
       if (verbosity === 'verbose' && curl !== undefined) lines.push(`  ${mask(curl)}`);
+      if (verbosity !== 'verbose' && printed >= LIVE_VIOLATIONS) {
+        if (unprinted++ === 0) process.stdout.write(`(further violations are not printed as they happen: ${LIVE_VIOLATIONS} shown; --verbose prints every one, and the reports list every broken rule)\n`);
+        continue;
+      }
+      printed++;
       process.stdout.write(terminalSafe(`${lines.join('\n')}\n`));
     }
   };
@@ -98,5 +110,7 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
   } finally {
     interrupts.dispose();
   }
-  return reportTraffic(await judge.finish(), reporting);
+  const report = await judge.finish();
+  if (unprinted > 0) process.stdout.write(`${unprinted} more violation line(s) not printed as they happened\n`);
+  return reportTraffic(report, reporting);
 }

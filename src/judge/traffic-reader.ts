@@ -171,7 +171,12 @@ export class TrafficReader {
         if (conn.opaque !== undefined) return;
         conn.responses.finish();
         if (conn.clientEnded) this.giveUp(conn, undefined, 'the client closed its connection before the answer came');
-        else this.giveUp(conn, 'the upstream closed the connection before it answered', undefined);
+        else {
+          // The one whose answer had begun, then the others.
+          const begun = conn.pending[0]?.response !== undefined ? conn.pending.shift() : undefined;
+          if (begun) this.hand(begun.seq, this.exchangeOf(begun, conn.at, 'the upstream closed the connection before its answer ended', undefined));
+          this.giveUp(conn, 'the upstream closed the connection before it answered', undefined);
+        }
         return;
       case 'request': {
         if (conn.opaque !== undefined) return;
