@@ -317,6 +317,29 @@ describe('vmconform proxy: ends and exit codes', () => {
     }
   });
 
+  it('past 100 violation lines the console says so once and counts the rest at the end', async () => {
+    const up = await upstream(0);
+    const free = createServer();
+    free.listen(0, '127.0.0.1');
+    await once(free, 'listening');
+    const port = String((free.address() as AddressInfo).port);
+    await new Promise((resolve) => free.close(resolve));
+    const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--port', port, '--exit-after', '105', '--report-dir', join(dir, 'many')]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    try {
+      await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/elsewhere`).catch(() => undefined))?.status, { timeout: 30_000 }).toBe(200);
+      // 104 StopInstances whose answers are no zenlayer envelope: a violation each.
+      await Promise.all(Array.from({ length: 104 }, (_, i) => send(`http://127.0.0.1:${port}/base`, agent, `{"instanceIds":["vm-${i}"]}`).done));
+      const r = await running;
+      expect(r.stdout.match(/^violation: /gm)?.length).toBe(100);
+      expect(r.stdout.match(/further violations are not printed as they happen/g)?.length).toBe(1);
+      expect(r.stdout).toContain('4 more violation line(s) not printed as they happened');
+    } finally {
+      agent.destroy();
+      await up.close();
+    }
+  });
+
   it('the first signal lets the request in flight finish and ends normally; a second one exits 130 at once', async () => {
     const up = await upstream(0);
     const child = spawn(process.execPath, [BIN, 'proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--report-dir', join(dir, 'signals')], { env: { ...process.env, NO_COLOR: '1' } });
