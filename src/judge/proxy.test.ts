@@ -61,6 +61,16 @@ async function upstream(gapMs: number): Promise<{ url: string; received: Receive
   };
 }
 
+/** A port nothing listens on now (for a CLI proxy started with --port). */
+async function freePort(): Promise<string> {
+  const free = createServer();
+  free.listen(0, '127.0.0.1');
+  await once(free, 'listening');
+  const port = String((free.address() as AddressInfo).port);
+  await new Promise((resolve) => free.close(resolve));
+  return port;
+}
+
 /** One request through the proxy with a keep-alive agent; resolves when the answer's first chunk arrives, and at its end. */
 function send(url: string, agent: Agent, body: string): { first: Promise<number>; done: Promise<{ status: number; headers: IncomingMessage['headers']; body: string; reused: boolean }> } {
   let firstAt: (t: number) => void = () => undefined;
@@ -234,11 +244,7 @@ describe('the forwarding proxy', () => {
       await proxy.close();
     }
     // On the command line: a failure of the target reported with its request (exit 1), not "no traffic".
-    const free = createServer();
-    free.listen(0, '127.0.0.1');
-    await once(free, 'listening');
-    const port = String((free.address() as AddressInfo).port);
-    await new Promise((resolve) => free.close(resolve));
+    const port = await freePort();
     const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', 'http://127.0.0.1:1', '--port', port, '--exit-after', '1', '--report-dir', join(dir, 'dead')]);
     await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/v2/vm`, { method: 'POST', headers: { 'X-ZC-Action': 'StopInstances' }, body: '{"instanceIds":["vm-1"]}' }).catch(() => undefined))?.status, { timeout: 30_000 }).toBe(502);
     const r = await running;
@@ -285,11 +291,7 @@ describe('vmconform proxy: ends and exit codes', () => {
 
   it('--exit-after N: after the Nth exchange no new request reaches the upstream, not even on a kept-alive connection', async () => {
     const up = await upstream(0);
-    const free = createServer();
-    free.listen(0, '127.0.0.1');
-    await once(free, 'listening');
-    const port = String((free.address() as AddressInfo).port);
-    await new Promise((resolve) => free.close(resolve));
+    const port = await freePort();
     const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--port', port, '--exit-after', '2', '--report-dir', join(dir, 'exit-after')]);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -319,11 +321,7 @@ describe('vmconform proxy: ends and exit codes', () => {
 
   it('past 100 violation lines the console says so once and counts the rest at the end', async () => {
     const up = await upstream(0);
-    const free = createServer();
-    free.listen(0, '127.0.0.1');
-    await once(free, 'listening');
-    const port = String((free.address() as AddressInfo).port);
-    await new Promise((resolve) => free.close(resolve));
+    const port = await freePort();
     const running = runCliInProcess(['proxy', '--dialect', 'zenlayer-vm', '--upstream', up.url, '--port', port, '--exit-after', '105', '--report-dir', join(dir, 'many')]);
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     try {
