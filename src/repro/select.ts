@@ -77,7 +77,8 @@ export function selectCase(resultsPath: string, caseId: string, selection: Repro
     throw new UsageError(`${caseId} is the run's preflight, not a case of the catalog: run the command again once the target answers`);
   }
   const row = casesFor(run.dialect).find((r) => r.id === caseId);
-  if (row === undefined && ruleInventory(run.dialect).some((r) => r.id === caseId)) {
+  // A run of judged rules says so (results.json `rows`); older files are told by the rule inventory.
+  if (run.rows === 'rules' || (row === undefined && ruleInventory(run.dialect).some((r) => r.id === caseId))) {
     throw new UsageError(
       `${JSON.stringify(caseId)} is a rule row of traffic judged by \`vmconform proxy\` or \`vmconform judge\`, not a case of the catalog: it is not replayable (the client's requests it judged are in the run's exchanges.har, and its findings carry their curl lines)`,
     );
