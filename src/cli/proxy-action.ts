@@ -80,6 +80,8 @@ export async function proxyAction(opts: ProxyCliOptions): Promise<number> {
         if (proxy?.unwritten() === 0) armIdle();
       },
       onInline: (why) => process.stderr.write(`note: judging on the proxy's own thread (${why})\n`),
+      // Forwarding goes on (the client is not cut off); the end reports the failure (exit 3).
+      onFailure: (message) => process.stderr.write(`vmconform proxy: ${message}; forwarding goes on, nothing more is judged, and the end exits 3\n`),
     },
   );
   try {

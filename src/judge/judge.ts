@@ -155,7 +155,9 @@ export const KEPT_EXCHANGES = 10_000;
 /** How many of the latest StopInstances the rate limit is judged on at the end (a proxy may run for days). */
 const RATE_ENTRIES_KEPT = 20_000;
 /** How many instances the judge remembers (statuses, pending stops, refusals); the oldest are forgotten first. */
-const KNOWN_INSTANCES = 100_000;
+const KNOWN_INSTANCES = 20_000;
+/** How many of the latest request ids the judge remembers to tell a repeated one (each with its exchange). */
+const KNOWN_REQUEST_IDS = 20_000;
 /** How many of the latest exchanges stay at hand for a finding that names them later (an accepted stop's next read). */
 const RECENT_EXCHANGES = 2_000;
 
@@ -598,7 +600,11 @@ export class ExchangeJudge {
       const earlier = this.requestIds.get(requestId);
       const found = earlier ? STEP_CHECKS['request-id-unique']({ scope: this.scope('envelope:success', d.sources.uniqueRequestId), exchanges: [earlier, ex] }) : [];
       this.judged(['envelope:success', ...this.observedBy('request-id')], index, found, d.sources.uniqueRequestId);
-      if (!earlier) this.requestIds.set(requestId, ex);
+      if (!earlier) {
+        this.requestIds.set(requestId, ex);
+        // A proxy may run for days: the oldest ids are forgotten (a repeat of one of them goes unseen).
+        if (this.requestIds.size > KNOWN_REQUEST_IDS) this.requestIds.delete(this.requestIds.keys().next().value ?? '');
+      }
     }
     const served = isServed(ex);
     const throttleCode = throttled?.kind === 'error' && throttled.codes !== 'any' ? throttled.codes[0] : undefined;

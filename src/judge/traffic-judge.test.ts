@@ -40,3 +40,16 @@ describe('the judge of the proxy log, in its worker and in line', () => {
     expect(report.results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual(['envelope:success']);
   });
 });
+
+describe('a judge that fails while the proxy runs', () => {
+  it('says so at once, and its verdict is an error (the proxy exits 3), never a pass', async () => {
+    const failures: string[] = [];
+    const judge = startTrafficJudge({ dialect: 'zenlayer-vm', origin: ORIGIN, basePath: '', pollTimeoutMs: 1_000 }, { onFailure: (m) => failures.push(m) });
+    await judge.ready();
+    // A log entry no proxy writes (its bytes are not bytes): the worker's reading throws.
+    judge.write([{ conn: 1, kind: 'request', chunk: 42 as unknown as Uint8Array, at: Date.now() }]);
+    await expect.poll(() => failures.length).toBe(1);
+    expect(failures[0]).toMatch(/^the judge's worker failed: /);
+    await expect(judge.finish()).rejects.toThrow(/the judge's worker failed/);
+  });
+});

@@ -34,6 +34,8 @@ export interface TrafficJudgeEvents {
   readonly onJudged?: (total: number) => void;
   /** Every request written so far has been answered or given up. */
   readonly onIdle?: () => void;
+  /** The worker failed after it started (its verdict is lost: `finish` will throw); said once, at once. */
+  readonly onFailure?: (message: string) => void;
 }
 
 /** The log's reader and judge, wherever they run. */
@@ -214,7 +216,11 @@ export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJ
     worker.once('exit', (code) => giveUp(`the worker exited (${code})`));
   });
   const fail = (why: string): void => {
+    if (failure) return;
     failure = new Error(`the judge's worker failed: ${why}`);
+    events.onFailure?.(failure.message);
+    // Of no more use, and it must not keep the process alive.
+    void worker.terminate();
     for (const w of idleWaiters.splice(0)) w();
   };
   worker.on('message', (m: FromJudgeWorker) => {
