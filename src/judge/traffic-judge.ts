@@ -36,6 +36,8 @@ export interface TrafficJudgeEvents {
   readonly onIdle?: () => void;
   /** The worker failed after it started (its verdict is lost: `finish` will throw); said once, at once. */
   readonly onFailure?: (message: string) => void;
+  /** No worker started: the judge runs on the caller's thread (why). */
+  readonly onInline?: (why: string) => void;
 }
 
 /** The log's reader and judge, wherever they run. */
@@ -153,6 +155,7 @@ function newWorker(options: TrafficJudgeOptions): Worker {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new Worker(new URL('./judge-worker.js', self), { workerData: options });
   const tsxDir = dirname(createRequire(self).resolve('tsx/package.json'));
+  // tsx's `tsx/esm/api` export for `import` (import.meta.resolve is not there under vitest's transform).
   const api = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
   const entry = new URL('./judge-worker.ts', self).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); }).catch((err) => { require('node:worker_threads').parentPort.postMessage({ type: 'failed', message: String(err && err.stack || err) }); });`;
@@ -167,7 +170,7 @@ function newWorker(options: TrafficJudgeOptions): Worker {
  * @example
  * const judge = startTrafficJudge({ dialect: 'zenlayer-vm', origin: 'http://127.0.0.1:8080', basePath: '', pollTimeoutMs: 10_000 }, { onFindings: print });
  */
-export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJudgeEvents & { readonly onInline?: (why: string) => void }, inline = false): TrafficJudge {
+export function startTrafficJudge(options: TrafficJudgeOptions, events: TrafficJudgeEvents, inline = false): TrafficJudge {
   if (inline) return inlineJudge(options, events, 'asked for');
   let worker: Worker;
   try {
