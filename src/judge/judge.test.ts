@@ -288,4 +288,24 @@ describe('what the judge leaves alone', () => {
     root.add(refused);
     expect(root.finish().results.filter((r) => r.status === 'failed').length).toBeGreaterThan(0);
   });
+
+  it('a rule broken on every exchange keeps 100 findings (and every new cause), counts the rest, and shows their exchanges', () => {
+    const judge = new ExchangeJudge({ dialect: 'zenlayer-vm', pollTimeoutMs: 1_000 });
+    const d = getDialect('zenlayer-vm');
+    for (let i = 0; i < 150; i++) {
+      const request = d.encode({ operation: 'StopInstances', instanceIds: [`vm-${i}`] }, { baseUrl: 'http://127.0.0.1:8080', credentials: TEST_CREDENTIALS, region: 'r', now: () => 0 });
+      judge.add({ request, response: { status: i < 149 ? 500 : 503, headers: {}, bodyText: 'down' }, startedMs: i, durationMs: 1 });
+    }
+    const row = judge.finish().results.find((r) => r.id === 'envelope:success');
+    expect(row?.status).toBe('failed');
+    // The first 100 findings (several checks judge each answer), then only new causes: the one 503's.
+    const findings = row?.findings ?? [];
+    const first = new Set(findings.slice(0, 100).map((f) => f.fingerprint));
+    const later = findings.slice(100);
+    expect(later.length).toBeGreaterThan(0);
+    for (const f of later) expect(first.has(f.fingerprint), f.fingerprint).toBe(false);
+    expect(later.map((f) => f.fingerprint)).toContain('zenlayer-vm/envelope:success/not-server-error/503');
+    expect(row?.message).toMatch(/\.\.\. and \d+ more finding\(s\) of the same causes \(not kept\)$/);
+    expect(row?.exchanges?.length).toBeLessThanOrEqual(findings.length);
+  });
 });

@@ -107,7 +107,7 @@ export function reportTraffic(report: JudgeReport, o: TrafficReportOptions): num
   // Traffic that judged nothing fails the gate in every report (a CI gate on junit.xml or summary.md must not pass).
   const doc: ResultsDocument = judgedNothing ? { ...gated.doc, gate: { ...gated.doc.gate, failed: true } } : gated.doc;
   const outcome = { doc, verdict: gated.verdict, files: writeReports(o.reportDir, doc) };
-  const kept = report.exchanges.length < report.counts.seen ? ` (exchanges.har keeps ${report.exchanges.length} of them: the first, the latest and every one a finding names)` : '';
+  const kept = report.exchanges.length < report.counts.seen ? ` (exchanges.har keeps ${report.exchanges.length} of them: the first, the latest and every one a finding names; never a request of a method other than GET and POST)` : '';
   const line = `${line0}${kept}`;
   writeFileSync(join(o.reportDir, 'exchanges.har'), trafficHar(outcome.doc, report.exchanges, o.redactSignatures));
   appendFileSync(join(o.reportDir, 'summary.md'), `\n${line}\n`);
